@@ -1,0 +1,23 @@
+// The whole model of one address space: snapshot -> layout -> findings.
+// Renderers take an Analysis and never re-read /proc.
+#pragma once
+
+#include <vector>
+
+#include "ljmm/diagnose.hpp"
+#include "ljmm/layout.hpp"
+#include "ljmm/snapshot.hpp"
+
+namespace ljmm {
+
+struct Analysis {
+  Snapshot snapshot;
+  Layout layout;
+  Diagnosis diagnosis;
+
+  const std::vector<Finding>& findings() const { return diagnosis.findings; }  // worst first
+};
+
+Analysis analyze(Snapshot snapshot);
+
+}  // namespace ljmm

@@ -1,0 +1,98 @@
+// One line of /proc/PID/maps as a typed value, and the pure parser for the whole file.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ljmm/result.hpp"
+
+namespace ljmm {
+
+// What the pathname column says, typed so later stages never compare strings.
+enum class RegionKind {
+  anonymous,     // no pathname
+  file,          // a path (may contain spaces; see Region::deleted)
+  heap,          // [heap]
+  stack,         // [stack]
+  thread_stack,  // [stack:TID] (kernels before 4.5)
+  vdso,          // [vdso]
+  vvar,          // [vvar], [vvar_vclock]
+  vsyscall,      // [vsyscall]
+  anon_named,    // [anon:NAME] from prctl(PR_SET_VMA_ANON_NAME)
+  anon_shmem,    // [anon_shmem:NAME]
+  special,       // any other [bracketed] name a newer kernel invents
+};
+
+const char* region_kind_name(RegionKind kind);
+
+struct Perms {
+  bool read = false;
+  bool write = false;
+  bool exec = false;
+  bool shared = false;  // 's' in the fourth column; 'p' is private
+
+  std::string str() const;  // "rw-p"
+  bool operator==(const Perms&) const = default;
+};
+
+// One smaps field, "Rss: 4 kB" -> {"Rss", 4096}. Unknown fields are kept as they come.
+struct SmapsField {
+  std::string name;
+  uint64_t value = 0;  // bytes for "kB" fields, the bare number otherwise
+  bool operator==(const SmapsField&) const = default;
+};
+
+struct Region {
+  uint64_t start = 0;
+  uint64_t end = 0;
+  Perms perms;
+  uint64_t offset = 0;
+  uint32_t dev_major = 0;
+  uint32_t dev_minor = 0;
+  uint64_t inode = 0;
+  RegionKind kind = RegionKind::anonymous;
+  std::string path;  // file path, or the NAME of [anon:NAME] / [special]; empty otherwise
+  bool deleted = false;  // file path ended in " (deleted)" (stripped from path)
+  int thread_id = 0;     // for [stack:TID]
+
+  // From /proc/PID/smaps when it was read; empty otherwise.
+  std::vector<SmapsField> smaps;
+  std::string vm_flags;
+
+  uint64_t size() const { return end - start; }
+  bool contains(uint64_t address) const { return address >= start && address < end; }
+  // The pathname column as the kernel prints it: "/lib/x.so (deleted)", "[heap]", "".
+  std::string label() const;
+  // smaps field by name, 0 when absent.
+  uint64_t smaps_value(std::string_view name) const;
+};
+
+// Parses one maps line (no trailing newline). line_number is used in the error text.
+Result<Region> parse_maps_line(std::string_view line, size_t line_number);
+
+// Parses a whole maps file. Any malformed line is an error naming its number and text;
+// nothing is skipped silently. Blank lines (and a missing final newline) are accepted.
+Result<std::vector<Region>> parse_maps(std::string_view text);
+
+// Parses /proc/PID/smaps: maps header lines, each followed by "Name: value [kB]" lines.
+Result<std::vector<Region>> parse_smaps(std::string_view text);
+
+// Splits text into lines and calls visit(line, line_number) for each non-empty one.
+// Shared by the maps and smaps parsers so both number lines the same way.
+template <class Visit>
+Status for_each_line(std::string_view text, Visit&& visit) {
+  size_t line_number = 0;
+  while (!text.empty()) {
+    ++line_number;
+    size_t newline = text.find('\n');
+    std::string_view line = text.substr(0, newline);
+    text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
+    if (line.empty()) continue;
+    if (Status status = visit(line, line_number); !status) return status;
+  }
+  return {};
+}
+
+}  // namespace ljmm

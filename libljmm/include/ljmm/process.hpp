@@ -1,0 +1,68 @@
+// The facts about a process and its machine that explain its layout.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ljmm/result.hpp"
+
+namespace ljmm {
+
+enum class BrkSource { unknown, start_brk, heap_end, glibc };
+const char* brk_source_name(BrkSource source);  // "glibc", "heap_end", ...
+std::optional<BrkSource> parse_brk_source(std::string_view text);
+
+struct ProcessInfo {
+  int pid = 0;           // 0 when the source is a file without a pid
+  std::string comm;      // /proc/PID/comm
+  std::string exe;       // /proc/PID/exe target; may be empty (no permission, file source)
+  std::optional<bool> pie;  // ELF type of the executable (ET_DYN) or inferred from its address
+  char state = '?';          // /proc/PID/stat field 3: R, S, Z, ...
+  bool kernel_thread = false;  // PF_KTHREAD in field 9: no user address space at all
+  // From /proc/PID/stat (fields 26-28, 45-47); 0 when the kernel hid them from us.
+  uint64_t start_code = 0;
+  uint64_t end_code = 0;
+  uint64_t start_stack = 0;
+  uint64_t start_data = 0;
+  uint64_t end_data = 0;
+  uint64_t start_brk = 0;
+  // The current break. /proc does not show it: it is read from glibc's __curbrk in the live
+  // process when possible (exact), else taken as the end of [heap] (page-rounded, and too high
+  // when a mapping right after the break merged into [heap]), else start_brk.
+  uint64_t brk = 0;
+  BrkSource brk_source = BrkSource::unknown;
+  std::optional<bool> addr_no_randomize;  // personality(ADDR_NO_RANDOMIZE) of this process
+};
+
+// System-wide settings, read when the snapshot was taken.
+struct SystemInfo {
+  uint64_t page_size = 4096;
+  uint64_t mmap_min_addr = 65536;        // /proc/sys/vm/mmap_min_addr
+  int randomize_va_space = -1;           // /proc/sys/kernel/randomize_va_space; -1 unknown
+  uint64_t max_map_count = 65530;        // /proc/sys/vm/max_map_count
+  std::string kernel;                    // uname -r
+};
+
+// Reads a whole /proc (or any) file with read(2). Errors name `what` and say why.
+Result<std::string> read_text_file(const std::string& path, std::string_view what);
+
+// Reads /proc/PID/FILE and turns errno into a message about the process:
+// "pid 123: no such process", "pid 1: permission denied reading maps (need ptrace access)".
+Result<std::string> read_proc_file(int pid, std::string_view file);
+
+// Fills everything but `brk` (which needs the regions) from /proc/PID. Fields the kernel
+// refuses to show (exe, personality) stay empty rather than failing the whole read.
+Result<ProcessInfo> read_process_info(int pid);
+
+// Reads the machine-wide settings. Never fails: unreadable values keep their defaults.
+SystemInfo read_system_info();
+
+// Parses the text of /proc/PID/stat into `info` (the parts after the comm field).
+Status parse_stat(std::string_view stat_text, ProcessInfo& info);
+
+// "full (2)", "conservative (1)", "off (0)", "unknown".
+std::string aslr_description(int randomize_va_space, std::optional<bool> addr_no_randomize);
+
+}  // namespace ljmm

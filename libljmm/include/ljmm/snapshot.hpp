@@ -1,0 +1,53 @@
+// A snapshot: the regions of one address space plus the facts that explain them,
+// taken from a live pid, a saved maps/smaps file, or a saved JSON snapshot.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ljmm/maps.hpp"
+#include "ljmm/process.hpp"
+#include "ljmm/result.hpp"
+
+namespace ljmm {
+
+enum class SourceKind { pid, maps_file, snapshot_file };
+
+struct Source {
+  SourceKind kind = SourceKind::pid;
+  int pid = 0;
+  std::string path;  // for files
+  std::string description() const;  // "pid 123", "maps file x.txt"
+};
+
+struct Snapshot {
+  Source source;
+  ProcessInfo process;
+  SystemInfo system;
+  std::vector<Region> regions;  // ascending, non-overlapping
+  bool has_smaps = false;
+  int64_t taken_at_unix_ms = 0;
+};
+
+struct SnapshotOptions {
+  bool read_smaps = false;  // Rss/Pss/Swap per region; costs one smaps read instead of maps
+};
+
+// Resolves "self" or a decimal pid. Errors name the text.
+Result<int> parse_pid(std::string_view text);
+
+// Reads /proc/PID/maps (or smaps) and the process facts.
+Result<Snapshot> snapshot_pid(int pid, const SnapshotOptions& options = {});
+
+// A maps or smaps file someone saved (cat /proc/PID/maps > file). Facts that only a live
+// process has (exe, start_brk) are inferred from the regions where possible.
+Result<Snapshot> snapshot_maps_file(const std::string& path);
+// The same from text already in memory (the pure part, used by tests and fuzzers).
+Result<Snapshot> snapshot_maps_text(std::string_view text, Source source);
+
+// Fills what a snapshot can infer from its regions: brk, PIE, exe, start_brk when missing.
+void infer_process_facts(Snapshot& snapshot);
+
+}  // namespace ljmm

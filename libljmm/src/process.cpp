@@ -1,0 +1,216 @@
+#include "ljmm/process.hpp"
+
+#include <elf.h>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <climits>
+#include <cstring>
+#include <vector>
+
+namespace ljmm {
+
+namespace {
+
+// Closes the descriptor on every path out of a function.
+class FileDescriptor {
+ public:
+  explicit FileDescriptor(int fd) : fd_(fd) {}
+  ~FileDescriptor() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+Errc errc_from_errno(int error) {
+  switch (error) {
+    case ENOENT: return Errc::not_found;
+    case ESRCH: return Errc::vanished;
+    case EACCES:
+    case EPERM: return Errc::permission_denied;
+    default: return Errc::io_error;
+  }
+}
+
+bool process_exists(int pid) { return ::access(fmt::format("/proc/{}", pid).c_str(), F_OK) == 0; }
+
+uint64_t read_number(const char* path, uint64_t fallback) {
+  auto text = read_text_file(path, path);
+  if (!text) return fallback;
+  uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  return ec == std::errc() ? value : fallback;
+}
+
+std::string strip_newline(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return text;
+}
+
+std::optional<bool> elf_is_dynamic(const std::string& path) {
+  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return std::nullopt;
+  Elf64_Ehdr header{};
+  if (::pread(fd.get(), &header, sizeof header, 0) != static_cast<ssize_t>(sizeof header)) return std::nullopt;
+  if (std::memcmp(header.e_ident, ELFMAG, SELFMAG) != 0) return std::nullopt;
+  return header.e_type == ET_DYN;
+}
+
+}  // namespace
+
+const char* brk_source_name(BrkSource source) {
+  switch (source) {
+    case BrkSource::unknown: return "unknown";
+    case BrkSource::start_brk: return "start_brk";
+    case BrkSource::heap_end: return "heap_end";
+    case BrkSource::glibc: return "glibc";
+  }
+  return "unknown";
+}
+
+std::optional<BrkSource> parse_brk_source(std::string_view text) {
+  for (BrkSource source : {BrkSource::unknown, BrkSource::start_brk, BrkSource::heap_end, BrkSource::glibc})
+    if (text == brk_source_name(source)) return source;
+  return std::nullopt;
+}
+
+Result<std::string> read_text_file(const std::string& path, std::string_view what) {
+  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
+    int error = errno;
+    return make_error(errc_from_errno(error), fmt::format("{}: {}", what, std::strerror(error)));
+  }
+  std::string text;
+  // /proc files report size 0, so read in chunks until EOF.
+  size_t chunk = 64 * 1024;
+  for (;;) {
+    size_t used = text.size();
+    text.resize(used + chunk);
+    ssize_t got = ::read(fd.get(), text.data() + used, chunk);
+    if (got < 0) {
+      if (errno == EINTR) {
+        text.resize(used);
+        continue;
+      }
+      int error = errno;
+      return make_error(errc_from_errno(error), fmt::format("{}: {}", what, std::strerror(error)));
+    }
+    text.resize(used + static_cast<size_t>(got));
+    if (got == 0) break;
+    if (chunk < 4 * 1024 * 1024) chunk *= 2;
+  }
+  return text;
+}
+
+Result<std::string> read_proc_file(int pid, std::string_view file) {
+  auto text = read_text_file(fmt::format("/proc/{}/{}", pid, file), file);
+  if (text) {
+    // A zombie or exited process has an empty maps file: say so instead of showing nothing.
+    if (text->empty() && (file == "maps" || file == "smaps") && !process_exists(pid))
+      return make_error(Errc::vanished, fmt::format("pid {}: process exited while being read", pid));
+    return text;
+  }
+  switch (text.error().code) {
+    case Errc::not_found:
+      return make_error(Errc::not_found, fmt::format("pid {}: no such process", pid));
+    case Errc::vanished:
+      return make_error(Errc::vanished, fmt::format("pid {}: process exited while being read", pid));
+    case Errc::permission_denied:
+      return make_error(Errc::permission_denied,
+                        fmt::format("pid {}: permission denied reading {} (needs the same user or CAP_SYS_PTRACE)",
+                                    pid, file));
+    default:
+      if (!process_exists(pid))
+        return make_error(Errc::vanished, fmt::format("pid {}: process exited while being read", pid));
+      return make_error(text.error().code, fmt::format("pid {}: {}", pid, text.error().message));
+  }
+}
+
+Status parse_stat(std::string_view stat_text, ProcessInfo& info) {
+  // "PID (comm) S ..." where comm may hold spaces and parentheses: fields start after the last ')'.
+  size_t close = stat_text.rfind(')');
+  if (close == std::string_view::npos) return make_error(Errc::malformed, "malformed /proc/PID/stat: no ')'");
+  std::vector<uint64_t> fields;  // fields[0] is field 3 (state, stored as 0)
+  std::string_view rest = stat_text.substr(close + 1);
+  while (!rest.empty()) {
+    size_t start = rest.find_first_not_of(" \n");
+    if (start == std::string_view::npos) break;
+    rest.remove_prefix(start);
+    size_t end = rest.find_first_of(" \n");
+    std::string_view token = rest.substr(0, end);
+    uint64_t value = 0;
+    std::from_chars(token.data(), token.data() + token.size(), value);  // the state letter stays 0
+    fields.push_back(value);
+    rest.remove_prefix(end == std::string_view::npos ? rest.size() : end);
+  }
+  auto field = [&](size_t number) -> uint64_t { return number - 3 < fields.size() ? fields[number - 3] : 0; };
+  size_t state_at = stat_text.find_first_not_of(' ', close + 1);
+  if (state_at != std::string_view::npos) info.state = stat_text[state_at];
+  info.kernel_thread = (field(9) & 0x00200000) != 0;  // PF_KTHREAD
+  info.start_code = field(26);
+  info.end_code = field(27);
+  info.start_stack = field(28);
+  info.start_data = field(45);
+  info.end_data = field(46);
+  info.start_brk = field(47);
+  return {};
+}
+
+Result<ProcessInfo> read_process_info(int pid) {
+  ProcessInfo info;
+  info.pid = pid;
+  auto stat = read_proc_file(pid, "stat");
+  if (!stat) return stat.error();
+  if (Status parsed = parse_stat(*stat, info); !parsed) return parsed.error();
+  if (auto comm = read_proc_file(pid, "comm")) info.comm = strip_newline(std::move(comm).value());
+
+  char target[PATH_MAX];
+  ssize_t length = ::readlink(fmt::format("/proc/{}/exe", pid).c_str(), target, sizeof target - 1);
+  if (length > 0) {
+    info.exe.assign(target, static_cast<size_t>(length));
+    // Match the maps pathname, which carries the deletion as a separate flag.
+    constexpr std::string_view deleted = " (deleted)";
+    if (info.exe.size() > deleted.size() && info.exe.ends_with(deleted)) info.exe.resize(info.exe.size() - deleted.size());
+    // Reading through /proc/PID/exe works even when the file was deleted or replaced.
+    info.pie = elf_is_dynamic(fmt::format("/proc/{}/exe", pid));
+  }
+  if (auto personality = read_proc_file(pid, "personality")) {
+    uint64_t value = 0;
+    if (std::from_chars(personality->data(), personality->data() + personality->size(), value, 16).ec == std::errc())
+      info.addr_no_randomize = (value & 0x0040000) != 0;  // ADDR_NO_RANDOMIZE
+  }
+  return info;
+}
+
+SystemInfo read_system_info() {
+  SystemInfo system;
+  system.page_size = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  system.mmap_min_addr = read_number("/proc/sys/vm/mmap_min_addr", system.mmap_min_addr);
+  system.max_map_count = read_number("/proc/sys/vm/max_map_count", system.max_map_count);
+  uint64_t aslr = read_number("/proc/sys/kernel/randomize_va_space", UINT64_MAX);
+  system.randomize_va_space = aslr == UINT64_MAX ? -1 : static_cast<int>(aslr);
+  struct utsname name {};
+  if (::uname(&name) == 0) system.kernel = name.release;
+  return system;
+}
+
+std::string aslr_description(int randomize_va_space, std::optional<bool> addr_no_randomize) {
+  if (addr_no_randomize.value_or(false)) return "off for this process (ADDR_NO_RANDOMIZE)";
+  switch (randomize_va_space) {
+    case 0: return "off (0)";
+    case 1: return "conservative (1: no brk randomization)";
+    case 2: return "full (2)";
+    default: return "unknown";
+  }
+}
+
+}  // namespace ljmm

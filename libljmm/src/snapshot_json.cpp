@@ -1,0 +1,149 @@
+#include "ljmm/snapshot_json.hpp"
+
+#include "json_fields.hpp"
+#include "ljmm/version.hpp"
+
+namespace ljmm {
+
+namespace {
+
+const char* source_kind_name(SourceKind kind) {
+  switch (kind) {
+    case SourceKind::pid: return "pid";
+    case SourceKind::maps_file: return "maps_file";
+    case SourceKind::snapshot_file: return "snapshot_file";
+  }
+  return "pid";
+}
+
+const char* metric_unit_name(MetricUnit unit) {
+  switch (unit) {
+    case MetricUnit::bytes: return "bytes";
+    case MetricUnit::count: return "count";
+    case MetricUnit::address: return "address";
+    case MetricUnit::ratio_percent: return "percent";
+  }
+  return "count";
+}
+
+template <class T>
+void optional_field(JsonWriter& json, std::string_view name, const std::optional<T>& value) {
+  json.key(name);
+  if (value) {
+    json.value(*value);
+  } else {
+    json.null();
+  }
+}
+
+void write_process(JsonWriter& json, const ProcessInfo& process) {
+  json.key("process").begin_object();
+  json.field("pid", process.pid).field("comm", process.comm).field("exe", process.exe);
+  optional_field(json, "pie", process.pie);
+  json.field("state", std::string_view(&process.state, 1));
+  json.address_field("start_code", process.start_code).address_field("end_code", process.end_code);
+  json.address_field("start_data", process.start_data).address_field("end_data", process.end_data);
+  json.address_field("start_brk", process.start_brk).address_field("brk", process.brk);
+  json.field("brk_source", brk_source_name(process.brk_source));
+  json.address_field("start_stack", process.start_stack);
+  optional_field(json, "addr_no_randomize", process.addr_no_randomize);
+  json.end_object();
+}
+
+void write_system(JsonWriter& json, const SystemInfo& system) {
+  json.key("system").begin_object();
+  json.field("page_size", system.page_size).address_field("mmap_min_addr", system.mmap_min_addr);
+  json.field("randomize_va_space", system.randomize_va_space).field("max_map_count", system.max_map_count);
+  json.field("kernel", system.kernel).end_object();
+}
+
+void write_region(JsonWriter& json, const Region& region, Segment segment, RegionRole role) {
+  json.begin_object();
+  json.address_field("start", region.start).address_field("end", region.end).field("size", region.size());
+  json.field("perms", region.perms.str()).field("offset", region.offset);
+  json.field("dev", fmt::format("{:02x}:{:02x}", region.dev_major, region.dev_minor)).field("inode", region.inode);
+  json.field("kind", region_kind_name(region.kind)).field("path", region.path).field("deleted", region.deleted);
+  if (region.kind == RegionKind::thread_stack) json.field("thread_id", region.thread_id);
+  json.field("segment", segment_id(segment)).field("role", region_role_name(role));
+  if (!region.smaps.empty()) {
+    json.key("smaps").begin_object();
+    for (const SmapsField& field : region.smaps) json.field(field.name, field.value);
+    json.end_object();
+    json.field("vm_flags", region.vm_flags);
+  }
+  json.end_object();
+}
+
+void write_gap(JsonWriter& json, const Gap& gap) {
+  json.begin_object();
+  json.address_field("start", gap.start).address_field("end", gap.end).field("size", gap.size());
+  json.field("segment", segment_id(gap.segment));
+  json.key("below");
+  gap.below ? json.value(segment_id(*gap.below)) : json.null();
+  json.key("above");
+  gap.above ? json.value(segment_id(*gap.above)) : json.null();
+  json.end_object();
+}
+
+void write_segments(JsonWriter& json, const Layout& layout) {
+  json.key("segments").begin_array();
+  for (Segment segment : all_segments) {
+    const SegmentTotal& total = layout.total(segment);
+    json.begin_object().field("id", segment_id(segment)).field("name", segment_name(segment));
+    json.field("regions", total.regions).field("bytes", total.bytes).field("rss", total.rss);
+    json.field("swap", total.swap).field("free_bytes", total.free_bytes).end_object();
+  }
+  json.end_array();
+}
+
+}  // namespace
+
+void write_findings(JsonWriter& json, const std::vector<Finding>& findings) {
+  json.key("findings").begin_array();
+  for (const Finding& finding : findings) {
+    json.begin_object().field("id", finding.id).field("severity", severity_name(finding.severity));
+    json.field("summary", finding.summary).field("explanation", finding.explanation).field("fix", finding.fix);
+    json.field("confidence", finding.confidence);
+    json.key("metrics").begin_object();
+    for (const Metric& metric : finding.metrics) {
+      metric.unit == MetricUnit::address ? json.address_field(metric.name, metric.value)
+                                         : json.field(metric.name, metric.value);
+    }
+    json.end_object();
+    json.key("units").begin_object();
+    for (const Metric& metric : finding.metrics) json.field(metric.name, metric_unit_name(metric.unit));
+    json.end_object();
+    json.key("regions").begin_array();
+    for (uint64_t start : finding.region_starts) json.address(start);
+    json.end_array().end_object();
+  }
+  json.end_array();
+}
+
+std::string snapshot_to_json(const Analysis& analysis, int indent) {
+  const Snapshot& snapshot = analysis.snapshot;
+  const Layout& layout = analysis.layout;
+  JsonWriter json(indent);
+  json.begin_object();
+  json.field("schema", snapshot_schema);
+  json.key("tool").begin_object().field("name", "ljmm").field("version", version()).end_object();
+  json.field("taken_at_unix_ms", snapshot.taken_at_unix_ms);
+  json.key("source").begin_object().field("kind", source_kind_name(snapshot.source.kind));
+  json.field("pid", snapshot.source.pid).field("path", snapshot.source.path).end_object();
+  write_process(json, snapshot.process);
+  write_system(json, snapshot.system);
+  json.field("has_smaps", snapshot.has_smaps);
+  json.address_field("user_top", layout.user_top);
+  json.key("regions").begin_array();
+  for (size_t i = 0; i < snapshot.regions.size(); ++i) write_region(json, snapshot.regions[i], layout.segment_of[i], analysis.diagnosis.role_of[i]);
+  json.end_array();
+  json.key("gaps").begin_array();
+  for (const Gap& gap : layout.gaps) write_gap(json, gap);
+  json.end_array();
+  write_segments(json, layout);
+  write_findings(json, analysis.findings());
+  json.end_object();
+  return json.take();
+}
+
+}  // namespace ljmm

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Set-up for a Debian 12 machine, as root: installs the Debian packages ljmm needs, builds it,
+# then runs the demo or the whole test suite.
+#
+#   bash setup.sh demo    install, build, inspect the brk-hole demo process
+#   bash setup.sh test    install, build, run every test (CTest)
+#   bash setup.sh build   install and build only
+set -euo pipefail
+cd "$(dirname "$0")"
+
+BUILD_DIR=${LJMM_BUILD_DIR:-build}
+JOBS=$(nproc)
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  libcli11-dev libfmt-dev nlohmann-json3-dev libelf-dev zlib1g-dev
+  libbpf-dev bpftool clang llvm
+  googletest libgtest-dev libbenchmark-dev
+  python3 python3-jsonschema ca-certificates util-linux procps
+)
+
+say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
+
+install_packages() {
+  local missing=()
+  for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    say "Debian packages already installed"
+    return
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: missing Debian packages (${missing[*]}); run as root to install them" >&2
+    exit 1
+  fi
+  say "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build() {
+  say "building in $BUILD_DIR"
+  cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$BUILD_DIR" -j "$JOBS"
+}
+
+run_tests() {
+  say "running the test suite"
+  ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" --timeout 600
+}
+
+case "${1:-}" in
+  demo)
+    install_packages
+    build
+    say "inspecting a process whose malloc cannot use brk any more"
+    "$BUILD_DIR/bin/ljmm-inspect" --demo
+    ;;
+  test)
+    install_packages
+    build
+    run_tests
+    ;;
+  build)
+    install_packages
+    build
+    ;;
+  *)
+    echo "usage: bash setup.sh demo|test|build" >&2
+    exit 2
+    ;;
+esac

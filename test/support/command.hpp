@@ -1,0 +1,27 @@
+// Running the real tools from tests: argv in, exit code and both outputs back.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ljmm::test {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs argv (PATH searched) and collects stdout and stderr until it exits.
+CommandResult run_command(const std::vector<std::string>& argv, const std::string& stdin_text = {});
+
+// Where the build put things (set by CMake).
+std::string bin_dir();         // ljmm-inspect, ljmm-demo, ...
+std::string test_progs_dir();  // helper programs under test/progs
+std::string source_dir();      // the repository
+std::string tool(const std::string& name);  // bin_dir() + "/" + name
+
+// Debian's python3 with its packages (jsonschema, prometheus_client), never a user's.
+inline const char* system_python = "/usr/bin/python3";
+
+}  // namespace ljmm::test

@@ -1,0 +1,59 @@
+#include "cli.hpp"
+
+#include <fmt/format.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdlib>
+
+namespace ljmm::cli {
+
+int exit_code_for(const Error& error) {
+  switch (error.code) {
+    case Errc::not_found:
+    case Errc::permission_denied:
+    case Errc::vanished:
+    case Errc::io_error: return exit_unavailable;
+    case Errc::malformed: return exit_malformed;
+    case Errc::invalid_argument: return exit_usage;
+    case Errc::unsupported: return exit_environment;
+  }
+  return exit_unavailable;
+}
+
+int report(std::string_view tool, const Error& error) { return report(tool, error.message, exit_code_for(error)); }
+
+int report(std::string_view tool, std::string_view message, int exit_code) {
+  fmt::print(stderr, "{}: {}\n", tool, message);
+  return exit_code;
+}
+
+bool use_color(ColorChoice choice) {
+  switch (choice) {
+    case ColorChoice::always: return true;
+    case ColorChoice::never: return false;
+    case ColorChoice::automatic: return ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
+  }
+  return false;
+}
+
+int terminal_width() {
+  winsize size{};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  if (const char* columns = std::getenv("COLUMNS")) {
+    int value = std::atoi(columns);
+    if (value > 0) return value;
+  }
+  return 100;
+}
+
+std::string executable_directory() {
+  char path[PATH_MAX];
+  ssize_t length = ::readlink("/proc/self/exe", path, sizeof path - 1);
+  if (length <= 0) return ".";
+  std::string text(path, static_cast<size_t>(length));
+  return text.substr(0, text.rfind('/'));
+}
+
+}  // namespace ljmm::cli

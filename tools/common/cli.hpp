@@ -1,0 +1,34 @@
+// What every ljmm tool shares at its edge: exit codes, one-line errors, terminal facts.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "ljmm/result.hpp"
+
+namespace ljmm::cli {
+
+// Documented in docs/exit-codes.md; the same for every tool.
+enum ExitCode : int {
+  exit_ok = 0,
+  exit_findings = 1,     // findings at or above --fail-on, or a failed assertion
+  exit_usage = 2,        // bad arguments or a bad rules file
+  exit_unavailable = 3,  // no such pid, permission denied, process exited, unreadable file
+  exit_malformed = 4,    // a maps/smaps/snapshot file that does not parse
+  exit_environment = 5,  // the machine cannot do it (no BPF permission, kernel too old)
+};
+
+int exit_code_for(const Error& error);
+
+// Prints "TOOL: MESSAGE" on stderr and returns the exit code for the error.
+int report(std::string_view tool, const Error& error);
+int report(std::string_view tool, std::string_view message, int exit_code);
+
+enum class ColorChoice { automatic, always, never };
+bool use_color(ColorChoice choice);  // auto: stdout is a terminal and NO_COLOR is unset
+int terminal_width();                // stdout's columns, else $COLUMNS, else 100
+
+// The directory holding this executable, for finding programs installed beside it.
+std::string executable_directory();
+
+}  // namespace ljmm::cli

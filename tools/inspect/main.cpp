@@ -1,0 +1,133 @@
+// ljmm-inspect: the address-space layout of a process, a saved maps file or a snapshot.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <map>
+#include <optional>
+
+#include "../common/cli.hpp"
+#include "demo.hpp"
+#include "ljmm/analysis.hpp"
+#include "ljmm/render_text.hpp"
+#include "ljmm/snapshot_json.hpp"
+#include "ljmm/version.hpp"
+
+namespace {
+
+using namespace ljmm;
+constexpr std::string_view tool = "ljmm-inspect";
+
+struct Options {
+  std::string target;
+  std::string maps_file;
+  std::string snapshot_file;
+  bool smaps = false;
+  std::string format = "text";
+  bool json = false;
+  bool findings_only = false;
+  bool no_regions = false;
+  cli::ColorChoice color = cli::ColorChoice::automatic;
+  int width = 0;
+  bool demo = false;
+  std::string demo_mode = "brk-hole";
+  std::string fail_on;
+};
+
+void declare(CLI::App& app, Options& options) {
+  app.add_option("target", options.target, "PID of a live process, or \"self\"");
+  // Files are checked when read, so an unreadable one gets the same exit code as a dead pid.
+  auto* maps = app.add_option("--maps", options.maps_file, "Read a saved /proc/PID/maps or smaps file");
+  auto* snapshot = app.add_option("--snapshot", options.snapshot_file, "Read a saved ljmm.snapshot/v1 JSON file");
+  maps->excludes(snapshot);
+  app.add_flag("--smaps", options.smaps, "Also read /proc/PID/smaps (RSS, swap per region)");
+  app.add_option("--format", options.format, "Output format")->check(CLI::IsMember({"text", "json"}));
+  app.add_flag("--json", options.json, "Same as --format json (schema ljmm.snapshot/v1)");
+  app.add_flag("--findings-only", options.findings_only, "Print only the findings");
+  app.add_flag("--no-regions", options.no_regions, "Leave out the table of every region");
+  std::map<std::string, cli::ColorChoice> colors{
+      {"auto", cli::ColorChoice::automatic}, {"always", cli::ColorChoice::always}, {"never", cli::ColorChoice::never}};
+  app.add_option("--color", options.color, "Color: auto (on a terminal), always, never")
+      ->transform(CLI::CheckedTransformer(colors, CLI::ignore_case));
+  app.add_option("--width", options.width, "Columns for the picture (default: the terminal's)")
+      ->check(CLI::Range(40, 1000));
+  app.add_flag("--demo", options.demo, "Start ljmm-demo and inspect it (see --demo-mode)");
+  app.add_option("--demo-mode", options.demo_mode, "Demo to run: brk-hole, plain, threads")
+      ->check(CLI::IsMember({"brk-hole", "plain", "threads"}));
+  app.add_option("--fail-on", options.fail_on, "Exit 1 when a finding has this severity or worse")
+      ->check(CLI::IsMember({"info", "warning", "error"}));
+  app.set_version_flag("--version", std::string("ljmm-inspect ") + version());
+  app.footer(
+      "Examples:\n"
+      "  ljmm-inspect --demo                 a process with a blocked brk, explained\n"
+      "  ljmm-inspect $(pidof nginx | cut -d' ' -f1) --smaps\n"
+      "  ljmm-inspect --maps customer-maps.txt --findings-only\n"
+      "  ljmm-inspect 1234 --json > before.json\n"
+      "Exit codes: 0 ok, 1 findings at --fail-on, 2 usage, 3 target unavailable, 4 malformed input.");
+}
+
+Result<Snapshot> load(const Options& options, std::optional<inspect::DemoProcess>& demo) {
+  if (!options.maps_file.empty()) return snapshot_maps_file(options.maps_file);
+  if (!options.snapshot_file.empty()) return load_snapshot_file(options.snapshot_file);
+  SnapshotOptions snapshot_options{.read_smaps = options.smaps};
+  if (options.demo) {
+    auto started = inspect::start_demo(options.demo_mode);
+    if (!started) return started.error();
+    demo = std::move(started).value();
+    return snapshot_pid(demo->child.pid(), snapshot_options);
+  }
+  auto pid = parse_pid(options.target);
+  if (!pid) return pid.error();
+  return snapshot_pid(*pid, snapshot_options);
+}
+
+std::string render(const Analysis& analysis, const Options& options) {
+  if (options.format == "json") return snapshot_to_json(analysis);
+  TextOptions text{cli::use_color(options.color), options.width > 0 ? options.width : cli::terminal_width()};
+  if (options.findings_only) return render_findings(analysis, text);
+  std::string out = render_header(analysis, text);
+  out += '\n' + render_findings(analysis, text);
+  out += '\n' + render_picture(analysis, text);
+  if (!options.no_regions) out += '\n' + render_regions(analysis, text);
+  out += '\n' + render_totals(analysis, text);
+  return out;
+}
+
+int run(Options& options) {
+  if (options.json) options.format = "json";
+  int sources = !options.target.empty() + !options.maps_file.empty() + !options.snapshot_file.empty() + options.demo;
+  if (sources != 1)
+    return cli::report(tool, "give exactly one of: PID, self, --maps FILE, --snapshot FILE, --demo", cli::exit_usage);
+
+  std::optional<inspect::DemoProcess> demo;
+  auto snapshot = load(options, demo);
+  if (!snapshot) return cli::report(tool, snapshot.error());
+  Analysis analysis = analyze(std::move(snapshot).value());
+  if (demo && options.format == "text") fmt::print("demo process: {}\n", demo->facts);
+  fmt::print("{}", render(analysis, options));
+
+  if (!options.fail_on.empty()) {
+    Severity threshold = *parse_severity(options.fail_on);
+    for (const Finding& finding : analysis.findings())
+      if (finding.severity >= threshold) return cli::exit_findings;
+  }
+  return cli::exit_ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Show and explain the address-space layout of a Linux/x86-64 process"};
+  Options options;
+  declare(app, options);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    int code = app.exit(error);
+    return code == 0 ? cli::exit_ok : cli::exit_usage;
+  }
+  try {
+    return run(options);
+  } catch (const std::exception& error) {
+    return cli::report(tool, fmt::format("internal error: {}", error.what()), cli::exit_environment);
+  }
+}
