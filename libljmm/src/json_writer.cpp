@@ -1,11 +1,27 @@
 #include "ljmm/json_writer.hpp"
 
+#include <algorithm>
+#include <array>
+#include <charconv>
 #include <cmath>
+#include <cstring>
 
 namespace ljmm {
 
+namespace {
+
+// 1 for bytes that cannot be copied as they are: control characters, '"', '\\', and bytes of
+// multi-byte UTF-8 sequences (which are validated).
+constexpr auto special_bytes = [] {
+  std::array<bool, 256> table{};
+  for (int byte = 0; byte < 256; ++byte) table[byte] = byte < 0x20 || byte == '"' || byte == '\\' || byte >= 0x80;
+  return table;
+}();
+
+}  // namespace
+
 void JsonWriter::newline_and_indent() {
-  if (indent_ <= 0) return;
+  if (indent_ <= 0 || in_compact()) return;
   out_.push_back('\n');
   out_.append(has_element_.size() * static_cast<size_t>(indent_), ' ');
 }
@@ -16,23 +32,26 @@ void JsonWriter::before_value() {
     return;
   }
   if (!has_element_.empty()) {
-    if (has_element_.back()) out_.push_back(',');
+    if (has_element_.back()) out_.append(in_compact() && indent_ > 0 ? ", " : ",");
     has_element_.back() = true;
     newline_and_indent();
   }
 }
 
-JsonWriter& JsonWriter::begin_object() {
+JsonWriter& JsonWriter::begin_object(bool compact) {
   before_value();
   out_.push_back('{');
   has_element_.push_back(false);
+  if (compact && compact_depth_ == 0) compact_depth_ = has_element_.size();
   return *this;
 }
 
 JsonWriter& JsonWriter::end_object() {
   bool had = has_element_.back();
+  bool compact = in_compact();
   has_element_.pop_back();
-  if (had) newline_and_indent();
+  if (compact_depth_ > has_element_.size()) compact_depth_ = 0;
+  if (had && !compact) newline_and_indent();
   out_.push_back('}');
   if (has_element_.empty()) out_.push_back('\n');
   return *this;
@@ -56,9 +75,22 @@ JsonWriter& JsonWriter::end_array() {
 
 JsonWriter& JsonWriter::key(std::string_view name) {
   before_value();
+  after_key_ = true;
+  // Keys are short identifiers: build "name": in one buffer and append it once.
+  char buffer[64];
+  if (name.size() <= sizeof buffer - 4 &&
+      std::none_of(name.begin(), name.end(), [](char c) { return special_bytes[static_cast<unsigned char>(c)]; })) {
+    buffer[0] = '"';
+    std::memcpy(buffer + 1, name.data(), name.size());
+    size_t length = name.size() + 1;
+    buffer[length++] = '"';
+    buffer[length++] = ':';
+    if (indent_ > 0) buffer[length++] = ' ';
+    out_.append(buffer, length);
+    return *this;
+  }
   write_escaped(name);
   out_.append(indent_ > 0 ? ": " : ":");
-  after_key_ = true;
   return *this;
 }
 
@@ -74,15 +106,22 @@ JsonWriter& JsonWriter::value(bool flag) {
   return *this;
 }
 
+void JsonWriter::append_unsigned(uint64_t number, int base) {
+  char digits[24];
+  auto end = std::to_chars(digits, digits + sizeof digits, number, base).ptr;
+  out_.append(digits, end);
+}
+
 JsonWriter& JsonWriter::value(int64_t number) {
   before_value();
-  fmt::format_to(std::back_inserter(out_), "{}", number);
+  if (number < 0) out_.push_back('-');
+  append_unsigned(number < 0 ? 0 - static_cast<uint64_t>(number) : static_cast<uint64_t>(number), 10);
   return *this;
 }
 
 JsonWriter& JsonWriter::value(uint64_t number) {
   before_value();
-  fmt::format_to(std::back_inserter(out_), "{}", number);
+  append_unsigned(number, 10);
   return *this;
 }
 
@@ -101,7 +140,9 @@ JsonWriter& JsonWriter::null() {
 
 JsonWriter& JsonWriter::address(uint64_t address) {
   before_value();
-  fmt::format_to(std::back_inserter(out_), "\"{:#x}\"", address);
+  out_.append("\"0x");
+  append_unsigned(address, 16);
+  out_.push_back('"');
   return *this;
 }
 
@@ -122,37 +163,40 @@ size_t utf8_sequence_length(std::string_view text, size_t i) {
 }  // namespace
 
 // Paths are bytes, JSON is UTF-8: bytes that are not valid UTF-8 become U+FFFD.
+
 void JsonWriter::write_escaped(std::string_view text) {
   out_.push_back('"');
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  size_t plain_from = 0;
   for (size_t i = 0; i < text.size();) {
-    char c = text[i];
-    auto byte = static_cast<unsigned char>(c);
-    if (byte >= 0x80) {
-      size_t length = utf8_sequence_length(text, i);
-      if (length == 0) {
-        out_.append("\\ufffd");
-        ++i;
-      } else {
-        out_.append(text.substr(i, length));
-        i += length;
-      }
+    if (!special_bytes[bytes[i]]) {
+      ++i;
       continue;
     }
-    switch (c) {
+    unsigned char byte = bytes[i];
+    if (byte >= 0x80) {
+      if (size_t length = utf8_sequence_length(text, i); length > 0) {
+        i += length;
+        continue;
+      }
+    }
+    out_.append(text.data() + plain_from, i - plain_from);
+    switch (byte) {
       case '"': out_.append("\\\""); break;
       case '\\': out_.append("\\\\"); break;
       case '\n': out_.append("\\n"); break;
       case '\t': out_.append("\\t"); break;
       case '\r': out_.append("\\r"); break;
       default:
-        if (byte < 0x20) {
-          fmt::format_to(std::back_inserter(out_), "\\u{:04x}", byte);
+        if (byte >= 0x80) {
+          out_.append("\\ufffd");  // not valid UTF-8
         } else {
-          out_.push_back(c);
+          fmt::format_to(std::back_inserter(out_), "\\u{:04x}", byte);
         }
     }
-    ++i;
+    plain_from = ++i;
   }
+  out_.append(text.data() + plain_from, text.size() - plain_from);
   out_.push_back('"');
 }
 

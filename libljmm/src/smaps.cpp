@@ -10,16 +10,17 @@ namespace ljmm {
 
 namespace {
 
-// "Rss:   4 kB" -> name "Rss", value 4096. Returns false when the line is not a field line.
+// "Rss:   4 kB" -> name "Rss", value "4 kB". Field names start with a capital letter; maps
+// header lines start with a lowercase hex digit, so one byte tells them apart.
 bool is_field_line(std::string_view line, std::string_view& name, std::string_view& value) {
-  size_t colon = line.find(':');
-  if (colon == std::string_view::npos || colon == 0) return false;
+  if (line.empty() || line[0] < 'A' || line[0] > 'Z') return false;
+  size_t colon = 1;
+  while (colon < line.size() && line[colon] != ':' && line[colon] != ' ') ++colon;
+  if (colon >= line.size() || line[colon] != ':') return false;
   name = line.substr(0, colon);
-  // A maps header has "-" in its first token and never a colon before the first space.
-  if (name.find_first_of(" -") != std::string_view::npos) return false;
-  value = line.substr(colon + 1);
-  size_t first = value.find_first_not_of(' ');
-  value = first == std::string_view::npos ? std::string_view{} : value.substr(first);
+  size_t first = colon + 1;
+  while (first < line.size() && line[first] == ' ') ++first;
+  value = line.substr(first);
   return true;
 }
 
@@ -54,6 +55,7 @@ Result<std::vector<Region>> parse_smaps(std::string_view text) {
     if (regions.empty())
       return make_error(Errc::malformed, fmt::format("malformed smaps line {}: field before any region", line_number));
     Region& region = regions.back();
+    if (region.smaps.empty()) region.smaps.reserve(32);  // a 6.x kernel prints about 25 fields
     if (name == "VmFlags") {
       region.vm_flags.assign(value);
       return {};

@@ -16,7 +16,8 @@ class JsonWriter {
   // indent 0 writes one compact line (JSON Lines); indent > 0 pretty-prints.
   explicit JsonWriter(int indent = 2) : indent_(indent) {}
 
-  JsonWriter& begin_object();
+  // A compact container is written on one line even when pretty-printing: one region per line.
+  JsonWriter& begin_object(bool compact = false);
   JsonWriter& end_object();
   JsonWriter& begin_array();
   JsonWriter& end_array();
@@ -45,6 +46,8 @@ class JsonWriter {
     return address(a);
   }
 
+  void reserve(size_t bytes) { out_.reserve(bytes); }
+
   // The document so far; a newline is appended once the outermost value is closed.
   const std::string& str() const { return out_; }
   std::string take() { return std::move(out_); }
@@ -52,13 +55,16 @@ class JsonWriter {
  private:
   void before_value();
   void newline_and_indent();
+  bool in_compact() const { return compact_depth_ != 0 && has_element_.size() >= compact_depth_; }
+  void append_unsigned(uint64_t number, int base);
   void write_escaped(std::string_view text);
 
   std::string out_;
   int indent_;
   // One entry per open container: true once it holds an element (so a comma is due).
-  std::vector<bool> has_element_;
+  std::vector<uint8_t> has_element_;
   bool after_key_ = false;
+  size_t compact_depth_ = 0;  // nesting depth of the outermost compact container, 0 when none
 };
 
 }  // namespace ljmm
