@@ -15,10 +15,8 @@ std::string malloc_fallback_explanation() {
 }
 
 std::string malloc_fallback_fix() {
-  return "Keep the address right after the break free: start a low-address window above it "
-         "(LJMM_WINDOW) or reserve the window elsewhere (LJMM_RESERVE=window); raise M_TOP_PAD "
-         "(MALLOC_TOP_PAD_) so fewer, larger chunks are mapped; or build LuaJIT with GC64 so it needs "
-         "no low memory.";
+  return "Remove what blocks brk (see brk-blocked). Until then, raise M_TOP_PAD "
+         "(MALLOC_TOP_PAD_=16777216) so malloc maps fewer, larger chunks.";
 }
 
 namespace {
@@ -70,8 +68,11 @@ void add_brk_findings(const Snapshot& snapshot, const Layout& layout, const BrkR
     finding.summary = fmt::format("brk blocked by {}: 0 B between the break {} and it", describe_region(blocker),
                                   format_address_short(brk.brk));
   }
-  finding.explanation = "Every brk() that would grow the heap fails. " + malloc_fallback_explanation();
-  finding.fix = malloc_fallback_fix();
+  finding.explanation = "Every brk() that would grow the heap fails, so glibc malloc maps anonymous memory "
+                        "instead and keeps it (see malloc-mmap-fallback).";
+  finding.fix = "Do not map right after the break: start low-address windows above it (LJMM_WINDOW) or "
+                "reserve them elsewhere (LJMM_RESERVE=window); or build LuaJIT with GC64 so it needs no "
+                "low memory.";
   findings.push_back(std::move(finding));
 }
 

@@ -16,4 +16,7 @@ struct DemoProcess {
 // Starts `ljmm-demo MODE` (installed beside this tool) and waits for its facts line.
 Result<DemoProcess> start_demo(const std::string& mode);
 
+// One sentence about what the demo did, from its facts line.
+std::string describe_demo(const std::string& facts);
+
 }  // namespace ljmm::inspect

@@ -102,7 +102,7 @@ int run(Options& options) {
   auto snapshot = load(options, demo);
   if (!snapshot) return cli::report(tool, snapshot.error());
   Analysis analysis = analyze(std::move(snapshot).value());
-  if (demo && options.format == "text") fmt::print("demo process: {}\n", demo->facts);
+  if (demo && options.format == "text") fmt::print("{}\n\n", inspect::describe_demo(demo->facts));
   fmt::print("{}", render(analysis, options));
 
   if (!options.fail_on.empty()) {
