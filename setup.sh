@@ -16,7 +16,7 @@ packages=(
   libcli11-dev libfmt-dev nlohmann-json3-dev libelf-dev zlib1g-dev
   libbpf-dev bpftool clang llvm
   googletest libgtest-dev libbenchmark-dev
-  python3 python3-jsonschema ca-certificates util-linux procps
+  python3 python3-jsonschema ca-certificates util-linux procps dpkg-dev
 )
 
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
@@ -40,6 +40,11 @@ install_packages() {
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# LuaJIT without GC64 for the runtime tests is built from Debian's source package.
+enable_debian_sources() {
+  if [ "$(id -u)" -eq 0 ]; then bash test/luajit/add_deb_src.sh; fi
+}
+
 build() {
   say "building in $BUILD_DIR"
   cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -54,17 +59,20 @@ run_tests() {
 case "${1:-}" in
   demo)
     install_packages
+    enable_debian_sources
     build
     say "inspecting a process whose malloc cannot use brk any more"
     "$BUILD_DIR/bin/ljmm-inspect" --demo
     ;;
   test)
     install_packages
+    enable_debian_sources
     build
     run_tests
     ;;
   build)
     install_packages
+    enable_debian_sources
     build
     ;;
   *)

@@ -173,6 +173,30 @@ void add_map_count_finding(const Snapshot& snapshot, const Layout& layout, std::
                              {}});
 }
 
+void add_runtime_finding(const Snapshot& snapshot, std::vector<Finding>& findings) {
+  if (!snapshot.runtime) return;
+  const RuntimeStats& runtime = *snapshot.runtime;
+  const ljmm_stats& c = runtime.counters;
+  Finding finding;
+  finding.id = "ljmm-runtime";
+  finding.severity = c.failures > 0 ? Severity::warning : Severity::info;
+  finding.summary = fmt::format(
+      "window [{}, {}), reserve {}; {} low requests: {} fast path, {} fallbacks ({} placed), "
+      "{} retries, {} failures",
+      format_address_short(runtime.window_start), format_address_short(runtime.window_end),
+      reserve_mode_name(runtime.reserve_mode), c.low_requests, c.fast_path, c.fallbacks, format_size(c.bytes_placed),
+      c.retries, c.failures);
+  finding.explanation = "The process runs ljmm's mmap wrapper; these are its counters, read from the process.";
+  if (c.failures > 0) finding.fix = "The low window is full: see the low-window findings for what occupies it.";
+  finding.confidence = "high";
+  for (const RuntimeCounter& counter : runtime_counters()) {
+    bool bytes_counter = counter.name.find("bytes") != std::string_view::npos || counter.name == "returned_to_reserve";
+    finding.metrics.push_back(Metric{std::string(counter.name), c.*counter.member,
+                                     bytes_counter ? MetricUnit::bytes : MetricUnit::count});
+  }
+  findings.push_back(std::move(finding));
+}
+
 }  // namespace
 
 Diagnosis diagnose(const Snapshot& snapshot, const Layout& layout) {
@@ -188,6 +212,7 @@ Diagnosis diagnose(const Snapshot& snapshot, const Layout& layout) {
   add_role_findings(snapshot, diagnosis.role_of, findings);
   add_window_findings(diagnosis.windows, findings);
   add_map_count_finding(snapshot, layout, findings);
+  add_runtime_finding(snapshot, findings);
   std::stable_sort(findings.begin(), findings.end(),
                    [](const Finding& a, const Finding& b) { return a.severity > b.severity; });
   return diagnosis;

@@ -110,6 +110,7 @@ Result<Snapshot> snapshot_pid(int pid, const SnapshotOptions& options) {
   if (regions->empty()) return explain_empty_maps(pid);
   snapshot.regions = std::move(regions).value();
   snapshot.has_smaps = options.read_smaps;
+  snapshot.runtime = read_runtime_stats(pid, snapshot.regions);
   if (auto brk = read_glibc_break(pid, snapshot.regions, snapshot.process.exe)) {
     snapshot.process.brk = *brk;
     snapshot.process.brk_source = BrkSource::glibc;

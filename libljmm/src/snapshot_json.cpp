@@ -116,6 +116,21 @@ void write_segments(JsonWriter& json, const Layout& layout) {
   json.end_array();
 }
 
+void write_runtime(JsonWriter& json, const std::optional<RuntimeStats>& runtime) {
+  json.key("runtime");
+  if (!runtime) {
+    json.null();
+    return;
+  }
+  json.begin_object().address_field("window_start", runtime->window_start).address_field("window_end", runtime->window_end);
+  json.field("reserve_mode", reserve_mode_name(runtime->reserve_mode));
+  json.field("noreplace_unsupported", (runtime->flags & LJMM_FLAG_NOREPLACE_UNSUPPORTED) != 0);
+  json.field("fixed_unsupported", (runtime->flags & LJMM_FLAG_FIXED_UNSUPPORTED) != 0);
+  json.key("counters").begin_object(true);
+  for (const RuntimeCounter& counter : runtime_counters()) json.field(counter.name, runtime->counters.*counter.member);
+  json.end_object().end_object();
+}
+
 }  // namespace
 
 void write_findings(JsonWriter& json, const std::vector<Finding>& findings) {
@@ -156,6 +171,7 @@ std::string snapshot_to_json(const Analysis& analysis, int indent) {
   write_system(json, snapshot.system);
   json.field("has_smaps", snapshot.has_smaps);
   json.address_field("user_top", layout.user_top);
+  write_runtime(json, snapshot.runtime);
   json.key("regions").begin_array();
   for (size_t i = 0; i < snapshot.regions.size(); ++i) write_region(json, snapshot.regions[i], layout.segment_of[i], analysis.diagnosis.role_of[i]);
   json.end_array();

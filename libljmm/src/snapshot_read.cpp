@@ -123,6 +123,27 @@ Status read_system(const json& document, SystemInfo& system) {
   return {};
 }
 
+Result<std::optional<RuntimeStats>> read_runtime(const json& document) {
+  auto it = document.find("runtime");
+  if (it == document.end() || it->is_null()) return std::optional<RuntimeStats>();
+  if (!it->is_object()) return bad("runtime", "not an object");
+  RuntimeStats runtime;
+  LJMM_TRY_ASSIGN(runtime.window_start, address_member(*it, "window_start", "runtime"));
+  LJMM_TRY_ASSIGN(runtime.window_end, address_member(*it, "window_end", "runtime"));
+  std::string mode = string_or_empty(*it, "reserve_mode");
+  for (uint32_t m : {LJMM_RESERVE_NONE, LJMM_RESERVE_BRK_BLOCK, LJMM_RESERVE_WINDOW})
+    if (mode == reserve_mode_name(m)) runtime.reserve_mode = m;
+  if (optional_bool(*it, "noreplace_unsupported").value_or(false)) runtime.flags |= LJMM_FLAG_NOREPLACE_UNSUPPORTED;
+  if (optional_bool(*it, "fixed_unsupported").value_or(false)) runtime.flags |= LJMM_FLAG_FIXED_UNSUPPORTED;
+  auto counters = member(*it, "counters", "runtime");
+  if (!counters) return counters.error();
+  for (const RuntimeCounter& counter : runtime_counters()) {
+    if ((*counters)->contains(counter.name))
+      LJMM_TRY_ASSIGN(runtime.counters.*counter.member, uint_member(**counters, counter.name, "runtime.counters"));
+  }
+  return std::optional<RuntimeStats>(runtime);
+}
+
 Result<Snapshot> read_document(const json& document) {
   if (!document.is_object()) return bad("(document)", "not a JSON object");
   auto schema = document.find("schema");
@@ -132,6 +153,7 @@ Result<Snapshot> read_document(const json& document) {
   if (Status status = read_process(document, snapshot.process); !status) return status.error();
   if (Status status = read_system(document, snapshot.system); !status) return status.error();
   snapshot.has_smaps = optional_bool(document, "has_smaps").value_or(false);
+  LJMM_TRY_ASSIGN(snapshot.runtime, read_runtime(document));
   snapshot.taken_at_unix_ms = document.value("taken_at_unix_ms", int64_t{0});
   if (auto source = document.find("source"); source != document.end() && source->is_object())
     snapshot.source.pid = source->value("pid", 0);

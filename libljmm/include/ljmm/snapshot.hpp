@@ -10,6 +10,7 @@
 #include "ljmm/maps.hpp"
 #include "ljmm/process.hpp"
 #include "ljmm/result.hpp"
+#include "ljmm/runtime_stats.hpp"
 
 namespace ljmm {
 
@@ -29,6 +30,7 @@ struct Snapshot {
   std::vector<Region> regions;  // ascending, non-overlapping
   bool has_smaps = false;
   int64_t taken_at_unix_ms = 0;
+  std::optional<RuntimeStats> runtime;  // counters of the ljmm runtime, when the process runs it
 };
 
 struct SnapshotOptions {

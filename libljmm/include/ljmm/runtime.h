@@ -1,0 +1,95 @@
+/* ljmm runtime: mmap placement below an address limit (LuaJIT without GC64, MAP_32BIT users)
+ * and near a symbol (JITs that need rel32 reach).
+ *
+ * Shipped three ways:
+ *   ljmm.o             plain object: link with -Wl,--wrap=mmap64,--wrap=mmap (and
+ *                      --wrap=munmap,--wrap=mremap for reservations) BEFORE -lluajit;
+ *                      an archive named first would be dropped by the linker.
+ *   libljmm_runtime.a  the same as an archive, for links where the order is right.
+ *   libljmm_preload.so LD_PRELOAD shim interposing mmap, mmap64, munmap, mremap; it calls
+ *                      the kernel directly, never dlsym (dlsym -> malloc -> mmap recursion).
+ *
+ * Environment (read once, at the first call):
+ *   LJMM_WINDOW=0x10000-0x80000000   the low window; default [max(page-rounded sbrk(0),
+ *                                    mmap_min_addr), 2 GiB) for non-PIE, and
+ *                                    [max(mmap_min_addr, 64 KiB), 2 GiB) when the heap lies
+ *                                    above 2 GiB (PIE)
+ *   LJMM_RESERVE=brk-block|window    reserve at start-up (see docs/runtime.md)
+ *   LJMM_STATS=/path/%p.stats        write the counters there at exit (%p: the pid)
+ *
+ * The placement path never calls malloc, stdio or dlsym; it reads /proc/self/maps with read(2)
+ * into a stack buffer, takes a spinlock with all signals blocked, and is async-signal-safe. */
+#ifndef LJMM_RUNTIME_H
+#define LJMM_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LJMM_API __attribute__((visibility("default")))
+
+/* Counters since start-up. Every low request ends in exactly one of fast_path, fallbacks,
+ * outside_window, failures: low_requests == fast_path + fallbacks + outside_window + failures. */
+struct ljmm_stats {
+  uint64_t calls;          /* every mmap call seen by the runtime */
+  uint64_t low_requests;   /* calls with MAP_32BIT or a hint inside the window */
+  uint64_t fast_path;      /* the kernel's own placement landed inside the window */
+  uint64_t fallbacks;      /* placed by ljmm from a scan of /proc/self/maps */
+  uint64_t outside_window; /* hint requests the window had no room for: the kernel's placement */
+  uint64_t failures;       /* low requests that failed with ENOMEM (or another errno) */
+  uint64_t retries;        /* lost races (EEXIST) and missed hints, each rescanned */
+  uint64_t bytes_placed;   /* bytes of the fallback placements */
+  uint64_t scans;          /* reads of /proc/self/maps */
+  uint64_t unmaps_in_window;    /* munmap calls inside the window */
+  uint64_t remaps_in_window;    /* mremap calls inside the window */
+  uint64_t returned_to_reserve; /* bytes given back to the reservation by munmap/mremap */
+  uint64_t reserved_bytes;      /* bytes reserved at start-up */
+  uint64_t near_requests;       /* ljmm_map_near calls */
+  uint64_t near_failures;
+};
+
+/* The page that holds the counters. It is a shared memfd mapping named
+ * "ljmm-runtime-stats", so `ljmm-inspect PID` finds it in /proc/PID/maps and reads it. */
+#define LJMM_STATS_MAGIC "ljmm-stats-v1"
+struct ljmm_stats_page {
+  char magic[16];
+  uint64_t window_start;
+  uint64_t window_end;
+  uint32_t reserve_mode; /* enum ljmm_reserve_mode */
+  uint32_t flags;        /* LJMM_FLAG_* */
+  struct ljmm_stats stats;
+};
+
+enum ljmm_reserve_mode { LJMM_RESERVE_NONE = 0, LJMM_RESERVE_BRK_BLOCK = 1, LJMM_RESERVE_WINDOW = 2 };
+#define LJMM_FLAG_NOREPLACE_UNSUPPORTED 1u /* the kernel ignores MAP_FIXED_NOREPLACE: hints verified */
+#define LJMM_FLAG_FIXED_UNSUPPORTED 2u     /* fixed placement gives EINVAL (no-MMU style): no fallbacks */
+
+/* Sets the low window [start, end), page-aligned; returns 0, or -1 with errno EINVAL. */
+LJMM_API int ljmm_set_window(uintptr_t start, uintptr_t end);
+LJMM_API void ljmm_get_window(uintptr_t *start, uintptr_t *end);
+
+/* Reserves as LJMM_RESERVE would; returns 0 or -1 with errno. Call it before other threads map. */
+LJMM_API int ljmm_reserve(enum ljmm_reserve_mode mode);
+
+/* A copy of the counters (each read atomically). */
+LJMM_API void ljmm_get_stats(struct ljmm_stats *out);
+
+/* Maps `size` bytes so every byte lies within +-(2 GiB - size) of `symbol`: code there reaches
+ * the symbol, and the symbol reaches it, with a rel32 displacement. Anonymous, private, `prot`.
+ * Returns NULL with errno ENOMEM when no such free range exists, EINVAL for a bad size. */
+LJMM_API void *ljmm_map_near(const void *symbol, size_t size, int prot);
+
+/* The runtime's mmap/munmap/mremap, for code that wants them without symbol wrapping. */
+LJMM_API void *ljmm_mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset);
+LJMM_API int ljmm_munmap(void *addr, size_t length);
+LJMM_API void *ljmm_mremap(void *old_address, size_t old_size, size_t new_size, int flags, void *new_address);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,34 @@
+// Reading the ljmm runtime's counters out of a live process: the runtime keeps them in a shared
+// memfd page named "ljmm-runtime-stats", which shows in /proc/PID/maps.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "ljmm/maps.hpp"
+#include "ljmm/runtime.h"
+
+namespace ljmm {
+
+struct RuntimeStats {
+  uint64_t window_start = 0;
+  uint64_t window_end = 0;
+  uint32_t reserve_mode = 0;
+  uint32_t flags = 0;
+  ljmm_stats counters{};
+};
+
+// The counters by name, in the order of struct ljmm_stats: one list for JSON, text and reading back.
+struct RuntimeCounter {
+  std::string_view name;
+  uint64_t ljmm_stats::*member;
+};
+const std::vector<RuntimeCounter>& runtime_counters();
+const char* reserve_mode_name(uint32_t mode);  // "none", "brk-block", "window"
+
+// nullopt when the process does not run the ljmm runtime (or hides its memory from us).
+std::optional<RuntimeStats> read_runtime_stats(int pid, const std::vector<Region>& regions);
+
+}  // namespace ljmm

@@ -1,0 +1,88 @@
+/* State and steps shared by the runtime's files. Nothing here allocates. */
+#ifndef LJMM_RUNTIME_INTERNAL_H
+#define LJMM_RUNTIME_INTERNAL_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/mman.h>
+
+#include "ljmm/runtime.h"
+
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
+
+#define LJMM_MAX_RESERVATIONS 64
+#define LJMM_MAX_RETRIES 16
+
+struct ljmm_range {
+  uintptr_t start, end;
+};
+
+/* The runtime's one global (a process has one address space, so one window and one set of
+ * counters). Written at initialisation and under the lock; read without it on the fast path. */
+struct ljmm_runtime {
+  int init_state; /* 0 not started, 1 in progress, 2 done */
+  uintptr_t page_size;
+  uintptr_t mmap_min_addr;
+  uintptr_t window_start, window_end;
+  struct ljmm_stats_page *page; /* the shared stats page, or fallback_page */
+  struct ljmm_range reserved[LJMM_MAX_RESERVATIONS];
+  int reserved_count;
+  int reserve_fd; /* the empty memfd whose PROT_NONE mappings mark free reservation */
+};
+extern struct ljmm_runtime ljmm_state;
+
+/* init.c: idempotent and thread-safe; every entry point calls it first. */
+void ljmm_init(void);
+uintptr_t ljmm_page_round_up(uintptr_t value);
+
+/* lock.c: a spinlock taken with all signals blocked, so a signal handler that maps memory
+ * cannot deadlock against the thread it interrupted. */
+void ljmm_lock(uint64_t *saved_mask);
+void ljmm_unlock(uint64_t saved_mask);
+
+/* init.c */
+const char *ljmm_find_env(const char *name);
+
+/* stats.c */
+#define LJMM_COUNT(field, amount) __atomic_fetch_add(&ljmm_state.page->stats.field, (amount), __ATOMIC_RELAXED)
+void ljmm_stats_setup(void);
+void ljmm_set_flag(uint32_t flag);
+int ljmm_has_flag(uint32_t flag);
+
+/* maps_scan.c: walks /proc/self/maps with a stack buffer. The visitor returns nonzero to stop. */
+struct ljmm_map_entry {
+  uintptr_t start, end;
+  char perms[4];
+  int anonymous;      /* no inode and no pathname */
+  int free_reserve;   /* an unused part of ljmm's reservation (/memfd:ljmm-reserve) */
+};
+typedef int (*ljmm_entry_visitor)(const struct ljmm_map_entry *entry, void *context);
+long ljmm_scan_maps(ljmm_entry_visitor visit, void *context);
+
+/* place.c: maps `size` bytes in a free part of [lo, hi) chosen by `choose`, verifying where it
+ * landed and rescanning after lost races. Returns the address or -errno. Call with the lock. */
+struct ljmm_fit {
+  uintptr_t lo, hi, size;
+  uintptr_t target;    /* map_near: the symbol; 0 for best fit */
+  uintptr_t chosen;    /* result: where to map */
+  uintptr_t score;     /* internal: the best candidate's score so far */
+  int found;
+};
+long ljmm_place(struct ljmm_fit *fit, int prot, int flags, int fd, long offset);
+/* Drops the cached gaps: after ljmm itself unmapped or moved something, or the window changed. */
+void ljmm_forget_gaps(void);
+
+/* reserve.c */
+int ljmm_reserve_locked(enum ljmm_reserve_mode mode);
+int ljmm_in_reservation(uintptr_t start, uintptr_t end);
+/* Carves from the reservation (MAP_FIXED over our own PROT_NONE); -ENOMEM when it has no room. */
+long ljmm_carve(uintptr_t size, int prot, int flags, int fd, long offset);
+/* Gives [start, end) back to the reservation as PROT_NONE; returns bytes given back. */
+uintptr_t ljmm_give_back(uintptr_t start, uintptr_t end);
+
+#endif

@@ -1,0 +1,128 @@
+/* Start-up reservations.
+ *
+ * brk-block: one PROT_NONE page right after the break, as the classic LuaJIT wrapper did with
+ *   a tiny block: glibc's brk heap can no longer grow into the window. It is PROT_NONE so it
+ *   never merges into [heap] and stays visible; ljmm-inspect reports the blocked brk it causes.
+ * window: every free range of the window is mapped PROT_NONE, MAP_NORESERVE (costs no memory)
+ *   before anything else can take it, as Wine's preloader does. Low requests are carved from it
+ *   with MAP_FIXED (no race with other mappers: they cannot get in), and munmap/mremap give
+ *   ranges back as PROT_NONE instead of leaving holes.
+ *
+ * The reservation maps an empty memfd named "ljmm-reserve", so its free parts are named in
+ * /proc/self/maps and never confused with a caller's own PROT_NONE mapping. */
+#include <errno.h>
+
+#include "internal.h"
+#include "raw.h"
+
+#ifndef SYS_memfd_create
+#define SYS_memfd_create 319
+#endif
+
+static long map_reserve(uintptr_t start, uintptr_t length, int extra_flags) {
+  return raw_mmap(start, length, PROT_NONE, MAP_PRIVATE | MAP_NORESERVE | extra_flags, ljmm_state.reserve_fd, 0);
+}
+
+struct reserve_walk {
+  uintptr_t previous_end;
+  long error;
+};
+
+static void reserve_gap(struct reserve_walk *walk, uintptr_t start, uintptr_t end) {
+  if (start < ljmm_state.window_start) start = ljmm_state.window_start;
+  if (end > ljmm_state.window_end) end = ljmm_state.window_end;
+  if (end <= start || ljmm_state.reserved_count == LJMM_MAX_RESERVATIONS) return;
+  long result = map_reserve(start, end - start, MAP_FIXED_NOREPLACE);
+  if ((uintptr_t)result != start) {
+    if (!raw_failed(result)) raw_munmap((uintptr_t)result, end - start);
+    walk->error = raw_failed(result) ? result : -EEXIST;
+    return;
+  }
+  ljmm_state.reserved[ljmm_state.reserved_count++] = (struct ljmm_range){start, end};
+  LJMM_COUNT(reserved_bytes, end - start);
+}
+
+static int visit_for_reserve(const struct ljmm_map_entry *entry, void *context) {
+  struct reserve_walk *walk = context;
+  if (entry->start > walk->previous_end) reserve_gap(walk, walk->previous_end, entry->start);
+  if (entry->end > walk->previous_end) walk->previous_end = entry->end;
+  return walk->previous_end >= ljmm_state.window_end;
+}
+
+static int reserve_window(void) {
+  long fd = raw_syscall3(SYS_memfd_create, (long)"ljmm-reserve", 1 /* MFD_CLOEXEC */, 0);
+  if (raw_failed(fd)) return (int)fd;
+  ljmm_state.reserve_fd = (int)fd;
+  /* Gaps are reserved while the scan goes on; each reservation only fills the gap it saw. */
+  struct reserve_walk walk = {0, 0};
+  long scanned = ljmm_scan_maps(visit_for_reserve, &walk);
+  if (raw_failed(scanned)) return (int)scanned;
+  if (walk.previous_end < ljmm_state.window_end) reserve_gap(&walk, walk.previous_end, ljmm_state.window_end);
+  return (int)walk.error;
+}
+
+static int reserve_brk_block(void) {
+  uintptr_t at = ljmm_page_round_up((uintptr_t)raw_brk(0));
+  long result = raw_mmap(at, ljmm_state.page_size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE,
+                         -1, 0);
+  if ((uintptr_t)result != at) {
+    if (!raw_failed(result)) raw_munmap((uintptr_t)result, ljmm_state.page_size);
+    return raw_failed(result) ? (int)result : -EEXIST;
+  }
+  LJMM_COUNT(reserved_bytes, ljmm_state.page_size);
+  return 0;
+}
+
+int ljmm_reserve_locked(enum ljmm_reserve_mode mode) {
+  if (ljmm_state.page->reserve_mode != LJMM_RESERVE_NONE) return mode == ljmm_state.page->reserve_mode ? 0 : -EBUSY;
+  int result = mode == LJMM_RESERVE_BRK_BLOCK ? reserve_brk_block() : mode == LJMM_RESERVE_WINDOW ? reserve_window() : 0;
+  if (result == 0) ljmm_state.page->reserve_mode = (uint32_t)mode;
+  return result;
+}
+
+int ljmm_in_reservation(uintptr_t start, uintptr_t end) {
+  for (int i = 0; i < ljmm_state.reserved_count; ++i)
+    if (start < ljmm_state.reserved[i].end && end > ljmm_state.reserved[i].start) return 1;
+  return 0;
+}
+
+static int visit_for_carve(const struct ljmm_map_entry *entry, void *context) {
+  struct ljmm_fit *fit = context;
+  if (!entry->free_reserve || entry->end - entry->start < fit->size) return 0;
+  uintptr_t size = entry->end - entry->start;
+  if (!fit->found || size <= fit->score) { /* best fit, top end */
+    fit->found = 1;
+    fit->score = size;
+    fit->chosen = entry->end - fit->size;
+  }
+  return 0;
+}
+
+long ljmm_carve(uintptr_t size, int prot, int flags, int fd, long offset) {
+  if (ljmm_state.reserved_count == 0) return -ENOMEM;
+  struct ljmm_fit fit = {0};
+  fit.size = size;
+  long scanned = ljmm_scan_maps(visit_for_carve, &fit);
+  if (raw_failed(scanned)) return scanned;
+  if (!fit.found || !ljmm_in_reservation(fit.chosen, fit.chosen + size)) return -ENOMEM;
+  flags = (flags & ~(MAP_32BIT | MAP_FIXED_NOREPLACE)) | MAP_FIXED; /* over our own reservation */
+  return raw_mmap(fit.chosen, size, prot, flags, fd, offset);
+}
+
+uintptr_t ljmm_give_back(uintptr_t start, uintptr_t end) {
+  uintptr_t given = 0;
+  uintptr_t cursor = start;
+  while (cursor < end) {
+    /* The next reserved range that overlaps [cursor, end), if any. */
+    uintptr_t from = end, to = end;
+    for (int i = 0; i < ljmm_state.reserved_count; ++i) {
+      struct ljmm_range r = ljmm_state.reserved[i];
+      uintptr_t a = r.start > cursor ? r.start : cursor, b = r.end < end ? r.end : end;
+      if (a < b && a < from) from = a, to = b;
+    }
+    if (from > cursor) raw_munmap(cursor, from - cursor); /* outside: a real unmap */
+    if (from < to && !raw_failed(map_reserve(from, to - from, MAP_FIXED))) given += to - from;
+    cursor = to;
+  }
+  return given;
+}

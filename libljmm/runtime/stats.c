@@ -1,0 +1,111 @@
+/* The counters live in a one-page shared memfd mapping named "ljmm-runtime-stats": it shows in
+ * /proc/PID/maps as /memfd:ljmm-runtime-stats (deleted), so ljmm-inspect can find and read it
+ * in a running process. With LJMM_STATS=PATH they are also written there at exit. */
+#include <fcntl.h>
+
+#include "internal.h"
+#include "raw.h"
+
+#ifndef SYS_memfd_create
+#define SYS_memfd_create 319
+#endif
+#define LJMM_MFD_CLOEXEC 1u
+
+static struct ljmm_stats_page fallback_page;
+
+void ljmm_stats_setup(void) {
+  ljmm_state.page = &fallback_page;
+  long fd = raw_syscall3(SYS_memfd_create, (long)"ljmm-runtime-stats", LJMM_MFD_CLOEXEC, 0);
+  if (!raw_failed(fd)) {
+    if (!raw_failed(raw_syscall3(SYS_ftruncate, fd, (long)ljmm_state.page_size, 0))) {
+      long page = raw_mmap(0, ljmm_state.page_size, PROT_READ | PROT_WRITE, MAP_SHARED, (int)fd, 0);
+      if (!raw_failed(page)) ljmm_state.page = (struct ljmm_stats_page *)page;
+    }
+    raw_close((int)fd);
+  }
+  const char magic[] = LJMM_STATS_MAGIC;
+  for (size_t i = 0; i < sizeof magic; ++i) ljmm_state.page->magic[i] = magic[i];
+}
+
+void ljmm_set_flag(uint32_t flag) { __atomic_fetch_or(&ljmm_state.page->flags, flag, __ATOMIC_RELAXED); }
+int ljmm_has_flag(uint32_t flag) { return (__atomic_load_n(&ljmm_state.page->flags, __ATOMIC_RELAXED) & flag) != 0; }
+
+void ljmm_get_stats(struct ljmm_stats *out) {
+  ljmm_init();
+  const uint64_t *from = (const uint64_t *)&ljmm_state.page->stats;
+  uint64_t *to = (uint64_t *)out;
+  for (size_t i = 0; i < sizeof *out / sizeof(uint64_t); ++i) to[i] = __atomic_load_n(&from[i], __ATOMIC_RELAXED);
+}
+
+/* --- writing the counters at exit, without stdio --- */
+
+struct text {
+  char data[2048];
+  size_t length;
+};
+
+static void put(struct text *text, const char *s) {
+  while (*s && text->length < sizeof text->data) text->data[text->length++] = *s++;
+}
+
+static void put_number(struct text *text, uint64_t value, int base) {
+  char digits[24];
+  int count = 0;
+  do {
+    digits[count++] = "0123456789abcdef"[value % (uint64_t)base];
+    value /= (uint64_t)base;
+  } while (value);
+  if (base == 16) put(text, "0x");
+  while (count && text->length < sizeof text->data) text->data[text->length++] = digits[--count];
+}
+
+static void put_field(struct text *text, const char *name, uint64_t value) {
+  put(text, name);
+  put(text, " ");
+  put_number(text, value, 10);
+  put(text, "\n");
+}
+
+__attribute__((destructor)) static void ljmm_write_stats_at_exit(void) {
+  const char *pattern = ljmm_find_env("LJMM_STATS");
+  if (!pattern || !ljmm_state.page) return;
+  struct text path = {{0}, 0};
+  for (const char *p = pattern; *p && path.length < sizeof path.data - 24; ++p) {
+    if (p[0] == '%' && p[1] == 'p') {
+      put_number(&path, (uint64_t)raw_getpid(), 10);
+      ++p;
+    } else {
+      path.data[path.length++] = *p;
+    }
+  }
+  path.data[path.length] = 0;
+
+  struct ljmm_stats s;
+  ljmm_get_stats(&s);
+  struct text out = {{0}, 0};
+  put_field(&out, "pid", (uint64_t)raw_getpid());
+  put(&out, "window ");
+  put_number(&out, ljmm_state.window_start, 16);
+  put(&out, "-");
+  put_number(&out, ljmm_state.window_end, 16);
+  put(&out, "\n");
+  put_field(&out, "calls", s.calls);
+  put_field(&out, "low_requests", s.low_requests);
+  put_field(&out, "fast_path", s.fast_path);
+  put_field(&out, "fallbacks", s.fallbacks);
+  put_field(&out, "outside_window", s.outside_window);
+  put_field(&out, "failures", s.failures);
+  put_field(&out, "retries", s.retries);
+  put_field(&out, "bytes_placed", s.bytes_placed);
+  put_field(&out, "scans", s.scans);
+  put_field(&out, "unmaps_in_window", s.unmaps_in_window);
+  put_field(&out, "remaps_in_window", s.remaps_in_window);
+  put_field(&out, "returned_to_reserve", s.returned_to_reserve);
+  put_field(&out, "reserved_bytes", s.reserved_bytes);
+  put_field(&out, "near_requests", s.near_requests);
+  put_field(&out, "near_failures", s.near_failures);
+  long fd = raw_syscall3(SYS_open, (long)path.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (raw_failed(fd)) return;
+  raw_write((int)fd, out.data, out.length);
+  raw_close((int)fd);
+}
