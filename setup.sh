@@ -17,6 +17,7 @@ packages=(
   libbpf-dev bpftool clang llvm
   googletest libgtest-dev libbenchmark-dev
   python3 python3-jsonschema ca-certificates util-linux procps dpkg-dev
+  nginx libnginx-mod-http-lua strace
 )
 
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }

@@ -2,6 +2,12 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/ptrace.h>
@@ -12,6 +18,46 @@
 #include <cstring>
 
 namespace ljmm {
+
+namespace {
+
+void close_fd(int& fd) {
+  if (fd >= 0) ::close(std::exchange(fd, -1));
+}
+
+Error exec_failure(const std::string& program, int error) {
+  Errc code = error == ENOENT ? Errc::not_found : error == EACCES ? Errc::permission_denied : Errc::io_error;
+  return make_error(code, fmt::format("cannot run \"{}\": {}", program, std::strerror(error)));
+}
+
+// Reads the errno a failed exec wrote; nullopt at EOF (exec worked, the pipe closed with it).
+std::optional<int> read_exec_errno(int fd) {
+  int error = 0;
+  ssize_t got;
+  while ((got = ::read(fd, &error, sizeof error)) < 0 && errno == EINTR) {
+  }
+  if (got == static_cast<ssize_t>(sizeof error)) return error;
+  return std::nullopt;
+}
+
+// A classic BPF program for seccomp: stop (SECCOMP_RET_TRACE) at the given calls, allow the rest.
+// Built in the parent, since the child may only make async-signal-safe calls before exec.
+std::vector<sock_filter> seccomp_trace_filter(const std::vector<int>& syscalls) {
+  std::vector<sock_filter> program = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+  };
+  for (int nr : syscalls) {
+    program.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(nr), 0, 1));
+    program.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE));
+  }
+  program.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+  return program;
+}
+
+}  // namespace
 
 int exit_status_of(int wait_status) {
   if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
@@ -27,6 +73,9 @@ ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
     pid_ = std::exchange(other.pid_, -1);
     stdin_fd_ = std::exchange(other.stdin_fd_, -1);
     stdout_fd_ = std::exchange(other.stdout_fd_, -1);
+    gate_fd_ = std::exchange(other.gate_fd_, -1);
+    exec_error_fd_ = std::exchange(other.exec_error_fd_, -1);
+    program_ = std::move(other.program_);
     buffered_ = std::move(other.buffered_);
   }
   return *this;
@@ -34,19 +83,46 @@ ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
 
 ChildProcess::~ChildProcess() { kill_and_reap(); }
 
-void ChildProcess::close_stdin() {
-  if (stdin_fd_ >= 0) ::close(std::exchange(stdin_fd_, -1));
-}
+void ChildProcess::close_stdin() { close_fd(stdin_fd_); }
 
 void ChildProcess::kill_and_reap() {
   close_stdin();
-  if (stdout_fd_ >= 0) ::close(std::exchange(stdout_fd_, -1));
+  close_fd(stdout_fd_);
+  close_fd(gate_fd_);
+  close_fd(exec_error_fd_);
   if (pid_ > 0) {
     ::kill(pid_, SIGKILL);
-    while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+    while (::waitpid(pid_, nullptr, __WALL) < 0 && errno == EINTR) {
     }
     pid_ = -1;
   }
+}
+
+void ChildProcess::open_gate() {
+  if (gate_fd_ < 0) return;
+  char go = 1;
+  [[maybe_unused]] ssize_t written = ::write(gate_fd_, &go, 1);
+  close_fd(gate_fd_);
+}
+
+Status ChildProcess::release() {
+  if (gate_fd_ < 0) return make_error(Errc::invalid_argument, "the child is not held");
+  open_gate();
+  std::optional<int> error = read_exec_errno(exec_error_fd_);
+  close_fd(exec_error_fd_);
+  if (error) {
+    kill_and_reap();
+    return exec_failure(program_, *error);
+  }
+  return {};
+}
+
+std::optional<Error> ChildProcess::exec_error() {
+  if (exec_error_fd_ < 0) return std::nullopt;
+  std::optional<int> error = read_exec_errno(exec_error_fd_);
+  close_fd(exec_error_fd_);
+  if (error) return exec_failure(program_, *error);
+  return std::nullopt;
 }
 
 Result<std::string> ChildProcess::read_line(int timeout_ms) {
@@ -88,13 +164,15 @@ std::optional<int> ChildProcess::poll() {
 
 Result<ChildProcess> spawn(const std::vector<std::string>& argv, const SpawnOptions& options) {
   if (argv.empty()) return make_error(Errc::invalid_argument, "no command given");
-  int stdin_pipe[2] = {-1, -1}, stdout_pipe[2] = {-1, -1}, exec_error[2] = {-1, -1};
+  int stdin_pipe[2] = {-1, -1}, stdout_pipe[2] = {-1, -1}, exec_error[2] = {-1, -1}, gate[2] = {-1, -1};
   auto close_all = [&] {
-    for (int fd : {stdin_pipe[0], stdin_pipe[1], stdout_pipe[0], stdout_pipe[1], exec_error[0], exec_error[1]})
-      if (fd >= 0) ::close(fd);
+    for (int* fd : {&stdin_pipe[0], &stdin_pipe[1], &stdout_pipe[0], &stdout_pipe[1], &exec_error[0], &exec_error[1],
+                    &gate[0], &gate[1]})
+      close_fd(*fd);
   };
   if ((options.pipe_stdin && ::pipe2(stdin_pipe, O_CLOEXEC) < 0) ||
-      (options.pipe_stdout && ::pipe2(stdout_pipe, O_CLOEXEC) < 0) || ::pipe2(exec_error, O_CLOEXEC) < 0) {
+      (options.pipe_stdout && ::pipe2(stdout_pipe, O_CLOEXEC) < 0) ||
+      (options.hold_before_exec && ::pipe2(gate, O_CLOEXEC) < 0) || ::pipe2(exec_error, O_CLOEXEC) < 0) {
     int error = errno;
     close_all();
     return make_error(Errc::io_error, fmt::format("pipe: {}", std::strerror(error)));
@@ -102,6 +180,8 @@ Result<ChildProcess> spawn(const std::vector<std::string>& argv, const SpawnOpti
   std::vector<char*> args;
   for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
+  std::vector<sock_filter> filter = seccomp_trace_filter(options.seccomp_trace_syscalls);
+  sock_fprog filter_program{static_cast<unsigned short>(filter.size()), filter.data()};
 
   pid_t pid = ::fork();
   if (pid < 0) {
@@ -113,37 +193,38 @@ Result<ChildProcess> spawn(const std::vector<std::string>& argv, const SpawnOpti
     // Only async-signal-safe calls from here to exec.
     if (options.pipe_stdin) ::dup2(stdin_pipe[0], 0);
     if (options.pipe_stdout) ::dup2(stdout_pipe[1], 1);
+    if (options.hold_before_exec) {
+      char go;
+      if (::read(gate[0], &go, 1) != 1) ::_exit(127);  // the parent gave up
+    }
     if (options.stop_before_exec) {
       ::ptrace(PTRACE_TRACEME, 0, nullptr, nullptr);
       ::raise(SIGSTOP);
+    }
+    if (!options.seccomp_trace_syscalls.empty()) {
+      // no_new_privs is what lets an unprivileged process install a filter; strace does the same.
+      if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+          ::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &filter_program) != 0) {
+        int error = errno;
+        [[maybe_unused]] ssize_t written = ::write(exec_error[1], &error, sizeof error);
+        ::_exit(127);
+      }
     }
     ::execvp(args[0], args.data());
     int error = errno;
     [[maybe_unused]] ssize_t written = ::write(exec_error[1], &error, sizeof error);
     ::_exit(127);
   }
-  ::close(exec_error[1]);
-  exec_error[1] = -1;
-  if (options.pipe_stdin) ::close(std::exchange(stdin_pipe[0], -1));
-  if (options.pipe_stdout) ::close(std::exchange(stdout_pipe[1], -1));
-  ChildProcess child(pid, stdin_pipe[1], stdout_pipe[0]);
-  stdin_pipe[1] = stdout_pipe[0] = -1;
+  close_fd(exec_error[1]);
+  close_fd(gate[0]);
+  if (options.pipe_stdin) close_fd(stdin_pipe[0]);
+  if (options.pipe_stdout) close_fd(stdout_pipe[1]);
+  ChildProcess child(pid, stdin_pipe[1], stdout_pipe[0], gate[1], exec_error[0], argv[0]);
 
-  // A tracer must resume a stopped child before exec can report; it checks exec itself.
-  if (options.stop_before_exec) {
-    ::close(exec_error[0]);
-    return child;
-  }
-  int error = 0;
-  ssize_t got;
-  while ((got = ::read(exec_error[0], &error, sizeof error)) < 0 && errno == EINTR) {
-  }
-  ::close(exec_error[0]);
-  if (got == static_cast<ssize_t>(sizeof error)) {
-    child.kill_and_reap();
-    Errc code = error == ENOENT ? Errc::not_found : error == EACCES ? Errc::permission_denied : Errc::io_error;
-    return make_error(code, fmt::format("cannot run \"{}\": {}", argv[0], std::strerror(error)));
-  }
+  // A held or traced child cannot report its exec yet: release() or exec_error() will.
+  if (options.hold_before_exec || options.stop_before_exec) return child;
+  std::optional<Error> failed = child.exec_error();  // waits until exec happened or failed
+  if (failed) return *failed;
   return child;
 }
 

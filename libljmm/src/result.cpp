@@ -11,6 +11,7 @@ const char* errc_name(Errc code) {
     case Errc::io_error: return "I/O error";
     case Errc::invalid_argument: return "invalid argument";
     case Errc::unsupported: return "unsupported";
+    case Errc::not_permitted: return "not permitted";
   }
   return "error";
 }

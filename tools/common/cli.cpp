@@ -17,7 +17,8 @@ int exit_code_for(const Error& error) {
     case Errc::io_error: return exit_unavailable;
     case Errc::malformed: return exit_malformed;
     case Errc::invalid_argument: return exit_usage;
-    case Errc::unsupported: return exit_environment;
+    case Errc::unsupported:
+    case Errc::not_permitted: return exit_environment;
   }
   return exit_unavailable;
 }

@@ -87,10 +87,12 @@ static void *map_block_after_break(void) {
 }
 
 static pthread_mutex_t hold = PTHREAD_MUTEX_INITIALIZER;
+static pthread_barrier_t started;
 
 static void *thread_main(void *arg) {
   (void)arg;
   for (int i = 0; i < 1000; i++) memset(malloc(64), 1, 64); /* gives the thread its own arena */
+  pthread_barrier_wait(&started);                              /* main reports once all have */
   pthread_mutex_lock(&hold);                                   /* wait until main exits */
   pthread_mutex_unlock(&hold);
   return NULL;
@@ -98,6 +100,7 @@ static void *thread_main(void *arg) {
 
 static void start_threads(int count) {
   pthread_mutex_lock(&hold);
+  pthread_barrier_init(&started, NULL, (unsigned)count + 1);
   for (int i = 0; i < count; i++) {
     pthread_t thread;
     if (pthread_create(&thread, NULL, thread_main, NULL) != 0) {
@@ -105,6 +108,7 @@ static void start_threads(int count) {
       exit(1);
     }
   }
+  pthread_barrier_wait(&started);
 }
 
 static int usage(void) {

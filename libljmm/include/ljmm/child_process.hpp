@@ -14,14 +14,20 @@ namespace ljmm {
 struct SpawnOptions {
   bool pipe_stdin = false;   // the child's stdin is a pipe we hold (closing it tells it to finish)
   bool pipe_stdout = false;  // we read the child's stdout
-  bool stop_before_exec = false;  // PTRACE_TRACEME + SIGSTOP before exec, for a tracer
+  bool hold_before_exec = false;  // the child waits for release() before exec (a tracer registers it first)
+  bool stop_before_exec = false;  // PTRACE_TRACEME + SIGSTOP before exec, for a ptrace tracer
+  // A seccomp filter installed before exec that makes these system calls (x86-64 numbers) stop
+  // for a ptrace tracer (SECCOMP_RET_TRACE) and lets every other call run without stopping.
+  std::vector<int> seccomp_trace_syscalls{};
 };
 
 // A started child. The destructor kills (SIGKILL) and reaps it if it still runs.
 class ChildProcess {
  public:
   ChildProcess() = default;
-  ChildProcess(pid_t pid, int stdin_fd, int stdout_fd) : pid_(pid), stdin_fd_(stdin_fd), stdout_fd_(stdout_fd) {}
+  ChildProcess(pid_t pid, int stdin_fd, int stdout_fd, int gate_fd, int exec_error_fd, std::string program)
+      : pid_(pid), stdin_fd_(stdin_fd), stdout_fd_(stdout_fd), gate_fd_(gate_fd), exec_error_fd_(exec_error_fd),
+        program_(std::move(program)) {}
   ChildProcess(ChildProcess&& other) noexcept;
   ChildProcess& operator=(ChildProcess&& other) noexcept;
   ~ChildProcess();
@@ -36,12 +42,21 @@ class ChildProcess {
   std::optional<int> poll();
   void kill_and_reap();
   // Forgets the child without killing it (someone else reaps it).
-  void release() { pid_ = -1; }
+  void forget() { pid_ = -1; }
+  // hold_before_exec: lets the child exec, then waits to learn whether exec worked.
+  Status release();
+  // hold_before_exec: lets the child exec without waiting (a tracer must keep serving it).
+  void open_gate();
+  // stop_before_exec: after the child exited, why exec failed ("cannot run X: ..."), if it did.
+  std::optional<Error> exec_error();
 
  private:
   pid_t pid_ = -1;
   int stdin_fd_ = -1;
   int stdout_fd_ = -1;
+  int gate_fd_ = -1;        // write end: one byte lets a held child exec
+  int exec_error_fd_ = -1;  // read end: errno of a failed exec, EOF when exec worked
+  std::string program_;
   std::string buffered_;
 };
 

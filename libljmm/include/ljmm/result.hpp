@@ -16,6 +16,7 @@ enum class Errc {
   io_error,           // any other failing system call
   invalid_argument,   // the caller asked for something meaningless
   unsupported,        // the kernel or machine cannot do this
+  not_permitted,      // the system refuses it to this user (loading BPF without CAP_BPF)
 };
 
 struct Error {

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0
+/* mmap, munmap, mremap and brk of a process tree, one complete event per call.
+ *
+ * Entry and exit are paired by thread id in a hash map; the exit emits the event with the
+ * arguments, result and duration. The set of traced processes (tgids) lives in the kernel and
+ * follows fork, exec and exit, so nothing a child does before user space learns of it is lost.
+ * System calls are attached either as BTF-enabled raw tracepoints (tp_btf/sys_enter, sys_exit:
+ * no tracefs needed) or as the syscalls:* tracepoints (tracefs); user space picks one set. */
+#include "vmlinux.h"
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "mmaptrace.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Set by user space before load. */
+const volatile bool follow_children = true;
+const volatile bool capture_stack = false;
+const volatile bool failed_only = false;
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 16384);
+  __type(key, u32); /* tgid */
+  __type(value, u8);
+} traced SEC(".maps");
+
+struct inflight_call {
+  u64 start_ns;
+  u64 args[6];
+  s32 syscall;
+};
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 65536);
+  __type(key, u32); /* tid */
+  __type(value, struct inflight_call);
+} inflight SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_RINGBUF);
+  __uint(max_entries, 8 * 1024 * 1024); /* user space may resize before load */
+} events SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, MMT_COUNTER_COUNT);
+  __type(key, u32);
+  __type(value, u64);
+} counters SEC(".maps");
+
+static __always_inline void count(u32 index) {
+  u64 *value = bpf_map_lookup_elem(&counters, &index);
+  if (value) *value += 1;
+}
+
+static __always_inline bool wanted_syscall(long nr) {
+  return nr == MMT_MMAP || nr == MMT_MUNMAP || nr == MMT_BRK || nr == MMT_MREMAP;
+}
+
+static __always_inline bool is_traced(u32 tgid) { return bpf_map_lookup_elem(&traced, &tgid) != NULL; }
+
+static __always_inline int record_entry(long nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5) {
+  if (!wanted_syscall(nr)) return 0;
+  u64 pid_tgid = bpf_get_current_pid_tgid();
+  if (!is_traced(pid_tgid >> 32)) return 0;
+  u32 tid = (u32)pid_tgid;
+  struct inflight_call call = {.start_ns = bpf_ktime_get_ns(), .args = {a0, a1, a2, a3, a4, a5}, .syscall = (s32)nr};
+  if (bpf_map_update_elem(&inflight, &tid, &call, BPF_ANY) != 0) count(MMT_LOST_INFLIGHT);
+  return 0;
+}
+
+static __always_inline bool failed(const struct inflight_call *call, long ret) {
+  if (call->syscall == MMT_BRK) return call->args[0] != 0 && (u64)ret != call->args[0];
+  return ret < 0 && ret > -4096;
+}
+
+static __always_inline int record_exit(void *ctx, long ret) {
+  u64 pid_tgid = bpf_get_current_pid_tgid();
+  u32 tid = (u32)pid_tgid;
+  struct inflight_call *call = bpf_map_lookup_elem(&inflight, &tid);
+  if (!call) return 0;
+  if (failed_only && !failed(call, ret)) {
+    bpf_map_delete_elem(&inflight, &tid);
+    return 0;
+  }
+  struct mmt_event *event = bpf_ringbuf_reserve(&events, sizeof *event, 0);
+  if (!event) {
+    count(MMT_LOST_RINGBUF);
+    bpf_map_delete_elem(&inflight, &tid);
+    return 0;
+  }
+  u64 now = bpf_ktime_get_ns();
+  event->ts_ns = now;
+  event->duration_ns = now - call->start_ns;
+  for (int i = 0; i < 6; i++) event->args[i] = call->args[i];
+  event->ret = ret;
+  event->pid = pid_tgid >> 32;
+  event->tid = tid;
+  event->ppid = 0;
+  event->kind = MMT_SYSCALL;
+  event->syscall = call->syscall;
+  event->stack_depth = 0;
+  if (capture_stack) {
+    long bytes = bpf_get_stack(ctx, event->stack, sizeof event->stack, BPF_F_USER_STACK);
+    event->stack_depth = bytes > 0 ? bytes / sizeof(u64) : 0;
+  }
+  bpf_get_current_comm(event->comm, sizeof event->comm);
+  bpf_ringbuf_submit(event, 0);
+  bpf_map_delete_elem(&inflight, &tid);
+  return 0;
+}
+
+/* --- system calls as BTF-enabled raw tracepoints: no tracefs needed --- */
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(raw_sys_enter, struct pt_regs *regs, long id) {
+  if (!wanted_syscall(id)) return 0;
+  return record_entry(id, BPF_CORE_READ(regs, di), BPF_CORE_READ(regs, si), BPF_CORE_READ(regs, dx),
+                      BPF_CORE_READ(regs, r10), BPF_CORE_READ(regs, r8), BPF_CORE_READ(regs, r9));
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(raw_sys_exit, struct pt_regs *regs, long ret) {
+  return record_exit(ctx, ret);
+}
+
+/* --- the same through the syscalls:* tracepoints (tracefs) ---
+ * Each tracepoint's record holds only that call's arguments, and the kernel refuses to attach a
+ * program that reads past it, so each entry reads exactly its own arguments. The record's call
+ * number is an int followed by padding the kernel does not clear, so each program passes the
+ * number of the call it is attached to instead of reading it. */
+
+#define TRACEPOINT_EXIT(name)                                                  \
+  SEC("tracepoint/syscalls/sys_exit_" #name)                                   \
+  int tp_exit_##name(struct trace_event_raw_sys_exit *ctx) { return record_exit(ctx, ctx->ret); }
+
+SEC("tracepoint/syscalls/sys_enter_mmap")
+int tp_enter_mmap(struct trace_event_raw_sys_enter *ctx) {
+  return record_entry(MMT_MMAP, ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3], ctx->args[4], ctx->args[5]);
+}
+SEC("tracepoint/syscalls/sys_enter_munmap")
+int tp_enter_munmap(struct trace_event_raw_sys_enter *ctx) {
+  return record_entry(MMT_MUNMAP, ctx->args[0], ctx->args[1], 0, 0, 0, 0);
+}
+SEC("tracepoint/syscalls/sys_enter_mremap")
+int tp_enter_mremap(struct trace_event_raw_sys_enter *ctx) {
+  return record_entry(MMT_MREMAP, ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3], ctx->args[4], 0);
+}
+SEC("tracepoint/syscalls/sys_enter_brk")
+int tp_enter_brk(struct trace_event_raw_sys_enter *ctx) { return record_entry(MMT_BRK, ctx->args[0], 0, 0, 0, 0, 0); }
+
+TRACEPOINT_EXIT(mmap)
+TRACEPOINT_EXIT(munmap)
+TRACEPOINT_EXIT(mremap)
+TRACEPOINT_EXIT(brk)
+
+/* --- the process tree --- */
+
+static __always_inline void emit_task_event(u32 kind, u32 pid, u32 ppid, struct task_struct *task) {
+  struct mmt_event *event = bpf_ringbuf_reserve(&events, sizeof *event, 0);
+  if (!event) {
+    count(MMT_LOST_RINGBUF);
+    return;
+  }
+  __builtin_memset(event, 0, sizeof *event);
+  event->ts_ns = bpf_ktime_get_ns();
+  event->kind = kind;
+  event->pid = pid;
+  event->tid = pid;
+  event->ppid = ppid;
+  event->syscall = -1;
+  BPF_CORE_READ_STR_INTO(&event->comm, task, comm);
+  bpf_ringbuf_submit(event, 0);
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child) {
+  u32 parent_tgid = BPF_CORE_READ(parent, tgid), child_tgid = BPF_CORE_READ(child, tgid);
+  if (parent_tgid == child_tgid || !follow_children || !is_traced(parent_tgid)) return 0; /* threads share the tgid */
+  u8 yes = 1;
+  bpf_map_update_elem(&traced, &child_tgid, &yes, BPF_ANY);
+  emit_task_event(MMT_FORK, child_tgid, parent_tgid, child);
+  return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm) {
+  u32 tgid = BPF_CORE_READ(task, tgid);
+  if (is_traced(tgid)) emit_task_event(MMT_EXEC, tgid, 0, task);
+  return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(on_exit, struct task_struct *task) {
+  u32 tid = BPF_CORE_READ(task, pid), tgid = BPF_CORE_READ(task, tgid);
+  bpf_map_delete_elem(&inflight, &tid);
+  if (tid != tgid || !is_traced(tgid)) return 0; /* a thread, or not ours */
+  emit_task_event(MMT_EXIT, tgid, 0, task);
+  bpf_map_delete_elem(&traced, &tgid);
+  return 0;
+}

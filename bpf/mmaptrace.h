@@ -1,0 +1,42 @@
+/* The one event that mmaptrace.bpf.c sends to user space through its ring buffer, shared by
+ * both sides. Plain fixed-size C so the kernel and user space agree on its layout. */
+#ifndef LJMM_MMAPTRACE_H
+#define LJMM_MMAPTRACE_H
+
+#define MMT_COMM_LEN 16
+#define MMT_MAX_STACK 16
+
+/* What happened. */
+enum mmt_kind {
+  MMT_SYSCALL = 1, /* one of the traced system calls completed */
+  MMT_FORK = 2,    /* a traced process forked: pid is the child, ppid the parent */
+  MMT_EXEC = 3,    /* a traced process executed a new program: comm is the new one */
+  MMT_EXIT = 4,    /* a traced process exited (its last thread) */
+};
+
+/* x86-64 system call numbers of the traced calls. */
+enum mmt_syscall { MMT_MMAP = 9, MMT_MUNMAP = 11, MMT_BRK = 12, MMT_MREMAP = 25 };
+
+struct mmt_event {
+  unsigned long long ts_ns;       /* bpf_ktime_get_ns() at completion */
+  unsigned long long duration_ns; /* entry to exit */
+  unsigned long long args[6];
+  long long ret;
+  unsigned long long stack[MMT_MAX_STACK]; /* user stack with --stack, innermost first */
+  unsigned int pid;  /* tgid */
+  unsigned int tid;
+  unsigned int ppid; /* for MMT_FORK */
+  unsigned int kind;
+  int syscall;
+  unsigned int stack_depth;
+  char comm[MMT_COMM_LEN];
+};
+
+/* Indexes of the per-CPU counters array ("counters" map). */
+enum mmt_counter {
+  MMT_LOST_RINGBUF = 0,  /* the ring buffer was full: event dropped */
+  MMT_LOST_INFLIGHT = 1, /* the entry table was full: the call could not be paired */
+  MMT_COUNTER_COUNT = 2,
+};
+
+#endif

@@ -1,0 +1,72 @@
+/* The kernel types mmaptrace.bpf.c uses, for building where /sys/kernel/btf/vmlinux is missing.
+ * Fields are relocated against the target kernel's BTF at load time (CO-RE), so only the names
+ * and types matter here, not the layout. x86-64. */
+#ifndef VMLINUX_X86_64_MIN_H
+#define VMLINUX_X86_64_MIN_H
+
+typedef unsigned char u8;
+typedef unsigned short u16;
+typedef unsigned int u32;
+typedef unsigned long long u64;
+typedef signed char s8;
+typedef short s16;
+typedef int s32;
+typedef long long s64;
+typedef u16 __u16;
+typedef u32 __u32;
+typedef u64 __u64;
+typedef s32 __s32;
+typedef s64 __s64;
+typedef u16 __be16;
+typedef u32 __be32;
+typedef u32 __wsum;
+typedef int pid_t;
+typedef _Bool bool;
+enum { false = 0, true = 1 };
+
+enum bpf_map_type {
+  BPF_MAP_TYPE_HASH = 1,
+  BPF_MAP_TYPE_PERCPU_ARRAY = 6,
+  BPF_MAP_TYPE_RINGBUF = 27,
+};
+enum { BPF_ANY = 0 };
+enum { BPF_F_USER_STACK = 256 };
+
+#pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
+
+struct pt_regs {
+  unsigned long r15, r14, r13, r12, bp, bx, r11, r10, r9, r8, ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp, ss;
+};
+
+struct task_struct {
+  pid_t pid;
+  pid_t tgid;
+  char comm[16];
+};
+
+struct linux_binprm {
+  const char *filename;
+};
+
+struct trace_entry {
+  unsigned short type;
+  unsigned char flags;
+  unsigned char preempt_count;
+  int pid;
+};
+
+struct trace_event_raw_sys_enter {
+  struct trace_entry ent;
+  long id;
+  unsigned long args[6];
+};
+
+struct trace_event_raw_sys_exit {
+  struct trace_entry ent;
+  long id;
+  long ret;
+};
+
+#pragma clang attribute pop
+
+#endif

@@ -1,0 +1,89 @@
+// Tracing mmap, munmap, mremap and brk of a process tree: the event, the options, the backends
+// (eBPF, ptrace) and the sink that receives events. Renderers and the summary are in
+// trace_report.hpp.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ljmm/result.hpp"
+
+namespace ljmm::trace {
+
+enum class EventKind { syscall, fork, exec, exit };
+enum class Syscall : int { mmap = 9, munmap = 11, brk = 12, mremap = 25 };
+
+const char* syscall_name(int syscall);  // "mmap", ...
+const char* event_kind_name(EventKind kind);
+
+struct Event {
+  uint64_t time_ns = 0;      // since the trace started
+  uint64_t duration_ns = 0;  // entry to exit
+  uint32_t pid = 0;          // process (tgid)
+  uint32_t tid = 0;          // thread
+  uint32_t ppid = 0;         // parent, for fork events
+  EventKind kind = EventKind::syscall;
+  int syscall = -1;
+  std::array<uint64_t, 6> args{};
+  int64_t ret = 0;
+  std::string comm;
+  std::vector<uint64_t> stack;  // user return addresses, innermost first (--stack)
+
+  bool is(Syscall s) const { return kind == EventKind::syscall && syscall == static_cast<int>(s); }
+  // The call failed: -errno from mmap/munmap/mremap, or brk(addr) that left the break elsewhere.
+  bool failed() const;
+};
+
+enum class BackendChoice { automatic, bpf, ptrace };
+enum class AttachChoice { automatic, tp_btf, tracepoint };
+
+struct Options {
+  std::vector<int> pids;             // -p, may be several
+  std::vector<std::string> command;  // after --
+  double duration_seconds = 0;       // -d; 0: until the command and its grace end, or Ctrl-C
+  double grace_seconds = 10.0;       // at most this long after the command exits (-p processes at work)
+  double quiet_seconds = 2.0;        // ... and less once they made no traced call for this long
+  bool follow_children = true;
+  bool stacks = false;
+  bool failed_only = false;
+  BackendChoice backend = BackendChoice::automatic;
+  AttachChoice attach = AttachChoice::automatic;
+  size_t ring_bytes = 8 * 1024 * 1024;
+  bool verbose = false;
+};
+
+// Receives events in the order the backend gets them. Called from the tracing thread.
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  virtual void on_event(const Event& event) = 0;
+};
+
+struct RunResult {
+  std::string backend;         // "bpf" or "ptrace"
+  std::string backend_reason;  // why it was chosen, one line
+  uint64_t events = 0;
+  uint64_t lost_events = 0;    // dropped by a full ring buffer or entry table, never silently
+  int command_exit = -1;       // the command's exit status, -1 without a command
+  bool interrupted = false;    // stopped by a signal
+};
+
+// Messages for -v: what the backend decided (tracefs mounted, attach type, ...).
+using Log = std::function<void(const std::string&)>;
+
+// Frame-pointer unwinding through code built without frame pointers ends in zeros and repeats:
+// keeps the frames up to the first zero or repeated address.
+void trim_stack(std::vector<uint64_t>& stack);
+
+// Set from a signal handler to stop the trace.
+std::atomic<bool>& stop_requested();
+
+// Runs the whole trace: picks the backend, starts the command (held until it is traced),
+// delivers events to the sink, stops on exit, duration, grace or stop_requested().
+Result<RunResult> run(const Options& options, Sink& sink, const Log& log);
+
+}  // namespace ljmm::trace

@@ -1,0 +1,101 @@
+// What ljmm-trace prints: one line or one JSON object per event, and the summary at the end.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ljmm/finding.hpp"
+#include "ljmm/trace.hpp"
+
+namespace ljmm::trace {
+
+inline constexpr std::string_view trace_schema = "ljmm.trace/v1";
+
+// "rw-", "MAP_PRIVATE|MAP_ANONYMOUS", "MREMAP_MAYMOVE": flags as their names, unknown bits in hex.
+std::string describe_prot(uint64_t prot);
+std::string describe_mmap_flags(uint64_t flags);
+std::string describe_mremap_flags(uint64_t flags);
+// "NULL, 1 MiB, rw-, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0" (the arguments as a person reads them)
+std::string describe_arguments(const Event& event);
+// "0x7f12a000", "-ENOMEM", "0x5555 (failed)"; for fork/exec/exit a short description.
+std::string describe_result(const Event& event);
+std::string errno_name(int64_t error);  // "ENOMEM"
+
+// Resolves user addresses to "symbol+0x12 (libc.so.6)" from the process's maps and ELF symbols.
+class Symbolizer {
+ public:
+  std::string symbolize(uint32_t pid, uint64_t address);
+
+ private:
+  struct Cache;
+  std::shared_ptr<Cache> cache_;
+};
+
+std::string header_line();
+std::string event_line(const Event& event, Symbolizer* symbolizer);
+std::string event_json(const Event& event, Symbolizer* symbolizer);
+
+// Everything the summary reports, kept up to date event by event.
+class Summary : public Sink {
+ public:
+  void on_event(const Event& event) override;
+
+  struct SyscallCount {
+    uint64_t calls = 0;
+    uint64_t failed = 0;
+  };
+  struct ProcessTotals {
+    std::string comm;
+    uint64_t mapped_bytes = 0;
+    uint64_t unmapped_bytes = 0;
+    uint64_t brk_growth_bytes = 0;
+  };
+  struct LiveMapping {
+    uint64_t start = 0;
+    uint64_t size = 0;
+    uint32_t pid = 0;
+    uint32_t tid = 0;
+    std::string comm;
+    uint64_t time_ns = 0;
+    uint64_t prot = 0;
+    uint64_t flags = 0;
+  };
+  struct Fallbacks {
+    uint64_t brk_failures = 0;   // brk calls that could not move the break
+    uint64_t pairs = 0;          // ... followed by an anonymous rw mmap from the same thread
+    uint64_t bytes = 0;
+    uint64_t one_mib = 0;        // of which exactly 1 MiB (MMAP_AS_MORECORE_SIZE)
+    std::map<uint32_t, uint64_t> bytes_by_pid;
+  };
+
+  const std::map<std::string, SyscallCount>& syscalls() const { return syscalls_; }
+  const std::map<uint32_t, ProcessTotals>& processes() const { return processes_; }
+  std::vector<LiveMapping> live_mappings() const;  // largest first
+  const Fallbacks& fallbacks() const { return fallbacks_; }
+  const std::map<uint64_t, uint64_t>& size_histogram() const { return sizes_; }  // power of two -> count
+  uint64_t forks() const { return forks_; }
+  uint64_t execs() const { return execs_; }
+  uint64_t exits() const { return exits_; }
+  // The malloc-mmap-fallback finding, in ljmm-inspect's words; empty id when there were none.
+  Finding fallback_finding() const;
+
+ private:
+  void remove_live(uint32_t pid, uint64_t start, uint64_t size);
+
+  std::map<std::string, SyscallCount> syscalls_;
+  std::map<uint32_t, ProcessTotals> processes_;
+  std::map<std::pair<uint32_t, uint64_t>, LiveMapping> live_;  // by (pid, start): one map per address space
+  std::map<uint32_t, uint64_t> failed_brk_by_tid_;   // tid -> the address the failed brk asked for
+  std::map<uint32_t, uint64_t> last_break_;          // pid -> the break after its last brk
+  Fallbacks fallbacks_;
+  std::map<uint64_t, uint64_t> sizes_;
+  uint64_t forks_ = 0, execs_ = 0, exits_ = 0;
+};
+
+std::string summary_text(const Summary& summary, const RunResult& run, bool color);
+std::string summary_json(const Summary& summary, const RunResult& run);
+
+}  // namespace ljmm::trace

@@ -1,0 +1,215 @@
+// The eBPF backend: open the skeleton, set the filters, load, seed the traced set, attach,
+// release the command, poll the ring buffer until the stop policy says so, count what was lost.
+#include <bpf/libbpf.h>
+#include <fmt/format.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+#include "bpf_backend.hpp"
+#include "ljmm/child_process.hpp"
+#include "mmaptrace.h"
+#include "mmaptrace.skel.h"
+#include "session.hpp"
+
+namespace ljmm::trace::detail {
+
+namespace {
+
+using Skeleton = std::unique_ptr<mmaptrace_bpf, decltype(&mmaptrace_bpf::destroy)>;
+using RingBuffer = std::unique_ptr<ring_buffer, decltype(&ring_buffer__free)>;
+
+const Log* libbpf_log = nullptr;
+
+int print_libbpf(enum libbpf_print_level level, const char* format, va_list args) {
+  if (!libbpf_log || level == LIBBPF_DEBUG) return 0;
+  char line[1024];
+  int length = std::vsnprintf(line, sizeof line, format, args);
+  std::string text(line, length > 0 ? std::min<size_t>(static_cast<size_t>(length), sizeof line - 1) : 0);
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  (*libbpf_log)("libbpf: " + text);
+  return length;
+}
+
+bool exists(const char* path) { return ::access(path, F_OK) == 0; }
+
+// The syscalls:* tracepoints need tracefs; mount it where libbpf looks when it is missing.
+Status ensure_tracefs(const Log& log) {
+  if (exists("/sys/kernel/tracing/events/syscalls") || exists("/sys/kernel/debug/tracing/events/syscalls")) return {};
+  if (::mount("nodev", "/sys/kernel/tracing", "tracefs", 0, nullptr) != 0)
+    return make_error(Errc::unsupported, fmt::format("tracefs is not mounted and mounting it failed: {}", std::strerror(errno)));
+  log("mounted tracefs at /sys/kernel/tracing for the syscalls tracepoints");
+  if (!exists("/sys/kernel/tracing/events/syscalls/sys_enter_mmap"))
+    return make_error(Errc::unsupported, "this kernel has no syscalls tracepoints (CONFIG_FTRACE_SYSCALLS)");
+  return {};
+}
+
+void choose_programs(mmaptrace_bpf& skeleton, bool raw) {
+  bpf_program* raw_programs[] = {skeleton.progs.raw_sys_enter, skeleton.progs.raw_sys_exit};
+  bpf_program* tracepoints[] = {skeleton.progs.tp_enter_mmap,   skeleton.progs.tp_exit_mmap,
+                                skeleton.progs.tp_enter_munmap, skeleton.progs.tp_exit_munmap,
+                                skeleton.progs.tp_enter_mremap, skeleton.progs.tp_exit_mremap,
+                                skeleton.progs.tp_enter_brk,    skeleton.progs.tp_exit_brk};
+  for (bpf_program* program : raw_programs) bpf_program__set_autoload(program, raw);
+  for (bpf_program* program : tracepoints) bpf_program__set_autoload(program, !raw);
+}
+
+size_t ring_size(size_t wanted) {
+  size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE)), size = page;
+  while (size < wanted) size <<= 1;  // a power-of-two number of pages
+  return size;
+}
+
+struct PollState {
+  Sink* sink;
+  uint64_t start_ns;
+  uint64_t events = 0;
+  TracedSet* traced;
+  StopPolicy* policy;
+};
+
+Event to_event(const mmt_event& raw, uint64_t start_ns) {
+  Event event;
+  event.time_ns = raw.ts_ns > start_ns ? raw.ts_ns - start_ns : 0;
+  event.duration_ns = raw.duration_ns;
+  event.pid = raw.pid;
+  event.tid = raw.tid;
+  event.ppid = raw.ppid;
+  event.kind = raw.kind == MMT_FORK ? EventKind::fork
+               : raw.kind == MMT_EXEC ? EventKind::exec
+               : raw.kind == MMT_EXIT ? EventKind::exit
+                                      : EventKind::syscall;
+  event.syscall = raw.syscall;
+  for (int i = 0; i < 6; ++i) event.args[static_cast<size_t>(i)] = raw.args[i];
+  event.ret = raw.ret;
+  event.comm.assign(raw.comm, ::strnlen(raw.comm, sizeof raw.comm));
+  event.stack.assign(raw.stack, raw.stack + std::min<unsigned>(raw.stack_depth, MMT_MAX_STACK));
+  trim_stack(event.stack);
+  return event;
+}
+
+int handle_event(void* context, void* data, size_t size) {
+  auto* state = static_cast<PollState*>(context);
+  if (size < sizeof(mmt_event)) return 0;
+  mmt_event raw;
+  std::memcpy(&raw, data, sizeof raw);  // copy out before the ring buffer reuses the space
+  Event event = to_event(raw, state->start_ns);
+  if (event.kind == EventKind::fork) state->traced->add(event.pid);
+  if (event.kind == EventKind::exit) state->traced->remove(event.pid);
+  state->policy->saw_event(monotonic_ns());
+  ++state->events;
+  state->sink->on_event(event);
+  return 0;
+}
+
+uint64_t lost_events(const mmaptrace_bpf& skeleton) {
+  int cpus = libbpf_num_possible_cpus();
+  if (cpus <= 0) return 0;
+  uint64_t total = 0;
+  std::vector<uint64_t> values(static_cast<size_t>(cpus));
+  for (uint32_t key : {static_cast<uint32_t>(MMT_LOST_RINGBUF), static_cast<uint32_t>(MMT_LOST_INFLIGHT)}) {
+    if (bpf_map__lookup_elem(skeleton.maps.counters, &key, sizeof key, values.data(), values.size() * sizeof(uint64_t),
+                             0) != 0)
+      continue;
+    for (uint64_t value : values) total += value;
+  }
+  return total;
+}
+
+Error load_error(int error) {
+  if (error == EPERM || error == EACCES)
+    return make_error(Errc::not_permitted, "no BPF permission: loading needs root or CAP_BPF with CAP_PERFMON");
+  return make_error(Errc::unsupported, fmt::format("loading the BPF program failed: {}", std::strerror(error)));
+}
+
+}  // namespace
+
+Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
+  libbpf_log = options.verbose ? &log : nullptr;
+  libbpf_set_print(print_libbpf);
+
+  bool raw = options.attach != AttachChoice::tracepoint;
+  if (raw && !exists("/sys/kernel/btf/vmlinux")) {
+    if (options.attach == AttachChoice::tp_btf)
+      return make_error(Errc::unsupported, "tp_btf needs kernel BTF (/sys/kernel/btf/vmlinux)");
+    raw = false;
+  }
+  if (!raw) {
+    if (Status tracefs = ensure_tracefs(log); !tracefs) return tracefs.error();
+  }
+
+  Skeleton skeleton(mmaptrace_bpf::open(), &mmaptrace_bpf::destroy);
+  if (!skeleton) return load_error(errno);
+  skeleton->rodata->follow_children = options.follow_children;
+  skeleton->rodata->capture_stack = options.stacks;
+  skeleton->rodata->failed_only = options.failed_only;
+  choose_programs(*skeleton, raw);
+  if (int error = bpf_map__set_max_entries(skeleton->maps.events, static_cast<uint32_t>(ring_size(options.ring_bytes))))
+    return make_error(Errc::invalid_argument, fmt::format("ring buffer size: {}", std::strerror(-error)));
+  if (int error = mmaptrace_bpf::load(skeleton.get())) return load_error(-error);
+  log(fmt::format("attached with {} (ring buffer {} bytes)",
+                  raw ? "tp_btf raw tracepoints (no tracefs needed)" : "syscalls tracepoints (tracefs)",
+                  ring_size(options.ring_bytes)));
+
+  TracedSet traced;
+  uint8_t yes = 1;
+  for (int pid : options.pids) {
+    auto key = static_cast<uint32_t>(pid);
+    bpf_map__update_elem(skeleton->maps.traced, &key, sizeof key, &yes, sizeof yes, BPF_ANY);
+    traced.add(key);
+  }
+  std::optional<ChildProcess> command;
+  uint32_t command_pid = 0;
+  if (!options.command.empty()) {
+    auto child = spawn(options.command, SpawnOptions{.hold_before_exec = true});
+    if (!child) return child.error();
+    command = std::move(child).value();
+    command_pid = static_cast<uint32_t>(command->pid());
+    bpf_map__update_elem(skeleton->maps.traced, &command_pid, sizeof command_pid, &yes, sizeof yes, BPF_ANY);
+    traced.add(command_pid);
+  }
+  if (int error = mmaptrace_bpf::attach(skeleton.get()))
+    return make_error(Errc::unsupported, fmt::format("attaching the BPF programs failed: {}", std::strerror(-error)));
+
+  uint64_t start_ns = monotonic_ns();
+  StopPolicy policy(options, start_ns);
+  PollState state{&sink, start_ns, 0, &traced, &policy};
+  RingBuffer ring(ring_buffer__new(bpf_map__fd(skeleton->maps.events), handle_event, &state, nullptr), &ring_buffer__free);
+  if (!ring) return make_error(Errc::io_error, "creating the ring buffer reader failed");
+  if (command) {
+    if (Status released = command->release(); !released) return released.error();  // "cannot run ..."
+  }
+
+  RunResult result;
+  result.backend = "bpf";
+  uint64_t last_prune = start_ns;
+  for (;;) {
+    int polled = ring_buffer__poll(ring.get(), 50);
+    if (polled < 0 && polled != -EINTR)
+      return make_error(Errc::io_error, fmt::format("reading the ring buffer: {}", std::strerror(-polled)));
+    uint64_t now = monotonic_ns();
+    if (command && result.command_exit < 0) {
+      if (std::optional<int> status = command->poll()) {
+        result.command_exit = *status;
+        traced.remove(command_pid);
+        policy.command_exited(now);
+      }
+    }
+    if (now - last_prune > 1'000'000'000) {  // an exit event may have been lost
+      last_prune = now;
+      for (int pid : options.pids)
+        if (!process_alive(static_cast<uint32_t>(pid))) traced.remove(static_cast<uint32_t>(pid));
+    }
+    if (policy.should_stop(now, traced.others_than(command_pid), result.interrupted)) break;
+  }
+  ring_buffer__consume(ring.get());  // what arrived before the stop
+  result.events = state.events;
+  result.lost_events = lost_events(*skeleton);
+  if (command && result.command_exit < 0) command->forget();  // still running: it is not ours to kill
+  return result;
+}
+
+}  // namespace ljmm::trace::detail

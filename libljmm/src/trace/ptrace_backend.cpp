@@ -1,0 +1,338 @@
+// The ptrace backend, for where BPF is not allowed: every thread of the traced processes is
+// seized (PTRACE_SEIZE) and followed through fork, clone and exec. PTRACE_GET_SYSCALL_INFO says
+// whether a stop is an entry or an exit. A command ljmm-trace starts gets a seccomp filter
+// before exec (as strace --seccomp-bpf does): it stops only at the four traced calls
+// (SECCOMP_RET_TRACE) and runs freely otherwise; attached processes (-p) cannot be given one and
+// stop at every call (PTRACE_SYSCALL). At the end every tracee is interrupted and detached.
+#include <fmt/format.h>
+#include <signal.h>
+#include <sys/ptrace.h>
+#include <sys/time.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <unistd.h>
+
+#include "ljmm/child_process.hpp"
+#include "ljmm/process.hpp"
+#include "ptrace_backend.hpp"
+#include "session.hpp"
+
+namespace ljmm::trace::detail {
+
+namespace {
+
+constexpr int trace_options = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC | PTRACE_O_TRACECLONE | PTRACE_O_TRACESECCOMP;
+const std::vector<int> traced_syscalls = {static_cast<int>(Syscall::mmap), static_cast<int>(Syscall::munmap),
+                                          static_cast<int>(Syscall::mremap), static_cast<int>(Syscall::brk)};
+constexpr int follow_options = PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK;
+
+struct Thread {
+  Thread(uint32_t tgid, bool filtered) : pid(tgid), filtered(filtered) {}
+  uint32_t pid = 0;  // tgid
+  bool filtered = false;  // under ljmm's seccomp filter: only traced calls stop
+  bool pending = false;  // entered a traced call, waiting for its exit
+  Event call;
+  uint64_t entry_ns = 0;
+};
+
+bool wanted(uint64_t nr) {
+  return nr == static_cast<uint64_t>(Syscall::mmap) || nr == static_cast<uint64_t>(Syscall::munmap) ||
+         nr == static_cast<uint64_t>(Syscall::brk) || nr == static_cast<uint64_t>(Syscall::mremap);
+}
+
+uint32_t tgid_of(pid_t tid) {
+  std::ifstream status(fmt::format("/proc/{}/status", tid));
+  std::string key;
+  uint32_t value = 0;
+  while (status >> key) {
+    if (key == "Tgid:") {
+      status >> value;
+      return value;
+    }
+  }
+  return static_cast<uint32_t>(tid);
+}
+
+std::string comm_of(pid_t pid) {
+  auto text = read_proc_file(pid, "comm");
+  if (!text) return {};
+  std::string comm = std::move(text).value();
+  while (!comm.empty() && comm.back() == '\n') comm.pop_back();
+  return comm;
+}
+
+// Frame-pointer walk from the registers at the syscall exit, as BPF's user stacks do.
+std::vector<uint64_t> user_stack(pid_t tid) {
+  user_regs_struct regs{};
+  if (::ptrace(PTRACE_GETREGS, tid, nullptr, &regs) != 0) return {};
+  std::vector<uint64_t> stack = {regs.rip};
+  uint64_t frame = regs.rbp;
+  for (int depth = 0; depth < 15 && frame; ++depth) {
+    uint64_t pair[2];  // saved rbp, return address
+    iovec local{pair, sizeof pair}, remote{reinterpret_cast<void*>(frame), sizeof pair};
+    if (::process_vm_readv(tid, &local, 1, &remote, 1, 0) != static_cast<ssize_t>(sizeof pair) || pair[1] == 0) break;
+    stack.push_back(pair[1]);
+    if (pair[0] <= frame) break;
+    frame = pair[0];
+  }
+  return stack;
+}
+
+void wake_up(int) {}  // the interval timer only interrupts waitpid, so the stop policy is checked
+
+class PtraceSession {
+ public:
+  PtraceSession(const Options& options, Sink& sink, const Log& log)
+      : options_(options), sink_(sink), log_(log), start_ns_(monotonic_ns()), policy_(options, start_ns_) {}
+  ~PtraceSession() { detach_all(); }
+
+  Status attach(pid_t pid);
+  Status launch();
+  Result<RunResult> run();
+
+ private:
+  int ptrace_options() const { return trace_options | (options_.follow_children ? follow_options : 0); }
+  void emit(Event event);
+  // The process's command name, read from /proc once and kept until it execs.
+  const std::string& comm(uint32_t pid, pid_t tid) {
+    auto [entry, inserted] = comms_.try_emplace(pid);
+    if (inserted || entry->second.empty()) entry->second = comm_of(tid);
+    return entry->second;
+  }
+  void on_syscall_stop(pid_t tid, Thread& thread);
+  void on_event_stop(pid_t tid, Thread& thread, int event);
+  void on_exit(pid_t tid, int status);
+  void detach_all();
+
+  const Options& options_;
+  Sink& sink_;
+  const Log& log_;
+  uint64_t start_ns_;
+  StopPolicy policy_;
+  std::map<pid_t, Thread> threads_;
+  std::map<uint32_t, std::string> comms_;  // last known command name of each traced process
+  TracedSet traced_;
+  std::optional<ChildProcess> command_;
+  pid_t command_pid_ = 0;
+  RunResult result_;
+};
+
+Status PtraceSession::attach(pid_t pid) {
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(fmt::format("/proc/{}/task", pid), error)) {
+    pid_t tid = std::stoi(entry.path().filename().string());
+    if (::ptrace(PTRACE_SEIZE, tid, nullptr, ptrace_options()) != 0) {
+      if (errno == ESRCH) continue;  // a thread that just exited
+      int code = errno;
+      return make_error(code == EPERM ? Errc::permission_denied : Errc::io_error,
+                        fmt::format("pid {}: cannot trace it: {}{}", pid, std::strerror(code),
+                                    code == EPERM ? " (needs the same user and ptrace_scope, or CAP_SYS_PTRACE)" : ""));
+    }
+    ::ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr);
+    threads_.insert_or_assign(tid, Thread(static_cast<uint32_t>(pid), false));
+  }
+  if (error) return make_error(Errc::not_found, fmt::format("pid {}: no such process", pid));
+  traced_.add(static_cast<uint32_t>(pid));
+  return {};
+}
+
+Status PtraceSession::launch() {
+  auto child = spawn(options_.command, SpawnOptions{.hold_before_exec = true, .seccomp_trace_syscalls = traced_syscalls});
+  if (!child) return child.error();
+  command_ = std::move(child).value();
+  command_pid_ = command_->pid();
+  if (::ptrace(PTRACE_SEIZE, command_pid_, nullptr, ptrace_options() | PTRACE_O_EXITKILL) != 0)
+    return make_error(Errc::permission_denied, fmt::format("cannot trace the command: {}", std::strerror(errno)));
+  ::ptrace(PTRACE_INTERRUPT, command_pid_, nullptr, nullptr);
+  threads_.insert_or_assign(command_pid_, Thread(static_cast<uint32_t>(command_pid_), true));
+  traced_.add(static_cast<uint32_t>(command_pid_));
+  command_->open_gate();  // it execs once it runs again; its exit tells whether exec failed
+  return {};
+}
+
+void PtraceSession::emit(Event event) {
+  policy_.saw_event(monotonic_ns());
+  ++result_.events;
+  sink_.on_event(event);
+}
+
+void PtraceSession::on_syscall_stop(pid_t tid, Thread& thread) {
+  __ptrace_syscall_info info{};
+  if (::ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof info, &info) <= 0) return;
+  if (info.op == PTRACE_SYSCALL_INFO_ENTRY || info.op == PTRACE_SYSCALL_INFO_SECCOMP) {
+    // The seccomp record has the entry's layout: number, then arguments.
+    thread.pending = wanted(info.entry.nr);
+    if (!thread.pending) return;
+    thread.entry_ns = monotonic_ns();
+    thread.call = Event{};
+    thread.call.pid = thread.pid;
+    thread.call.tid = static_cast<uint32_t>(tid);
+    thread.call.syscall = static_cast<int>(info.entry.nr);
+    for (size_t i = 0; i < 6; ++i) thread.call.args[i] = info.entry.args[i];
+  } else if (info.op == PTRACE_SYSCALL_INFO_EXIT && thread.pending) {
+    thread.pending = false;
+    Event event = thread.call;
+    uint64_t now = monotonic_ns();
+    event.time_ns = now - start_ns_;
+    event.duration_ns = now - thread.entry_ns;
+    event.ret = info.exit.rval;
+    if (options_.failed_only && !event.failed()) return;
+    event.comm = comm(thread.pid, tid);
+    if (options_.stacks) {
+      event.stack = user_stack(tid);
+      trim_stack(event.stack);
+    }
+    emit(std::move(event));
+  }
+}
+
+void PtraceSession::on_event_stop(pid_t tid, Thread& thread, int event) {
+  unsigned long message = 0;
+  ::ptrace(PTRACE_GETEVENTMSG, tid, nullptr, &message);
+  auto child = static_cast<pid_t>(message);
+  if (event == PTRACE_EVENT_CLONE || event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK) {
+    uint32_t child_tgid = event == PTRACE_EVENT_CLONE ? tgid_of(child) : static_cast<uint32_t>(child);
+    threads_.try_emplace(child, Thread(child_tgid, thread.filtered));  // filters are inherited
+    if (child_tgid != thread.pid) {
+      traced_.add(child_tgid);
+      Event fork;
+      fork.kind = EventKind::fork;
+      fork.time_ns = monotonic_ns() - start_ns_;
+      fork.pid = fork.tid = child_tgid;
+      fork.ppid = thread.pid;
+      fork.comm = comm(thread.pid, tid);
+      emit(std::move(fork));
+    }
+  } else if (event == PTRACE_EVENT_EXEC) {
+    // Other threads of the process are gone; the exec'ing thread now has the leader's id.
+    for (auto it = threads_.begin(); it != threads_.end();)
+      it = it->second.pid == thread.pid && it->first != tid ? threads_.erase(it) : std::next(it);
+    Event exec;
+    exec.kind = EventKind::exec;
+    exec.time_ns = monotonic_ns() - start_ns_;
+    exec.pid = exec.tid = thread.pid;
+    comms_.erase(thread.pid);
+    exec.comm = comm(thread.pid, tid);
+    emit(std::move(exec));
+  }
+}
+
+void PtraceSession::on_exit(pid_t tid, int status) {
+  auto found = threads_.find(tid);
+  uint32_t pid = found != threads_.end() ? found->second.pid : static_cast<uint32_t>(tid);
+  if (found != threads_.end()) threads_.erase(found);
+  if (tid == command_pid_ && result_.command_exit < 0) {
+    result_.command_exit = exit_status_of(status);
+    policy_.command_exited(monotonic_ns());
+  }
+  bool last_thread = true;
+  for (const auto& [other, thread] : threads_) last_thread = last_thread && thread.pid != pid;
+  if (!last_thread || !traced_.contains(pid)) return;
+  traced_.remove(pid);
+  Event exit;
+  exit.kind = EventKind::exit;
+  exit.time_ns = monotonic_ns() - start_ns_;
+  exit.pid = exit.tid = pid;
+  exit.comm = comms_[pid];  // the process is gone; /proc no longer says
+  comms_.erase(pid);
+  emit(std::move(exit));
+}
+
+Result<RunResult> PtraceSession::run() {
+  struct sigaction action {};
+  action.sa_handler = wake_up;  // no SA_RESTART: waitpid returns EINTR
+  struct sigaction previous {};
+  ::sigaction(SIGALRM, &action, &previous);
+  itimerval every_50ms{{0, 50'000}, {0, 50'000}};
+  ::setitimer(ITIMER_REAL, &every_50ms, nullptr);
+
+  result_.backend = "ptrace";
+  for (;;) {
+    if (policy_.should_stop(monotonic_ns(), traced_.others_than(static_cast<uint32_t>(command_pid_)), result_.interrupted))
+      break;
+    int status = 0;
+    pid_t tid = ::waitpid(-1, &status, __WALL);
+    if (tid < 0) {
+      if (errno == EINTR) continue;
+      if (errno == ECHILD) {  // nothing left to wait for: let the policy decide when to end
+        ::usleep(10'000);
+        continue;
+      }
+      return make_error(Errc::io_error, fmt::format("waitpid: {}", std::strerror(errno)));
+    }
+    if (WIFEXITED(status) || WIFSIGNALED(status)) {
+      on_exit(tid, status);
+      continue;
+    }
+    if (!WIFSTOPPED(status)) continue;
+    auto known = threads_.find(tid);
+    if (known == threads_.end()) known = threads_.emplace(tid, Thread(tgid_of(tid), false)).first;  // reads /proc
+    Thread& thread = known->second;
+    policy_.saw_event(monotonic_ns());  // any stop is activity: the traced processes are still at work
+    int signal = WSTOPSIG(status), event = status >> 16;
+    int inject = 0;
+    if (signal == (SIGTRAP | 0x80)) {
+      on_syscall_stop(tid, thread);
+    } else if (event == PTRACE_EVENT_SECCOMP) {
+      on_syscall_stop(tid, thread);  // entry of a traced call; PTRACE_SYSCALL below stops at its exit
+    } else if (event == PTRACE_EVENT_STOP) {
+      // An interrupt or group stop: resume (the trace does not do job control).
+    } else if (event != 0) {
+      on_event_stop(tid, thread, event);
+    } else {
+      inject = signal;  // a signal for the tracee: deliver it
+    }
+    // Filtered threads run freely until the next traced call, unless one is waiting for its exit.
+    __ptrace_request resume = thread.filtered && !thread.pending ? PTRACE_CONT : PTRACE_SYSCALL;
+    ::ptrace(resume, tid, nullptr, reinterpret_cast<void*>(static_cast<uintptr_t>(inject)));
+  }
+
+  itimerval off{};
+  ::setitimer(ITIMER_REAL, &off, nullptr);
+  ::sigaction(SIGALRM, &previous, nullptr);
+  if (command_ && result_.command_exit == 127) {
+    if (std::optional<Error> failed = command_->exec_error()) return *failed;
+  }
+  if (command_) command_->forget();  // reaped above, or left running after the trace
+  return result_;
+}
+
+void PtraceSession::detach_all() {
+  // A tracee can only be detached while stopped: interrupt each one, wait for the stop, detach.
+  for (auto& [tid, thread] : threads_) {
+    if (::ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr) != 0) continue;
+    for (int tries = 0; tries < 100; ++tries) {
+      int status = 0;
+      pid_t got = ::waitpid(tid, &status, __WALL);
+      if (got < 0 && errno == EINTR) continue;
+      if (got != tid || !WIFSTOPPED(status)) break;
+      int signal = WSTOPSIG(status), event = status >> 16;
+      bool signal_stop = signal != (SIGTRAP | 0x80) && event == 0;
+      ::ptrace(PTRACE_DETACH, tid, nullptr, reinterpret_cast<void*>(static_cast<uintptr_t>(signal_stop ? signal : 0)));
+      break;
+    }
+  }
+  threads_.clear();
+}
+
+}  // namespace
+
+Result<RunResult> run_ptrace(const Options& options, Sink& sink, const Log& log) {
+  PtraceSession session(options, sink, log);
+  for (int pid : options.pids)
+    if (Status attached = session.attach(pid); !attached) return attached.error();
+  if (!options.command.empty()) {
+    if (Status launched = session.launch(); !launched) return launched.error();
+  }
+  log("tracing with ptrace (PTRACE_SEIZE, stops at every system call of the traced threads)");
+  return session.run();
+}
+
+}  // namespace ljmm::trace::detail

@@ -1,0 +1,33 @@
+// Picking the backend: BPF when the kernel lets us load it, ptrace otherwise (or when asked).
+#include <unistd.h>
+
+#include "bpf_backend.hpp"
+#include "ptrace_backend.hpp"
+#include "session.hpp"
+
+namespace ljmm::trace {
+
+Result<RunResult> run(const Options& options, Sink& sink, const Log& log) {
+  if (options.pids.empty() && options.command.empty())
+    return make_error(Errc::invalid_argument, "nothing to trace: give -p PID or -- COMMAND");
+  if (Status pids = detail::check_pids(options.pids); !pids) return pids.error();
+
+  if (options.backend == BackendChoice::ptrace) {
+    auto result = detail::run_ptrace(options, sink, log);
+    if (result) result->backend_reason = "asked for with --backend=ptrace";
+    return result;
+  }
+  auto result = detail::run_bpf(options, sink, log);
+  if (result) {
+    result->backend_reason = options.backend == BackendChoice::bpf ? "asked for with --backend=bpf"
+                                                                   : "the default: BPF is allowed here";
+    return result;
+  }
+  if (options.backend == BackendChoice::bpf || result.error().code != Errc::not_permitted) return result;
+  std::string reason = result.error().message + "; using ptrace";
+  auto fallback = detail::run_ptrace(options, sink, log);
+  if (fallback) fallback->backend_reason = reason;
+  return fallback;
+}
+
+}  // namespace ljmm::trace

@@ -1,0 +1,57 @@
+#include "session.hpp"
+
+#include <fmt/format.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace ljmm::trace {
+
+std::atomic<bool>& stop_requested() {
+  static std::atomic<bool> requested{false};
+  return requested;
+}
+
+namespace detail {
+
+uint64_t monotonic_ns() {
+  timespec now{};
+  ::clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<uint64_t>(now.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(now.tv_nsec);
+}
+
+bool process_alive(uint32_t pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; }
+
+Status check_pids(const std::vector<int>& pids) {
+  for (int pid : pids) {
+    if (pid <= 0) return make_error(Errc::invalid_argument, fmt::format("\"{}\" is not a pid", pid));
+    if (::access(fmt::format("/proc/{}", pid).c_str(), F_OK) != 0)
+      return make_error(Errc::not_found, fmt::format("pid {}: no such process", pid));
+  }
+  return {};
+}
+
+StopPolicy::StopPolicy(const Options& options, uint64_t start_ns) : options_(options), start_ns_(start_ns) {}
+
+bool StopPolicy::should_stop(uint64_t now_ns, size_t targets, bool& interrupted) const {
+  if (stop_requested().load()) {
+    interrupted = true;
+    return true;
+  }
+  if (options_.duration_seconds > 0 && now_ns - start_ns_ >= static_cast<uint64_t>(options_.duration_seconds * 1e9))
+    return true;
+  if (options_.command.empty()) return targets == 0;  // -p only: until they are all gone
+  if (command_exit_ns_ == 0) return false;
+  if (targets == 0) return true;
+  uint64_t grace = static_cast<uint64_t>(options_.grace_seconds * 1e9);
+  uint64_t quiet = std::min<uint64_t>(grace, static_cast<uint64_t>(options_.quiet_seconds * 1e9));
+  if (now_ns - command_exit_ns_ >= grace) return true;
+  uint64_t last = std::max(last_event_ns_, command_exit_ns_);
+  return now_ns - command_exit_ns_ >= quiet && now_ns - last >= quiet;
+}
+
+}  // namespace detail
+}  // namespace ljmm::trace

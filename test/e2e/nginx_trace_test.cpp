@@ -1,0 +1,162 @@
+// The OOM story for real: Debian's nginx with lua-nginx-module, several hundred locations that
+// each load the CA bundle (lua_ssl_trusted_certificate), the master started with ljmm's shim
+// placing a block right after sbrk(0). `ljmm-trace -p MASTER -- nginx -s reload` must see the
+// failing brk calls and the fallback mmaps, and they must add up to what `ljmm-inspect MASTER`
+// finds added by the reload; without the block there are none. Both backends.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "command.hpp"
+
+namespace ljmm::test {
+namespace {
+
+using nlohmann::json;
+constexpr int locations = 300;
+const std::string nginx = "/usr/sbin/nginx";
+
+class NginxMaster {
+ public:
+  NginxMaster(const std::string& name, bool brk_hole) {
+    dir_ = ::testing::TempDir() + "/nginx-" + name + "-" + std::to_string(::getpid());
+    run_command({"rm", "-rf", dir_});
+    run_command({"mkdir", "-p", dir_});
+    static int instances = 0;
+    int port = 20000 + (::getpid() * 8 + instances++ * 2 + (brk_hole ? 1 : 0)) % 20000;
+    std::ofstream conf(config());
+    conf << "load_module /usr/lib/nginx/modules/ndk_http_module.so;\n"
+            "load_module /usr/lib/nginx/modules/ngx_http_lua_module.so;\n"
+         << "pid " << dir_ << "/nginx.pid;\nerror_log " << dir_ << "/error.log notice;\n"
+         << "worker_processes 1;\nevents { worker_connections 64; }\nhttp {\n  access_log off;\n";
+    for (const char* temp : {"client_body", "proxy", "fastcgi", "uwsgi", "scgi"})
+      conf << "  " << temp << "_temp_path " << dir_ << "/" << temp << ";\n";
+    conf << "  server {\n    listen 127.0.0.1:" << port << ";\n";
+    for (int i = 0; i < locations; ++i)
+      conf << "    location /l" << i << " { lua_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt; return 200; }\n";
+    conf << "  }\n}\n";
+    conf.close();
+    std::vector<std::string> start = {nginx, "-c", config()};
+    if (brk_hole)
+      start.insert(start.begin(), {"env", "LD_PRELOAD=" + std::string(LJMM_LIB_DIR) + "/libljmm_preload.so",
+                                   "LJMM_RESERVE=brk-block"});
+    CommandResult started = run_command(start);
+    EXPECT_EQ(started.exit_code, 0) << started.err;
+    pid_ = read_pid();
+  }
+
+  ~NginxMaster() {
+    // Stopped by its pid file; SIGKILL if it does not go.
+    int pid = read_pid();
+    if (pid > 0) {
+      ::kill(pid, SIGQUIT);
+      for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (::kill(pid, 0) == 0) ::kill(pid, SIGKILL);
+    }
+    run_command({"rm", "-rf", dir_});
+  }
+
+  int pid() const { return pid_; }
+  std::string config() const { return dir_ + "/nginx.conf"; }
+  std::string dir() const { return dir_; }
+
+ private:
+  int read_pid() const {
+    for (int i = 0; i < 300; ++i) {
+      std::ifstream file(dir_ + "/nginx.pid");
+      int pid = 0;
+      if (file >> pid && pid > 0) return pid;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return 0;
+  }
+
+  std::string dir_;
+  int pid_ = 0;
+};
+
+uint64_t inspected_fallback_bytes(int pid) {
+  CommandResult result = run_command({tool("ljmm-inspect"), std::to_string(pid), "--json"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  json snapshot = json::parse(result.out);
+  for (const json& finding : snapshot["findings"])
+    if (finding["id"] == "malloc-mmap-fallback") return finding["metrics"]["fallback_bytes"];
+  return 0;
+}
+
+struct Reload {
+  json summary;
+  int forks_from_master = 0;
+  uint64_t master_fallback_bytes = 0;
+};
+
+Reload traced_reload(const NginxMaster& master, const std::string& backend) {
+  std::string output = master.dir() + "/trace-" + backend + ".jsonl";
+  CommandResult result = run_command({tool("ljmm-trace"), "--backend", backend, "--json", "-o", output, "--grace", "60", "--idle", "5",
+                                      "-p", std::to_string(master.pid()), "--", nginx, "-s", "reload", "-c",
+                                      master.config()});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  Reload reload;
+  std::ifstream file(output);
+  std::string line;
+  while (std::getline(file, line)) {
+    json document = json::parse(line);
+    if (document["type"] == "summary") reload.summary = document;
+    if (document["type"] == "event" && document["event"] == "fork" && document["ppid"] == master.pid())
+      ++reload.forks_from_master;
+  }
+  for (const json& process : reload.summary["processes"])
+    if (process["pid"] == master.pid()) reload.master_fallback_bytes = process["fallback_bytes"];
+  return reload;
+}
+
+// A fresh master for each backend: a second reload reuses the memory the first one freed (the
+// old cycle's) and needs no new memory, so only a first reload shows the story.
+TEST(NginxReload, TraceSeesTheBrkHoleFallbacksThatInspectFinds) {
+  for (const std::string backend : {"bpf", "ptrace"}) {
+    NginxMaster master("hole-" + backend, true);
+    ASSERT_GT(master.pid(), 0);
+    uint64_t before = inspected_fallback_bytes(master.pid());
+    Reload reload = traced_reload(master, backend);
+    uint64_t after = inspected_fallback_bytes(master.pid());
+    ASSERT_FALSE(reload.summary.is_null()) << backend;
+    EXPECT_GE(reload.forks_from_master, 1) << backend << ": the reload finished while traced (new worker)";
+    EXPECT_EQ(reload.summary["lost_events"], 0) << backend;
+    const json& fallbacks = reload.summary["fallbacks"];
+    EXPECT_GT(fallbacks["brk_failures"].get<uint64_t>(), 100u) << backend;
+    EXPECT_GT(fallbacks["pairs"].get<uint64_t>(), 100u) << backend;
+    // What the trace saw mapped, against what the maps show added by the reload.
+    uint64_t traced = reload.master_fallback_bytes, grown = after - before;
+    EXPECT_GT(traced, 50u << 20) << backend << ": " << locations << " CA bundle loads";
+    EXPECT_NEAR(static_cast<double>(grown), static_cast<double>(traced), static_cast<double>(traced) * 0.02 + (1 << 20))
+        << backend << ": inspect grew by " << grown << ", trace saw " << traced;
+    ASSERT_EQ(reload.summary["findings"].size(), 1u);
+    EXPECT_EQ(reload.summary["findings"][0]["id"], "malloc-mmap-fallback");
+  }
+}
+
+TEST(NginxReload, WithoutTheHoleThereAreNoFallbacks) {
+  for (const std::string backend : {"bpf", "ptrace"}) {
+    NginxMaster master("plain-" + backend, false);
+    ASSERT_GT(master.pid(), 0);
+    EXPECT_EQ(inspected_fallback_bytes(master.pid()), 0u);
+    Reload reload = traced_reload(master, backend);
+    EXPECT_GE(reload.forks_from_master, 1) << backend;
+    EXPECT_EQ(reload.summary["fallbacks"]["pairs"], 0) << backend;
+    EXPECT_EQ(reload.summary["fallbacks"]["brk_failures"], 0) << backend;
+    bool master_grew_heap = false;
+    for (const json& process : reload.summary["processes"])
+      if (process["pid"] == master.pid()) master_grew_heap = process["brk_growth_bytes"].get<uint64_t>() > (50u << 20);
+    EXPECT_TRUE(master_grew_heap) << backend << ": the reload's memory came from brk";
+    EXPECT_EQ(inspected_fallback_bytes(master.pid()), 0u);
+  }
+}
+
+}  // namespace
+}  // namespace ljmm::test

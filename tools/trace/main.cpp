@@ -1,0 +1,158 @@
+// ljmm-trace: mmap, munmap, mremap and brk of a process tree, live, with a summary at the end.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <memory>
+
+#include "../common/cli.hpp"
+#include "ljmm/trace_report.hpp"
+#include "ljmm/units.hpp"
+#include "ljmm/version.hpp"
+
+namespace {
+
+using namespace ljmm;
+constexpr std::string_view tool = "ljmm-trace";
+
+struct CliOptions {
+  trace::Options trace;
+  std::string output;
+  bool json = false;
+  bool quiet = false;
+  std::string ring_size = "8MiB";
+  cli::ColorChoice color = cli::ColorChoice::automatic;
+};
+
+void declare(CLI::App& app, CliOptions& options) {
+  trace::Options& t = options.trace;
+  // One pid per -p, so "-p 1 -- cmd" leaves "--" to end the options.
+  app.add_option("-p,--pid", t.pids, "Trace this process and what it forks (repeat for more)")->allow_extra_args(false);
+  app.add_option("-d,--duration", t.duration_seconds, "Stop after this many seconds")->check(CLI::PositiveNumber);
+  app.add_option("--grace", t.grace_seconds,
+                 "After the command exits, keep tracing the -p processes at most this long (default 10)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--idle", t.quiet_seconds,
+                 "... but stop once they made no traced call for this long (default 2)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_flag("--json", options.json, "JSON Lines (schema ljmm.trace/v1): one object per event, then the summary");
+  app.add_flag("-q,--quiet", options.quiet, "Print only the summary");
+  app.add_option("-o,--output", options.output, "Write the trace to FILE instead of standard output "
+                                                  "(which the command may use)");
+  app.add_flag("--stack", t.stacks, "User stacks of every call, symbolised from the ELF symbol tables");
+  app.add_flag("-x,--failed", t.failed_only, "Only calls that failed");
+  app.add_flag("!--no-follow", t.follow_children, "Do not trace children forked after the start");
+  std::map<std::string, trace::BackendChoice> backends{{"auto", trace::BackendChoice::automatic},
+                                                       {"bpf", trace::BackendChoice::bpf},
+                                                       {"ptrace", trace::BackendChoice::ptrace}};
+  app.add_option("--backend", t.backend, "auto (BPF when allowed, else ptrace), bpf, ptrace")
+      ->transform(CLI::CheckedTransformer(backends, CLI::ignore_case));
+  std::map<std::string, trace::AttachChoice> attaches{{"auto", trace::AttachChoice::automatic},
+                                                      {"tp_btf", trace::AttachChoice::tp_btf},
+                                                      {"tracepoint", trace::AttachChoice::tracepoint}};
+  app.add_option("--attach", t.attach, "BPF attach: tp_btf (no tracefs), tracepoint (tracefs, mounted if needed)")
+      ->transform(CLI::CheckedTransformer(attaches, CLI::ignore_case));
+  app.add_option("--ring-size", options.ring_size, "BPF ring buffer size (default 8MiB)");
+  app.add_flag("-v,--verbose", t.verbose, "Say what the backend decided");
+  std::map<std::string, cli::ColorChoice> colors{
+      {"auto", cli::ColorChoice::automatic}, {"always", cli::ColorChoice::always}, {"never", cli::ColorChoice::never}};
+  app.add_option("--color", options.color, "auto, always, never")->transform(CLI::CheckedTransformer(colors, CLI::ignore_case));
+  app.add_option("command", t.command, "The command to run and trace, after --");
+  app.set_version_flag("--version", std::string("ljmm-trace ") + version());
+  app.footer(
+      "Examples:\n"
+      "  ljmm-trace -- ./server --config x.conf\n"
+      "  ljmm-trace -p $(cat /run/nginx.pid) -- nginx -s reload     the reload happens in the master\n"
+      "  ljmm-trace -p 1234 -d 10 -x                                 failed calls for 10 seconds\n"
+      "  ljmm-trace --json -q -- ./demo > trace.jsonl                the summary as JSON\n"
+      "Exit codes: 0 ok, 2 usage, 3 target unavailable (no such pid, command not found, no permission),\n"
+      "5 BPF refused with --backend=bpf.");
+}
+
+class PrintingSink : public trace::Sink {
+ public:
+  PrintingSink(const CliOptions& options, trace::Summary& summary, std::FILE* out)
+      : options_(options), summary_(summary), out_(out) {}
+
+  void on_event(const trace::Event& event) override {
+    summary_.on_event(event);
+    if (options_.quiet) return;
+    if (!options_.json && !header_printed_) {
+      std::string header = trace::header_line();
+      std::fwrite(header.data(), 1, header.size(), out_);
+      header_printed_ = true;
+    }
+    trace::Symbolizer* symbolizer = options_.trace.stacks ? &symbolizer_ : nullptr;
+    std::string text = options_.json ? trace::event_json(event, symbolizer) : trace::event_line(event, symbolizer);
+    std::fwrite(text.data(), 1, text.size(), out_);
+  }
+
+ private:
+  const CliOptions& options_;
+  trace::Summary& summary_;
+  std::FILE* out_;
+  trace::Symbolizer symbolizer_;
+  bool header_printed_ = false;
+};
+
+void on_signal(int) { trace::stop_requested().store(true); }
+
+void install_signal_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_signal;  // no SA_RESTART: a blocking wait returns and sees the request
+  ::sigaction(SIGINT, &action, nullptr);
+  ::sigaction(SIGTERM, &action, nullptr);
+}
+
+int run(CliOptions& options) {
+  auto ring = parse_size(options.ring_size);
+  if (!ring) return cli::report(tool, fmt::format("--ring-size: {}", ring.error().message), cli::exit_usage);
+  options.trace.ring_bytes = *ring;
+  if (options.trace.pids.empty() && options.trace.command.empty())
+    return cli::report(tool, "nothing to trace: give -p PID and/or -- COMMAND", cli::exit_usage);
+
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, &std::fclose);
+  if (!options.output.empty()) {
+    file.reset(std::fopen(options.output.c_str(), "w"));
+    if (!file) return cli::report(tool, fmt::format("{}: {}", options.output, std::strerror(errno)), cli::exit_unavailable);
+  }
+  std::FILE* out = file ? file.get() : stdout;
+  install_signal_handlers();
+  trace::Summary summary;
+  PrintingSink sink(options, summary, out);
+  trace::Log log = [&](const std::string& message) {
+    if (options.trace.verbose) fmt::print(stderr, "{}: {}\n", tool, message);
+  };
+  auto result = trace::run(options.trace, sink, log);
+  std::fflush(out);
+  if (!result) return cli::report(tool, result.error());
+  if (options.trace.backend == trace::BackendChoice::automatic || options.trace.verbose)
+    fmt::print(stderr, "{}: backend {} ({})\n", tool, result->backend, result->backend_reason);
+  std::string text = options.json ? trace::summary_json(summary, *result)
+                                  : trace::summary_text(summary, *result, cli::use_color(options.color));
+  std::fwrite(text.data(), 1, text.size(), out);
+  if (result->lost_events > 0) fmt::print(stderr, "{}: {} events lost\n", tool, result->lost_events);
+  return cli::exit_ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Trace mmap, munmap, mremap and brk of a process tree (eBPF, or ptrace where BPF is not allowed)"};
+  CliOptions options;
+  declare(app, options);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    int code = app.exit(error);
+    return code == 0 ? cli::exit_ok : cli::exit_usage;
+  }
+  try {
+    return run(options);
+  } catch (const std::exception& error) {
+    return cli::report(tool, fmt::format("internal error: {}", error.what()), cli::exit_environment);
+  }
+}
