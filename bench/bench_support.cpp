@@ -34,7 +34,7 @@ void RatioReporter::ReportRuns(const std::vector<Run>& runs) {
   ConsoleReporter::ReportRuns(runs);
   // With --benchmark_repetitions the median stands for the benchmark, else its one run.
   for (const Run& run : runs) {
-    std::string name = run.run_name.str();
+    std::string name = run.run_name.function_name;  // without /iterations:N/real_time suffixes
     if (run.run_type == Run::RT_Aggregate && run.aggregate_name == "median") {
       seconds_[name] = run.GetAdjustedRealTime() / 1e9;  // reported in ns by default
       medians_.insert(name);

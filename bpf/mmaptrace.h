@@ -17,12 +17,12 @@ enum mmt_kind {
 /* x86-64 system call numbers of the traced calls. */
 enum mmt_syscall { MMT_MMAP = 9, MMT_MUNMAP = 11, MMT_BRK = 12, MMT_MREMAP = 25 };
 
+/* Without --stack only the part before `stack` is sent (MMT_EVENT_BASE_SIZE bytes). */
 struct mmt_event {
   unsigned long long ts_ns;       /* bpf_ktime_get_ns() at completion */
   unsigned long long duration_ns; /* entry to exit */
   unsigned long long args[6];
   long long ret;
-  unsigned long long stack[MMT_MAX_STACK]; /* user stack with --stack, innermost first */
   unsigned int pid;  /* tgid */
   unsigned int tid;
   unsigned int ppid; /* for MMT_FORK */
@@ -30,7 +30,10 @@ struct mmt_event {
   int syscall;
   unsigned int stack_depth;
   char comm[MMT_COMM_LEN];
+  unsigned long long stack[MMT_MAX_STACK]; /* user stack with --stack, innermost first */
 };
+
+#define MMT_EVENT_BASE_SIZE __builtin_offsetof(struct mmt_event, stack)
 
 /* Indexes of the per-CPU counters array ("counters" map). */
 enum mmt_counter {

@@ -93,9 +93,10 @@ Event to_event(const mmt_event& raw, uint64_t start_ns) {
 
 int handle_event(void* context, void* data, size_t size) {
   auto* state = static_cast<PollState*>(context);
-  if (size < sizeof(mmt_event)) return 0;
-  mmt_event raw;
-  std::memcpy(&raw, data, sizeof raw);  // copy out before the ring buffer reuses the space
+  if (size < MMT_EVENT_BASE_SIZE) return 0;
+  mmt_event raw{};
+  std::memcpy(&raw, data, std::min(size, sizeof raw));  // copy out before the ring buffer reuses the space
+  if (size < sizeof raw) raw.stack_depth = 0;           // sent without a stack
   Event event = to_event(raw, state->start_ns);
   if (event.kind == EventKind::fork) state->traced->add(event.pid);
   if (event.kind == EventKind::exit) state->traced->remove(event.pid);
@@ -147,6 +148,7 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
   skeleton->rodata->capture_stack = options.stacks;
   skeleton->rodata->failed_only = options.failed_only;
   choose_programs(*skeleton, raw);
+  skeleton->rodata->ring_bytes = ring_size(options.ring_bytes);
   if (int error = bpf_map__set_max_entries(skeleton->maps.events, static_cast<uint32_t>(ring_size(options.ring_bytes))))
     return make_error(Errc::invalid_argument, fmt::format("ring buffer size: {}", std::strerror(-error)));
   if (int error = mmaptrace_bpf::load(skeleton.get())) return load_error(-error);
