@@ -85,6 +85,17 @@ ChildProcess::~ChildProcess() { kill_and_reap(); }
 
 void ChildProcess::close_stdin() { close_fd(stdin_fd_); }
 
+Status ChildProcess::write_stdin(std::string_view text) {
+  if (stdin_fd_ < 0) return make_error(Errc::invalid_argument, "child stdin is not a pipe");
+  while (!text.empty()) {
+    ssize_t written = ::write(stdin_fd_, text.data(), text.size());
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) return make_error(Errc::io_error, fmt::format("pid {}: writing to stdin: {}", pid_, std::strerror(errno)));
+    text.remove_prefix(static_cast<size_t>(written));
+  }
+  return {};
+}
+
 void ChildProcess::kill_and_reap() {
   close_stdin();
   close_fd(stdout_fd_);

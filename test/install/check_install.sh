@@ -8,7 +8,7 @@ prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT
 
 cmake --install "$build_dir" --prefix "$prefix" > /dev/null
-for file in bin/ljmm-inspect bin/ljmm-demo include/ljmm/analysis.hpp include/ljmm/version.hpp \
+for file in bin/ljmm-inspect bin/ljmm-trace bin/ljmm-check bin/ljmm-demo include/ljmm/analysis.hpp include/ljmm/version.hpp \
             include/ljmm/runtime.h lib/libljmm.a lib/libljmm.so lib/cmake/ljmm/ljmmConfig.cmake lib/pkgconfig/ljmm.pc \
             lib/libljmm_runtime.a lib/libljmm_preload.so lib/ljmm/ljmm.o; do
   found=$(find "$prefix" -path "*/$file" | head -1)

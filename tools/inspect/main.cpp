@@ -6,7 +6,9 @@
 #include <optional>
 
 #include "../common/cli.hpp"
+#include "../common/target.hpp"
 #include "demo.hpp"
+#include "ljmm/diff.hpp"
 #include "ljmm/analysis.hpp"
 #include "ljmm/render_text.hpp"
 #include "ljmm/snapshot_json.hpp"
@@ -18,10 +20,8 @@ using namespace ljmm;
 constexpr std::string_view tool = "ljmm-inspect";
 
 struct Options {
-  std::string target;
-  std::string maps_file;
-  std::string snapshot_file;
-  bool smaps = false;
+  cli::TargetOptions target;
+  std::vector<std::string> diff;
   std::string format = "text";
   bool json = false;
   bool findings_only = false;
@@ -34,12 +34,10 @@ struct Options {
 };
 
 void declare(CLI::App& app, Options& options) {
-  app.add_option("target", options.target, "PID of a live process, or \"self\"");
-  // Files are checked when read, so an unreadable one gets the same exit code as a dead pid.
-  auto* maps = app.add_option("--maps", options.maps_file, "Read a saved /proc/PID/maps or smaps file");
-  auto* snapshot = app.add_option("--snapshot", options.snapshot_file, "Read a saved ljmm.snapshot/v1 JSON file");
-  maps->excludes(snapshot);
-  app.add_flag("--smaps", options.smaps, "Also read /proc/PID/smaps (RSS, swap per region)");
+  cli::declare_target_options(app, options.target);
+  app.add_option("--diff", options.diff,
+                 "Compare two layouts, BEFORE AFTER: each a pid, a JSON snapshot or a maps file")
+      ->expected(2);
   app.add_option("--format", options.format, "Output format")->check(CLI::IsMember({"text", "json"}));
   app.add_flag("--json", options.json, "Same as --format json (schema ljmm.snapshot/v1)");
   app.add_flag("--findings-only", options.findings_only, "Print only the findings");
@@ -62,22 +60,28 @@ void declare(CLI::App& app, Options& options) {
       "  ljmm-inspect $(pidof nginx | cut -d' ' -f1) --smaps\n"
       "  ljmm-inspect --maps customer-maps.txt --findings-only\n"
       "  ljmm-inspect 1234 --json > before.json\n"
+      "  ljmm-inspect --diff before.json 1234    what changed since\n"
       "Exit codes: 0 ok, 1 findings at --fail-on, 2 usage, 3 target unavailable, 4 malformed input.");
 }
 
 Result<Snapshot> load(const Options& options, std::optional<inspect::DemoProcess>& demo) {
-  if (!options.maps_file.empty()) return snapshot_maps_file(options.maps_file);
-  if (!options.snapshot_file.empty()) return load_snapshot_file(options.snapshot_file);
-  SnapshotOptions snapshot_options{.read_smaps = options.smaps};
   if (options.demo) {
     auto started = inspect::start_demo(options.demo_mode);
     if (!started) return started.error();
     demo = std::move(started).value();
-    return snapshot_pid(demo->child.pid(), snapshot_options);
+    return snapshot_pid(demo->child.pid(), SnapshotOptions{.read_smaps = options.target.smaps});
   }
-  auto pid = parse_pid(options.target);
-  if (!pid) return pid.error();
-  return snapshot_pid(*pid, snapshot_options);
+  return cli::load_target(options.target);
+}
+
+int run_diff(const Options& options) {
+  auto before = cli::load_any(options.diff[0], options.target.smaps);
+  if (!before) return cli::report(tool, before.error());
+  auto after = cli::load_any(options.diff[1], options.target.smaps);
+  if (!after) return cli::report(tool, after.error());
+  SnapshotDiff diff = diff_snapshots(analyze(std::move(before).value()), analyze(std::move(after).value()));
+  fmt::print("{}", options.format == "json" ? diff_json(diff) : diff_text(diff, cli::use_color(options.color)));
+  return cli::exit_ok;
 }
 
 std::string render(const Analysis& analysis, const Options& options) {
@@ -94,9 +98,11 @@ std::string render(const Analysis& analysis, const Options& options) {
 
 int run(Options& options) {
   if (options.json) options.format = "json";
-  int sources = !options.target.empty() + !options.maps_file.empty() + !options.snapshot_file.empty() + options.demo;
+  int sources = options.target.sources() + options.demo + !options.diff.empty();
+  if (sources == 1 && !options.diff.empty()) return run_diff(options);
   if (sources != 1)
-    return cli::report(tool, "give exactly one of: PID, self, --maps FILE, --snapshot FILE, --demo", cli::exit_usage);
+    return cli::report(tool, "give exactly one of: PID, self, --maps FILE, --snapshot FILE, --demo, --diff A B",
+                       cli::exit_usage);
 
   std::optional<inspect::DemoProcess> demo;
   auto snapshot = load(options, demo);

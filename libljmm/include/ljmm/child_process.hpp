@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ljmm/result.hpp"
@@ -36,6 +37,8 @@ class ChildProcess {
   // One line of stdout without its newline; an error after timeout_ms or at EOF.
   Result<std::string> read_line(int timeout_ms);
   void close_stdin();
+  // Writes to the child's stdin (pipe_stdin).
+  Status write_stdin(std::string_view text);
   // Waits for exit; returns the exit status as a shell shows it (128+signal when killed).
   Result<int> wait();
   // Exit status if it has exited, without blocking.

@@ -1,0 +1,125 @@
+// ljmm-check: assert a process's layout in CI. Exit 0 all rules pass, 1 some failed, 2 bad rules
+// file or usage, 3 target unavailable, 4 malformed maps/snapshot.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <thread>
+
+#include "../common/cli.hpp"
+#include "../common/target.hpp"
+#include "ljmm/child_process.hpp"
+#include "ljmm/rules.hpp"
+#include "ljmm/version.hpp"
+
+namespace {
+
+using namespace ljmm;
+constexpr std::string_view tool = "ljmm-check";
+
+struct Options {
+  cli::TargetOptions target;
+  std::string rules_file;
+  bool json = false;
+  std::string junit_file;
+  std::string after;
+  std::string wait_for_file;
+  double timeout_seconds = 60;
+  cli::ColorChoice color = cli::ColorChoice::automatic;
+};
+
+void declare(CLI::App& app, Options& options) {
+  cli::declare_target_options(app, options.target);
+  app.add_option("-r,--rules", options.rules_file, "The rules file (schema ljmm.rules/v1)")->required();
+  app.add_flag("--json", options.json, "Print the results as JSON (schema ljmm.check/v1)");
+  app.add_option("--junit", options.junit_file, "Also write the results as JUnit XML to this file");
+  app.add_option("--after", options.after,
+                 "Run this shell command first and check once it has exited with status 0 (e.g. a warm-up)");
+  app.add_option("--wait-for-file", options.wait_for_file,
+                 "Check once this file exists (the program under test creates it when it is ready)");
+  app.add_option("--timeout", options.timeout_seconds, "How long --wait-for-file waits (seconds, default 60)")
+      ->check(CLI::PositiveNumber);
+  std::map<std::string, cli::ColorChoice> colors{
+      {"auto", cli::ColorChoice::automatic}, {"always", cli::ColorChoice::always}, {"never", cli::ColorChoice::never}};
+  app.add_option("--color", options.color, "auto, always, never")->transform(CLI::CheckedTransformer(colors, CLI::ignore_case));
+  app.set_version_flag("--version", std::string("ljmm-check ") + version());
+  app.footer(
+      "Examples:\n"
+      "  ljmm-check --rules layout.json $(pidof myserver)\n"
+      "  ljmm-check --rules layout.json --junit ljmm.xml --wait-for-file /tmp/ready $PID\n"
+      "  ljmm-check --rules layout.json --after 'curl -s localhost:8080/warmup' $PID\n"
+      "  ljmm-check --rules layout.json --snapshot before.json\n"
+      "Exit codes: 0 all rules pass, 1 a rule failed, 2 bad rules file or usage,\n"
+      "3 target unavailable (no such pid, permission, --after failed, --wait-for-file timed out), 4 malformed input.");
+}
+
+// The moment to check: after a command, or once a file exists.
+Status wait_for_the_moment(const Options& options) {
+  if (!options.after.empty()) {
+    auto child = spawn({"/bin/sh", "-c", options.after});
+    if (!child) return child.error();
+    auto status = child->wait();
+    if (!status) return status.error();
+    if (*status != 0)
+      return make_error(Errc::io_error, fmt::format("the --after command failed (exit {}): {}", *status, options.after));
+  }
+  if (!options.wait_for_file.empty()) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(options.timeout_seconds);
+    while (::access(options.wait_for_file.c_str(), F_OK) != 0) {
+      if (std::chrono::steady_clock::now() > deadline)
+        return make_error(Errc::io_error, fmt::format("{} did not appear within {} s", options.wait_for_file,
+                                                      options.timeout_seconds));
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  return {};
+}
+
+int run(Options& options) {
+  if (options.target.sources() != 1)
+    return cli::report(tool, "give exactly one of: PID, self, --maps FILE, --snapshot FILE", cli::exit_usage);
+  auto rules = load_rules_file(options.rules_file);
+  // A rules file that cannot be read or does not parse is the caller's mistake: usage.
+  if (!rules) return cli::report(tool, rules.error().message, cli::exit_usage);
+  for (const Rule& rule : *rules) options.target.smaps = options.target.smaps || rule.needs_smaps();
+  if (Status ready = wait_for_the_moment(options); !ready) return cli::report(tool, ready.error());
+
+  auto snapshot = cli::load_target(options.target);
+  if (!snapshot) return cli::report(tool, snapshot.error());
+  Analysis analysis = analyze(std::move(snapshot).value());
+  std::vector<Check> checks = evaluate(*rules, analysis);
+
+  if (!options.junit_file.empty()) {
+    std::FILE* file = std::fopen(options.junit_file.c_str(), "w");
+    if (!file) return cli::report(tool, fmt::format("{}: {}", options.junit_file, std::strerror(errno)), cli::exit_usage);
+    std::string xml = checks_junit(checks, analysis, options.rules_file);
+    std::fwrite(xml.data(), 1, xml.size(), file);
+    std::fclose(file);
+  }
+  fmt::print("{}", options.json ? checks_json(checks, analysis) : checks_text(checks, analysis, cli::use_color(options.color)));
+  return all_passed(checks) ? cli::exit_ok : cli::exit_findings;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Assert the address-space layout of a process against a rules file (for CI)"};
+  Options options;
+  declare(app, options);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    int code = app.exit(error);
+    return code == 0 ? cli::exit_ok : cli::exit_usage;
+  }
+  try {
+    return run(options);
+  } catch (const std::exception& error) {
+    return cli::report(tool, fmt::format("internal error: {}", error.what()), cli::exit_environment);
+  }
+}

@@ -1,0 +1,29 @@
+// Which address space a tool looks at: a pid (or self), a saved maps/smaps file, or a snapshot.
+// Shared by ljmm-inspect and ljmm-check so both accept the same sources the same way.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+#include "ljmm/snapshot.hpp"
+
+namespace ljmm::cli {
+
+struct TargetOptions {
+  std::string target;  // pid or "self"
+  std::string maps_file;
+  std::string snapshot_file;
+  bool smaps = false;
+
+  int sources() const { return !target.empty() + !maps_file.empty() + !snapshot_file.empty(); }
+};
+
+void declare_target_options(CLI::App& app, TargetOptions& options);
+
+Result<Snapshot> load_target(const TargetOptions& options);
+
+// One side of a diff: a pid, "self", a JSON snapshot file or a maps file (told apart by content).
+Result<Snapshot> load_any(const std::string& spec, bool smaps);
+
+}  // namespace ljmm::cli
