@@ -81,7 +81,7 @@ Status wait_for_the_moment(const Options& options) {
 }
 
 int run(Options& options) {
-  if (options.target.sources() != 1)
+  if (options.target.sources() != 1 || options.target.targets.size() > 1)
     return cli::report(tool, "give exactly one of: PID, self, --maps FILE, --snapshot FILE", cli::exit_usage);
   auto rules = load_rules_file(options.rules_file);
   // A rules file that cannot be read or does not parse is the caller's mistake: usage.

@@ -1,5 +1,6 @@
 #include "target.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include "ljmm/snapshot_json.hpp"
@@ -7,7 +8,7 @@
 namespace ljmm::cli {
 
 void declare_target_options(CLI::App& app, TargetOptions& options) {
-  app.add_option("target", options.target, "PID of a live process, or \"self\"");
+  app.add_option("target", options.targets, "PID of a live process, or \"self\"");
   // Files are checked when read, so an unreadable one gets the same exit code as a dead pid.
   auto* maps = app.add_option("--maps", options.maps_file, "Read a saved /proc/PID/maps or smaps file");
   auto* snapshot = app.add_option("--snapshot", options.snapshot_file, "Read a saved ljmm.snapshot/v1 JSON file");
@@ -18,14 +19,14 @@ void declare_target_options(CLI::App& app, TargetOptions& options) {
 Result<Snapshot> load_target(const TargetOptions& options) {
   if (!options.maps_file.empty()) return snapshot_maps_file(options.maps_file);
   if (!options.snapshot_file.empty()) return load_snapshot_file(options.snapshot_file);
-  auto pid = parse_pid(options.target);
+  auto pid = parse_pid(options.targets.empty() ? std::string() : options.targets.front());
   if (!pid) return pid.error();
   return snapshot_pid(*pid, SnapshotOptions{.read_smaps = options.smaps});
 }
 
 Result<Snapshot> load_any(const std::string& spec, bool smaps) {
   bool numeric = !spec.empty() && std::all_of(spec.begin(), spec.end(), [](char c) { return std::isdigit(c); });
-  if (numeric || spec == "self") return load_target(TargetOptions{spec, {}, {}, smaps});
+  if (numeric || spec == "self") return load_target(TargetOptions{{spec}, {}, {}, smaps});
   auto text = read_text_file(spec, spec);
   if (!text) return text.error();
   size_t first = text->find_first_not_of(" \t\r\n");

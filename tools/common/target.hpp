@@ -5,22 +5,24 @@
 #include <CLI/CLI.hpp>
 
 #include <string>
+#include <vector>
 
 #include "ljmm/snapshot.hpp"
 
 namespace ljmm::cli {
 
 struct TargetOptions {
-  std::string target;  // pid or "self"
+  std::vector<std::string> targets;  // pids or "self"; several only where a tool says so
   std::string maps_file;
   std::string snapshot_file;
   bool smaps = false;
 
-  int sources() const { return !target.empty() + !maps_file.empty() + !snapshot_file.empty(); }
+  int sources() const { return !targets.empty() + !maps_file.empty() + !snapshot_file.empty(); }
 };
 
 void declare_target_options(CLI::App& app, TargetOptions& options);
 
+// The source given (the first pid when there are several).
 Result<Snapshot> load_target(const TargetOptions& options);
 
 // One side of a diff: a pid, "self", a JSON snapshot file or a maps file (told apart by content).

@@ -9,6 +9,7 @@
 #include "../common/target.hpp"
 #include "demo.hpp"
 #include "ljmm/diff.hpp"
+#include "ljmm/render_formats.hpp"
 #include "ljmm/analysis.hpp"
 #include "ljmm/render_text.hpp"
 #include "ljmm/snapshot_json.hpp"
@@ -38,7 +39,9 @@ void declare(CLI::App& app, Options& options) {
   app.add_option("--diff", options.diff,
                  "Compare two layouts, BEFORE AFTER: each a pid, a JSON snapshot or a maps file")
       ->expected(2);
-  app.add_option("--format", options.format, "Output format")->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--format", options.format,
+                 "text, json (ljmm.snapshot/v1), prometheus (textfile collector; several pids allowed), svg")
+      ->check(CLI::IsMember({"text", "json", "prometheus", "svg"}));
   app.add_flag("--json", options.json, "Same as --format json (schema ljmm.snapshot/v1)");
   app.add_flag("--findings-only", options.findings_only, "Print only the findings");
   app.add_flag("--no-regions", options.no_regions, "Leave out the table of every region");
@@ -61,6 +64,8 @@ void declare(CLI::App& app, Options& options) {
       "  ljmm-inspect --maps customer-maps.txt --findings-only\n"
       "  ljmm-inspect 1234 --json > before.json\n"
       "  ljmm-inspect --diff before.json 1234    what changed since\n"
+      "  ljmm-inspect --format=prometheus $(pidof nginx) > /var/lib/node_exporter/ljmm.prom\n"
+      "  ljmm-inspect 1234 --format=svg > layout.svg\n"
       "Exit codes: 0 ok, 1 findings at --fail-on, 2 usage, 3 target unavailable, 4 malformed input.");
 }
 
@@ -86,6 +91,8 @@ int run_diff(const Options& options) {
 
 std::string render(const Analysis& analysis, const Options& options) {
   if (options.format == "json") return snapshot_to_json(analysis);
+  if (options.format == "svg") return render_svg(analysis);
+  if (options.format == "prometheus") return render_prometheus({analysis});
   TextOptions text{cli::use_color(options.color), options.width > 0 ? options.width : cli::terminal_width()};
   if (options.findings_only) return render_findings(analysis, text);
   std::string out = render_header(analysis, text);
@@ -96,10 +103,27 @@ std::string render(const Analysis& analysis, const Options& options) {
   return out;
 }
 
+// Several processes in one textfile-collector document: each metric family appears once.
+int run_prometheus(const Options& options) {
+  std::vector<Analysis> analyses;
+  for (const std::string& target : options.target.targets) {
+    auto snapshot = cli::load_target(cli::TargetOptions{{target}, {}, {}, options.target.smaps});
+    if (!snapshot) return cli::report(tool, snapshot.error());
+    analyses.push_back(analyze(std::move(snapshot).value()));
+  }
+  fmt::print("{}", render_prometheus(analyses));
+  return cli::exit_ok;
+}
+
 int run(Options& options) {
   if (options.json) options.format = "json";
   int sources = options.target.sources() + options.demo + !options.diff.empty();
   if (sources == 1 && !options.diff.empty()) return run_diff(options);
+  if (options.target.targets.size() > 1) {
+    if (options.format != "prometheus")
+      return cli::report(tool, "several pids need --format=prometheus", cli::exit_usage);
+    return run_prometheus(options);
+  }
   if (sources != 1)
     return cli::report(tool, "give exactly one of: PID, self, --maps FILE, --snapshot FILE, --demo, --diff A B",
                        cli::exit_usage);

@@ -1,0 +1,32 @@
+// The picture's rows: runs of regions of one segment, and large gaps, low to high addresses.
+// Shared by the text and the SVG pictures.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "ljmm/analysis.hpp"
+
+namespace ljmm {
+
+struct Span {
+  Segment segment;
+  uint64_t start = 0;
+  uint64_t end = 0;  // 0 means 2^64 (the kernel half)
+  uint64_t mapped = 0;
+  uint64_t free = 0;
+  uint64_t regions = 0;
+  bool free_only = false;
+  uint64_t size() const { return end - start; }  // wraps to the right value for end == 0
+};
+
+std::vector<Span> build_spans(const Analysis& analysis);
+
+// log2(size / 4 KiB) + 1: the length of a span's bar, relative to the others.
+double log_weight(uint64_t size);
+
+// "s5 heap", "s6 mmap area (free)"; and "3 regions, 1 MiB mapped, 4 KiB free".
+std::string span_label(const Span& span);
+std::string span_detail(const Span& span);
+
+}  // namespace ljmm
