@@ -18,7 +18,7 @@ packages=(
   googletest libgtest-dev libbenchmark-dev
   python3 python3-jsonschema ca-certificates util-linux procps dpkg-dev
   nginx libnginx-mod-http-lua strace
-  python3-prometheus-client librsvg2-bin libclang-rt-14-dev
+  python3-prometheus-client librsvg2-bin libclang-rt-14-dev groff-base
 )
 
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }

@@ -10,7 +10,9 @@ trap 'rm -rf "$prefix"' EXIT
 cmake --install "$build_dir" --prefix "$prefix" > /dev/null
 for file in bin/ljmm-inspect bin/ljmm-trace bin/ljmm-check bin/ljmm-demo include/ljmm/analysis.hpp include/ljmm/version.hpp \
             include/ljmm/runtime.h lib/libljmm.a lib/libljmm.so lib/cmake/ljmm/ljmmConfig.cmake lib/pkgconfig/ljmm.pc \
-            lib/libljmm_runtime.a lib/libljmm_preload.so lib/ljmm/ljmm.o; do
+            lib/libljmm_runtime.a lib/libljmm_preload.so lib/ljmm/ljmm.o \
+            share/man/man1/ljmm-inspect.1 share/man/man1/ljmm-trace.1 share/man/man1/ljmm-check.1 \
+            share/man/man3/ljmm-runtime.3 share/bash-completion/completions/ljmm-trace; do
   found=$(find "$prefix" -path "*/$file" | head -1)
   [ -n "$found" ] || { echo "not installed: $file"; exit 1; }
 done

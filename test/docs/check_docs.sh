@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The manual pages render without a groff warning, the bash completion completes, and every
+# tool's --help has examples. usage: check_docs.sh SOURCE_DIR BIN_DIR
+set -euo pipefail
+source_dir=$1
+bin_dir=$2
+for page in "$source_dir"/docs/man/*.[0-9]; do
+  warnings=$(LC_ALL=C.UTF-8 groff -man -Tutf8 -ww -z "$page" 2>&1)
+  [ -z "$warnings" ] || { echo "$page: $warnings"; exit 1; }
+done
+
+source "$source_dir/docs/completion/ljmm.bash"
+complete_words() {  # complete_words WORD... -> what completion offers for the last word
+  COMP_WORDS=("$@")
+  COMP_CWORD=$(($# - 1))
+  COMPREPLY=()
+  "_$(echo "$1" | tr - _)"
+  echo "${COMPREPLY[*]}"
+}
+[ "$(complete_words ljmm-inspect --form)" = "--format" ] || { echo "ljmm-inspect --form"; exit 1; }
+[ "$(complete_words ljmm-inspect --format sv)" = "svg" ] || { echo "--format sv"; exit 1; }
+[ "$(complete_words ljmm-trace --backend pt)" = "ptrace" ] || { echo "--backend pt"; exit 1; }
+[[ " $(complete_words ljmm-trace -p "$$") " == *" $$ "* ]] || { echo "-p PID"; exit 1; }
+[[ " $(complete_words ljmm-trace -- bas) " == *" bash "* ]] || { echo "command after --"; exit 1; }
+[ "$(complete_words ljmm-demo br)" = "brk-hole" ] || { echo "ljmm-demo br"; exit 1; }
+
+for tool in ljmm-inspect ljmm-trace ljmm-check; do
+  "$bin_dir/$tool" --help | grep -q "^Examples:" || { echo "$tool --help has no examples"; exit 1; }
+done
+echo "man pages, completion and --help are fine"
