@@ -9,6 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 BUILD_DIR=${LJMM_BUILD_DIR:-build}
+SANITIZE_DIR=${LJMM_SANITIZE_DIR:-build-sanitize}
 JOBS=$(nproc)
 
 packages=(
@@ -58,6 +59,21 @@ run_tests() {
   ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" --timeout 600
 }
 
+# The same suite again with AddressSanitizer and UndefinedBehaviorSanitizer (clang), plus the
+# libFuzzer targets for a bounded time and the runtime's stress test under ThreadSanitizer.
+build_sanitized() {
+  say "building with ASan, UBSan and the fuzzers in $SANITIZE_DIR (clang)"
+  CC=clang CXX=clang++ cmake -S . -B "$SANITIZE_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DLJMM_SANITIZE=ON -DLJMM_FUZZ=ON -DLJMM_BUILD_BENCH=OFF \
+    -DLJMM_LUAJIT_DIR="$PWD/$BUILD_DIR/luajit-nogc64" >/dev/null
+  cmake --build "$SANITIZE_DIR" -j "$JOBS"
+}
+
+run_sanitized_tests() {
+  say "running the test suite under the sanitizers, and the fuzzers"
+  ctest --test-dir "$SANITIZE_DIR" --output-on-failure -j "$JOBS" --timeout 900
+}
+
 case "${1:-}" in
   demo)
     install_packages
@@ -71,6 +87,8 @@ case "${1:-}" in
     enable_debian_sources
     build
     run_tests
+    build_sanitized
+    run_sanitized_tests
     ;;
   build)
     install_packages

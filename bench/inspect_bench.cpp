@@ -43,7 +43,7 @@ void command(benchmark::State& state, std::vector<std::string> argv) {
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
-  std::string helper = std::string(LJMM_BENCH_DIR) + "/many_mappings";
+  std::string helper = std::string(LJMM_PROGS_DIR) + "/many_mappings";
   auto child = spawn({helper, "65000"}, SpawnOptions{.pipe_stdin = true, .pipe_stdout = true});
   if (!child) {
     fmt::print(stderr, "inspect_bench: {}\n", child.error().message);

@@ -1,4 +1,4 @@
-// What tracing costs on an mmap/munmap storm: untraced, ljmm-trace with BPF (summary only, and
+// What tracing costs on an mmap/munmap storm (test/progs/mmap_storm.c): untraced, ljmm-trace with BPF (summary only, and
 // printing every event), ljmm-trace with ptrace, and strace, in the same run.
 // Run: build/bench/trace_bench [--pairs=N] (default 1000000; ptrace and strace take ~2 minutes each)
 #include <fmt/format.h>
@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i)
     if (std::strncmp(argv[i], "--pairs=", 8) == 0) pairs = argv[i] + 8;
   benchmark::Initialize(&argc, argv);
-  storm = std::string(LJMM_BENCH_DIR) + "/mmap_storm";
+  storm = std::string(LJMM_PROGS_DIR) + "/mmap_storm";
   trace = std::string(LJMM_BIN_DIR) + "/ljmm-trace";
   fmt::print("workload: {} mmap/munmap pairs of 4 KiB ({} system calls)\n", pairs, 2 * std::stol(pairs));
 

@@ -67,11 +67,12 @@ inline Result<bool> as_bool(const json& value, const std::string& where) {
   return value.get<bool>();
 }
 
-// Parses text, turning nlohmann's exception into a value at this boundary.
+// Parses text, turning nlohmann's exceptions into a value at this boundary: parse errors, and
+// out_of_range for numbers too large for a double (found by fuzzing: "11E11111111").
 inline Result<json> parse_document(std::string_view text, const std::string& origin) {
   try {
     return json::parse(text);
-  } catch (const json::parse_error& error) {
+  } catch (const json::exception& error) {
     return make_error(Errc::malformed, fmt::format("{}: not valid JSON: {}", origin, error.what()));
   }
 }

@@ -231,7 +231,12 @@ Result<std::vector<Rule>> parse_rules(std::string_view text, const std::string& 
     return prefixed(bad("rules", "missing or empty; give a list of rules"));
   std::vector<Rule> parsed;
   for (size_t i = 0; i < rules->size(); ++i) {
-    auto rule = read_rule((*rules)[i], i);
+    Result<Rule> rule = bad(element("rules", i), "unreadable");
+    try {
+      rule = read_rule((*rules)[i], i);
+    } catch (const json::exception& error) {  // a value of a type no check expected
+      rule = bad(element("rules", i), error.what());
+    }
     if (!rule) return prefixed(rule.error());
     parsed.push_back(std::move(rule).value());
   }

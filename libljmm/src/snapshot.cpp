@@ -99,14 +99,23 @@ Result<Snapshot> snapshot_pid(int pid, const SnapshotOptions& options) {
   if (!info) return info.error();
   snapshot.process = std::move(info).value();
 
-  auto text = read_proc_file(pid, options.read_smaps ? "smaps" : "maps");
-  if (!text) {
-    if (text.error().code == Errc::not_found)
-      return make_error(Errc::vanished, fmt::format("pid {}: process exited while being read", pid));
-    return text.error();
+  // The kernel writes the maps in pieces, one read(2) at a time: a process that execs or
+  // exits meanwhile can leave lines of two address spaces, or none. Such a read does not parse
+  // (regions out of order); read again a few times before saying the process kept changing.
+  Result<std::vector<Region>> regions = make_error(Errc::malformed, "");
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto text = read_proc_file(pid, options.read_smaps ? "smaps" : "maps");
+    if (!text) {
+      if (text.error().code == Errc::not_found)
+        return make_error(Errc::vanished, fmt::format("pid {}: process exited while being read", pid));
+      return text.error();
+    }
+    regions = options.read_smaps ? parse_smaps(*text) : parse_maps(*text);
+    if (regions) break;
   }
-  auto regions = options.read_smaps ? parse_smaps(*text) : parse_maps(*text);
-  if (!regions) return make_error(Errc::malformed, fmt::format("pid {}: {}", pid, regions.error().message));
+  if (!regions)
+    return make_error(Errc::vanished, fmt::format("pid {}: its maps kept changing while being read: {}", pid,
+                                                  regions.error().message));
   if (regions->empty()) return explain_empty_maps(pid);
   snapshot.regions = std::move(regions).value();
   snapshot.has_smaps = options.read_smaps;

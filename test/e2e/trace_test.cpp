@@ -230,7 +230,7 @@ TEST(Trace, StacksAreSymbolised) {
 }
 
 TEST(Trace, LostEventsAreCountedAndReported) {
-  std::string storm = std::string(LJMM_BENCH_DIR) + "/mmap_storm";
+  std::string storm = test_progs_dir() + "/mmap_storm";
   Trace trace = run_trace({"--backend", "bpf", "-q", "--ring-size", "4KiB", "--", storm, "200000"});
   EXPECT_GT(trace.summary["lost_events"].get<uint64_t>(), 0u);
   EXPECT_NE(trace.command.err.find("events lost"), std::string::npos) << trace.command.err;

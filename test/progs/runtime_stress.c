@@ -40,11 +40,11 @@ struct worker {
   unsigned seed;
 };
 
-static volatile int stop;
+static int stop;  /* read and written with __atomic builtins: threads poll it */
 static struct worker workers[MAX_THREADS];
 static struct mapping preexisting[PREEXISTING];
 static uint64_t preexisting_sum[PREEXISTING];
-static volatile unsigned long handler_maps, handler_failures;
+static unsigned long handler_maps, handler_failures;  /* __atomic: bumped in a signal handler */
 static struct worker rogue; /* maps behind ljmm's back, so ljmm loses races and must rescan */
 static uintptr_t window_start, window_end;
 
@@ -78,7 +78,7 @@ static void *map_low(size_t size) {
 static void *work(void *arg) {
   struct worker *w = arg;
   uint64_t serial = 0;
-  while (!stop) {
+  while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
     int unmap = w->live_count == LIVE_PER_THREAD || (w->live_count > 0 && rand_r(&w->seed) % 3 == 0);
     if (unmap) {
       int victim = (int)(rand_r(&w->seed) % (unsigned)w->live_count);
@@ -132,7 +132,7 @@ static void *rogue_work(void *arg) {
   struct worker *w = arg;
   uint64_t serial = 0;
   uintptr_t pages = (GiB - window_start) / 4096 - 16;
-  while (!stop) {
+  while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
     if (w->live_count == LIVE_PER_THREAD || (w->live_count > 0 && rand_r(&w->seed) % 2 == 0)) {
       int victim = (int)(rand_r(&w->seed) % (unsigned)w->live_count);
       if (!intact(&w->live[victim])) w->corrupt++;
@@ -158,12 +158,12 @@ static void on_timer(int signal_number) {
   (void)signal_number;
   void *p = map_low(8192);
   if (p == MAP_FAILED) {
-    handler_failures++;
+    __atomic_fetch_add(&handler_failures, 1, __ATOMIC_RELAXED);
     return;
   }
   ((volatile char *)p)[0] = 1;
   munmap(p, 8192);
-  handler_maps++;
+  __atomic_fetch_add(&handler_maps, 1, __ATOMIC_RELAXED);
 }
 
 static int compare(const void *a, const void *b) {
@@ -220,7 +220,7 @@ int main(int argc, char **argv) {
   /* The timer signal interrupts sleeping: sleep until the deadline, not for a duration. */
   while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, NULL) != 0) {
   }
-  stop = 1;
+  __atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
   for (int i = 0; i < threads; ++i) pthread_join(ids[i], NULL);
   pthread_join(rogue_id, NULL);
   struct itimerval off = {{0, 0}, {0, 0}};

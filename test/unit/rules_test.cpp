@@ -89,6 +89,8 @@ TEST(RulesParse, MalformedFilesNameThePathAndTheCause) {
       {R"({"schema": "ljmm.rules/v1", "rules": [{"absent_findings": []}]})", "rules[0].absent_findings: is not a list"},
       {R"({"schema": "ljmm.rules/v1", "rules": [{"absent_findings": [7]}]})", "rules[0].absent_findings[0]: 7 is not a string"},
       {R"({"schema": "ljmm.rules/v1", "rules": [{"max_mappings": 1, "name": 3}]})", "rules[0].name: 3 is not a string"},
+      // Found by fuzz_rules: a number too large for a double made the JSON library throw.
+      {"{\n  \"schema\": 11E11111111}", "not valid JSON"},
   };
   for (const BadRules& bad : cases) {
     auto rules = parse_rules(bad.text, "rules.json");

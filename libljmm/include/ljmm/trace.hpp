@@ -75,6 +75,10 @@ struct RunResult {
 // Messages for -v: what the backend decided (tracefs mounted, attach type, ...).
 using Log = std::function<void(const std::string&)>;
 
+// Decodes one record of the BPF ring buffer (struct mmt_event, with or without its stack) into
+// an Event timed from start_ns. Errors on a record too short to be one.
+Result<Event> decode_bpf_event(const void* data, size_t size, uint64_t start_ns);
+
 // Frame-pointer unwinding through code built without frame pointers ends in zeros and repeats:
 // keeps the frames up to the first zero or repeated address.
 void trim_stack(std::vector<uint64_t>& stack);

@@ -71,33 +71,11 @@ struct PollState {
   StopPolicy* policy;
 };
 
-Event to_event(const mmt_event& raw, uint64_t start_ns) {
-  Event event;
-  event.time_ns = raw.ts_ns > start_ns ? raw.ts_ns - start_ns : 0;
-  event.duration_ns = raw.duration_ns;
-  event.pid = raw.pid;
-  event.tid = raw.tid;
-  event.ppid = raw.ppid;
-  event.kind = raw.kind == MMT_FORK ? EventKind::fork
-               : raw.kind == MMT_EXEC ? EventKind::exec
-               : raw.kind == MMT_EXIT ? EventKind::exit
-                                      : EventKind::syscall;
-  event.syscall = raw.syscall;
-  for (int i = 0; i < 6; ++i) event.args[static_cast<size_t>(i)] = raw.args[i];
-  event.ret = raw.ret;
-  event.comm.assign(raw.comm, ::strnlen(raw.comm, sizeof raw.comm));
-  event.stack.assign(raw.stack, raw.stack + std::min<unsigned>(raw.stack_depth, MMT_MAX_STACK));
-  trim_stack(event.stack);
-  return event;
-}
-
 int handle_event(void* context, void* data, size_t size) {
   auto* state = static_cast<PollState*>(context);
-  if (size < MMT_EVENT_BASE_SIZE) return 0;
-  mmt_event raw{};
-  std::memcpy(&raw, data, std::min(size, sizeof raw));  // copy out before the ring buffer reuses the space
-  if (size < sizeof raw) raw.stack_depth = 0;           // sent without a stack
-  Event event = to_event(raw, state->start_ns);
+  auto decoded = decode_bpf_event(data, size, state->start_ns);
+  if (!decoded) return 0;
+  Event event = std::move(decoded).value();
   if (event.kind == EventKind::fork) state->traced->add(event.pid);
   if (event.kind == EventKind::exit) state->traced->remove(event.pid);
   state->policy->saw_event(monotonic_ns());

@@ -137,6 +137,7 @@ Status PtraceSession::attach(pid_t pid) {
     }
     ::ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr);
     threads_.insert_or_assign(tid, Thread(static_cast<uint32_t>(pid), false));
+    log_(fmt::format("seized thread {} of pid {}: it stops at every system call", tid, pid));
   }
   if (error) return make_error(Errc::not_found, fmt::format("pid {}: no such process", pid));
   traced_.add(static_cast<uint32_t>(pid));
@@ -154,6 +155,7 @@ Status PtraceSession::launch() {
   threads_.insert_or_assign(command_pid_, Thread(static_cast<uint32_t>(command_pid_), true));
   traced_.add(static_cast<uint32_t>(command_pid_));
   command_->open_gate();  // it execs once it runs again; its exit tells whether exec failed
+  log_("the command runs under a seccomp filter: it stops only at mmap, munmap, mremap and brk");
   return {};
 }
 

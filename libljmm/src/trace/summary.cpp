@@ -15,7 +15,12 @@ namespace ljmm::trace {
 namespace {
 
 constexpr uint64_t page = 4096;
-uint64_t page_round(uint64_t size) { return (size + page - 1) / page * page; }
+// Sizes come from the traced program's arguments and can be anything: saturate, never wrap.
+uint64_t page_round(uint64_t size) { return size > UINT64_MAX - page ? UINT64_MAX / page * page : (size + page - 1) / page * page; }
+uint64_t size_bucket(uint64_t size) {
+  constexpr uint64_t largest = uint64_t{1} << 63;
+  return size > largest ? largest : std::bit_ceil(std::max(size, page));
+}
 
 // What glibc's sysmalloc maps when brk failed: mmap(NULL, size, PROT_READ|PROT_WRITE,
 // MAP_PRIVATE|MAP_ANONYMOUS, -1, 0).
@@ -67,7 +72,7 @@ void Summary::on_event(const Event& event) {
   if (event.is(Syscall::mmap)) {
     uint64_t size = page_round(a[1]);
     process.mapped_bytes += size;
-    sizes_[std::bit_ceil(std::max<uint64_t>(size, page))] += 1;
+    sizes_[size_bucket(size)] += 1;
     remove_live(event.pid, static_cast<uint64_t>(event.ret), size);  // MAP_FIXED replaces
     live_[{event.pid, static_cast<uint64_t>(event.ret)}] =
         LiveMapping{static_cast<uint64_t>(event.ret), size, event.pid, event.tid, event.comm, event.time_ns, a[2], a[3]};

@@ -1,0 +1,38 @@
+// The BPF ring buffer record (bpf/mmaptrace.h) as an Event. Kept apart from the backend so the
+// decoder can be fuzzed without loading BPF.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "ljmm/trace.hpp"
+#include "mmaptrace.h"
+
+namespace ljmm::trace {
+
+Result<Event> decode_bpf_event(const void* data, size_t size, uint64_t start_ns) {
+  if (size < MMT_EVENT_BASE_SIZE)
+    return make_error(Errc::malformed, fmt::format("BPF event of {} bytes, expected at least {}", size, MMT_EVENT_BASE_SIZE));
+  mmt_event raw{};
+  std::memcpy(&raw, data, std::min(size, sizeof raw));  // copy out before the ring buffer reuses the space
+  if (size < sizeof raw) raw.stack_depth = 0;           // sent without a stack
+  Event event;
+  event.time_ns = raw.ts_ns > start_ns ? raw.ts_ns - start_ns : 0;
+  event.duration_ns = raw.duration_ns;
+  event.pid = raw.pid;
+  event.tid = raw.tid;
+  event.ppid = raw.ppid;
+  event.kind = raw.kind == MMT_FORK ? EventKind::fork
+               : raw.kind == MMT_EXEC ? EventKind::exec
+               : raw.kind == MMT_EXIT ? EventKind::exit
+                                      : EventKind::syscall;
+  event.syscall = raw.syscall;
+  for (size_t i = 0; i < 6; ++i) event.args[i] = raw.args[i];
+  event.ret = raw.ret;
+  event.comm.assign(raw.comm, ::strnlen(raw.comm, sizeof raw.comm));
+  event.stack.assign(raw.stack, raw.stack + std::min<unsigned>(raw.stack_depth, MMT_MAX_STACK));
+  trim_stack(event.stack);
+  return event;
+}
+
+}  // namespace ljmm::trace

@@ -1,0 +1,23 @@
+// libFuzzer: a maps file through the whole pipeline: parse, classify, diagnose, every renderer,
+// and the JSON snapshot read back.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "ljmm/render_formats.hpp"
+#include "ljmm/render_text.hpp"
+#include "ljmm/snapshot_json.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  auto snapshot = ljmm::snapshot_maps_text(text, ljmm::Source{ljmm::SourceKind::maps_file, 0, "fuzz"});
+  if (!snapshot) return 0;
+  ljmm::Analysis analysis = ljmm::analyze(std::move(snapshot).value());
+  ljmm::render_report(analysis, ljmm::TextOptions{true, 120});
+  ljmm::render_svg(analysis);
+  ljmm::render_prometheus({analysis});
+  std::string json = ljmm::snapshot_to_json(analysis);
+  auto again = ljmm::snapshot_from_json(json, "fuzz.json");
+  if (!again) __builtin_trap();  // what ljmm writes, ljmm must read
+  return 0;
+}
