@@ -6,6 +6,7 @@
 #include "ljmm/json_writer.hpp"
 #include "ljmm/rules.hpp"
 #include "ljmm/version.hpp"
+#include "xml_escape.hpp"
 
 namespace ljmm {
 
@@ -20,23 +21,6 @@ std::string target_description(const Analysis& analysis) {
   std::string text = snapshot.source.description();
   if (!snapshot.process.exe.empty()) text += " " + snapshot.process.exe;
   return text;
-}
-
-std::string xml_escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        // XML 1.0 forbids most control characters even when escaped.
-        if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t') out.push_back(c);
-    }
-  }
-  return out;
 }
 
 }  // namespace

@@ -60,6 +60,16 @@ class Families {
 
 std::vector<Sample> one(double value) { return {Sample{"", value}}; }
 
+// One sample per low window, of the given measure.
+std::function<std::vector<Sample>(const Analysis&)> per_window(uint64_t WindowBudget::*measure) {
+  return [measure](const Analysis& a) {
+    std::vector<Sample> samples;
+    for (const WindowBudget& w : a.diagnosis.windows)
+      samples.push_back({fmt::format("window=\"{}\"", w.id), static_cast<double>(w.*measure)});
+    return samples;
+  };
+}
+
 const Finding* find(const Analysis& analysis, std::string_view id) {
   for (const Finding& finding : analysis.findings())
     if (finding.id == id) return &finding;
@@ -71,19 +81,9 @@ const Finding* find(const Analysis& analysis, std::string_view id) {
 std::string render_prometheus(const std::vector<Analysis>& analyses) {
   Families metrics(analyses);
   metrics.gauge("ljmm_low_window_free_bytes", "Free bytes in a low address window (below-2g: LuaJIT without GC64).",
-                [](const Analysis& a) {
-                  std::vector<Sample> samples;
-                  for (const WindowBudget& w : a.diagnosis.windows)
-                    samples.push_back({fmt::format("window=\"{}\"", w.id), static_cast<double>(w.free_bytes)});
-                  return samples;
-                });
+                per_window(&WindowBudget::free_bytes));
   metrics.gauge("ljmm_low_window_largest_gap_bytes", "The largest free gap in a low address window.",
-                [](const Analysis& a) {
-                  std::vector<Sample> samples;
-                  for (const WindowBudget& w : a.diagnosis.windows)
-                    samples.push_back({fmt::format("window=\"{}\"", w.id), static_cast<double>(w.largest_gap)});
-                  return samples;
-                });
+                per_window(&WindowBudget::largest_gap));
   metrics.gauge("ljmm_brk_room_bytes", "Bytes between the program break and the next mapping above it.",
                 [](const Analysis& a) {
                   return a.diagnosis.brk.known ? one(static_cast<double>(a.diagnosis.brk.room)) : std::vector<Sample>{};

@@ -8,6 +8,7 @@
 #include "ljmm/render_formats.hpp"
 #include "ljmm/units.hpp"
 #include "spans.hpp"
+#include "xml_escape.hpp"
 
 namespace ljmm {
 
@@ -25,21 +26,6 @@ const char* colour(Segment segment) {
     case Segment::kernel: return "#c0392b";
   }
   return "#000000";
-}
-
-std::string escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default:
-        if (static_cast<unsigned char>(c) >= 0x20) out.push_back(c);
-    }
-  }
-  return out;
 }
 
 constexpr int row_height = 24, top = 64, label_width = 230, address_width = 170, size_width = 90, bar_width = 420;
@@ -70,12 +56,12 @@ std::string render_svg(const Analysis& analysis) {
       "<text x=\"12\" y=\"24\" font-size=\"15\" font-weight=\"bold\">{2}</text>\n"
       "<text x=\"12\" y=\"44\" fill=\"#555555\">address space, low to high; bar length ~ log2 of size; "
       "dark: mapped, pale: free</text>\n",
-      width, height, escape(title));
+      width, height, xml_escape(title));
   for (size_t i = 0; i < problems.size(); ++i) {
     const Finding& finding = *problems[i];
     svg += fmt::format("<text x=\"12\" y=\"{}\" fill=\"{}\" font-weight=\"bold\">{} {}: {}</text>\n",
                        top - 4 + static_cast<int>(i) * 18, finding.severity == Severity::error ? "#c0392b" : "#b9770e",
-                       severity_name(finding.severity), escape(finding.id), escape(finding.summary));
+                       severity_name(finding.severity), xml_escape(finding.id), xml_escape(finding.summary));
   }
   for (size_t row = 0; row < spans.size(); ++row) {
     const Span& span = spans[row];
@@ -85,25 +71,25 @@ std::string render_svg(const Analysis& analysis) {
     int mapped = span.mapped ? std::max(1, static_cast<int>(fraction * length)) : 0;
     std::string tooltip = fmt::format("{} {} {}: {}", span_label(span), format_address(span.start), format_size(span.size()),
                                       span_detail(span));
-    svg += fmt::format("<g><title>{}</title>\n", escape(tooltip));
-    svg += fmt::format("  <text x=\"12\" y=\"{}\">{}</text>\n", y + 16, escape(span_label(span)));
+    svg += fmt::format("<g><title>{}</title>\n", xml_escape(tooltip));
+    svg += fmt::format("  <text x=\"12\" y=\"{}\">{}</text>\n", y + 16, xml_escape(span_label(span)));
     svg += fmt::format("  <text x=\"{}\" y=\"{}\">{}</text>\n", label_width, y + 16, format_address(span.start));
     svg += fmt::format("  <text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", bar_x - 10, y + 16,
-                       escape(format_size(span.size())));
+                       xml_escape(format_size(span.size())));
     svg += fmt::format("  <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" fill-opacity=\"0.25\"/>\n", bar_x,
                        y + 4, length, row_height - 8, colour(span.segment));
     if (mapped)
       svg += fmt::format("  <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>\n", bar_x, y + 4, mapped,
                          row_height - 8, colour(span.segment));
     svg += fmt::format("  <text x=\"{}\" y=\"{}\" fill=\"#444444\">{}</text>\n</g>\n", bar_x + length + 8, y + 16,
-                       escape(span_detail(span)));
+                       xml_escape(span_detail(span)));
   }
   int y = first_row + static_cast<int>(spans.size()) * row_height + 24;
   int x = 12;
   for (Segment segment : all_segments) {
     std::string label = fmt::format("{} {}", segment_id(segment), segment_name(segment));
     svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">{}</text>\n", x,
-                       y - 10, colour(segment), x + 16, y, escape(label));
+                       y - 10, colour(segment), x + 16, y, xml_escape(label));
     x += 16 + static_cast<int>(label.size()) * 8 + 16;
   }
   svg += "</svg>\n";

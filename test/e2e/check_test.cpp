@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
-#include "ljmm/child_process.hpp"
+#include "demo.hpp"
 
 namespace ljmm::test {
 namespace {
@@ -26,28 +26,16 @@ std::string write_file(const std::string& name, const std::string& text) {
   return path;
 }
 
-struct Demo {
-  ChildProcess child;
-  int pid = 0;
-};
-
-Demo start_demo(const std::string& mode) {
-  auto child = spawn({tool("ljmm-demo"), mode, "--mib", "8"}, SpawnOptions{.pipe_stdin = true, .pipe_stdout = true});
-  EXPECT_TRUE(child.ok());
-  json facts = json::parse(*child->read_line(60'000));
-  return Demo{std::move(child).value(), facts["pid"].get<int>()};
-}
-
 const std::string example_rules = source_dir() + "/docs/ci-example-rules.json";
 
 TEST(Check, PassesOnAHealthyProcessAndFailsOnTheBrkHole) {
   Demo plain = start_demo("plain");
-  CommandResult pass = run_command({tool("ljmm-check"), "--rules", example_rules, std::to_string(plain.pid)});
+  CommandResult pass = run_command({tool("ljmm-check"), "--rules", example_rules, plain.pid()});
   EXPECT_EQ(pass.exit_code, 0) << pass.out << pass.err;
   EXPECT_EQ(pass.out.find("FAIL"), std::string::npos) << pass.out;
 
   Demo hole = start_demo("brk-hole");
-  CommandResult fail = run_command({tool("ljmm-check"), "--rules", example_rules, std::to_string(hole.pid)});
+  CommandResult fail = run_command({tool("ljmm-check"), "--rules", example_rules, hole.pid()});
   EXPECT_EQ(fail.exit_code, 1) << fail.out << fail.err;
   for (const char* line : {"FAIL rules[0] malloc can grow the heap: min_brk_room: 0 B (limit >= 64 MiB)",
                            "FAIL rules[1] no malloc fallback memory: max_fallback_bytes:",
@@ -60,14 +48,12 @@ TEST(Check, JsonValidatesAndJunitParsesAsXml) {
   Demo hole = start_demo("brk-hole");
   std::string junit = temp("junit.xml");
   CommandResult result =
-      run_command({tool("ljmm-check"), "--rules", example_rules, "--json", "--junit", junit, std::to_string(hole.pid)});
+      run_command({tool("ljmm-check"), "--rules", example_rules, "--json", "--junit", junit, hole.pid()});
   EXPECT_EQ(result.exit_code, 1) << result.err;
   json document = json::parse(result.out);
   EXPECT_EQ(document["schema"], "ljmm.check/v1");
   EXPECT_EQ(document["passed"], false);
-  CommandResult valid = run_command({system_python, source_dir() + "/test/support/validate_json.py",
-                                     source_dir() + "/docs/schema/check.schema.json"},
-                                    result.out);
+  CommandResult valid = validate_json("check.schema.json", result.out);
   EXPECT_EQ(valid.exit_code, 0) << valid.out;
   // A real XML parser: Python's ElementTree.
   std::string script =
@@ -84,7 +70,7 @@ TEST(Check, JsonValidatesAndJunitParsesAsXml) {
 
 TEST(Check, TheMomentToCheck) {
   Demo plain = start_demo("plain");
-  std::string pid = std::to_string(plain.pid);
+  std::string pid = plain.pid();
   EXPECT_EQ(run_command({tool("ljmm-check"), "--rules", example_rules, "--after", "true", pid}).exit_code, 0);
   CommandResult failed_after = run_command({tool("ljmm-check"), "--rules", example_rules, "--after", "exit 7", pid});
   EXPECT_EQ(failed_after.exit_code, 3);
@@ -121,7 +107,7 @@ TEST(Check, BadInputGetsOneLineAndTheDocumentedCode) {
 TEST(Check, SavedSnapshotsAndMapsFilesToo) {
   Demo hole = start_demo("brk-hole");
   std::string snapshot = temp("snapshot.json");
-  ASSERT_EQ(run_command({"sh", "-c", tool("ljmm-inspect") + " " + std::to_string(hole.pid) + " --json > " + snapshot}).exit_code, 0);
+  ASSERT_EQ(run_command({"sh", "-c", tool("ljmm-inspect") + " " + hole.pid() + " --json > " + snapshot}).exit_code, 0);
   CommandResult from_snapshot = run_command({tool("ljmm-check"), "--rules", example_rules, "--snapshot", snapshot});
   EXPECT_EQ(from_snapshot.exit_code, 1) << "the brk-blocked finding comes back from the saved facts";
   std::string maps = write_file("only.maps", "00400000-00401000 r-xp 00000000 fe:00 1 /x\n");
@@ -159,9 +145,7 @@ TEST(Diff, WhatAProcessChangedBetweenTwoSnapshots) {
 
   CommandResult result = run_command({tool("ljmm-inspect"), "--diff", before, pid, "--json"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  CommandResult valid = run_command({system_python, source_dir() + "/test/support/validate_json.py",
-                                     source_dir() + "/docs/schema/diff.schema.json"},
-                                    result.out);
+  CommandResult valid = validate_json("diff.schema.json", result.out);
   EXPECT_EQ(valid.exit_code, 0) << valid.out;
   json diff = json::parse(result.out);
   std::map<std::string, int> kinds;

@@ -4,30 +4,15 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
-#include "ljmm/child_process.hpp"
+#include "demo.hpp"
 
 namespace ljmm::test {
 namespace {
 
 using nlohmann::json;
 
-struct Demo {
-  ChildProcess child;
-  json facts;
-};
-
-Demo start_demo(const std::string& mode, const std::vector<std::string>& extra = {}) {
-  std::vector<std::string> argv = {tool("ljmm-demo"), mode};
-  argv.insert(argv.end(), extra.begin(), extra.end());
-  auto child = spawn(argv, SpawnOptions{.pipe_stdin = true, .pipe_stdout = true});
-  EXPECT_TRUE(child.ok());
-  auto line = child->read_line(60'000);
-  EXPECT_TRUE(line.ok()) << (line.ok() ? "" : line.error().message);
-  return Demo{std::move(child).value(), json::parse(*line)};
-}
-
 json inspect(const Demo& demo) {
-  CommandResult result = run_command({tool("ljmm-inspect"), std::to_string(demo.child.pid()), "--json"});
+  CommandResult result = run_command({tool("ljmm-inspect"), demo.pid(), "--json"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   return json::parse(result.out);
 }
@@ -91,7 +76,7 @@ TEST(Diagnose, ThreadsAreNotFallbacks) {
 
 TEST(Diagnose, TextReportPutsFindingsFirstWithTheFix) {
   Demo demo = start_demo("brk-hole", {"--mib", "8"});
-  CommandResult result = run_command({tool("ljmm-inspect"), std::to_string(demo.child.pid())});
+  CommandResult result = run_command({tool("ljmm-inspect"), demo.pid()});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   size_t findings = result.out.find("Findings (worst first)");
   size_t picture = result.out.find("Address space, low to high");
@@ -108,12 +93,12 @@ TEST(Diagnose, FindingsOnlyAndFailOnForScripts) {
   Demo hole = start_demo("brk-hole", {"--mib", "8"});
   Demo plain = start_demo("plain", {"--mib", "8"});
   CommandResult failing = run_command(
-      {tool("ljmm-inspect"), std::to_string(hole.child.pid()), "--findings-only", "--fail-on", "error"});
+      {tool("ljmm-inspect"), hole.pid(), "--findings-only", "--fail-on", "error"});
   EXPECT_EQ(failing.exit_code, 1);
   EXPECT_NE(failing.out.find("brk-blocked"), std::string::npos);
   EXPECT_EQ(failing.out.find("Regions by segment"), std::string::npos) << "findings only";
   CommandResult passing = run_command(
-      {tool("ljmm-inspect"), std::to_string(plain.child.pid()), "--findings-only", "--fail-on", "error"});
+      {tool("ljmm-inspect"), plain.pid(), "--findings-only", "--fail-on", "error"});
   EXPECT_EQ(passing.exit_code, 0) << passing.out;
 }
 

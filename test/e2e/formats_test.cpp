@@ -7,28 +7,16 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
-#include "ljmm/child_process.hpp"
+#include "demo.hpp"
 
 namespace ljmm::test {
 namespace {
 
 using nlohmann::json;
 
-struct Demo {
-  ChildProcess child;
-  std::string pid;
-};
-
-Demo start_demo(const std::string& mode) {
-  auto child = spawn({tool("ljmm-demo"), mode, "--mib", "8"}, SpawnOptions{.pipe_stdin = true, .pipe_stdout = true});
-  EXPECT_TRUE(child.ok());
-  json facts = json::parse(*child->read_line(60'000));
-  return Demo{std::move(child).value(), std::to_string(facts["pid"].get<int>())};
-}
-
 TEST(Formats, PrometheusTextParsesWithTheClientLibrary) {
   Demo hole = start_demo("brk-hole"), plain = start_demo("plain");
-  CommandResult result = run_command({tool("ljmm-inspect"), "--format=prometheus", hole.pid, plain.pid});
+  CommandResult result = run_command({tool("ljmm-inspect"), "--format=prometheus", hole.pid(), plain.pid()});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   // prometheus_client's own parser (python3-prometheus-client): it rejects malformed lines.
   std::string script =
@@ -43,19 +31,19 @@ TEST(Formats, PrometheusTextParsesWithTheClientLibrary) {
   CommandResult parsed = run_command({system_python, "-c", script}, result.out);
   ASSERT_EQ(parsed.exit_code, 0) << parsed.err;
   json metrics = json::parse(parsed.out);
-  EXPECT_EQ(metrics["ljmm_brk_blocked"][hole.pid], 1);
-  EXPECT_EQ(metrics["ljmm_brk_blocked"][plain.pid], 0);
-  EXPECT_GT(metrics["ljmm_malloc_fallback_bytes"][hole.pid].get<double>(), 8e6);
-  EXPECT_EQ(metrics["ljmm_malloc_fallback_bytes"][plain.pid], 0);
-  EXPECT_GT(metrics["ljmm_brk_room_bytes"][plain.pid].get<double>(), 1e9);
-  EXPECT_GT(metrics["ljmm_mappings"][plain.pid].get<double>(), 10);
+  EXPECT_EQ(metrics["ljmm_brk_blocked"][hole.pid()], 1);
+  EXPECT_EQ(metrics["ljmm_brk_blocked"][plain.pid()], 0);
+  EXPECT_GT(metrics["ljmm_malloc_fallback_bytes"][hole.pid()].get<double>(), 8e6);
+  EXPECT_EQ(metrics["ljmm_malloc_fallback_bytes"][plain.pid()], 0);
+  EXPECT_GT(metrics["ljmm_brk_room_bytes"][plain.pid()].get<double>(), 1e9);
+  EXPECT_GT(metrics["ljmm_mappings"][plain.pid()].get<double>(), 10);
   EXPECT_EQ(std::count(result.out.begin(), result.out.end(), '#') % 2, 0);
   size_t help = result.out.find("# HELP ljmm_brk_blocked");
   EXPECT_EQ(result.out.find("# HELP ljmm_brk_blocked", help + 1), std::string::npos) << "one HELP per family";
   for (const char* name : {"ljmm_low_window_free_bytes{", "comm=\"ljmm-demo\"", "window=\"below-2g\""})
     EXPECT_NE(result.out.find(name), std::string::npos) << name;
 
-  CommandResult several_text = run_command({tool("ljmm-inspect"), hole.pid, plain.pid});
+  CommandResult several_text = run_command({tool("ljmm-inspect"), hole.pid(), plain.pid()});
   EXPECT_EQ(several_text.exit_code, 2);
   EXPECT_NE(several_text.err.find("several pids need --format=prometheus"), std::string::npos);
 }
@@ -64,7 +52,7 @@ TEST(Formats, SvgPictureRendersToPng) {
   Demo hole = start_demo("brk-hole");
   std::string svg = ::testing::TempDir() + "/layout-" + std::to_string(::getpid()) + ".svg";
   std::string png = svg + ".png";
-  CommandResult result = run_command({"sh", "-c", tool("ljmm-inspect") + " " + hole.pid + " --format=svg > " + svg});
+  CommandResult result = run_command({"sh", "-c", tool("ljmm-inspect") + " " + hole.pid() + " --format=svg > " + svg});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   CommandResult xml = run_command({system_python, "-c", "import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])", svg});
   EXPECT_EQ(xml.exit_code, 0) << xml.err;

@@ -89,9 +89,7 @@ TEST(Inspect, JsonValidatesAgainstTheSchema) {
     argv.insert(argv.end(), extra.begin(), extra.end());
     CommandResult inspected = run_command(argv);
     ASSERT_EQ(inspected.exit_code, 0) << inspected.err;
-    CommandResult validated = run_command({system_python, source_dir() + "/test/support/validate_json.py",
-                                           source_dir() + "/docs/schema/snapshot.schema.json"},
-                                          inspected.out);
+    CommandResult validated = validate_json("snapshot.schema.json", inspected.out);
     EXPECT_EQ(validated.exit_code, 0) << validated.out << validated.err;
   }
 }

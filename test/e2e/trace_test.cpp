@@ -44,14 +44,10 @@ Trace run_trace(std::vector<std::string> arguments, int expected_exit = 0) {
     json document = json::parse(line);
     (document["type"] == "summary" ? trace.summary : trace.events.emplace_back()) = document;
   }
-  CommandResult valid = run_command({system_python, source_dir() + "/test/support/validate_json.py",
-                                     source_dir() + "/docs/schema/trace.schema.json", "--lines"},
-                                    [&] {
-                                      std::ifstream again(output);
-                                      std::stringstream text;
-                                      text << again.rdbuf();
-                                      return text.str();
-                                    }());
+  std::ifstream again(output);
+  std::stringstream text;
+  text << again.rdbuf();
+  CommandResult valid = validate_json("trace.schema.json", text.str(), true);
   EXPECT_EQ(valid.exit_code, 0) << valid.out;
   std::remove(output.c_str());
   return trace;

@@ -57,6 +57,13 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
   return result;
 }
 
+CommandResult validate_json(const std::string& schema, const std::string& text, bool lines) {
+  std::vector<std::string> argv = {system_python, source_dir() + "/test/support/validate_json.py",
+                                   source_dir() + "/docs/schema/" + schema};
+  if (lines) argv.push_back("--lines");
+  return run_command(argv, text);
+}
+
 std::string bin_dir() { return LJMM_BIN_DIR; }
 std::string test_progs_dir() { return LJMM_TEST_PROGS_DIR; }
 std::string source_dir() { return LJMM_SOURCE_DIR; }

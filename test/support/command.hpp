@@ -24,4 +24,8 @@ std::string tool(const std::string& name);  // bin_dir() + "/" + name
 // Debian's python3 with its packages (jsonschema, prometheus_client), never a user's.
 inline const char* system_python = "/usr/bin/python3";
 
+// Validates a JSON document (or JSON Lines) against docs/schema/SCHEMA with python3-jsonschema;
+// exit code 0 when valid, each error on stdout otherwise.
+CommandResult validate_json(const std::string& schema, const std::string& text, bool lines = false);
+
 }  // namespace ljmm::test

@@ -111,15 +111,5 @@ int main(int argc, char** argv) {
   CLI::App app{"Assert the address-space layout of a process against a rules file (for CI)"};
   Options options;
   declare(app, options);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& error) {
-    int code = app.exit(error);
-    return code == 0 ? cli::exit_ok : cli::exit_usage;
-  }
-  try {
-    return run(options);
-  } catch (const std::exception& error) {
-    return cli::report(tool, fmt::format("internal error: {}", error.what()), cli::exit_environment);
-  }
+  return cli::run_main(app, argc, argv, tool, [&] { return run(options); });
 }

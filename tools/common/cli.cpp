@@ -57,4 +57,18 @@ std::string executable_directory() {
   return text.substr(0, text.rfind('/'));
 }
 
+int run_main(CLI::App& app, int argc, char** argv, std::string_view tool, const std::function<int()>& run) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    int code = app.exit(error);
+    return code == 0 ? exit_ok : exit_usage;
+  }
+  try {
+    return run();
+  } catch (const std::exception& error) {
+    return report(tool, fmt::format("internal error: {}", error.what()), exit_environment);
+  }
+}
+
 }  // namespace ljmm::cli

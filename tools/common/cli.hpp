@@ -1,6 +1,9 @@
 // What every ljmm tool shares at its edge: exit codes, one-line errors, terminal facts.
 #pragma once
 
+#include <CLI/CLI.hpp>
+
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -30,5 +33,9 @@ int terminal_width();                // stdout's columns, else $COLUMNS, else 10
 
 // The directory holding this executable, for finding programs installed beside it.
 std::string executable_directory();
+
+// Every tool's main(): parse the arguments (usage errors exit 2, --help and --version 0), then
+// run; an exception that reaches this edge is reported in one line, never a crash.
+int run_main(CLI::App& app, int argc, char** argv, std::string_view tool, const std::function<int()>& run);
 
 }  // namespace ljmm::cli
