@@ -51,10 +51,21 @@ void add_brk_findings(const Snapshot& snapshot, const Layout& layout, const BrkR
     findings.push_back(std::move(finding));
     return;
   }
-  const Region& blocker = snapshot.regions[*brk.blocker];
-  bool merged = layout.heap_index == brk.blocker;
   finding.id = "brk-blocked";
   finding.severity = fallbacks.bytes > 0 ? Severity::error : Severity::warning;
+  finding.explanation = "Every brk() that would grow the heap fails, so glibc malloc maps anonymous memory "
+                        "instead and keeps it (see malloc-mmap-fallback).";
+  finding.fix = "Do not map right after the break: start low-address windows above it (LJMM_WINDOW) or "
+                "reserve them elsewhere (LJMM_RESERVE=window); or build LuaJIT with GC64 so it needs no "
+                "low memory.";
+  if (!brk.blocker) {
+    // Found by fuzz_smaps: a break at the top of user space has no mapping above it to name.
+    finding.summary = fmt::format("brk blocked: the break {} is at the top of user space", format_address_short(brk.brk));
+    findings.push_back(std::move(finding));
+    return;
+  }
+  const Region& blocker = snapshot.regions[*brk.blocker];
+  bool merged = layout.heap_index == brk.blocker;
   finding.metrics.push_back(address("blocker_start", merged ? brk.brk : blocker.start));
   finding.metrics.push_back(bytes("blocker_size", merged ? blocker.end - brk.brk : blocker.size()));
   finding.region_starts = {blocker.start};
@@ -68,11 +79,6 @@ void add_brk_findings(const Snapshot& snapshot, const Layout& layout, const BrkR
     finding.summary = fmt::format("brk blocked by {}: 0 B between the break {} and it", describe_region(blocker),
                                   format_address_short(brk.brk));
   }
-  finding.explanation = "Every brk() that would grow the heap fails, so glibc malloc maps anonymous memory "
-                        "instead and keeps it (see malloc-mmap-fallback).";
-  finding.fix = "Do not map right after the break: start low-address windows above it (LJMM_WINDOW) or "
-                "reserve them elsewhere (LJMM_RESERVE=window); or build LuaJIT with GC64 so it needs no "
-                "low memory.";
   findings.push_back(std::move(finding));
 }
 

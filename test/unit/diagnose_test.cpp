@@ -135,6 +135,15 @@ TEST(Diagnose, LowWindowBudgetOfACrowdedNonPieProcess) {
   EXPECT_EQ(exhausted->severity, Severity::warning);
 }
 
+// Found by fuzz_smaps: a heap ending beyond the top of user space left the break with no room
+// and no mapping above it, and the finding read a region that was not there.
+TEST(Diagnose, BreakAtTheTopOfUserSpace) {
+  Analysis analysis = analyze(snapshot_from_text("563a5550-6e03506a555f000 r--p 00000000 fe:00 530817 [heap]\n"));
+  const Finding* blocked = find(analysis, "brk-blocked");
+  ASSERT_NE(blocked, nullptr);
+  EXPECT_NE(blocked->summary.find("top of user space"), std::string::npos) << blocked->summary;
+}
+
 TEST(Diagnose, MapCountNearTheLimit) {
   Snapshot snapshot = snapshot_from_data_file("nonpie.maps");
   snapshot.system.max_map_count = 24;

@@ -63,6 +63,27 @@ TEST(SnapshotJson, BadDocumentsNameThePath) {
   expect_bad(R"({"schema":"ljmm.snapshot/v1","process":{"pid":"x"},"regions":[]})", "type");
 }
 
+// Found by fuzz_maps: bytes that look like UTF-8 but are not (overlong, surrogate, beyond
+// U+10FFFF, five-byte leads) were written as they were, and the snapshot did not read back.
+TEST(JsonWriter, OnlyValidUtf8IsWrittenAsItIs) {
+  const char* invalid[] = {"\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf0\x80\x80\xaf", "\xf4\x90\x80\x80",
+                           "\xf8\x88\x80\x80\x80", "\xe2\x82", "\xff"};
+  for (const char* bytes : invalid) {
+    JsonWriter json(0);
+    json.begin_object().field("path", std::string_view(bytes)).end_object();
+    EXPECT_EQ(json.str().find(bytes), std::string::npos) << json.str();
+    EXPECT_NE(json.str().find("\\ufffd"), std::string::npos) << json.str();
+    EXPECT_NO_THROW({
+      auto parsed = nlohmann::json::parse(json.str());
+      EXPECT_TRUE(parsed.is_object());
+    });
+  }
+  JsonWriter valid(0);
+  valid.begin_object().field("path", std::string_view("\xe2\x82\xac \xf0\x9f\x98\x80 \xed\x9f\xbf")).end_object();
+  EXPECT_NE(valid.str().find("\xe2\x82\xac"), std::string::npos) << "the euro sign stays";
+  EXPECT_EQ(valid.str().find("ufffd"), std::string::npos) << valid.str();
+}
+
 TEST(JsonWriter, EscapesAndReplacesInvalidUtf8) {
   JsonWriter json(0);
   json.begin_object().field("path", std::string_view("a\"b\\c\n\x01\xff\xc3\xa9")).end_object();
