@@ -94,6 +94,9 @@ void ljmm_init(void) {
   ljmm_stats_setup();
   ljmm_state.page->window_start = ljmm_state.window_start;
   ljmm_state.page->window_end = ljmm_state.window_end;
+  /* Placement as on kernels before 4.17 (hint, then verify), to test that path on any kernel. */
+  const char *hints = find_env("LJMM_PLACE_WITH_HINTS");
+  if (hints && hints[0] == '1') ljmm_set_flag(LJMM_FLAG_NOREPLACE_UNSUPPORTED);
   enum ljmm_reserve_mode mode = configured_reservation();
   if (mode != LJMM_RESERVE_NONE) {
     uint64_t mask;

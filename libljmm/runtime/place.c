@@ -147,7 +147,10 @@ long ljmm_place(struct ljmm_fit *fit, int prot, int flags, int fd, long offset) 
     int index;
     long chosen = choose(fit, &index);
     if (raw_failed(chosen)) return chosen;
-    long result = raw_mmap(fit->chosen, fit->size, prot, flags | MAP_FIXED_NOREPLACE, fd, offset);
+    /* Once the kernel has shown it ignores MAP_FIXED_NOREPLACE (or LJMM_PLACE_WITH_HINTS asks
+       for it), the address is passed as a plain hint; the check below works the same. */
+    int noreplace = ljmm_has_flag(LJMM_FLAG_NOREPLACE_UNSUPPORTED) ? 0 : MAP_FIXED_NOREPLACE;
+    long result = raw_mmap(fit->chosen, fit->size, prot, flags | noreplace, fd, offset);
     if ((uintptr_t)result == fit->chosen) {
       take_from_cache(index, fit->chosen, fit->size);
       return result;

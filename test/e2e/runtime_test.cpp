@@ -101,6 +101,19 @@ TEST(RuntimeStress, EightThreadsARivalMapperAndASignalHandler) {
   EXPECT_GT(report["stats"]["retries"].get<int>(), 0) << "lost races to the rival were retried";
 }
 
+// The path for kernels before 4.17, where MAP_FIXED_NOREPLACE is ignored and the address is only
+// a hint: lost races show as a mapping elsewhere, which is undone and placed again.
+TEST(RuntimeStress, PlacementWithPlainHintsAsOnOldKernels) {
+  CommandResult result = run_command({"env", "LJMM_PLACE_WITH_HINTS=1", prog("runtime_stress"), "3", "8"});
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  json report = json::parse(result.out);
+  EXPECT_EQ(report["overlaps"], 0);
+  EXPECT_EQ(report["corrupt"], 0) << "a hint never replaces a mapping";
+  EXPECT_EQ(report["preexisting_replaced"], 0);
+  EXPECT_EQ(report["counters_add_up"], true);
+  EXPECT_GT(report["stats"]["retries"].get<int>(), 0) << "hints the kernel did not honour were undone and retried";
+}
+
 TEST(RuntimeStress, WithTheWindowReserved) {
   std::string stats = ::testing::TempDir() + "/reserve-%p.stats";
   CommandResult result = run_command({"env", "LJMM_RESERVE=window", prog("runtime_stress"), "2", "4"});

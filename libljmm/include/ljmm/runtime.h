@@ -16,6 +16,8 @@
  *                                    above 2 GiB (PIE)
  *   LJMM_RESERVE=brk-block|window    reserve at start-up (see docs/runtime.md)
  *   LJMM_STATS=/path/%p.stats        write the counters there at exit (%p: the pid)
+ *   LJMM_PLACE_WITH_HINTS=1          place with plain hints and verify, as on kernels before
+ *                                    4.17 that ignore MAP_FIXED_NOREPLACE (to test that path)
  *
  * The placement path never calls malloc, stdio or dlsym; it reads /proc/self/maps with read(2)
  * into a stack buffer, takes a spinlock with all signals blocked, and is async-signal-safe. */
