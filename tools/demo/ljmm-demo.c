@@ -121,21 +121,25 @@ static void start_threads(int count) {
   pthread_barrier_wait(&started);
 }
 
-static int usage(void) {
-  fprintf(stderr,
+static int usage(FILE *out, int exit_code) {
+  fprintf(out,
           "usage: ljmm-demo brk-hole|plain|threads [--mib N] [--threads N] [--no-wait]\n"
           "  brk-hole  map 4 KiB right after sbrk(0), then allocate N MiB in small objects\n"
           "  plain     allocate without the block\n"
           "  threads   allocate, and start threads with their own arenas and stacks\n"
           "Prints one JSON line, then waits until standard input closes.\n");
-  return 2;
+  return exit_code;
 }
 
 int main(int argc, char **argv) {
-  if (argc < 2) return usage();
+  if (argc < 2) return usage(stderr, 2);
+  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) return usage(stdout, 0);
   const char *mode = argv[1];
   int hole = strcmp(mode, "brk-hole") == 0, threads = strcmp(mode, "threads") == 0;
-  if (!hole && !threads && strcmp(mode, "plain") != 0) return usage();
+  if (!hole && !threads && strcmp(mode, "plain") != 0) {
+    fprintf(stderr, "ljmm-demo: unknown mode '%s'\n", mode);
+    return usage(stderr, 2);
+  }
   size_t mib = 48;
   int thread_count = 4, wait = 1;
   for (int i = 2; i < argc; i++) {
@@ -146,7 +150,8 @@ int main(int argc, char **argv) {
     } else if (strcmp(argv[i], "--no-wait") == 0) {
       wait = 0;
     } else {
-      return usage();
+      fprintf(stderr, "ljmm-demo: unknown or incomplete option '%s'\n", argv[i]);
+      return usage(stderr, 2);
     }
   }
 
