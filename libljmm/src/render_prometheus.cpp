@@ -2,6 +2,7 @@
 // fleets scrape layouts with the monitoring they already run.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <functional>
 
 #include "ljmm/render_formats.hpp"
@@ -123,10 +124,16 @@ std::string render_prometheus(const std::vector<Analysis>& analyses) {
     }
     return samples;
   });
-  metrics.gauge("ljmm_finding", "1 for each finding the process has, by id.", [](const Analysis& a) {
+  // One sample per (id, severity), counting the findings: an id can repeat (one low-window-budget per
+  // window), and a series that repeats makes node_exporter reject the whole file.
+  metrics.gauge("ljmm_finding", "Findings the process has, by id and severity.", [](const Analysis& a) {
     std::vector<Sample> samples;
-    for (const Finding& f : a.findings())
-      samples.push_back({fmt::format("id=\"{}\",severity=\"{}\"", f.id, severity_name(f.severity)), 1});
+    for (const Finding& f : a.findings()) {
+      std::string labels = fmt::format("id=\"{}\",severity=\"{}\"", f.id, severity_name(f.severity));
+      auto same = std::find_if(samples.begin(), samples.end(), [&](const Sample& s) { return s.labels == labels; });
+      if (same != samples.end()) same->value += 1;
+      else samples.push_back({std::move(labels), 1});
+    }
     return samples;
   });
   metrics.gauge("ljmm_runtime_fallbacks", "Placements made by the ljmm runtime in the process.", [](const Analysis& a) {

@@ -18,13 +18,17 @@ TEST(Formats, PrometheusTextParsesWithTheClientLibrary) {
   Demo hole = start_demo("brk-hole"), plain = start_demo("plain");
   CommandResult result = run_command({tool("ljmm-inspect"), "--format=prometheus", hole.pid(), plain.pid()});
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  // prometheus_client's own parser (python3-prometheus-client): it rejects malformed lines.
+  // prometheus_client's own parser (python3-prometheus-client): it rejects malformed lines. It
+  // accepts a repeated series, which node_exporter refuses, so the script checks that too.
   std::string script =
       "import sys, json\n"
       "from prometheus_client.parser import text_string_to_metric_families\n"
-      "out = {}\n"
+      "out, seen = {}, set()\n"
       "for family in text_string_to_metric_families(sys.stdin.read()):\n"
       "    for s in family.samples:\n"
+      "        series = (s.name, tuple(sorted(s.labels.items())))\n"
+      "        if series in seen: sys.exit('repeated series %r' % (series,))\n"
+      "        seen.add(series)\n"
       "        if not s.labels.get('window') and not s.labels.get('segment') and not s.labels.get('severity'):\n"
       "            out.setdefault(s.name, {})[s.labels['pid']] = s.value\n"
       "print(json.dumps(out))\n";
@@ -42,6 +46,21 @@ TEST(Formats, PrometheusTextParsesWithTheClientLibrary) {
   EXPECT_EQ(result.out.find("# HELP ljmm_brk_blocked", help + 1), std::string::npos) << "one HELP per family";
   for (const char* name : {"ljmm_low_window_free_bytes{", "comm=\"ljmm-demo\"", "window=\"below-2g\""})
     EXPECT_NE(result.out.find(name), std::string::npos) << name;
+
+  EXPECT_NE(result.out.find("ljmm_finding{pid=\"" + hole.pid() + "\",comm=\"ljmm-demo\",id=\"low-window-budget\","
+                            "severity=\"info\"} 3"),
+            std::string::npos)
+      << "one finding per low window, counted in one series";
+
+  // A process that is gone by the time it is read (a worker after a reload) is left out, said
+  // on stderr; the same process twice is one set of series.
+  CommandResult with_gone = run_command({tool("ljmm-inspect"), "--format=prometheus", hole.pid(), "999999999", hole.pid()});
+  ASSERT_EQ(with_gone.exit_code, 0) << with_gone.err;
+  EXPECT_EQ(with_gone.err, "ljmm-inspect: pid 999999999: no such process; left out\n");
+  EXPECT_EQ(run_command({system_python, "-c", script}, with_gone.out).exit_code, 0);
+  CommandResult all_gone = run_command({tool("ljmm-inspect"), "--format=prometheus", "999999998", "999999999"});
+  EXPECT_EQ(all_gone.exit_code, 3);
+  EXPECT_NE(all_gone.err.find("none of the 2 processes could be read"), std::string::npos) << all_gone.err;
 
   CommandResult several_text = run_command({tool("ljmm-inspect"), hole.pid(), plain.pid()});
   EXPECT_EQ(several_text.exit_code, 2);

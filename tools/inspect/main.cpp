@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 
@@ -108,9 +109,23 @@ int run_prometheus(const Options& options) {
   std::vector<Analysis> analyses;
   for (const std::string& target : options.target.targets) {
     auto snapshot = cli::load_target(cli::TargetOptions{{target}, {}, {}, options.target.smaps});
-    if (!snapshot) return cli::report(tool, snapshot.error());
+    if (!snapshot) {
+      // Between `pidof` and this read a worker may exit (an nginx reload does it to all of
+      // them): leave it out and say so, so the file still describes the processes alive.
+      Errc code = snapshot.error().code;
+      if (code != Errc::vanished && code != Errc::not_found) return cli::report(tool, snapshot.error());
+      fmt::print(stderr, "{}: {}; left out\n", tool, snapshot.error().message);
+      continue;
+    }
+    // The same process twice would repeat every series, and node_exporter rejects such a file.
+    int pid = snapshot->process.pid;
+    if (std::any_of(analyses.begin(), analyses.end(), [&](const Analysis& a) { return a.snapshot.process.pid == pid; }))
+      continue;
     analyses.push_back(analyze(std::move(snapshot).value()));
   }
+  if (analyses.empty())
+    return cli::report(tool, make_error(Errc::vanished, fmt::format("none of the {} processes could be read",
+                                                                    options.target.targets.size())));
   fmt::print("{}", render_prometheus(analyses));
   return cli::exit_ok;
 }
