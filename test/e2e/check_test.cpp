@@ -102,6 +102,9 @@ TEST(Check, BadInputGetsOneLineAndTheDocumentedCode) {
   EXPECT_EQ(gone.exit_code, 3);
   EXPECT_NE(gone.err.find("no such process"), std::string::npos);
   EXPECT_EQ(run_command({tool("ljmm-check"), "self"}).exit_code, 2) << "--rules is required";
+  CommandResult several = run_command({tool("ljmm-check"), "--rules", example_rules, "1", "self"});
+  EXPECT_EQ(several.exit_code, 2);
+  EXPECT_EQ(several.err, "ljmm-check: checks one process, got 2 pids (check each in turn, or use pidof -s)\n");
 }
 
 TEST(Check, SavedSnapshotsAndMapsFilesToo) {

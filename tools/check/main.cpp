@@ -50,7 +50,7 @@ void declare(CLI::App& app, Options& options) {
   app.set_version_flag("--version", std::string("ljmm-check ") + version());
   app.footer(
       "Examples:\n"
-      "  ljmm-check --rules layout.json $(pidof myserver)\n"
+      "  ljmm-check --rules layout.json $(pidof -s myserver)\n"
       "  ljmm-check --rules layout.json --junit ljmm.xml --wait-for-file /tmp/ready $PID\n"
       "  ljmm-check --rules layout.json --after 'curl -s localhost:8080/warmup' $PID\n"
       "  ljmm-check --rules layout.json --snapshot before.json\n"
@@ -81,7 +81,12 @@ Status wait_for_the_moment(const Options& options) {
 }
 
 int run(Options& options) {
-  if (options.target.sources() != 1 || options.target.targets.size() > 1)
+  if (options.target.targets.size() > 1)
+    return cli::report(tool,
+                       fmt::format("checks one process, got {} pids (check each in turn, or use pidof -s)",
+                                   options.target.targets.size()),
+                       cli::exit_usage);
+  if (options.target.sources() != 1)
     return cli::report(tool, "give exactly one of: PID, self, --maps FILE, --snapshot FILE", cli::exit_usage);
   auto rules = load_rules_file(options.rules_file);
   // A rules file that cannot be read or does not parse is the caller's mistake: usage.
