@@ -213,8 +213,11 @@ TEST(Trace, SigintStopsWithASummaryAndNoProbeLeft) {
 
 TEST(Trace, StacksAreSymbolised) {
   for (const char* backend : {"bpf", "ptrace"}) {
-    // The brk-hole demo's fallback mmaps come from glibc's malloc, through libc's mmap.
-    Trace trace = run_trace({"--backend", backend, "--stack", "--", tool("ljmm-demo"), "brk-hole", "--mib", "1", "--no-wait"});
+    // The brk-hole demo's fallback mmaps come from glibc's malloc, through libc's mmap. Frames are
+    // symbolised from the maps of the live process (docs/trace.md), so the demo waits for its
+    // standard input to close, a second later: a loaded machine can make the reader that late.
+    std::string demo = tool("ljmm-demo") + " brk-hole --mib 1";
+    Trace trace = run_trace({"--backend", backend, "--stack", "--", "/bin/sh", "-c", "sleep 1 | exec " + demo});
     bool libc_mmap = false;
     for (const json& event : trace.events) {
       if (event["event"] != "syscall" || event["syscall"] != "mmap" || !event.contains("symbols")) continue;

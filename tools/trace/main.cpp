@@ -88,6 +88,7 @@ class PrintingSink : public trace::Sink {
     trace::Symbolizer* symbolizer = options_.trace.stacks ? &symbolizer_ : nullptr;
     std::string text = options_.json ? trace::event_json(event, symbolizer) : trace::event_line(event, symbolizer);
     std::fwrite(text.data(), 1, text.size(), out_);
+    if (event.kind == trace::EventKind::exec || event.kind == trace::EventKind::exit) symbolizer_.forget(event.pid);
   }
 
  private:

@@ -28,6 +28,8 @@ std::string errno_name(int64_t error);  // "ENOMEM"
 class Symbolizer {
  public:
   std::string symbolize(uint32_t pid, uint64_t address);
+  // The process exec'd or exited: its maps as read so far describe nothing any more.
+  void forget(uint32_t pid);
 
  private:
   struct Cache;

@@ -59,4 +59,8 @@ std::string Symbolizer::symbolize(uint32_t pid, uint64_t address) {
   return fmt::format("{}+{:#x} ({})", symbol->name, value - symbol->value, file);
 }
 
+void Symbolizer::forget(uint32_t pid) {
+  if (cache_) cache_->maps.erase(pid);
+}
+
 }  // namespace ljmm::trace
