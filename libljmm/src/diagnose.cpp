@@ -41,7 +41,10 @@ void add_brk_findings(const Snapshot& snapshot, const Layout& layout, const BrkR
   const ProcessInfo& process = snapshot.process;
   Finding finding;
   finding.metrics = {address("brk", process.brk), address("start_brk", process.start_brk), bytes("brk_room_bytes", brk.room)};
-  finding.confidence = process.brk_source == BrkSource::glibc ? "high" : "medium";
+  finding.confidence = process.brk_source == BrkSource::glibc      ? "high"
+                       : process.brk_source == BrkSource::presumed ? "low: the break is presumed, not known"
+                                                                   : "medium: the break is taken as the end of [heap] "
+                                                                     "or start_brk; a mapping merged into [heap] hides it";
   if (brk.room >= snapshot.system.page_size) {
     finding.id = "brk-room";
     finding.severity = Severity::info;
@@ -72,6 +75,10 @@ void add_brk_findings(const Snapshot& snapshot, const Layout& layout, const BrkR
   if (merged) {
     finding.summary = fmt::format("brk blocked: a {} mapping at {} sits right at the break and merged into [heap]",
                                   format_size(blocker.end - brk.brk), format_address_short(brk.brk));
+  } else if (process.brk_source == BrkSource::presumed) {
+    finding.summary = fmt::format("brk blocked before the heap could start, presumably: {} sits where the kernel "
+                                  "puts the break, and there is no [heap]",
+                                  describe_region(blocker));
   } else if (!brk.heap_started) {
     finding.summary = fmt::format("brk blocked before the heap could start: {} sits at start_brk",
                                   describe_region(blocker));

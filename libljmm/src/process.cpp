@@ -74,12 +74,13 @@ const char* brk_source_name(BrkSource source) {
     case BrkSource::start_brk: return "start_brk";
     case BrkSource::heap_end: return "heap_end";
     case BrkSource::glibc: return "glibc";
+    case BrkSource::presumed: return "presumed";
   }
   return "unknown";
 }
 
 std::optional<BrkSource> parse_brk_source(std::string_view text) {
-  for (BrkSource source : {BrkSource::unknown, BrkSource::start_brk, BrkSource::heap_end, BrkSource::glibc})
+  for (BrkSource source : {BrkSource::unknown, BrkSource::start_brk, BrkSource::heap_end, BrkSource::glibc, BrkSource::presumed})
     if (text == brk_source_name(source)) return source;
   return std::nullopt;
 }

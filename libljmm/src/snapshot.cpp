@@ -56,30 +56,57 @@ Error explain_empty_maps(int pid) {
   return make_error(Errc::vanished, fmt::format("pid {}: process exited while being read", pid));
 }
 
+// How far above the end of the program x86-64 puts the break: arch_randomize_brk() picks a page
+// in [end, end + 1 GiB) (32 MiB for 32-bit tasks); without randomization it is the end itself.
+constexpr uint64_t brk_randomization_range = 1 * GiB;
+
+// A maps file does not say where the break is, and without [heap] (the heap never grew) nothing
+// in it shows. The mmap area lies far above the program, so a mapping within the range the
+// kernel draws the break from was put there on purpose, and the brk-hole story (a low-address
+// mmap placed at sbrk(0)) puts one exactly at the break: presume it is there.
+std::optional<uint64_t> presume_start_brk(const std::vector<Region>& regions, const std::string& exe) {
+  size_t next = regions.size();
+  for (size_t i = 0; i < regions.size(); ++i)
+    if (regions[i].kind == RegionKind::file && regions[i].path == exe) next = i + 1;
+  if (next == regions.size()) return std::nullopt;
+  uint64_t program_end = regions[next - 1].end;
+  const Region& after = regions[next];
+  if (after.kind == RegionKind::anonymous && after.start == program_end && next + 1 < regions.size()) {
+    program_end = after.end;  // the bss
+    ++next;
+  }
+  const Region& candidate = regions[next];
+  if (candidate.kind == RegionKind::heap || candidate.start - program_end >= brk_randomization_range) return std::nullopt;
+  return candidate.start;
+}
+
 }  // namespace
 
 void infer_process_facts(Snapshot& snapshot) {
   ProcessInfo& process = snapshot.process;
   const std::vector<Region>& regions = snapshot.regions;
 
-  auto heap = std::find_if(regions.begin(), regions.end(), [](const Region& r) { return r.kind == RegionKind::heap; });
-  if (heap != regions.end() && process.start_brk == 0) process.start_brk = heap->start;
-  if (process.brk_source == BrkSource::unknown || process.brk_source == BrkSource::heap_end ||
-      process.brk_source == BrkSource::start_brk) {
-    if (heap != regions.end()) {
-      process.brk = heap->end;
-      process.brk_source = BrkSource::heap_end;
-    } else if (process.start_brk != 0) {
-      process.brk = process.start_brk;
-      process.brk_source = BrkSource::start_brk;
-    }
-  }
-
   if (process.exe.empty()) {
     // Without /proc/PID/exe, the executable is the lowest file mapped from offset 0.
     auto exe = std::find_if(regions.begin(), regions.end(),
                             [](const Region& r) { return r.kind == RegionKind::file && r.offset == 0; });
     if (exe != regions.end()) process.exe = exe->path;
+  }
+
+  auto heap = std::find_if(regions.begin(), regions.end(), [](const Region& r) { return r.kind == RegionKind::heap; });
+  if (heap != regions.end() && process.start_brk == 0) process.start_brk = heap->start;
+  if (process.brk_source == BrkSource::unknown || process.brk_source == BrkSource::heap_end ||
+      process.brk_source == BrkSource::start_brk || process.brk_source == BrkSource::presumed) {
+    if (heap != regions.end()) {
+      process.brk = heap->end;
+      process.brk_source = BrkSource::heap_end;
+    } else if (process.start_brk != 0 && process.brk_source != BrkSource::presumed) {
+      process.brk = process.start_brk;
+      process.brk_source = BrkSource::start_brk;
+    } else if (auto presumed = presume_start_brk(regions, process.exe)) {
+      process.start_brk = process.brk = *presumed;
+      process.brk_source = BrkSource::presumed;
+    }
   }
   if (!process.pie && !process.exe.empty()) {
     auto exe = std::find_if(regions.begin(), regions.end(),

@@ -92,6 +92,13 @@ TEST(Inspect, JsonValidatesAgainstTheSchema) {
     CommandResult validated = validate_json("snapshot.schema.json", inspected.out);
     EXPECT_EQ(validated.exit_code, 0) << validated.out << validated.err;
   }
+  // A saved maps file: facts inferred, the break presumed, findings from that.
+  CommandResult from_file = run_command({tool("ljmm-inspect"), "--maps",
+                                         std::string(LJMM_SOURCE_DIR) + "/test/data/nginx-master-brk-hole.maps", "--json"});
+  ASSERT_EQ(from_file.exit_code, 0) << from_file.err;
+  EXPECT_NE(from_file.out.find("\"brk_source\": \"presumed\""), std::string::npos);
+  CommandResult validated = validate_json("snapshot.schema.json", from_file.out);
+  EXPECT_EQ(validated.exit_code, 0) << validated.out << validated.err;
 }
 
 TEST(Inspect, SmapsAddsRss) {

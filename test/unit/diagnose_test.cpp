@@ -47,6 +47,38 @@ TEST(Diagnose, BrkBlockedByTheNextMapping) {
   EXPECT_EQ(analysis.findings().front().severity, Severity::error) << "worst first";
 }
 
+// A maps file says nothing of the break. nginx-master-brk-hole.maps is a real nginx master with
+// lua-nginx-module whose low-address mmap took the page at the break before the heap grew.
+TEST(Diagnose, MapsFileWithoutHeapPresumesTheBreakAtTheFirstMappingAboveTheProgram) {
+  Analysis analysis = analyze(snapshot_from_data_file("nginx-master-brk-hole.maps"));
+  EXPECT_EQ(analysis.snapshot.process.brk_source, BrkSource::presumed);
+  EXPECT_EQ(analysis.snapshot.process.start_brk, 0x563cca4f5000u);
+  const Finding* blocked = find(analysis, "brk-blocked");
+  ASSERT_NE(blocked, nullptr);
+  EXPECT_NE(blocked->summary.find("presumably"), std::string::npos) << blocked->summary;
+  EXPECT_TRUE(blocked->confidence.starts_with("low")) << blocked->confidence;
+  const Finding* fallback = find(analysis, "malloc-mmap-fallback");
+  ASSERT_NE(fallback, nullptr);
+  EXPECT_GT(fallback->metric("fallback_bytes"), 100u * 1024 * 1024);
+  EXPECT_EQ(analysis.layout.total(Segment::gap).free_bytes, 0x563cca4f5000u - 0x563c94ccc000u) << "s4 up to the break";
+}
+
+TEST(Diagnose, NoBreakIsPresumedFromTheBssOrFromAFarMapping) {
+  // Nothing within 1 GiB above the program: the break stays unknown.
+  Analysis far = analyze(snapshot_from_text(std::string(exe_and_libc) + libc_and_stack));
+  EXPECT_EQ(far.snapshot.process.brk_source, BrkSource::unknown);
+  EXPECT_EQ(find(far, "brk-blocked"), nullptr);
+  // The bss (anonymous, right after the program) is part of the program, not a blocker.
+  Analysis bss = analyze(snapshot_from_text(std::string(exe_and_libc) +
+                                            "555555558000-555555559000 rw-p 00000000 00:00 0 \n"
+                                            "555555600000-555555601000 ---p 00000000 00:00 0 \n" + libc_and_stack));
+  EXPECT_EQ(bss.snapshot.process.start_brk, 0x555555600000u);
+  // With a [heap], its end is the break, and nothing is presumed.
+  Analysis heap = analyze(snapshot_from_text(std::string(exe_and_libc) +
+                                             "555555559000-55555557a000 rw-p 00000000 00:00 0 [heap]\n" + libc_and_stack));
+  EXPECT_EQ(heap.snapshot.process.brk_source, BrkSource::heap_end);
+}
+
 TEST(Diagnose, HeapThatNeverStarted) {
   Snapshot snapshot = snapshot_from_text(std::string(exe_and_libc) +
                                          "555555559000-55555555a000 rw-p 00000000 00:00 0 \n" + libc_and_stack);

@@ -10,7 +10,10 @@
 
 namespace ljmm {
 
-enum class BrkSource { unknown, start_brk, heap_end, glibc };
+// Where ProcessInfo::brk comes from, most exact first: glibc's __curbrk, the end of [heap],
+// start_brk from /proc/PID/stat, or presumed (a maps file without [heap]: the first mapping
+// above the program, if it lies where the kernel puts the break).
+enum class BrkSource { unknown, start_brk, heap_end, glibc, presumed };
 const char* brk_source_name(BrkSource source);  // "glibc", "heap_end", ...
 std::optional<BrkSource> parse_brk_source(std::string_view text);
 
@@ -30,7 +33,7 @@ struct ProcessInfo {
   uint64_t start_brk = 0;
   // The current break. /proc does not show it: it is read from glibc's __curbrk in the live
   // process when possible (exact), else taken as the end of [heap] (page-rounded, and too high
-  // when a mapping right after the break merged into [heap]), else start_brk.
+  // when a mapping right after the break merged into [heap]), else start_brk, else presumed.
   uint64_t brk = 0;
   BrkSource brk_source = BrkSource::unknown;
   std::optional<bool> addr_no_randomize;  // personality(ADDR_NO_RANDOMIZE) of this process
