@@ -29,7 +29,9 @@ enum bpf_map_type {
   BPF_MAP_TYPE_PERCPU_ARRAY = 6,
   BPF_MAP_TYPE_RINGBUF = 27,
 };
-enum { BPF_ANY = 0 };
+enum { BPF_ANY = 0, BPF_NOEXIST = 1 };
+enum { BPF_RB_NO_WAKEUP = 1, BPF_RB_FORCE_WAKEUP = 2 };
+enum { BPF_RB_AVAIL_DATA = 0 };
 enum { BPF_F_USER_STACK = 256 };
 
 #pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
@@ -42,6 +44,26 @@ struct task_struct {
   pid_t pid;
   pid_t tgid;
   char comm[16];
+};
+
+struct super_block {
+  u32 s_dev;
+};
+
+struct inode {
+  unsigned long i_ino;
+  struct super_block *i_sb;
+};
+
+struct file {
+  struct inode *f_inode;
+};
+
+struct vm_area_struct {
+  unsigned long vm_start;
+  unsigned long vm_end;
+  unsigned long vm_pgoff;
+  struct file *vm_file;
 };
 
 struct linux_binprm {
