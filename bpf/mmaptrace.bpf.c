@@ -20,6 +20,7 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile bool follow_children = true;
 const volatile bool capture_stack = false;
 const volatile bool failed_only = false;
+const volatile bool frame_files = false; /* the kernel has bpf_find_vma (5.17) */
 const volatile unsigned long long ring_bytes = 8 * 1024 * 1024; /* the size user space gave the ring */
 
 struct {
@@ -103,6 +104,34 @@ static __always_inline int record_entry(long nr, u64 a0, u64 a1, u64 a2, u64 a3,
   return 0;
 }
 
+/* --- the file behind each stack frame --- */
+
+struct frame_lookup {
+  u64 address;
+  struct mmt_frame_file file;
+};
+
+static long note_frame_file(struct task_struct *task, struct vm_area_struct *vma, struct frame_lookup *lookup) {
+  struct file *file = BPF_CORE_READ(vma, vm_file);
+  if (!file) return 0;
+  lookup->file.ino = BPF_CORE_READ(file, f_inode, i_ino);
+  lookup->file.dev = BPF_CORE_READ(file, f_inode, i_sb, s_dev);
+  lookup->file.offset = (BPF_CORE_READ(vma, vm_pgoff) << 12) + lookup->address - BPF_CORE_READ(vma, vm_start);
+  return 0;
+}
+
+/* Symbolising reads the process's maps when user space gets the event, and by then a short
+ * process may have exited: name each frame's file here, while the mapping exists. */
+static __always_inline void find_frame_files(struct mmt_event *event) {
+  struct task_struct *task = bpf_get_current_task_btf();
+  for (int i = 0; i < MMT_MAX_STACK; i++) {
+    if (i >= event->stack_depth) break;
+    struct frame_lookup lookup = {.address = event->stack[i]};
+    bpf_find_vma(task, lookup.address, note_frame_file, &lookup, 0);
+    event->files[i] = lookup.file;
+  }
+}
+
 static __always_inline bool failed(s32 syscall, u64 first_argument, long ret) {
   if (syscall == MMT_BRK) return first_argument != 0 && (u64)ret != first_argument;
   return ret < 0 && ret > -4096;
@@ -116,7 +145,7 @@ static __always_inline int record_exit(void *ctx, long ret) {
   s32 syscall = call->syscall;
   call->syscall = -1;
   if (failed_only && !failed(syscall, call->args[0], ret)) return 0;
-  /* Two constant sizes, one per setting of capture_stack (fixed at load): a stack costs 128 bytes. */
+  /* Two constant sizes, one per setting of capture_stack (fixed at load): a stack costs 512 bytes. */
   struct mmt_event *event = capture_stack ? bpf_ringbuf_reserve(&events, sizeof *event, 0)
                                           : bpf_ringbuf_reserve(&events, MMT_EVENT_BASE_SIZE, 0);
   if (!event) {
@@ -138,6 +167,8 @@ static __always_inline int record_exit(void *ctx, long ret) {
   if (capture_stack) {
     long bytes = bpf_get_stack(ctx, event->stack, sizeof event->stack, BPF_F_USER_STACK);
     event->stack_depth = bytes > 0 ? bytes / sizeof(u64) : 0;
+    __builtin_memset(event->files, 0, sizeof event->files);
+    if (frame_files) find_frame_files(event);
   }
   submit(event);
   return 0;

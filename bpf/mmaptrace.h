@@ -17,6 +17,16 @@ enum mmt_kind {
 /* x86-64 system call numbers of the traced calls. */
 enum mmt_syscall { MMT_MMAP = 9, MMT_MUNMAP = 11, MMT_BRK = 12, MMT_MREMAP = 25 };
 
+/* The file a stack frame's code is mapped from, looked up in the kernel at the call
+ * (bpf_find_vma), so the frame can be named after its process has exited or exec'd.
+ * ino 0: not known (anonymous code, a kernel without bpf_find_vma, or mmap_lock busy). */
+struct mmt_frame_file {
+  unsigned long long offset; /* offset of the address in the file */
+  unsigned long long ino;
+  unsigned int dev; /* the kernel's dev_t: major << 20 | minor */
+  unsigned int unused;
+};
+
 /* Without --stack only the part before `stack` is sent (MMT_EVENT_BASE_SIZE bytes). */
 struct mmt_event {
   unsigned long long ts_ns;       /* bpf_ktime_get_ns() at completion */
@@ -31,6 +41,7 @@ struct mmt_event {
   unsigned int stack_depth;
   char comm[MMT_COMM_LEN];
   unsigned long long stack[MMT_MAX_STACK]; /* user stack with --stack, innermost first */
+  struct mmt_frame_file files[MMT_MAX_STACK]; /* where each frame's code comes from */
 };
 
 #define MMT_EVENT_BASE_SIZE __builtin_offsetof(struct mmt_event, stack)

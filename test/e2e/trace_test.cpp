@@ -213,11 +213,8 @@ TEST(Trace, SigintStopsWithASummaryAndNoProbeLeft) {
 
 TEST(Trace, StacksAreSymbolised) {
   for (const char* backend : {"bpf", "ptrace"}) {
-    // The brk-hole demo's fallback mmaps come from glibc's malloc, through libc's mmap. Frames are
-    // symbolised from the maps of the live process (docs/trace.md), so the demo waits for its
-    // standard input to close, a second later: a loaded machine can make the reader that late.
-    std::string demo = tool("ljmm-demo") + " brk-hole --mib 1";
-    Trace trace = run_trace({"--backend", backend, "--stack", "--", "/bin/sh", "-c", "sleep 1 | exec " + demo});
+    // The brk-hole demo's fallback mmaps come from glibc's malloc, through libc's mmap.
+    Trace trace = run_trace({"--backend", backend, "--stack", "--", tool("ljmm-demo"), "brk-hole", "--mib", "1", "--no-wait"});
     bool libc_mmap = false;
     for (const json& event : trace.events) {
       if (event["event"] != "syscall" || event["syscall"] != "mmap" || !event.contains("symbols")) continue;
@@ -226,6 +223,30 @@ TEST(Trace, StacksAreSymbolised) {
     }
     EXPECT_TRUE(libc_mmap) << backend << ": the innermost frame is libc's mmap";
   }
+}
+
+// The kernel names each frame's file at the call, so frames of a process that exited before
+// ljmm-trace read its events are named too. The reader is held up by a pipe nobody reads for
+// two seconds: the storm's output fills it, and the demo runs, execs from sh and exits meanwhile.
+TEST(Trace, StacksOfAProcessGoneBeforeItsEventsAreReadAreNamed) {
+  std::string script = test_progs_dir() + "/mmap_storm 300; exec " + tool("ljmm-demo") + " brk-hole --mib 1 --no-wait";
+  CommandResult result = run_command({"/bin/sh", "-c",
+                                      tool("ljmm-trace") + " --backend bpf --json --stack -- /bin/sh -c '" + script +
+                                          "' | (sleep 2; cat)"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  size_t demo_mmaps = 0, named = 0;
+  std::istringstream lines(result.out);
+  for (std::string line; std::getline(lines, line);) {
+    json event = json::parse(line, nullptr, false);
+    if (event.is_discarded() || event.value("comm", "") != "ljmm-demo" || event.value("syscall", "") != "mmap" ||
+        !event.contains("symbols"))
+      continue;
+    ++demo_mmaps;
+    std::string top = event["symbols"][0];
+    named += top.find("mmap") != std::string::npos && top.find("libc.so.6") != std::string::npos;
+  }
+  EXPECT_GT(demo_mmaps, 3u) << result.out.substr(0, 2000);
+  EXPECT_GT(named, 0u) << "the demo's fallback mmaps come through libc's mmap";
 }
 
 TEST(Trace, LostEventsAreCountedAndReported) {

@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
   stacked.stack[0] = 0x7f00000012a3;
   stacked.stack[1] = 0x55600000141b;
   stacked.stack[2] = 0;
+  stacked.files[0] = mmt_frame_file{0x12a3, 1234567, (254u << 20) | 0, 0};
   write(dir, "with-stack", stacked, sizeof stacked);
   return 0;
 }

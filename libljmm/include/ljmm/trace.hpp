@@ -20,6 +20,15 @@ enum class Syscall : int { mmap = 9, munmap = 11, brk = 12, mremap = 25 };
 const char* syscall_name(int syscall);  // "mmap", ...
 const char* event_kind_name(EventKind kind);
 
+// The file a stack frame's code is mapped from, as the kernel saw it at the call, so a frame
+// can be named after its process is gone. inode 0: not known.
+struct FrameFile {
+  uint64_t offset = 0;  // of the address in the file
+  uint64_t inode = 0;
+  uint32_t dev_major = 0;
+  uint32_t dev_minor = 0;
+};
+
 struct Event {
   uint64_t time_ns = 0;      // since the trace started
   uint64_t duration_ns = 0;  // entry to exit
@@ -32,6 +41,7 @@ struct Event {
   int64_t ret = 0;
   std::string comm;
   std::vector<uint64_t> stack;  // user return addresses, innermost first (--stack)
+  std::vector<FrameFile> stack_files;  // one per stack entry when the BPF backend knows them
 
   bool is(Syscall s) const { return kind == EventKind::syscall && syscall == static_cast<int>(s); }
   // The call failed: -errno from mmap/munmap/mremap, or brk(addr) that left the break elsewhere.

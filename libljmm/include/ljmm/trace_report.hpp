@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ljmm/finding.hpp"
+#include "ljmm/maps.hpp"
 #include "ljmm/trace.hpp"
 
 namespace ljmm::trace {
@@ -27,12 +28,15 @@ std::string errno_name(int64_t error);  // "ENOMEM"
 // Resolves user addresses to "symbol+0x12 (libc.so.6)" from the process's maps and ELF symbols.
 class Symbolizer {
  public:
-  std::string symbolize(uint32_t pid, uint64_t address);
+  // frame_file: where the kernel saw the address mapped from at the call (BPF), or null.
+  std::string symbolize(uint32_t pid, uint64_t address, const FrameFile* frame_file = nullptr);
   // The process exec'd or exited: its maps as read so far describe nothing any more.
   void forget(uint32_t pid);
 
  private:
   struct Cache;
+  const std::vector<Region>& read_maps(uint32_t pid);
+  std::string name_in_file(const std::string& path, const std::string& open_as, uint64_t address, uint64_t file_offset);
   std::shared_ptr<Cache> cache_;
 };
 

@@ -124,6 +124,10 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
   if (!skeleton) return load_error(errno);
   skeleton->rodata->follow_children = options.follow_children;
   skeleton->rodata->capture_stack = options.stacks;
+  // Kernels before 5.17 lack the helper, and the verifier never sees the call when this is false.
+  // libbpf cannot probe helpers of tp_btf programs; they get the same helpers as tracepoints.
+  skeleton->rodata->frame_files =
+      options.stacks && libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_find_vma, nullptr) == 1;
   skeleton->rodata->failed_only = options.failed_only;
   choose_programs(*skeleton, raw);
   skeleton->rodata->ring_bytes = ring_size(options.ring_bytes);
@@ -133,6 +137,9 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
   log(fmt::format("attached with {} (ring buffer {} bytes)",
                   raw ? "tp_btf raw tracepoints (no tracefs needed)" : "syscalls tracepoints (tracefs)",
                   ring_size(options.ring_bytes)));
+  if (options.stacks)
+    log(skeleton->rodata->frame_files ? "stack frames: files named by the kernel at each call (bpf_find_vma)"
+                                      : "stack frames: named from /proc/PID/maps (no bpf_find_vma before 5.17)");
 
   TracedSet traced;
   uint8_t yes = 1;

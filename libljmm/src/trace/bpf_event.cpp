@@ -32,6 +32,10 @@ Result<Event> decode_bpf_event(const void* data, size_t size, uint64_t start_ns)
   event.comm.assign(raw.comm, ::strnlen(raw.comm, sizeof raw.comm));
   event.stack.assign(raw.stack, raw.stack + std::min<unsigned>(raw.stack_depth, MMT_MAX_STACK));
   trim_stack(event.stack);
+  for (size_t i = 0; i < event.stack.size(); ++i) {
+    const mmt_frame_file& file = raw.files[i];
+    event.stack_files.push_back(FrameFile{file.offset, file.ino, file.dev >> 20, file.dev & 0xfffff});
+  }
   return event;
 }
 

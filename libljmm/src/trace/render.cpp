@@ -13,13 +13,23 @@ std::string header_line() {
                      "ARGUMENTS", "RESULT", "LAT(us)");
 }
 
+namespace {
+
+// Frame `i` of the event's stack, named when there is a symbolizer.
+std::string frame_name(const Event& event, size_t i, Symbolizer* symbolizer) {
+  if (!symbolizer) return format_address_short(event.stack[i]);
+  const FrameFile* file = i < event.stack_files.size() ? &event.stack_files[i] : nullptr;
+  return symbolizer->symbolize(event.pid, event.stack[i], file);
+}
+
+}  // namespace
+
 std::string event_line(const Event& event, Symbolizer* symbolizer) {
   const char* call = event.kind == EventKind::syscall ? syscall_name(event.syscall) : event_kind_name(event.kind);
   std::string line = fmt::format("{:<10.6f} {:>7} {:>7} {:<16} {:<7} {:<56} {:<18} {:>8.1f}\n", event.time_ns / 1e9,
                                  event.pid, event.tid, event.comm, call, describe_arguments(event),
                                  describe_result(event), event.duration_ns / 1e3);
-  for (uint64_t address : event.stack)
-    line += fmt::format("{:>30}{}\n", "", symbolizer ? symbolizer->symbolize(event.pid, address) : format_address_short(address));
+  for (size_t i = 0; i < event.stack.size(); ++i) line += fmt::format("{:>30}{}\n", "", frame_name(event, i, symbolizer));
   return line;
 }
 
@@ -68,7 +78,7 @@ std::string event_json(const Event& event, Symbolizer* symbolizer) {
     json.end_array();
     if (symbolizer) {
       json.key("symbols").begin_array();
-      for (uint64_t address : event.stack) json.value(symbolizer->symbolize(event.pid, address));
+      for (size_t i = 0; i < event.stack.size(); ++i) json.value(frame_name(event, i, symbolizer));
       json.end_array();
     }
   }

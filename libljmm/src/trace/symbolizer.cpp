@@ -1,8 +1,12 @@
-// User stack addresses to "function+0x1a (libc.so.6)": the process's maps say which file an
-// address belongs to, the file's ELF symbol tables (libelf) say which function. No DWARF.
+// User stack addresses to "function+0x1a (libc.so.6)": which file an address belongs to comes
+// from the kernel with the event (BPF: the frame's device, inode and file offset) or from the
+// process's maps; the file's ELF symbol tables (libelf) say which function. No DWARF.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <map>
+#include <set>
+#include <tuple>
 
 #include "ljmm/elf_symbols.hpp"
 #include "ljmm/snapshot.hpp"
@@ -11,9 +15,18 @@
 
 namespace ljmm::trace {
 
+namespace {
+
+using FileKey = std::tuple<uint32_t, uint32_t, uint64_t>;  // device major, minor, inode
+
+}  // namespace
+
 struct Symbolizer::Cache {
   std::map<uint32_t, std::vector<Region>> maps;             // pid -> regions, read once per miss
   std::map<std::string, std::optional<ElfSymbolTable>> elf;  // path -> symbols (nullopt: unreadable)
+  std::map<FileKey, std::string> paths;                      // every mapped file seen in any maps
+  std::set<FileKey> unknown;                                 // not in the maps when looked for
+  bool read_own_maps = false;
 };
 
 namespace {
@@ -28,35 +41,66 @@ std::string base_name(const std::string& path) { return path.substr(path.rfind('
 
 }  // namespace
 
-std::string Symbolizer::symbolize(uint32_t pid, uint64_t address) {
-  if (!cache_) cache_ = std::make_shared<Cache>();
+const std::vector<Region>& Symbolizer::read_maps(uint32_t pid) {
   std::vector<Region>& regions = cache_->maps[pid];
-  const Region* region = find_region(regions, address);
-  if (!region) {  // new mappings since the last read (or the first time): read the maps again
-    if (auto text = read_proc_file(static_cast<int>(pid), "maps")) {
-      if (auto parsed = parse_maps(*text)) regions = std::move(parsed).value();
-    }
-    region = find_region(regions, address);
+  if (auto text = read_proc_file(static_cast<int>(pid), "maps")) {
+    if (auto parsed = parse_maps(*text)) regions = std::move(parsed).value();
   }
-  if (!region || region->kind != RegionKind::file) return format_address_short(address);
+  for (const Region& region : regions)
+    if (region.kind == RegionKind::file) cache_->paths.try_emplace({region.dev_major, region.dev_minor, region.inode}, region.path);
+  return regions;
+}
 
-  auto [entry, inserted] = cache_->elf.try_emplace(region->path);
+std::string Symbolizer::name_in_file(const std::string& path, const std::string& open_as, uint64_t address,
+                                     uint64_t file_offset) {
+  auto [entry, inserted] = cache_->elf.try_emplace(path);
   if (inserted) {
-    auto table = read_elf_symbols(mapped_file_path(static_cast<int>(pid), *region));
+    auto table = read_elf_symbols(open_as);
     if (table) entry->second = std::move(table).value();
   }
-  std::string file = base_name(region->path);
+  std::string file = base_name(path);
   if (!entry->second) return fmt::format("{:#x} ({})", address, file);
   const ElfSymbolTable& table = *entry->second;
-  uint64_t value = address;
-  if (table.position_independent) {
-    std::optional<uint64_t> base = load_base(regions, region->path);
-    if (!base) return fmt::format("{:#x} ({})", address, file);
-    value = address - *base;
-  }
+  // Code segments map at their file offset from the load base (p_vaddr == p_offset).
+  uint64_t value = table.position_independent ? file_offset : address;
   const ElfSymbol* symbol = table.containing(value);
   if (!symbol) return fmt::format("{:#x} ({})", address, file);
   return fmt::format("{}+{:#x} ({})", symbol->name, value - symbol->value, file);
+}
+
+std::string Symbolizer::symbolize(uint32_t pid, uint64_t address, const FrameFile* frame_file) {
+  if (!cache_) cache_ = std::make_shared<Cache>();
+  // The file the kernel named at the call is right even if the process has exited or exec'd
+  // since; its path comes from the maps of any process that maps it (this one, or ours).
+  if (frame_file && frame_file->inode != 0) {
+    FileKey key{frame_file->dev_major, frame_file->dev_minor, frame_file->inode};
+    auto known = cache_->paths.find(key);
+    if (known == cache_->paths.end() && !cache_->unknown.contains(key)) {
+      read_maps(pid);
+      if (!cache_->read_own_maps) {
+        cache_->read_own_maps = true;
+        read_maps(static_cast<uint32_t>(::getpid()));
+      }
+      known = cache_->paths.find(key);
+      if (known == cache_->paths.end()) cache_->unknown.insert(key);  // e.g. overlayfs shows other inodes
+    }
+    if (known != cache_->paths.end()) {
+      std::string open_as = cache_->elf.contains(known->second) ? "" : fmt::format("/proc/{}/root{}", pid, known->second);
+      if (!open_as.empty() && ::access(open_as.c_str(), R_OK) != 0) open_as = known->second;
+      return name_in_file(known->second, open_as, address, frame_file->offset);
+    }
+  }
+
+  const std::vector<Region>* regions = &cache_->maps[pid];
+  const Region* region = find_region(*regions, address);
+  if (!region) {  // new mappings since the last read (or the first time): read the maps again
+    regions = &read_maps(pid);
+    region = find_region(*regions, address);
+  }
+  if (!region || region->kind != RegionKind::file) return format_address_short(address);
+  std::optional<uint64_t> base = load_base(*regions, region->path);
+  if (!base) return fmt::format("{:#x} ({})", address, base_name(region->path));
+  return name_in_file(region->path, mapped_file_path(static_cast<int>(pid), *region), address, address - *base);
 }
 
 void Symbolizer::forget(uint32_t pid) {
