@@ -12,6 +12,7 @@
 #include <random>
 #include <thread>
 
+#include "bpf_probes.hpp"
 #include "command.hpp"
 #include "ljmm/child_process.hpp"
 
@@ -159,6 +160,7 @@ TEST(Races, SigtermStopsTheTraceCleanly) {
     EXPECT_EQ(*trace->wait(), 0) << backend;
     EXPECT_NE(out.find("Summary"), std::string::npos) << backend;
   }
+  EXPECT_TRUE(no_probe_left());
   EXPECT_EQ(::kill(std::stoi(pid), 0), 0) << "the traced process lives on";
 }
 

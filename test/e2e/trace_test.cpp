@@ -7,12 +7,14 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <set>
 #include <thread>
 
+#include "bpf_probes.hpp"
 #include "command.hpp"
 #include "ljmm/child_process.hpp"
 
@@ -160,25 +162,8 @@ char process_state(int pid) {
   return '?';
 }
 
-int bpf_program_count() {
-  CommandResult list = run_command({"bpftool", "prog", "list"});
-  int count = 0;
-  for (size_t at = list.out.find(" name "); at != std::string::npos; at = list.out.find(" name ", at + 1)) ++count;
-  return count;
-}
-
-// BPF programs are freed after an RCU grace period: wait for the count to come back.
-bool programs_back_to(int baseline) {
-  for (int tries = 0; tries < 50; ++tries) {
-    if (bpf_program_count() <= baseline) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return false;
-}
-
 TEST(Trace, AttachToARunningProcessAndDetachCleanly) {
   Ticker ticker = start_ticker();
-  int baseline = bpf_program_count();
   for (const auto& backend : backends) {
     std::vector<std::string> args = backend;
     args.insert(args.end(), {"-p", std::to_string(ticker.pid), "-d", "0.6"});
@@ -188,13 +173,12 @@ TEST(Trace, AttachToARunningProcessAndDetachCleanly) {
     EXPECT_EQ(trace.summary["command_exit"], -1);
     EXPECT_NE(process_state(ticker.pid), 't') << "not left stopped by a tracer";
   }
-  EXPECT_TRUE(programs_back_to(baseline)) << "no probe left attached";
+  EXPECT_TRUE(no_probe_left());
   EXPECT_EQ(::kill(ticker.pid, 0), 0) << "the traced process lives on";
 }
 
 TEST(Trace, SigintStopsWithASummaryAndNoProbeLeft) {
   Ticker ticker = start_ticker();
-  int baseline = bpf_program_count();
   for (const char* backend : {"bpf", "ptrace"}) {
     auto trace = spawn({tool("ljmm-trace"), "--backend", backend, "-q", "-p", std::to_string(ticker.pid)},
                        SpawnOptions{.pipe_stdout = true});
@@ -208,7 +192,7 @@ TEST(Trace, SigintStopsWithASummaryAndNoProbeLeft) {
     EXPECT_NE(out.find("Summary"), std::string::npos) << out;
     EXPECT_NE(process_state(ticker.pid), 't');
   }
-  EXPECT_TRUE(programs_back_to(baseline));
+  EXPECT_TRUE(no_probe_left());
 }
 
 TEST(Trace, StacksAreSymbolised) {
@@ -266,7 +250,6 @@ void expect_error(const std::vector<std::string>& argv, int exit_code, std::stri
 }
 
 TEST(TraceErrors, BadTargetsGetOneLineAndNoLeftovers) {
-  int baseline = bpf_program_count();
   pid_t dead = ::fork();
   if (dead == 0) ::_exit(0);
   ::waitpid(dead, nullptr, 0);
@@ -278,7 +261,7 @@ TEST(TraceErrors, BadTargetsGetOneLineAndNoLeftovers) {
   }
   expect_error({tool("ljmm-trace")}, 2, "nothing to trace");
   expect_error({tool("ljmm-trace"), "--ring-size", "1GB", "-p", "1"}, 2, "not a size");
-  EXPECT_TRUE(programs_back_to(baseline));
+  EXPECT_TRUE(no_probe_left());
 }
 
 TEST(TraceErrors, WithoutPrivileges) {

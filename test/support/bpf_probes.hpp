@@ -1,0 +1,63 @@
+// Whether ljmm-trace left a BPF probe behind, for tests that trace.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "command.hpp"
+
+namespace ljmm::test {
+
+// The programs of ljmm-trace's BPF object (bpf/mmaptrace.bpf.c).
+inline const std::set<std::string> trace_programs = {
+    "raw_sys_enter", "raw_sys_exit", "on_fork", "on_exec", "on_exit",
+    "tp_enter_mmap", "tp_enter_munmap", "tp_enter_mremap", "tp_enter_brk",
+    "tp_exit_mmap", "tp_exit_munmap", "tp_exit_mremap", "tp_exit_brk"};
+
+// BPF program ids that a running ljmm-trace holds open (its program and link fds).
+inline std::set<uint64_t> programs_held_by_running_tracers() {
+  // Processes come and go while /proc is listed: errors end a listing, never throw.
+  using std::filesystem::directory_iterator;
+  std::set<uint64_t> held;
+  std::error_code error;
+  for (directory_iterator process("/proc", error), end; !error && process != end; process.increment(error)) {
+    std::ifstream comm(process->path() / "comm");
+    std::string name;
+    if (!std::getline(comm, name) || name != "ljmm-trace") continue;
+    std::error_code fd_error;
+    for (directory_iterator fd(process->path() / "fdinfo", fd_error); !fd_error && fd != end; fd.increment(fd_error)) {
+      std::ifstream info(fd->path());
+      for (std::string key, value; info >> key >> value;)
+        if (key == "prog_id:") held.insert(std::stoull(value));
+    }
+  }
+  return held;
+}
+
+// ljmm-trace's programs that no running ljmm-trace holds: probes left behind. Counted by holder,
+// not in total, so traces that other tests run at the same time do not count.
+inline size_t orphaned_trace_programs() {
+  nlohmann::json programs = nlohmann::json::parse(run_command({"bpftool", "-j", "prog", "show"}).out, nullptr, false);
+  if (!programs.is_array()) return 0;
+  std::set<uint64_t> held = programs_held_by_running_tracers();
+  size_t orphaned = 0;
+  for (const nlohmann::json& program : programs)
+    orphaned += trace_programs.contains(program.value("name", "")) && !held.contains(program.value("id", 0ULL));
+  return orphaned;
+}
+
+// BPF programs are freed after an RCU grace period: wait for them to go.
+inline bool no_probe_left() {
+  for (int tries = 0; tries < 50; ++tries) {
+    if (orphaned_trace_programs() == 0) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+}  // namespace ljmm::test
