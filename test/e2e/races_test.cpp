@@ -101,7 +101,7 @@ TEST(Races, TraceWhileTheTargetExitsOrExecs) {
     EXPECT_EQ(gone.exit_code, 0) << backend << ": " << gone.err;
     EXPECT_NE(gone.out.find("1 exited"), std::string::npos) << backend << ": the trace ends with its target\n" << gone.out;
 
-    std::string output = ::testing::TempDir() + "/exec-trace.jsonl";
+    std::string output = ::testing::TempDir() + "/exec-trace-" + std::to_string(::getpid()) + ".jsonl";
     CommandResult execs = run_command({tool("ljmm-trace"), "--backend", backend, "--json", "-o", output, "--",
                                        prog("exec_loop"), "5"},
                                       "");
@@ -120,7 +120,7 @@ TEST(Races, TraceWhileTheTargetExitsOrExecs) {
 }
 
 json trace_summary(const std::vector<std::string>& arguments) {
-  std::string output = ::testing::TempDir() + "/storm-summary.jsonl";
+  std::string output = ::testing::TempDir() + "/storm-summary-" + std::to_string(::getpid()) + ".jsonl";
   std::vector<std::string> argv = {tool("ljmm-trace"), "--json", "-q", "-o", output};
   argv.insert(argv.end(), arguments.begin(), arguments.end());
   CommandResult result = run_command(argv);
