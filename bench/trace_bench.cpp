@@ -1,5 +1,5 @@
-// What tracing costs on an mmap/munmap storm (test/progs/mmap_storm.c): untraced, ljmm-trace with BPF (summary only, and
-// printing every event), ljmm-trace with ptrace, and strace, in the same run.
+// What tracing costs on an mmap/munmap storm (test/progs/mmap_storm.c): untraced, ljmm-trace with BPF (summary only,
+// printing every event, and with named stacks), ljmm-trace with ptrace, and strace, in the same run.
 // Run: build/bench/trace_bench [--pairs=N] (default 1000000; ptrace and strace take ~2 minutes each)
 #include <fmt/format.h>
 
@@ -59,6 +59,8 @@ int main(int argc, char** argv) {
   fast(benchmark::RegisterBenchmark("untraced", run, std::vector<std::string>{storm, pairs}));
   fast(benchmark::RegisterBenchmark("ljmm-trace bpf, summary (-q)", traced, std::vector<std::string>{"-q"}));
   fast(benchmark::RegisterBenchmark("ljmm-trace bpf, every event as JSON", traced, std::vector<std::string>{}));
+  fast(benchmark::RegisterBenchmark("ljmm-trace bpf, every event as JSON with named stacks", traced,
+                                    std::vector<std::string>{"--stack"}));
   slow(benchmark::RegisterBenchmark("ljmm-trace ptrace, summary (-q)", traced,
                                     std::vector<std::string>{"-q", "--backend", "ptrace"}));
   slow(benchmark::RegisterBenchmark("strace -f -e trace=memory -o /dev/null", run,
@@ -66,6 +68,7 @@ int main(int argc, char** argv) {
                                                              pairs}));
   ljmm::bench::RatioReporter reporter({{"ljmm-trace bpf, summary (-q)", "untraced"},
                                        {"ljmm-trace bpf, every event as JSON", "untraced"},
+                                       {"ljmm-trace bpf, every event as JSON with named stacks", "untraced"},
                                        {"ljmm-trace ptrace, summary (-q)", "untraced"},
                                        {"strace -f -e trace=memory -o /dev/null", "untraced"}});
   benchmark::RunSpecifiedBenchmarks(&reporter);

@@ -62,10 +62,10 @@ static __always_inline void count(u32 index) {
 
 /* Waking the reader for every event costs more than the event (an interrupt and a reschedule
  * each time): wake it only once the buffer is a quarter full; otherwise it finds the events on
- * its next poll (every 50 ms). With stacks, every event wakes it: symbolising needs the process's
- * maps while the process still exists. */
+ * its next poll (every 50 ms). With stacks but without frame files, every event wakes it:
+ * symbolising then needs the process's maps while the process still exists. */
 static __always_inline void submit(void *event) {
-  bool wake = capture_stack || bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > ring_bytes / 4;
+  bool wake = (capture_stack && !frame_files) || bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > ring_bytes / 4;
   bpf_ringbuf_submit(event, wake ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 }
 
