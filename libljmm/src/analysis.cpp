@@ -2,6 +2,12 @@
 
 namespace ljmm {
 
+const Finding* Analysis::finding(std::string_view id) const {
+  for (const Finding& candidate : findings())
+    if (candidate.id == id) return &candidate;
+  return nullptr;
+}
+
 Analysis analyze(Snapshot snapshot) {
   Analysis analysis;
   analysis.layout = classify(snapshot);

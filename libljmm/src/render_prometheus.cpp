@@ -71,12 +71,6 @@ std::function<std::vector<Sample>(const Analysis&)> per_window(uint64_t WindowBu
   };
 }
 
-const Finding* find(const Analysis& analysis, std::string_view id) {
-  for (const Finding& finding : analysis.findings())
-    if (finding.id == id) return &finding;
-  return nullptr;
-}
-
 }  // namespace
 
 std::string render_prometheus(const std::vector<Analysis>& analyses) {
@@ -90,7 +84,7 @@ std::string render_prometheus(const std::vector<Analysis>& analyses) {
                   return a.diagnosis.brk.known ? one(static_cast<double>(a.diagnosis.brk.room)) : std::vector<Sample>{};
                 });
   metrics.gauge("ljmm_brk_blocked", "1 when brk() can no longer grow the heap.", [](const Analysis& a) {
-    return one(find(a, "brk-blocked") ? 1 : 0);
+    return one(a.finding("brk-blocked") ? 1 : 0);
   });
   metrics.gauge("ljmm_malloc_fallback_arenas", "Regions of glibc malloc fallback memory (brk blocked).",
                 [](const Analysis& a) { return one(static_cast<double>(a.diagnosis.fallbacks.count)); });

@@ -115,10 +115,8 @@ void check_rule(const Rule& rule, const Analysis& analysis, std::vector<Check>& 
     case RuleKind::segment: check_segment(rule, analysis, checker); break;
     case RuleKind::findings:
       for (const std::string& id : rule.absent_findings) {
-        auto found = std::find_if(analysis.findings().begin(), analysis.findings().end(),
-                                  [&](const Finding& finding) { return finding.id == id; });
-        checker.add(id, found == analysis.findings().end(),
-                    found == analysis.findings().end() ? "absent" : "present: " + found->summary, "absent");
+        const Finding* found = analysis.finding(id);
+        checker.add(id, found == nullptr, found ? "present: " + found->summary : "absent", "absent");
       }
       break;
   }

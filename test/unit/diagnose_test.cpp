@@ -11,12 +11,6 @@ namespace {
 using test::snapshot_from_data_file;
 using test::snapshot_from_text;
 
-const Finding* find(const Analysis& analysis, std::string_view id) {
-  for (const Finding& finding : analysis.findings())
-    if (finding.id == id) return &finding;
-  return nullptr;
-}
-
 constexpr const char* exe_and_libc =
     "555555554000-555555555000 r--p 00000000 fe:00 7 /bin/p\n"
     "555555555000-555555556000 r-xp 00001000 fe:00 7 /bin/p\n"
@@ -33,13 +27,13 @@ TEST(Diagnose, BrkBlockedByTheNextMapping) {
                                          "555555559000-55555557a000 rw-p 00000000 00:00 0 [heap]\n"
                                          "55555557a000-55555557b000 ---p 00000000 00:00 0 \n" + libc_and_stack);
   Analysis analysis = analyze(std::move(snapshot));
-  const Finding* blocked = find(analysis, "brk-blocked");
+  const Finding* blocked = analysis.finding("brk-blocked");
   ASSERT_NE(blocked, nullptr);
   EXPECT_EQ(blocked->metric("brk_room_bytes"), 0u);
   EXPECT_EQ(blocked->metric("blocker_start"), 0x55555557a000u);
   EXPECT_NE(blocked->summary.find("---p at 0x55555557a000"), std::string::npos) << blocked->summary;
   // With brk blocked, the 1 MiB anonymous region below libc is fallback memory; libc's bss is not.
-  const Finding* fallback = find(analysis, "malloc-mmap-fallback");
+  const Finding* fallback = analysis.finding("malloc-mmap-fallback");
   ASSERT_NE(fallback, nullptr);
   EXPECT_EQ(fallback->metric("fallback_bytes"), 1 * 1024 * 1024u);
   EXPECT_EQ(fallback->metric("fallback_regions"), 1u);
@@ -53,11 +47,11 @@ TEST(Diagnose, MapsFileWithoutHeapPresumesTheBreakAtTheFirstMappingAboveTheProgr
   Analysis analysis = analyze(snapshot_from_data_file("nginx-master-brk-hole.maps"));
   EXPECT_EQ(analysis.snapshot.process.brk_source, BrkSource::presumed);
   EXPECT_EQ(analysis.snapshot.process.start_brk, 0x563cca4f5000u);
-  const Finding* blocked = find(analysis, "brk-blocked");
+  const Finding* blocked = analysis.finding("brk-blocked");
   ASSERT_NE(blocked, nullptr);
   EXPECT_NE(blocked->summary.find("presumably"), std::string::npos) << blocked->summary;
   EXPECT_TRUE(blocked->confidence.starts_with("low")) << blocked->confidence;
-  const Finding* fallback = find(analysis, "malloc-mmap-fallback");
+  const Finding* fallback = analysis.finding("malloc-mmap-fallback");
   ASSERT_NE(fallback, nullptr);
   EXPECT_GT(fallback->metric("fallback_bytes"), 100u * 1024 * 1024);
   EXPECT_EQ(analysis.layout.total(Segment::gap).free_bytes, 0x563cca4f5000u - 0x563c94ccc000u) << "s4 up to the break";
@@ -67,7 +61,7 @@ TEST(Diagnose, NoBreakIsPresumedFromTheBssOrFromAFarMapping) {
   // Nothing within 1 GiB above the program: the break stays unknown.
   Analysis far = analyze(snapshot_from_text(std::string(exe_and_libc) + libc_and_stack));
   EXPECT_EQ(far.snapshot.process.brk_source, BrkSource::unknown);
-  EXPECT_EQ(find(far, "brk-blocked"), nullptr);
+  EXPECT_EQ(far.finding("brk-blocked"), nullptr);
   // The bss (anonymous, right after the program) is part of the program, not a blocker.
   Analysis bss = analyze(snapshot_from_text(std::string(exe_and_libc) +
                                             "555555558000-555555559000 rw-p 00000000 00:00 0 \n"
@@ -85,7 +79,7 @@ TEST(Diagnose, HeapThatNeverStarted) {
   snapshot.process.start_brk = 0x555555559000;
   infer_process_facts(snapshot);
   Analysis analysis = analyze(std::move(snapshot));
-  const Finding* blocked = find(analysis, "brk-blocked");
+  const Finding* blocked = analysis.finding("brk-blocked");
   ASSERT_NE(blocked, nullptr);
   EXPECT_NE(blocked->summary.find("before the heap could start"), std::string::npos) << blocked->summary;
 }
@@ -97,7 +91,7 @@ TEST(Diagnose, BlockMergedIntoTheHeapIsFoundWithTheExactBreak) {
   snapshot.process.brk = 0x55555557a000;
   snapshot.process.brk_source = BrkSource::glibc;
   Analysis analysis = analyze(std::move(snapshot));
-  const Finding* blocked = find(analysis, "brk-blocked");
+  const Finding* blocked = analysis.finding("brk-blocked");
   ASSERT_NE(blocked, nullptr);
   EXPECT_NE(blocked->summary.find("merged into [heap]"), std::string::npos) << blocked->summary;
   EXPECT_EQ(blocked->metric("blocker_size"), 4096u);
@@ -108,24 +102,24 @@ TEST(Diagnose, HealthyHeapHasRoomAndNoFallbacks) {
   Snapshot snapshot = snapshot_from_text(std::string(exe_and_libc) +
                                          "555555559000-55555557a000 rw-p 00000000 00:00 0 [heap]\n" + libc_and_stack);
   Analysis analysis = analyze(std::move(snapshot));
-  const Finding* room = find(analysis, "brk-room");
+  const Finding* room = analysis.finding("brk-room");
   ASSERT_NE(room, nullptr);
   EXPECT_EQ(room->severity, Severity::info);
   EXPECT_GT(*room->metric("brk_room_bytes"), 1024u * 1024 * 1024);
-  EXPECT_EQ(find(analysis, "brk-blocked"), nullptr);
-  EXPECT_EQ(find(analysis, "malloc-mmap-fallback"), nullptr);
+  EXPECT_EQ(analysis.finding("brk-blocked"), nullptr);
+  EXPECT_EQ(analysis.finding("malloc-mmap-fallback"), nullptr);
 }
 
 TEST(Diagnose, ThreadStacksAndArenasAreRecognisedNotFallbacks) {
   Analysis analysis = analyze(snapshot_from_data_file("threads-pie.smaps"));
-  const Finding* stacks = find(analysis, "thread-stacks");
+  const Finding* stacks = analysis.finding("thread-stacks");
   ASSERT_NE(stacks, nullptr);
   EXPECT_EQ(stacks->metric("thread_stacks"), 3u);
-  const Finding* arenas = find(analysis, "malloc-arenas");
+  const Finding* arenas = analysis.finding("malloc-arenas");
   ASSERT_NE(arenas, nullptr);
   EXPECT_EQ(arenas->metric("arenas"), 3u);
   EXPECT_EQ(arenas->metric("arena_reserved_bytes"), 3 * glibc_arena_heap_size);
-  EXPECT_EQ(find(analysis, "malloc-mmap-fallback"), nullptr);
+  EXPECT_EQ(analysis.finding("malloc-mmap-fallback"), nullptr);
 }
 
 TEST(Diagnose, ThreadStacksAndArenasAreNotFallbacksEvenWithBrkBlocked) {
@@ -134,7 +128,7 @@ TEST(Diagnose, ThreadStacksAndArenasAreNotFallbacksEvenWithBrkBlocked) {
   snapshot.process.brk_source = BrkSource::glibc;
   ASSERT_EQ(snapshot.regions[6].kind, RegionKind::heap);
   Analysis analysis = analyze(std::move(snapshot));
-  ASSERT_NE(find(analysis, "brk-blocked"), nullptr);
+  ASSERT_NE(analysis.finding("brk-blocked"), nullptr);
   for (size_t i = 0; i < analysis.snapshot.regions.size(); ++i) {
     RegionRole role = analysis.diagnosis.role_of[i];
     if (role == RegionRole::malloc_fallback) {
@@ -162,7 +156,7 @@ TEST(Diagnose, LowWindowBudgetOfACrowdedNonPieProcess) {
   EXPECT_EQ(below2g.largest_gap, 0x1000000u - 0x402000);
   EXPECT_EQ(below2g.gap_count, 4u);
   EXPECT_EQ(below2g.mapped_by_segment[static_cast<size_t>(Segment::heap) - 1], 0x6f000000u);
-  const Finding* exhausted = find(analysis, "low-window-exhausted");
+  const Finding* exhausted = analysis.finding("low-window-exhausted");
   ASSERT_NE(exhausted, nullptr);
   EXPECT_EQ(exhausted->severity, Severity::warning);
 }
@@ -171,7 +165,7 @@ TEST(Diagnose, LowWindowBudgetOfACrowdedNonPieProcess) {
 // and no mapping above it, and the finding read a region that was not there.
 TEST(Diagnose, BreakAtTheTopOfUserSpace) {
   Analysis analysis = analyze(snapshot_from_text("563a5550-6e03506a555f000 r--p 00000000 fe:00 530817 [heap]\n"));
-  const Finding* blocked = find(analysis, "brk-blocked");
+  const Finding* blocked = analysis.finding("brk-blocked");
   ASSERT_NE(blocked, nullptr);
   EXPECT_NE(blocked->summary.find("top of user space"), std::string::npos) << blocked->summary;
 }
@@ -180,7 +174,7 @@ TEST(Diagnose, MapCountNearTheLimit) {
   Snapshot snapshot = snapshot_from_data_file("nonpie.maps");
   snapshot.system.max_map_count = 24;
   Analysis analysis = analyze(std::move(snapshot));
-  const Finding* near = find(analysis, "map-count-near-limit");
+  const Finding* near = analysis.finding("map-count-near-limit");
   ASSERT_NE(near, nullptr);
   EXPECT_EQ(near->severity, Severity::error);
 }

@@ -2,6 +2,7 @@
 // Renderers take an Analysis and never re-read /proc.
 #pragma once
 
+#include <string_view>
 #include <vector>
 
 #include "ljmm/diagnose.hpp"
@@ -16,6 +17,7 @@ struct Analysis {
   Diagnosis diagnosis;
 
   const std::vector<Finding>& findings() const { return diagnosis.findings; }  // worst first
+  const Finding* finding(std::string_view id) const;  // the worst one with this id, or null
 };
 
 Analysis analyze(Snapshot snapshot);
