@@ -71,6 +71,18 @@ std::function<std::vector<Sample>(const Analysis&)> per_window(uint64_t WindowBu
   };
 }
 
+// One sample per segment, of the given measure; none when it comes from smaps and there were none.
+std::function<std::vector<Sample>(const Analysis&)> per_segment(uint64_t SegmentTotal::*measure, bool from_smaps) {
+  return [measure, from_smaps](const Analysis& a) {
+    std::vector<Sample> samples;
+    if (from_smaps && !a.snapshot.has_smaps) return samples;
+    for (Segment s : all_segments)
+      samples.push_back({fmt::format("segment=\"{}\",name=\"{}\"", segment_id(s), segment_name(s)),
+                         static_cast<double>(a.layout.total(s).*measure)});
+    return samples;
+  };
+}
+
 }  // namespace
 
 std::string render_prometheus(const std::vector<Analysis>& analyses) {
@@ -94,21 +106,10 @@ std::string render_prometheus(const std::vector<Analysis>& analyses) {
                 [](const Analysis& a) { return one(static_cast<double>(a.snapshot.regions.size())); });
   metrics.gauge("ljmm_max_map_count", "vm.max_map_count: mmap fails with ENOMEM beyond it.",
                 [](const Analysis& a) { return one(static_cast<double>(a.snapshot.system.max_map_count)); });
-  metrics.gauge("ljmm_segment_mapped_bytes", "Mapped bytes per segment (s1 text ... s8 kernel).", [](const Analysis& a) {
-    std::vector<Sample> samples;
-    for (Segment s : all_segments)
-      samples.push_back({fmt::format("segment=\"{}\",name=\"{}\"", segment_id(s), segment_name(s)),
-                         static_cast<double>(a.layout.total(s).bytes)});
-    return samples;
-  });
-  metrics.gauge("ljmm_segment_rss_bytes", "Resident bytes per segment (with --smaps).", [](const Analysis& a) {
-    std::vector<Sample> samples;
-    if (!a.snapshot.has_smaps) return samples;
-    for (Segment s : all_segments)
-      samples.push_back({fmt::format("segment=\"{}\",name=\"{}\"", segment_id(s), segment_name(s)),
-                         static_cast<double>(a.layout.total(s).rss)});
-    return samples;
-  });
+  metrics.gauge("ljmm_segment_mapped_bytes", "Mapped bytes per segment (s1 text ... s8 kernel).",
+                per_segment(&SegmentTotal::bytes, false));
+  metrics.gauge("ljmm_segment_rss_bytes", "Resident bytes per segment (with --smaps).",
+                per_segment(&SegmentTotal::rss, true));
   metrics.gauge("ljmm_findings", "Findings by severity.", [](const Analysis& a) {
     std::vector<Sample> samples;
     for (Severity severity : {Severity::info, Severity::warning, Severity::error}) {
