@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -36,7 +37,8 @@ class Symbolizer {
  private:
   struct Cache;
   const std::vector<Region>& read_maps(uint32_t pid);
-  std::string name_in_file(const std::string& path, const std::string& open_as, uint64_t address, uint64_t file_offset);
+  std::string name_in_file(const std::string& path, const std::function<std::string()>& open_as, uint64_t address,
+                           uint64_t file_offset);
   std::shared_ptr<Cache> cache_;
 };
 

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <functional>
 #include <map>
 #include <set>
 #include <tuple>
@@ -51,11 +52,11 @@ const std::vector<Region>& Symbolizer::read_maps(uint32_t pid) {
   return regions;
 }
 
-std::string Symbolizer::name_in_file(const std::string& path, const std::string& open_as, uint64_t address,
-                                     uint64_t file_offset) {
+std::string Symbolizer::name_in_file(const std::string& path, const std::function<std::string()>& open_as,
+                                     uint64_t address, uint64_t file_offset) {
   auto [entry, inserted] = cache_->elf.try_emplace(path);
-  if (inserted) {
-    auto table = read_elf_symbols(open_as);
+  if (inserted) {  // read each file once: where to open it from is worked out only then
+    auto table = read_elf_symbols(open_as());
     if (table) entry->second = std::move(table).value();
   }
   std::string file = base_name(path);
@@ -85,9 +86,12 @@ std::string Symbolizer::symbolize(uint32_t pid, uint64_t address, const FrameFil
       if (known == cache_->paths.end()) cache_->unknown.insert(key);  // e.g. overlayfs shows other inodes
     }
     if (known != cache_->paths.end()) {
-      std::string open_as = cache_->elf.contains(known->second) ? "" : fmt::format("/proc/{}/root{}", pid, known->second);
-      if (!open_as.empty() && ::access(open_as.c_str(), R_OK) != 0) open_as = known->second;
-      return name_in_file(known->second, open_as, address, frame_file->offset);
+      const std::string& path = known->second;
+      auto open_as = [&] {  // through the process's root while it lives (another mount namespace)
+        std::string rooted = fmt::format("/proc/{}/root{}", pid, path);
+        return ::access(rooted.c_str(), R_OK) == 0 ? rooted : path;
+      };
+      return name_in_file(path, open_as, address, frame_file->offset);
     }
   }
 
@@ -100,7 +104,8 @@ std::string Symbolizer::symbolize(uint32_t pid, uint64_t address, const FrameFil
   if (!region || region->kind != RegionKind::file) return format_address_short(address);
   std::optional<uint64_t> base = load_base(*regions, region->path);
   if (!base) return fmt::format("{:#x} ({})", address, base_name(region->path));
-  return name_in_file(region->path, mapped_file_path(static_cast<int>(pid), *region), address, address - *base);
+  auto open_as = [&] { return mapped_file_path(static_cast<int>(pid), *region); };
+  return name_in_file(region->path, open_as, address, address - *base);
 }
 
 void Symbolizer::forget(uint32_t pid) {
