@@ -7,7 +7,7 @@
 #include "bench_support.hpp"
 #include "ljmm/analysis.hpp"
 #include "ljmm/child_process.hpp"
-#include "ljmm/snapshot_json.hpp"
+#include "ljmm/json.hpp"
 
 namespace {
 

@@ -7,9 +7,9 @@
 #include <string>
 #include <string_view>
 
-#include "ljmm/render_formats.hpp"
-#include "ljmm/render_text.hpp"
-#include "ljmm/snapshot_json.hpp"
+#include "ljmm/render.hpp"
+#include "ljmm/render.hpp"
+#include "ljmm/json.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -4,7 +4,7 @@
 #include <string_view>
 
 #include "ljmm/analysis.hpp"
-#include "ljmm/render_text.hpp"
+#include "ljmm/render.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "ljmm/trace_report.hpp"
+#include "trace/bpf_event.hpp"
 #include "mmaptrace.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -13,7 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // The first byte picks the record size: with or without the stack.
     size_t record = (data[0] & 1) ? sizeof(mmt_event) : MMT_EVENT_BASE_SIZE;
     if (record > size) record = size;
-    auto event = ljmm::trace::decode_bpf_event(data, record, 0);
+    auto event = ljmm::trace::detail::decode_bpf_event(data, record, 0);
     if (event) {
       summary.on_event(*event);
       ljmm::trace::event_line(*event, nullptr);

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "ljmm/snapshot_json.hpp"
+#include "ljmm/json.hpp"
 
 namespace ljmm::cli {
 

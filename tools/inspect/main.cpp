@@ -10,10 +10,10 @@
 #include "../common/target.hpp"
 #include "demo.hpp"
 #include "ljmm/diff.hpp"
-#include "ljmm/render_formats.hpp"
+#include "ljmm/render.hpp"
 #include "ljmm/analysis.hpp"
-#include "ljmm/render_text.hpp"
-#include "ljmm/snapshot_json.hpp"
+#include "ljmm/render.hpp"
+#include "ljmm/json.hpp"
 #include "ljmm/version.hpp"
 
 namespace {

@@ -33,7 +33,4 @@ struct SnapshotDiff {
 // or shrank when its bounds moved, changed when its permissions did.
 SnapshotDiff diff_snapshots(const Analysis& before, const Analysis& after);
 
-std::string diff_text(const SnapshotDiff& diff, bool color);
-std::string diff_json(const SnapshotDiff& diff);
-
 }  // namespace ljmm

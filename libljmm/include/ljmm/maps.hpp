@@ -79,20 +79,4 @@ Result<std::vector<Region>> parse_maps(std::string_view text);
 // Parses /proc/PID/smaps: maps header lines, each followed by "Name: value [kB]" lines.
 Result<std::vector<Region>> parse_smaps(std::string_view text);
 
-// Splits text into lines and calls visit(line, line_number) for each non-empty one.
-// Shared by the maps and smaps parsers so both number lines the same way.
-template <class Visit>
-Status for_each_line(std::string_view text, Visit&& visit) {
-  size_t line_number = 0;
-  while (!text.empty()) {
-    ++line_number;
-    size_t newline = text.find('\n');
-    std::string_view line = text.substr(0, newline);
-    text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
-    if (line.empty()) continue;
-    if (Status status = visit(line, line_number); !status) return status;
-  }
-  return {};
-}
-
 }  // namespace ljmm

@@ -66,9 +66,4 @@ struct Check {
 std::vector<Check> evaluate(const std::vector<Rule>& rules, const Analysis& analysis);
 bool all_passed(const std::vector<Check>& checks);
 
-// Output: "PASS rules[0] ...: measured (limit)" lines, the ljmm.check/v1 document, JUnit XML.
-std::string checks_text(const std::vector<Check>& checks, const Analysis& analysis, bool color);
-std::string checks_json(const std::vector<Check>& checks, const Analysis& analysis);
-std::string checks_junit(const std::vector<Check>& checks, const Analysis& analysis, const std::string& suite_name);
-
 }  // namespace ljmm

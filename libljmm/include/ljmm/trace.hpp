@@ -15,9 +15,18 @@
 namespace ljmm::trace {
 
 enum class EventKind { syscall, fork, exec, exit };
-enum class Syscall : int { mmap = 9, munmap = 11, brk = 12, mremap = 25 };
+enum class Syscall : int { mmap = 9, munmap = 11, brk = 12, mremap = 25 };  // x86-64 numbers
 
-const char* syscall_name(int syscall);  // "mmap", ...
+// The traced system calls, in the order the summary lists them: the one list the backends, the
+// names and the BPF program's numbers (static_assert in the decoder) all follow.
+struct TracedSyscall {
+  Syscall id;
+  const char* name;
+};
+inline constexpr std::array<TracedSyscall, 4> traced_syscalls = {
+    {{Syscall::mmap, "mmap"}, {Syscall::munmap, "munmap"}, {Syscall::mremap, "mremap"}, {Syscall::brk, "brk"}}};
+
+const char* syscall_name(int syscall);  // "mmap", ...; "?" for a call that is not traced
 const char* event_kind_name(EventKind kind);
 
 // The file a stack frame's code is mapped from, as the kernel saw it at the call, so a frame
@@ -84,14 +93,6 @@ struct RunResult {
 
 // Messages for -v: what the backend decided (tracefs mounted, attach type, ...).
 using Log = std::function<void(const std::string&)>;
-
-// Decodes one record of the BPF ring buffer (struct mmt_event, with or without its stack) into
-// an Event timed from start_ns. Errors on a record too short to be one.
-Result<Event> decode_bpf_event(const void* data, size_t size, uint64_t start_ns);
-
-// Frame-pointer unwinding through code built without frame pointers ends in zeros and repeats:
-// keeps the frames up to the first zero or repeated address.
-void trim_stack(std::vector<uint64_t>& stack);
 
 // Set from a signal handler to stop the trace.
 std::atomic<bool>& stop_requested();

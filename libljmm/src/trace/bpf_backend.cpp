@@ -9,11 +9,12 @@
 #include <cstring>
 #include <memory>
 
-#include "bpf_backend.hpp"
+#include "trace/bpf_backend.hpp"
 #include "ljmm/child_process.hpp"
 #include "mmaptrace.h"
 #include "mmaptrace.skel.h"
-#include "session.hpp"
+#include "trace/bpf_event.hpp"
+#include "trace/session.hpp"
 
 namespace ljmm::trace::detail {
 

@@ -5,10 +5,16 @@
 #include <algorithm>
 #include <cstring>
 
-#include "ljmm/trace.hpp"
 #include "mmaptrace.h"
+#include "trace/bpf_event.hpp"
+#include "trace/stack.hpp"
 
-namespace ljmm::trace {
+namespace ljmm::trace::detail {
+
+// The BPF program names the traced calls by the same numbers as user space.
+static_assert(MMT_MMAP == static_cast<int>(Syscall::mmap) && MMT_MUNMAP == static_cast<int>(Syscall::munmap) &&
+              MMT_BRK == static_cast<int>(Syscall::brk) && MMT_MREMAP == static_cast<int>(Syscall::mremap));
+static_assert(traced_syscalls.size() == 4, "a new traced call needs its MMT_ number in bpf/mmaptrace.h");
 
 Result<Event> decode_bpf_event(const void* data, size_t size, uint64_t start_ns) {
   if (size < MMT_EVENT_BASE_SIZE)
@@ -39,4 +45,4 @@ Result<Event> decode_bpf_event(const void* data, size_t size, uint64_t start_ns)
   return event;
 }
 
-}  // namespace ljmm::trace
+}  // namespace ljmm::trace::detail

@@ -21,16 +21,15 @@
 
 #include "ljmm/child_process.hpp"
 #include "ljmm/process.hpp"
-#include "ptrace_backend.hpp"
-#include "session.hpp"
+#include "trace/ptrace_backend.hpp"
+#include "trace/session.hpp"
+#include "trace/stack.hpp"
 
 namespace ljmm::trace::detail {
 
 namespace {
 
 constexpr int trace_options = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC | PTRACE_O_TRACECLONE | PTRACE_O_TRACESECCOMP;
-const std::vector<int> traced_syscalls = {static_cast<int>(Syscall::mmap), static_cast<int>(Syscall::munmap),
-                                          static_cast<int>(Syscall::mremap), static_cast<int>(Syscall::brk)};
 constexpr int follow_options = PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK;
 
 struct Thread {
@@ -43,8 +42,15 @@ struct Thread {
 };
 
 bool wanted(uint64_t nr) {
-  return nr == static_cast<uint64_t>(Syscall::mmap) || nr == static_cast<uint64_t>(Syscall::munmap) ||
-         nr == static_cast<uint64_t>(Syscall::brk) || nr == static_cast<uint64_t>(Syscall::mremap);
+  for (const TracedSyscall& traced : traced_syscalls)
+    if (static_cast<uint64_t>(traced.id) == nr) return true;
+  return false;
+}
+
+std::vector<int> traced_numbers() {
+  std::vector<int> numbers;
+  for (const TracedSyscall& traced : traced_syscalls) numbers.push_back(static_cast<int>(traced.id));
+  return numbers;
 }
 
 uint32_t tgid_of(pid_t tid) {
@@ -145,7 +151,7 @@ Status PtraceSession::attach(pid_t pid) {
 }
 
 Status PtraceSession::launch() {
-  auto child = spawn(options_.command, SpawnOptions{.hold_before_exec = true, .seccomp_trace_syscalls = traced_syscalls});
+  auto child = spawn(options_.command, SpawnOptions{.hold_before_exec = true, .seccomp_trace_syscalls = traced_numbers()});
   if (!child) return child.error();
   command_ = std::move(child).value();
   command_pid_ = command_->pid();

@@ -1,9 +1,9 @@
 // Picking the backend: BPF when the kernel lets us load it, ptrace otherwise (or when asked).
 #include <unistd.h>
 
-#include "bpf_backend.hpp"
-#include "ptrace_backend.hpp"
-#include "session.hpp"
+#include "trace/bpf_backend.hpp"
+#include "trace/ptrace_backend.hpp"
+#include "trace/session.hpp"
 
 namespace ljmm::trace {
 

@@ -1,4 +1,4 @@
-#include "session.hpp"
+#include "trace/session.hpp"
 
 #include <fmt/format.h>
 #include <signal.h>

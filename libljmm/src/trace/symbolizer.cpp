@@ -9,7 +9,8 @@
 #include <set>
 #include <tuple>
 
-#include "ljmm/elf_symbols.hpp"
+#include "elf/elf_file.hpp"
+#include "proc/memory.hpp"
 #include "ljmm/snapshot.hpp"
 #include "ljmm/trace_report.hpp"
 #include "ljmm/units.hpp"
@@ -24,7 +25,7 @@ using FileKey = std::tuple<uint32_t, uint32_t, uint64_t>;  // device major, mino
 
 struct Symbolizer::Cache {
   std::map<uint32_t, std::vector<Region>> maps;             // pid -> regions, read once per miss
-  std::map<std::string, std::optional<ElfSymbolTable>> elf;  // path -> symbols (nullopt: unreadable)
+  std::map<std::string, std::optional<ElfFile>> elf;  // path -> symbols (nullopt: unreadable)
   std::map<FileKey, std::string> paths;                      // every mapped file seen in any maps
   std::set<FileKey> unknown;                                 // not in the maps when looked for
   bool read_own_maps = false;
@@ -56,12 +57,12 @@ std::string Symbolizer::name_in_file(const std::string& path, const std::functio
                                      uint64_t address, uint64_t file_offset) {
   auto [entry, inserted] = cache_->elf.try_emplace(path);
   if (inserted) {  // read each file once: where to open it from is worked out only then
-    auto table = read_elf_symbols(open_as());
+    auto table = read_elf_file(open_as());
     if (table) entry->second = std::move(table).value();
   }
   std::string file = base_name(path);
   if (!entry->second) return fmt::format("{:#x} ({})", address, file);
-  const ElfSymbolTable& table = *entry->second;
+  const ElfFile& table = *entry->second;
   // Code segments map at their file offset from the load base (p_vaddr == p_offset).
   uint64_t value = table.position_independent ? file_offset : address;
   const ElfSymbol* symbol = table.containing(value);

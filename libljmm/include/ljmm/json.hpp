@@ -1,0 +1,22 @@
+// The "ljmm.snapshot/v1" JSON document (docs/schema/snapshot.schema.json): write and read back.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "ljmm/analysis.hpp"
+#include "ljmm/result.hpp"
+
+namespace ljmm {
+
+inline constexpr std::string_view snapshot_schema = "ljmm.snapshot/v1";
+
+std::string snapshot_to_json(const Analysis& analysis, int indent = 2);
+
+// Reads a snapshot document back. Only the observed facts are read (source, process, system,
+// regions); segments, gaps and findings are recomputed so old files profit from new analysis.
+// `origin` names the document in error messages.
+Result<Snapshot> snapshot_from_json(std::string_view text, const std::string& origin);
+Result<Snapshot> load_snapshot_file(const std::string& path);
+
+}  // namespace ljmm

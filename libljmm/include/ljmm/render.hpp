@@ -1,0 +1,47 @@
+// Every output of the model: text for people (the s1-s8 picture, regions, totals, findings), the
+// picture as SVG, Prometheus metrics, check results and snapshot diffs. Renderers take what the
+// model computed and never re-read /proc. ljmm-trace's lines and summary are in trace_report.hpp.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ljmm/analysis.hpp"
+#include "ljmm/diff.hpp"
+#include "ljmm/rules.hpp"
+
+namespace ljmm {
+
+struct TextOptions {
+  bool color = false;  // ANSI colors; the tool decides (tty, --color)
+  int width = 100;     // columns available
+};
+
+std::string render_header(const Analysis& analysis, const TextOptions& options);
+std::string render_findings(const Analysis& analysis, const TextOptions& options);
+std::string render_picture(const Analysis& analysis, const TextOptions& options);
+std::string render_regions(const Analysis& analysis, const TextOptions& options);
+std::string render_totals(const Analysis& analysis, const TextOptions& options);
+
+// Header, findings, picture, regions, totals: what `ljmm-inspect PID` prints.
+std::string render_report(const Analysis& analysis, const TextOptions& options);
+
+// The picture as a self-contained SVG.
+std::string render_svg(const Analysis& analysis);
+
+// Metrics in the Prometheus text format (node_exporter's textfile collector), one document for
+// several processes: each metric family's HELP and TYPE once, a sample per process labelled with
+// pid and comm.
+std::string render_prometheus(const std::vector<Analysis>& analyses);
+
+// ljmm-check's results: "PASS rules[0] ...: measured (limit)" lines, the ljmm.check/v1 document,
+// JUnit XML.
+std::string checks_text(const std::vector<Check>& checks, const Analysis& analysis, bool color);
+std::string checks_json(const std::vector<Check>& checks, const Analysis& analysis);
+std::string checks_junit(const std::vector<Check>& checks, const Analysis& analysis, const std::string& suite_name);
+
+// What changed between two snapshots, for people and as the ljmm.diff/v1 document.
+std::string diff_text(const SnapshotDiff& diff, bool color);
+std::string diff_json(const SnapshotDiff& diff);
+
+}  // namespace ljmm

@@ -1,0 +1,14 @@
+// The "findings" array, written the same way in every document that carries findings
+// (snapshots, trace summaries).
+#pragma once
+
+#include <vector>
+
+#include "json/writer.hpp"
+#include "ljmm/finding.hpp"
+
+namespace ljmm {
+
+void write_findings(JsonWriter& json, const std::vector<Finding>& findings);
+
+}  // namespace ljmm

@@ -1,0 +1,80 @@
+#include "model/spans.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "ljmm/units.hpp"
+
+namespace ljmm {
+
+namespace {
+
+// Gaps at least this large get a row of their own; smaller ones are counted inside the
+// span around them (the region table lists every one of them).
+constexpr uint64_t own_row_gap = 1 * GiB;
+
+}  // namespace
+
+std::vector<Span> build_spans(const Analysis& analysis) {
+  const auto& regions = analysis.snapshot.regions;
+  const Layout& layout = analysis.layout;
+  std::vector<Span> spans;
+  size_t gap_index = 0;
+  auto add_free = [&](const Gap& gap) {
+    bool own_row = gap.size() >= own_row_gap || gap.segment == Segment::gap;
+    if (!own_row && !spans.empty() && !spans.back().free_only && spans.back().segment == gap.segment) {
+      spans.back().end = gap.end;
+      spans.back().free += gap.size();
+      return;
+    }
+    spans.push_back(Span{gap.segment, gap.start, gap.end, 0, gap.size(), 0, true});
+  };
+  for (size_t i = 0; i < regions.size(); ++i) {
+    while (gap_index < layout.gaps.size() && layout.gaps[gap_index].start < regions[i].start)
+      add_free(layout.gaps[gap_index++]);
+    Segment segment = layout.segment_of[i];
+    if (segment == Segment::kernel) break;
+    if (!spans.empty() && !spans.back().free_only && spans.back().segment == segment &&
+        spans.back().end == regions[i].start) {
+      spans.back().end = regions[i].end;
+      spans.back().mapped += regions[i].size();
+      spans.back().regions += 1;
+    } else {
+      spans.push_back(Span{segment, regions[i].start, regions[i].end, regions[i].size(), 0, 1, false});
+    }
+  }
+  while (gap_index < layout.gaps.size()) add_free(layout.gaps[gap_index++]);
+
+  // The kernel half, with whatever of it the process sees ([vsyscall]).
+  Span kernel{Segment::kernel, kernel_start, 0, 0, 0, 0, false};
+  for (size_t i = 0; i < regions.size(); ++i) {
+    if (layout.segment_of[i] != Segment::kernel) continue;
+    kernel.mapped += regions[i].size();
+    kernel.regions += 1;
+  }
+  kernel.free = kernel.size() - kernel.mapped;
+  spans.push_back(kernel);
+  return spans;
+}
+
+double log_weight(uint64_t size) { return std::log2(static_cast<double>(std::max<uint64_t>(size, 4096)) / 4096.0) + 1; }
+
+std::string span_label(const Span& span) {
+  std::string label = fmt::format("{} {}", segment_id(span.segment), segment_name(span.segment));
+  if (span.free_only) label += " (free)";
+  return label;
+}
+
+std::string span_detail(const Span& span) {
+  if (span.free_only) return {};
+  if (span.segment == Segment::kernel)
+    return span.regions ? fmt::format("[vsyscall] {}", format_size(span.mapped)) : std::string("not mapped");
+  std::string detail = fmt::format("{} region{}, {} mapped", span.regions, span.regions == 1 ? "" : "s",
+                                   format_size(span.mapped));
+  if (span.free > 0) detail += fmt::format(", {} free", format_size(span.free));
+  return detail;
+}
+
+}  // namespace ljmm

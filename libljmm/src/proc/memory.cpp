@@ -1,0 +1,53 @@
+#include "proc/memory.hpp"
+
+#include <fmt/format.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "elf/elf_file.hpp"
+
+namespace ljmm {
+
+Status read_process_memory(int pid, uint64_t address, void* buffer, size_t size) {
+  iovec local{buffer, size};
+  iovec remote{reinterpret_cast<void*>(address), size};
+  ssize_t got = ::process_vm_readv(pid, &local, 1, &remote, 1, 0);
+  if (got == static_cast<ssize_t>(size)) return {};
+  int error = got < 0 ? errno : EFAULT;
+  return make_error(error == EPERM ? Errc::permission_denied : Errc::io_error,
+                    fmt::format("pid {}: reading memory at {:#x}: {}", pid, address, std::strerror(error)));
+}
+
+std::optional<uint64_t> load_base(const std::vector<Region>& regions, const std::string& path) {
+  for (const Region& region : regions)
+    if (region.kind == RegionKind::file && region.path == path && region.offset == 0) return region.start;
+  return std::nullopt;
+}
+
+std::string mapped_file_path(int pid, const Region& region) {
+  std::string direct = fmt::format("/proc/{}/map_files/{:x}-{:x}", pid, region.start, region.end);
+  if (::access(direct.c_str(), R_OK) == 0) return direct;
+  return fmt::format("/proc/{}/root{}", pid, region.path);
+}
+
+std::optional<uint64_t> read_glibc_break(int pid, const std::vector<Region>& regions, const std::string& exe) {
+  // __curbrk lives in libc.so.6, or in the executable itself when it is linked statically.
+  for (const Region& region : regions) {
+    if (region.kind != RegionKind::file || region.offset != 0) continue;
+    std::string_view name = std::string_view(region.path).substr(region.path.rfind('/') + 1);
+    if (!name.starts_with("libc.so") && !name.starts_with("libc-") && region.path != exe) continue;
+    auto file = read_elf_file(mapped_file_path(pid, region));
+    if (!file) continue;
+    const ElfSymbol* curbrk = file->find("__curbrk");
+    if (!curbrk || curbrk->function) continue;
+    uint64_t address = file->position_independent ? region.start + curbrk->value : curbrk->value;
+    uint64_t value = 0;
+    if (read_process_memory(pid, address, &value, sizeof value)) return value;
+  }
+  return std::nullopt;
+}
+
+}  // namespace ljmm

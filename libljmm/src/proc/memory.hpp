@@ -1,0 +1,30 @@
+// Another process's memory and the files it maps: reading its bytes, opening its files across
+// mount namespaces, and glibc's program break, which /proc does not show.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ljmm/maps.hpp"
+#include "ljmm/result.hpp"
+
+namespace ljmm {
+
+// Reads `size` bytes at `address` of process `pid` (process_vm_readv; needs ptrace access).
+Status read_process_memory(int pid, uint64_t address, void* buffer, size_t size);
+
+// The load base of a mapped ELF file: the address where its file offset 0 is mapped.
+std::optional<uint64_t> load_base(const std::vector<Region>& regions, const std::string& path);
+
+// A path under which this process can open a file another process maps, even across mount
+// namespaces: /proc/PID/map_files/START-END when readable, else /proc/PID/root/PATH.
+std::string mapped_file_path(int pid, const Region& region);
+
+// glibc's current program break (its exported __curbrk) of a live process: the exact
+// sbrk(0). nullopt when the process has no glibc or denies access.
+std::optional<uint64_t> read_glibc_break(int pid, const std::vector<Region>& regions, const std::string& exe);
+
+}  // namespace ljmm

@@ -1,0 +1,135 @@
+#include "ljmm/process.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <climits>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "elf/elf_file.hpp"
+#include "sys/fd.hpp"
+
+namespace ljmm {
+
+namespace {
+
+Errc errc_from_errno(int error) {
+  switch (error) {
+    case ENOENT: return Errc::not_found;
+    case ESRCH: return Errc::vanished;
+    case EACCES:
+    case EPERM: return Errc::permission_denied;
+    default: return Errc::io_error;
+  }
+}
+
+bool process_exists(int pid) { return ::access(fmt::format("/proc/{}", pid).c_str(), F_OK) == 0; }
+
+uint64_t read_number(const char* path, uint64_t fallback) {
+  auto text = read_text_file(path, path);
+  if (!text) return fallback;
+  uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  return ec == std::errc() ? value : fallback;
+}
+
+std::string strip_newline(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return text;
+}
+
+}  // namespace
+
+Result<std::string> read_text_file(const std::string& path, std::string_view what) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
+    int error = errno;
+    return make_error(errc_from_errno(error), fmt::format("{}: {}", what, std::strerror(error)));
+  }
+  std::string text;
+  // /proc files report size 0, so read in chunks until EOF. The chunk buffer is not
+  // initialised: zero-filling it on every read cost more than reading a 65k-line maps file.
+  constexpr size_t chunk_size = 1 << 20;
+  std::unique_ptr<char[]> chunk(new char[chunk_size]);
+  for (;;) {
+    ssize_t got = ::read(fd.get(), chunk.get(), chunk_size);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      int error = errno;
+      return make_error(errc_from_errno(error), fmt::format("{}: {}", what, std::strerror(error)));
+    }
+    if (got == 0) break;
+    text.append(chunk.get(), static_cast<size_t>(got));
+  }
+  return text;
+}
+
+Result<std::string> read_proc_file(int pid, std::string_view file) {
+  auto text = read_text_file(fmt::format("/proc/{}/{}", pid, file), file);
+  if (text) {
+    // A zombie or exited process has an empty maps file: say so instead of showing nothing.
+    if (text->empty() && (file == "maps" || file == "smaps") && !process_exists(pid))
+      return make_error(Errc::vanished, fmt::format("pid {}: process exited while being read", pid));
+    return text;
+  }
+  switch (text.error().code) {
+    case Errc::not_found:
+      return make_error(Errc::not_found, fmt::format("pid {}: no such process", pid));
+    case Errc::vanished:
+      return make_error(Errc::vanished, fmt::format("pid {}: process exited while being read", pid));
+    case Errc::permission_denied:
+      return make_error(Errc::permission_denied,
+                        fmt::format("pid {}: permission denied reading {} (needs the same user or CAP_SYS_PTRACE)",
+                                    pid, file));
+    default:
+      if (!process_exists(pid))
+        return make_error(Errc::vanished, fmt::format("pid {}: process exited while being read", pid));
+      return make_error(text.error().code, fmt::format("pid {}: {}", pid, text.error().message));
+  }
+}
+
+Result<ProcessInfo> read_process_info(int pid) {
+  ProcessInfo info;
+  info.pid = pid;
+  auto stat = read_proc_file(pid, "stat");
+  if (!stat) return stat.error();
+  if (Status parsed = parse_stat(*stat, info); !parsed) return parsed.error();
+  if (auto comm = read_proc_file(pid, "comm")) info.comm = strip_newline(std::move(comm).value());
+
+  char target[PATH_MAX];
+  ssize_t length = ::readlink(fmt::format("/proc/{}/exe", pid).c_str(), target, sizeof target - 1);
+  if (length > 0) {
+    info.exe.assign(target, static_cast<size_t>(length));
+    // Match the maps pathname, which carries the deletion as a separate flag.
+    constexpr std::string_view deleted = " (deleted)";
+    if (info.exe.size() > deleted.size() && info.exe.ends_with(deleted)) info.exe.resize(info.exe.size() - deleted.size());
+    // Reading through /proc/PID/exe works even when the file was deleted or replaced.
+    if (auto elf = read_elf_file(fmt::format("/proc/{}/exe", pid), ElfParts::header)) info.pie = elf->position_independent;
+  }
+  if (auto personality = read_proc_file(pid, "personality")) {
+    uint64_t value = 0;
+    if (std::from_chars(personality->data(), personality->data() + personality->size(), value, 16).ec == std::errc())
+      info.addr_no_randomize = (value & 0x0040000) != 0;  // ADDR_NO_RANDOMIZE
+  }
+  return info;
+}
+
+SystemInfo read_system_info() {
+  SystemInfo system;
+  system.page_size = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  system.mmap_min_addr = read_number("/proc/sys/vm/mmap_min_addr", system.mmap_min_addr);
+  system.max_map_count = read_number("/proc/sys/vm/max_map_count", system.max_map_count);
+  uint64_t aslr = read_number("/proc/sys/kernel/randomize_va_space", UINT64_MAX);
+  system.randomize_va_space = aslr == UINT64_MAX ? -1 : static_cast<int>(aslr);
+  struct utsname name {};
+  if (::uname(&name) == 0) system.kernel = name.release;
+  return system;
+}
+
+}  // namespace ljmm

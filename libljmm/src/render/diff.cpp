@@ -1,0 +1,113 @@
+// A snapshot diff for people (what a reload did to the master) and as ljmm.diff/v1 JSON.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "ljmm/diff.hpp"
+#include "json/writer.hpp"
+#include "ljmm/units.hpp"
+#include "render/style.hpp"
+
+namespace ljmm {
+
+namespace {
+
+std::string name_of(const Region& region) {
+  std::string label = region.label();
+  return label.empty() ? "[anon]" : label;
+}
+
+std::string signed_size(uint64_t before, uint64_t after) {
+  return after >= before ? "+" + format_size(after - before) : "-" + format_size(before - after);
+}
+
+size_t count(const SnapshotDiff& diff, ChangeKind kind) {
+  return static_cast<size_t>(
+      std::count_if(diff.changes.begin(), diff.changes.end(), [&](const RegionChange& c) { return c.kind == kind; }));
+}
+
+}  // namespace
+
+std::string diff_text(const SnapshotDiff& diff, bool color) {
+  TextStyle style(color);
+  std::string out = style.bold("Diff") + fmt::format(": {}\n   -> {}\n\n", diff.before_source, diff.after_source);
+  out += style.bold("Regions") + fmt::format(": {} added, {} removed, {} grown, {} shrunk, {} changed\n",
+                                             count(diff, ChangeKind::added), count(diff, ChangeKind::removed),
+                                             count(diff, ChangeKind::grown), count(diff, ChangeKind::shrunk),
+                                             count(diff, ChangeKind::changed));
+  for (const RegionChange& change : diff.changes) {
+    const Region& shown = change.kind == ChangeKind::removed ? change.before : change.after;
+    std::string detail;
+    switch (change.kind) {
+      case ChangeKind::added: detail = format_size(shown.size()); break;
+      case ChangeKind::removed: detail = format_size(shown.size()); break;
+      case ChangeKind::grown:
+      case ChangeKind::shrunk:
+        detail = fmt::format("{} -> {} ({})", format_size(change.before.size()), format_size(change.after.size()),
+                             signed_size(change.before.size(), change.after.size()));
+        break;
+      case ChangeKind::changed: detail = fmt::format("{} -> {}", change.before.perms.str(), change.after.perms.str()); break;
+    }
+    const char* mark = change.kind == ChangeKind::added     ? "+"
+                       : change.kind == ChangeKind::removed ? "-"
+                                                            : "~";
+    out += fmt::format("  {} {:<8} {} {:<4} {:<28} {} {}\n", mark, change_kind_name(change.kind), format_address(shown.start),
+                       shown.perms.str(), detail, style.segment(change.segment, segment_id(change.segment)), name_of(shown));
+  }
+  out += "\n" + style.bold("Segments") + fmt::format("\n  {:<22} {:>12} {:>12} {:>14}\n", "", "before", "after", "change");
+  for (Segment segment : all_segments) {
+    const SegmentTotal& a = diff.before[static_cast<size_t>(segment) - 1];
+    const SegmentTotal& b = diff.after[static_cast<size_t>(segment) - 1];
+    std::string name = fmt::format("{} {}", segment_id(segment), segment_name(segment));
+    out += fmt::format("  {:<22} {:>12} {:>12} {:>14}\n", name, format_size(a.bytes), format_size(b.bytes),
+                       a.bytes == b.bytes ? std::string("=") : signed_size(a.bytes, b.bytes));
+  }
+  out += "\n" + style.bold("Findings") + "\n";
+  for (const Finding& finding : diff.appeared)
+    out += fmt::format("  appeared     {} ({}): {}\n", finding.id, severity_name(finding.severity), finding.summary);
+  for (const Finding& finding : diff.disappeared)
+    out += fmt::format("  disappeared  {} ({}): {}\n", finding.id, severity_name(finding.severity), finding.summary);
+  if (diff.appeared.empty() && diff.disappeared.empty()) out += "  the same ids before and after\n";
+  return out;
+}
+
+std::string diff_json(const SnapshotDiff& diff) {
+  JsonWriter json;
+  json.begin_object().field("schema", diff_schema).field("before", diff.before_source).field("after", diff.after_source);
+  json.key("regions").begin_array();
+  for (const RegionChange& change : diff.changes) {
+    const Region& shown = change.kind == ChangeKind::removed ? change.before : change.after;
+    json.begin_object(true).field("change", change_kind_name(change.kind)).address_field("start", shown.start);
+    json.address_field("end", shown.end).field("perms", shown.perms.str()).field("name", shown.label());
+    json.field("segment", segment_id(change.segment));
+    json.field("size_before", change.kind == ChangeKind::added ? uint64_t{0} : change.before.size());
+    json.field("size_after", change.kind == ChangeKind::removed ? uint64_t{0} : change.after.size());
+    if (change.kind != ChangeKind::added && change.kind != ChangeKind::removed) {
+      json.address_field("start_before", change.before.start).field("perms_before", change.before.perms.str());
+    }
+    json.end_object();
+  }
+  json.end_array();
+  json.key("segments").begin_array();
+  for (Segment segment : all_segments) {
+    const SegmentTotal& a = diff.before[static_cast<size_t>(segment) - 1];
+    const SegmentTotal& b = diff.after[static_cast<size_t>(segment) - 1];
+    json.begin_object(true).field("id", segment_id(segment)).field("bytes_before", a.bytes).field("bytes_after", b.bytes);
+    json.field("regions_before", a.regions).field("regions_after", b.regions).field("rss_before", a.rss);
+    json.field("rss_after", b.rss).end_object();
+  }
+  json.end_array();
+  json.key("findings").begin_object();
+  for (auto [key, list] : {std::pair{"appeared", &diff.appeared}, std::pair{"disappeared", &diff.disappeared}}) {
+    json.key(key).begin_array();
+    for (const Finding& finding : *list) {
+      json.begin_object(true).field("id", finding.id).field("severity", severity_name(finding.severity));
+      json.field("summary", finding.summary).end_object();
+    }
+    json.end_array();
+  }
+  json.end_object().end_object();
+  return json.take();
+}
+
+}  // namespace ljmm

@@ -1,0 +1,99 @@
+// The s1-s8 picture as SVG: one row per span, low addresses at the top, a bar whose length grows
+// with log2 of the size (mapped part in the segment's colour, free part pale), with the address,
+// size and what the span holds. Self-contained: no scripts, no external styles or fonts.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "ljmm/render.hpp"
+#include "ljmm/units.hpp"
+#include "model/spans.hpp"
+#include "render/xml_escape.hpp"
+
+namespace ljmm {
+
+namespace {
+
+const char* colour(Segment segment) {
+  switch (segment) {
+    case Segment::text: return "#3b6fd4";
+    case Segment::data: return "#17a2b8";
+    case Segment::bss: return "#5bc0de";
+    case Segment::gap: return "#9e9e9e";
+    case Segment::heap: return "#2e9d4f";
+    case Segment::mmap: return "#d4a017";
+    case Segment::stack: return "#a03fb5";
+    case Segment::kernel: return "#c0392b";
+  }
+  return "#000000";
+}
+
+constexpr int row_height = 24, top = 64, label_width = 230, address_width = 170, size_width = 90, bar_width = 420;
+
+}  // namespace
+
+std::string render_svg(const Analysis& analysis) {
+  std::vector<Span> spans = build_spans(analysis);
+  double max_weight = 1;
+  for (const Span& span : spans) max_weight = std::max(max_weight, log_weight(span.size()));
+  std::vector<const Finding*> problems;
+  for (const Finding& finding : analysis.findings())
+    if (finding.severity != Severity::info) problems.push_back(&finding);
+  int first_row = top + static_cast<int>(problems.size()) * 18;
+  int bar_x = label_width + address_width + size_width;
+  int width = bar_x + bar_width + 340;
+  int height = first_row + static_cast<int>(spans.size()) * row_height + 40;
+  const ProcessInfo& process = analysis.snapshot.process;
+  std::string title = analysis.snapshot.source.kind == SourceKind::pid
+                          ? fmt::format("pid {} ({}) {}", process.pid, process.comm, process.exe)
+                          : analysis.snapshot.source.description();
+
+  std::string svg = fmt::format(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
+      "font-family=\"DejaVu Sans Mono, monospace\" font-size=\"12\">\n"
+      "<title>{2}</title>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
+      "<text x=\"12\" y=\"24\" font-size=\"15\" font-weight=\"bold\">{2}</text>\n"
+      "<text x=\"12\" y=\"44\" fill=\"#555555\">address space, low to high; bar length ~ log2 of size; "
+      "dark: mapped, pale: free</text>\n",
+      width, height, xml_escape(title));
+  for (size_t i = 0; i < problems.size(); ++i) {
+    const Finding& finding = *problems[i];
+    svg += fmt::format("<text x=\"12\" y=\"{}\" fill=\"{}\" font-weight=\"bold\">{} {}: {}</text>\n",
+                       top - 4 + static_cast<int>(i) * 18, finding.severity == Severity::error ? "#c0392b" : "#b9770e",
+                       severity_name(finding.severity), xml_escape(finding.id), xml_escape(finding.summary));
+  }
+  for (size_t row = 0; row < spans.size(); ++row) {
+    const Span& span = spans[row];
+    int y = first_row + static_cast<int>(row) * row_height;
+    int length = std::max(2, static_cast<int>(log_weight(span.size()) / max_weight * bar_width));
+    double fraction = span.mapped + span.free ? static_cast<double>(span.mapped) / static_cast<double>(span.mapped + span.free) : 0;
+    int mapped = span.mapped ? std::max(1, static_cast<int>(fraction * length)) : 0;
+    std::string tooltip = fmt::format("{} {} {}: {}", span_label(span), format_address(span.start), format_size(span.size()),
+                                      span_detail(span));
+    svg += fmt::format("<g><title>{}</title>\n", xml_escape(tooltip));
+    svg += fmt::format("  <text x=\"12\" y=\"{}\">{}</text>\n", y + 16, xml_escape(span_label(span)));
+    svg += fmt::format("  <text x=\"{}\" y=\"{}\">{}</text>\n", label_width, y + 16, format_address(span.start));
+    svg += fmt::format("  <text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", bar_x - 10, y + 16,
+                       xml_escape(format_size(span.size())));
+    svg += fmt::format("  <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" fill-opacity=\"0.25\"/>\n", bar_x,
+                       y + 4, length, row_height - 8, colour(span.segment));
+    if (mapped)
+      svg += fmt::format("  <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>\n", bar_x, y + 4, mapped,
+                         row_height - 8, colour(span.segment));
+    svg += fmt::format("  <text x=\"{}\" y=\"{}\" fill=\"#444444\">{}</text>\n</g>\n", bar_x + length + 8, y + 16,
+                       xml_escape(span_detail(span)));
+  }
+  int y = first_row + static_cast<int>(spans.size()) * row_height + 24;
+  int x = 12;
+  for (Segment segment : all_segments) {
+    std::string label = fmt::format("{} {}", segment_id(segment), segment_name(segment));
+    svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">{}</text>\n", x,
+                       y - 10, colour(segment), x + 16, y, xml_escape(label));
+    x += 16 + static_cast<int>(label.size()) * 8 + 16;
+  }
+  svg += "</svg>\n";
+  return svg;
+}
+
+}  // namespace ljmm

@@ -1,0 +1,124 @@
+// Events as people read them: names of system calls, flags and errors.
+#include <fmt/format.h>
+#include <sys/mman.h>
+
+#include <cstring>
+
+#include "ljmm/trace_report.hpp"
+#include "ljmm/units.hpp"
+
+namespace ljmm::trace {
+
+const char* syscall_name(int syscall) {
+  for (const TracedSyscall& traced : traced_syscalls)
+    if (static_cast<int>(traced.id) == syscall) return traced.name;
+  return "?";
+}
+
+const char* event_kind_name(EventKind kind) {
+  switch (kind) {
+    case EventKind::syscall: return "syscall";
+    case EventKind::fork: return "fork";
+    case EventKind::exec: return "exec";
+    case EventKind::exit: return "exit";
+  }
+  return "?";
+}
+
+bool Event::failed() const {
+  if (kind != EventKind::syscall) return false;
+  if (is(Syscall::brk)) return args[0] != 0 && static_cast<uint64_t>(ret) != args[0];
+  return ret < 0 && ret > -4096;
+}
+
+namespace {
+
+struct FlagName {
+  uint64_t bit;
+  const char* name;
+};
+
+std::string describe_flags(uint64_t flags, const std::vector<FlagName>& names, const char* none) {
+  std::string text;
+  for (const FlagName& flag : names) {
+    if ((flags & flag.bit) != flag.bit || flag.bit == 0) continue;
+    if (!text.empty()) text += '|';
+    text += flag.name;
+    flags &= ~flag.bit;
+  }
+  if (flags) text += fmt::format("{}{:#x}", text.empty() ? "" : "|", flags);
+  return text.empty() ? none : text;
+}
+
+std::string pointer(uint64_t address) { return address == 0 ? "NULL" : format_address_short(address); }
+
+}  // namespace
+
+std::string describe_prot(uint64_t prot) {
+  std::string text = "---";
+  if (prot & PROT_READ) text[0] = 'r';
+  if (prot & PROT_WRITE) text[1] = 'w';
+  if (prot & PROT_EXEC) text[2] = 'x';
+  uint64_t rest = prot & ~static_cast<uint64_t>(PROT_READ | PROT_WRITE | PROT_EXEC);
+  if (rest) text += fmt::format("|{:#x}", rest);
+  return text;
+}
+
+std::string describe_mmap_flags(uint64_t flags) {
+  static const std::vector<FlagName> names = {
+      {MAP_SHARED_VALIDATE, "MAP_SHARED_VALIDATE"}, {MAP_SHARED, "MAP_SHARED"},
+      {MAP_PRIVATE, "MAP_PRIVATE"},                 {MAP_FIXED_NOREPLACE, "MAP_FIXED_NOREPLACE"},
+      {MAP_FIXED, "MAP_FIXED"},                     {MAP_ANONYMOUS, "MAP_ANONYMOUS"},
+      {MAP_32BIT, "MAP_32BIT"},                     {MAP_GROWSDOWN, "MAP_GROWSDOWN"},
+      {MAP_DENYWRITE, "MAP_DENYWRITE"},             {MAP_EXECUTABLE, "MAP_EXECUTABLE"},
+      {MAP_LOCKED, "MAP_LOCKED"},                   {MAP_NORESERVE, "MAP_NORESERVE"},
+      {MAP_POPULATE, "MAP_POPULATE"},               {MAP_NONBLOCK, "MAP_NONBLOCK"},
+      {MAP_STACK, "MAP_STACK"},                     {MAP_HUGETLB, "MAP_HUGETLB"},
+      {MAP_SYNC, "MAP_SYNC"},
+  };
+  return describe_flags(flags, names, "0");
+}
+
+std::string describe_mremap_flags(uint64_t flags) {
+  static const std::vector<FlagName> names = {{1, "MREMAP_MAYMOVE"}, {2, "MREMAP_FIXED"}, {4, "MREMAP_DONTUNMAP"}};
+  return describe_flags(flags, names, "0");
+}
+
+std::string errno_name(int64_t error) {
+  const char* name = strerrorname_np(static_cast<int>(error));
+  return name ? name : fmt::format("E{}", error);
+}
+
+std::string describe_arguments(const Event& event) {
+  const auto& a = event.args;
+  switch (event.kind) {
+    case EventKind::fork: return fmt::format("parent {}", event.ppid);
+    case EventKind::exec: return fmt::format("now {}", event.comm);
+    case EventKind::exit: return "";
+    case EventKind::syscall: break;
+  }
+  switch (static_cast<Syscall>(event.syscall)) {
+    case Syscall::mmap:
+      return fmt::format("{}, {}, {}, {}, {}, {:#x}", pointer(a[0]), format_size(a[1]), describe_prot(a[2]),
+                         describe_mmap_flags(a[3]), static_cast<int>(a[4]), a[5]);
+    case Syscall::munmap: return fmt::format("{}, {}", pointer(a[0]), format_size(a[1]));
+    case Syscall::mremap:
+      return fmt::format("{}, {}, {}, {}{}", pointer(a[0]), format_size(a[1]), format_size(a[2]),
+                         describe_mremap_flags(a[3]), (a[3] & 2) ? ", " + pointer(a[4]) : "");
+    case Syscall::brk: return pointer(a[0]);
+  }
+  return "";
+}
+
+std::string describe_result(const Event& event) {
+  if (event.kind != EventKind::syscall) return event_kind_name(event.kind);
+  if (event.is(Syscall::brk)) {
+    std::string now = format_address_short(static_cast<uint64_t>(event.ret));
+    return event.failed() ? now + " FAILED" : now;
+  }
+  if (event.failed()) return "-" + errno_name(-event.ret);
+  if (event.is(Syscall::munmap)) return "0";
+  return format_address_short(static_cast<uint64_t>(event.ret));
+}
+
+}  // namespace ljmm::trace

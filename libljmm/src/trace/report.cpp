@@ -1,0 +1,207 @@
+// ljmm-trace's output: a line or a JSON object per event, and the summary, in text or JSON.
+#include <fmt/format.h>
+
+#include "json/findings.hpp"
+#include "json/writer.hpp"
+#include "ljmm/trace_report.hpp"
+#include "ljmm/units.hpp"
+
+namespace ljmm::trace {
+
+std::string header_line() {
+  return fmt::format("{:<10} {:>7} {:>7} {:<16} {:<7} {:<56} {:<18} {:>8}\n", "TIME(s)", "PID", "TID", "COMM", "CALL",
+                     "ARGUMENTS", "RESULT", "LAT(us)");
+}
+
+namespace {
+
+// Frame `i` of the event's stack, named when there is a symbolizer.
+std::string frame_name(const Event& event, size_t i, Symbolizer* symbolizer) {
+  if (!symbolizer) return format_address_short(event.stack[i]);
+  const FrameFile* file = i < event.stack_files.size() ? &event.stack_files[i] : nullptr;
+  return symbolizer->symbolize(event.pid, event.stack[i], file);
+}
+
+}  // namespace
+
+std::string event_line(const Event& event, Symbolizer* symbolizer) {
+  const char* call = event.kind == EventKind::syscall ? syscall_name(event.syscall) : event_kind_name(event.kind);
+  std::string line = fmt::format("{:<10.6f} {:>7} {:>7} {:<16} {:<7} {:<56} {:<18} {:>8.1f}\n", event.time_ns / 1e9,
+                                 event.pid, event.tid, event.comm, call, describe_arguments(event),
+                                 describe_result(event), event.duration_ns / 1e3);
+  for (size_t i = 0; i < event.stack.size(); ++i) line += fmt::format("{:>30}{}\n", "", frame_name(event, i, symbolizer));
+  return line;
+}
+
+namespace {
+
+void write_arguments(JsonWriter& json, const Event& event) {
+  const auto& a = event.args;
+  json.key("args").begin_object(true);
+  switch (static_cast<Syscall>(event.syscall)) {
+    case Syscall::mmap:
+      json.address_field("addr", a[0]).field("length", a[1]).field("prot", describe_prot(a[2]));
+      json.field("flags", describe_mmap_flags(a[3])).field("fd", static_cast<int>(a[4])).field("offset", a[5]);
+      break;
+    case Syscall::munmap: json.address_field("addr", a[0]).field("length", a[1]); break;
+    case Syscall::mremap:
+      json.address_field("old_address", a[0]).field("old_size", a[1]).field("new_size", a[2]);
+      json.field("flags", describe_mremap_flags(a[3])).address_field("new_address", a[4]);
+      break;
+    case Syscall::brk: json.address_field("addr", a[0]); break;
+  }
+  json.end_object();
+}
+
+}  // namespace
+
+std::string event_json(const Event& event, Symbolizer* symbolizer) {
+  JsonWriter json(0);
+  json.begin_object().field("schema", trace_schema).field("type", "event");
+  json.field("time_ns", event.time_ns).field("event", event_kind_name(event.kind));
+  json.field("pid", event.pid).field("tid", event.tid).field("comm", event.comm);
+  if (event.kind == EventKind::fork) json.field("ppid", event.ppid);
+  if (event.kind == EventKind::syscall) {
+    json.field("syscall", syscall_name(event.syscall));
+    write_arguments(json, event);
+    json.field("failed", event.failed());
+    bool error = event.failed() && !event.is(Syscall::brk);
+    json.key("result");
+    error ? json.null() : json.address(static_cast<uint64_t>(event.ret));
+    json.key("error");
+    error ? json.value(errno_name(-event.ret)) : json.null();
+    json.field("duration_ns", event.duration_ns);
+  }
+  if (!event.stack.empty()) {
+    json.key("stack").begin_array();
+    for (uint64_t address : event.stack) json.address(address);
+    json.end_array();
+    if (symbolizer) {
+      json.key("symbols").begin_array();
+      for (size_t i = 0; i < event.stack.size(); ++i) json.value(frame_name(event, i, symbolizer));
+      json.end_array();
+    }
+  }
+  json.end_object();
+  return json.take();
+}
+
+namespace {
+
+std::string syscall_counts(const Summary& summary) {
+  std::string text;
+  for (const TracedSyscall& traced : traced_syscalls) {
+    const char* name = traced.name;
+    auto it = summary.syscalls().find(name);
+    uint64_t calls = it == summary.syscalls().end() ? 0 : it->second.calls;
+    uint64_t failed = it == summary.syscalls().end() ? 0 : it->second.failed;
+    text += fmt::format("  {:<7} {:>9} calls{}\n", name, calls, failed ? fmt::format(", {} failed", failed) : "");
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string summary_text(const Summary& summary, const RunResult& run, bool color) {
+  auto bold = [&](std::string_view text) { return color ? fmt::format("\x1b[1m{}\x1b[0m", text) : std::string(text); };
+  std::string out = "\n" + bold("Summary") +
+                    fmt::format(" ({} backend: {}; {} events, {} lost)\n", run.backend, run.backend_reason, run.events,
+                                run.lost_events);
+  if (run.lost_events > 0)
+    out += fmt::format("  WARNING: {} events were lost (ring buffer full); the counts below miss them. "
+                       "Use --ring-size to enlarge it.\n",
+                       run.lost_events);
+  out += syscall_counts(summary);
+
+  out += "\n" + bold("Per process") + "\n";
+  out += fmt::format("  {:>7} {:<16} {:>12} {:>12} {:>12} {:>12}\n", "PID", "COMM", "MAPPED", "UNMAPPED", "BRK GROWTH",
+                     "FALLBACK");
+  for (const auto& [pid, process] : summary.processes()) {
+    auto fallback = summary.fallbacks().bytes_by_pid.find(pid);
+    out += fmt::format("  {:>7} {:<16} {:>12} {:>12} {:>12} {:>12}\n", pid, process.comm,
+                       format_size(process.mapped_bytes), format_size(process.unmapped_bytes),
+                       format_size(process.brk_growth_bytes),
+                       format_size(fallback == summary.fallbacks().bytes_by_pid.end() ? 0 : fallback->second));
+  }
+  if (summary.forks() + summary.execs() + summary.exits() > 0)
+    out += fmt::format("  processes: {} forked, {} exec'd, {} exited\n", summary.forks(), summary.execs(), summary.exits());
+
+  out += "\n" + bold("malloc fallback (failed brk, then an anonymous mmap from the same thread)") + "\n";
+  Finding fallback = summary.fallback_finding();
+  if (fallback.id.empty()) {
+    out += fmt::format("  none ({} failed brk calls)\n", summary.fallbacks().brk_failures);
+  } else {
+    out += fmt::format("  {}\n  why: {}\n  fix: {}\n", fallback.summary, fallback.explanation, fallback.fix);
+  }
+
+  std::vector<Summary::LiveMapping> live = summary.live_mappings();
+  uint64_t live_bytes = 0;
+  for (const auto& mapping : live) live_bytes += mapping.size;
+  out += "\n" + bold("Mappings still alive at the end (mapped during the trace, never unmapped)") + "\n";
+  out += fmt::format("  {} mappings, {}\n", live.size(), format_size(live_bytes));
+  for (size_t i = 0; i < live.size() && i < 10; ++i) {
+    const auto& m = live[i];
+    out += fmt::format("  {:<18} {:>10} {} {:<27} first by {} {}/{} at {:.6f}s\n", format_address(m.start),
+                       format_size(m.size), describe_prot(m.prot), describe_mmap_flags(m.flags), m.comm, m.pid, m.tid,
+                       m.time_ns / 1e9);
+  }
+
+  out += "\n" + bold("mmap sizes") + "\n";
+  uint64_t most = 0;
+  for (const auto& [size, count] : summary.size_histogram()) most = std::max(most, count);
+  for (const auto& [size, count] : summary.size_histogram()) {
+    size_t bar = static_cast<size_t>(count * 40 / std::max<uint64_t>(most, 1));
+    std::string blocks;
+    for (size_t i = 0; i < std::max<size_t>(bar, 1); ++i) blocks += "\u2588";
+    out += fmt::format("  <= {:>10} {:>9}  {}\n", format_size(size), count, blocks);
+  }
+  out += fmt::format("\nlost events: {}\n", run.lost_events);
+  return out;
+}
+
+std::string summary_json(const Summary& summary, const RunResult& run) {
+  JsonWriter json(0);
+  json.begin_object().field("schema", trace_schema).field("type", "summary");
+  json.field("backend", run.backend).field("backend_reason", run.backend_reason);
+  json.field("events", run.events).field("lost_events", run.lost_events);
+  json.field("command_exit", run.command_exit).field("interrupted", run.interrupted);
+  json.key("syscalls").begin_object();
+  for (const auto& [name, count] : summary.syscalls())
+    json.key(name).begin_object().field("calls", count.calls).field("failed", count.failed).end_object();
+  json.end_object();
+  json.key("processes").begin_array();
+  for (const auto& [pid, process] : summary.processes()) {
+    json.begin_object().field("pid", pid).field("comm", process.comm).field("mapped_bytes", process.mapped_bytes);
+    json.field("unmapped_bytes", process.unmapped_bytes).field("brk_growth_bytes", process.brk_growth_bytes);
+    auto fallback = summary.fallbacks().bytes_by_pid.find(pid);
+    json.field("fallback_bytes", fallback == summary.fallbacks().bytes_by_pid.end() ? uint64_t{0} : fallback->second);
+    json.end_object();
+  }
+  json.end_array();
+  const Summary::Fallbacks& fallbacks = summary.fallbacks();
+  json.key("fallbacks").begin_object().field("brk_failures", fallbacks.brk_failures).field("pairs", fallbacks.pairs);
+  json.field("bytes", fallbacks.bytes).field("one_mib", fallbacks.one_mib).end_object();
+  std::vector<Summary::LiveMapping> live = summary.live_mappings();
+  uint64_t live_bytes = 0;
+  for (const auto& mapping : live) live_bytes += mapping.size;
+  json.key("live_mappings").begin_object().field("count", static_cast<uint64_t>(live.size())).field("bytes", live_bytes);
+  json.key("largest").begin_array();
+  for (size_t i = 0; i < live.size() && i < 20; ++i) {
+    const auto& m = live[i];
+    json.begin_object().address_field("start", m.start).field("size", m.size).field("pid", m.pid).field("tid", m.tid);
+    json.field("comm", m.comm).field("time_ns", m.time_ns).field("prot", describe_prot(m.prot));
+    json.field("flags", describe_mmap_flags(m.flags)).end_object();
+  }
+  json.end_array().end_object();
+  json.key("size_histogram").begin_array();
+  for (const auto& [size, count] : summary.size_histogram())
+    json.begin_object().field("up_to", size).field("count", count).end_object();
+  json.end_array();
+  std::vector<Finding> findings;
+  if (Finding fallback = summary.fallback_finding(); !fallback.id.empty()) findings.push_back(std::move(fallback));
+  write_findings(json, findings);
+  json.end_object();
+  return json.take();
+}
+
+}  // namespace ljmm::trace

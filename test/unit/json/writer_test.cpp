@@ -1,0 +1,57 @@
+#include "json/writer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace ljmm {
+namespace {
+
+TEST(JsonWriter, PrettyAndCompactContainers) {
+  JsonWriter json(2);
+  json.begin_object().field("a", 1).key("list").begin_array().value("x").value(true).null().end_array();
+  json.key("row").begin_object(true).field("b", uint64_t{2}).address_field("at", 0x1000).end_object().end_object();
+  EXPECT_EQ(json.str(), "{\n  \"a\": 1,\n  \"list\": [\n    \"x\",\n    true,\n    null\n  ],\n"
+                        "  \"row\": {\"b\": 2, \"at\": \"0x1000\"}\n}\n");
+  EXPECT_NO_THROW((void)nlohmann::json::parse(json.str()));
+}
+
+TEST(JsonWriter, NumbersKeepTheirFullRange) {
+  JsonWriter json(0);
+  json.begin_array().value(UINT64_MAX).value(INT64_MIN).value(int64_t{-1}).end_array();
+  EXPECT_EQ(json.str(), "[18446744073709551615,-9223372036854775808,-1]\n");
+}
+
+// Found by fuzz_maps: bytes that look like UTF-8 but are not (overlong, surrogate, beyond
+// U+10FFFF, five-byte leads) were written as they were, and the snapshot did not read back.
+TEST(JsonWriter, OnlyValidUtf8IsWrittenAsItIs) {
+  const char* invalid[] = {"\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf0\x80\x80\xaf", "\xf4\x90\x80\x80",
+                           "\xf8\x88\x80\x80\x80", "\xe2\x82", "\xff"};
+  for (const char* bytes : invalid) {
+    JsonWriter json(0);
+    json.begin_object().field("path", std::string_view(bytes)).end_object();
+    EXPECT_EQ(json.str().find(bytes), std::string::npos) << json.str();
+    EXPECT_NE(json.str().find("\\ufffd"), std::string::npos) << json.str();
+    EXPECT_NO_THROW({
+      auto parsed = nlohmann::json::parse(json.str());
+      EXPECT_TRUE(parsed.is_object());
+    });
+  }
+  JsonWriter valid(0);
+  valid.begin_object().field("path", std::string_view("\xe2\x82\xac \xf0\x9f\x98\x80 \xed\x9f\xbf")).end_object();
+  EXPECT_NE(valid.str().find("\xe2\x82\xac"), std::string::npos) << "the euro sign stays";
+  EXPECT_EQ(valid.str().find("ufffd"), std::string::npos) << valid.str();
+}
+
+TEST(JsonWriter, EscapesAndReplacesInvalidUtf8) {
+  JsonWriter json(0);
+  json.begin_object().field("path", std::string_view("a\"b\\c\n\x01\xff\xc3\xa9")).end_object();
+  EXPECT_EQ(json.str(), "{\"path\":\"a\\\"b\\\\c\\n\\u0001\\ufffd\xc3\xa9\"}\n");
+  EXPECT_NO_THROW({
+    auto parsed = nlohmann::json::parse(json.str());
+    EXPECT_TRUE(parsed.is_object());
+  });
+}
+
+}  // namespace
+}  // namespace ljmm

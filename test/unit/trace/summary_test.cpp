@@ -1,0 +1,65 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "ljmm/trace_report.hpp"
+
+namespace ljmm::trace {
+namespace {
+
+Event call(Syscall syscall, uint64_t a0, uint64_t a1, int64_t ret, uint32_t tid = 7) {
+  Event event;
+  event.pid = 7;
+  event.tid = tid;
+  event.comm = "test";
+  event.syscall = static_cast<int>(syscall);
+  event.args = {a0, a1, 3 /* rw */, 0x22 /* private anonymous */, ~0ULL, 0};
+  event.ret = ret;
+  return event;
+}
+
+TEST(TraceSummary, FailedBrkThenAnonymousMmapIsAFallback) {
+  Summary summary;
+  summary.on_event(call(Syscall::brk, 0, 0, 0x1000000));
+  summary.on_event(call(Syscall::brk, 0x1021000, 0, 0x1000000));  // failed: the break stayed
+  summary.on_event(call(Syscall::mmap, 0, 1 << 20, 0x7f0000000000));
+  summary.on_event(call(Syscall::brk, 0x1021000, 0, 0x1000000));
+  summary.on_event(call(Syscall::munmap, 0x7f0000100000, 4096, 0));  // something else in between
+  summary.on_event(call(Syscall::mmap, 0, 1 << 20, 0x7f0000200000));
+  EXPECT_EQ(summary.fallbacks().brk_failures, 2u);
+  EXPECT_EQ(summary.fallbacks().pairs, 1u);
+  EXPECT_EQ(summary.fallbacks().bytes, 1u << 20);
+  EXPECT_EQ(summary.fallbacks().one_mib, 1u);
+  EXPECT_EQ(summary.fallback_finding().id, "malloc-mmap-fallback");
+}
+
+TEST(TraceSummary, LiveMappingsFollowPartialUnmapsAndMremap) {
+  Summary summary;
+  summary.on_event(call(Syscall::mmap, 0, 0x10000, 0x7f0000000000));
+  summary.on_event(call(Syscall::munmap, 0x7f0000004000, 0x4000, 0));  // a hole in the middle
+  auto live = summary.live_mappings();
+  ASSERT_EQ(live.size(), 2u);
+  EXPECT_EQ(live[0].size + live[1].size, 0xc000u);
+  Event moved = call(Syscall::mremap, 0x7f0000000000, 0x4000, 0x7f0000400000);
+  moved.args[2] = 0x8000;  // new size
+  summary.on_event(moved);
+  live = summary.live_mappings();
+  ASSERT_EQ(live.size(), 2u);
+  auto moved_to = std::find_if(live.begin(), live.end(), [](const auto& m) { return m.start == 0x7f0000400000u; });
+  ASSERT_NE(moved_to, live.end()) << "the mapping moved";
+  EXPECT_EQ(moved_to->size, 0x8000u);
+}
+
+// Found by fuzz_trace_event: a length near 2^64 overflowed the size histogram's bucket.
+TEST(TraceSummary, AbsurdLengthsNeitherWrapNorOverflow) {
+  Summary summary;
+  summary.on_event(call(Syscall::mmap, 0, UINT64_MAX, 0x7f0000000000));
+  summary.on_event(call(Syscall::mmap, 0, (1ULL << 63) + 1, 0x7e0000000000));
+  ASSERT_EQ(summary.size_histogram().size(), 1u);
+  EXPECT_EQ(summary.size_histogram().begin()->first, 1ULL << 63);
+  RunResult run;
+  EXPECT_FALSE(summary_text(summary, run, false).empty());
+}
+
+}  // namespace
+}  // namespace ljmm::trace
