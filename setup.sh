@@ -12,21 +12,26 @@ BUILD_DIR=${LJMM_BUILD_DIR:-build}
 SANITIZE_DIR=${LJMM_SANITIZE_DIR:-build-sanitize}
 JOBS=$(nproc)
 
-packages=(
+# What building the library and the tools needs (the demo installs only these) ...
+build_packages=(
   build-essential cmake ninja-build pkg-config git
   libcli11-dev libfmt-dev nlohmann-json3-dev libelf-dev zlib1g-dev
-  libbpf-dev bpftool clang llvm
+  libbpf-dev bpftool clang llvm ca-certificates
+)
+# ... and what the tests and benchmarks add: real programs to test against, and the checkers.
+test_packages=(
   googletest libgtest-dev libbenchmark-dev
-  python3 python3-jsonschema ca-certificates util-linux procps dpkg-dev
+  python3 python3-jsonschema util-linux procps dpkg-dev binutils
   nginx libnginx-mod-http-lua strace
   python3-prometheus-client librsvg2-bin libclang-rt-14-dev groff-base
 )
 
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 
+# install_packages PACKAGE...: installs those not installed yet.
 install_packages() {
   local missing=()
-  for package in "${packages[@]}"; do
+  for package in "$@"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
   done
   if [ ${#missing[@]} -eq 0 ]; then
@@ -48,10 +53,21 @@ enable_debian_sources() {
   if [ "$(id -u)" -eq 0 ]; then bash test/luajit/add_deb_src.sh; fi
 }
 
+configure() {
+  cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+}
+
 build() {
   say "building in $BUILD_DIR"
-  cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  configure -DLJMM_BUILD_TESTS=ON
   cmake --build "$BUILD_DIR" -j "$JOBS"
+}
+
+# The demo needs the tools only: no LuaJIT, no tests, no benchmarks.
+build_tools() {
+  say "building the tools in $BUILD_DIR"
+  configure -DLJMM_BUILD_TESTS=OFF
+  cmake --build "$BUILD_DIR" -j "$JOBS" --target ljmm-inspect ljmm-trace ljmm-check ljmm-demo
 }
 
 run_tests() {
@@ -76,14 +92,13 @@ run_sanitized_tests() {
 
 case "${1:-}" in
   demo)
-    install_packages
-    enable_debian_sources
-    build
+    install_packages "${build_packages[@]}"
+    build_tools
     say "inspecting a process whose malloc cannot use brk any more"
     "$BUILD_DIR/bin/ljmm-inspect" --demo
     ;;
   test)
-    install_packages
+    install_packages "${build_packages[@]}" "${test_packages[@]}"
     enable_debian_sources
     build
     run_tests
@@ -91,7 +106,7 @@ case "${1:-}" in
     run_sanitized_tests
     ;;
   build)
-    install_packages
+    install_packages "${build_packages[@]}" "${test_packages[@]}"
     enable_debian_sources
     build
     ;;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the build into a temporary prefix and builds two programs against it: one with
-# CMake's find_package(ljmm), one with pkg-config. Both must run.
+# Installs the build into a temporary prefix and builds programs against it with CMake's
+# find_package(ljmm) and with pkg-config: ljmm::ljmm (tracing too) and ljmm::core (the model
+# alone), shared and static. All must run, and the model alone must not pull in libbpf or libelf.
 set -euo pipefail
 build_dir=$1
 source_dir=$(cd "$(dirname "$0")" && pwd)
@@ -10,6 +11,7 @@ trap 'rm -rf "$prefix"' EXIT
 cmake --install "$build_dir" --prefix "$prefix" > /dev/null
 for file in bin/ljmm-inspect bin/ljmm-trace bin/ljmm-check bin/ljmm-demo include/ljmm/analysis.hpp include/ljmm/version.hpp \
             include/ljmm/runtime.h lib/libljmm.a lib/libljmm.so lib/cmake/ljmm/ljmmConfig.cmake lib/pkgconfig/ljmm.pc \
+            lib/libljmm-core.a lib/libljmm-core.so lib/pkgconfig/ljmm-core.pc \
             lib/libljmm_runtime.a lib/libljmm_preload.so lib/ljmm/ljmm.o \
             share/man/man1/ljmm-inspect.1 share/man/man1/ljmm-trace.1 share/man/man1/ljmm-check.1 \
             share/man/man3/ljmm-runtime.3 share/bash-completion/completions/ljmm-trace; do
@@ -25,5 +27,32 @@ LD_LIBRARY_PATH=$libdir "$prefix/consumer-build/consumer" | grep -q "block in s5
 export PKG_CONFIG_PATH=$libdir/pkgconfig
 g++ -std=c++20 "$source_dir/consumer/main.cpp" -o "$prefix/consumer-pkgconfig" $(pkg-config --cflags --libs ljmm)
 LD_LIBRARY_PATH=$libdir "$prefix/consumer-pkgconfig" | grep -q "block in s5"
+# The model alone: find_package with ljmm::core and ljmm::core_static.
+cmake -S "$source_dir/core_consumer" -B "$prefix/core-build" -DCMAKE_PREFIX_PATH="$prefix" > /dev/null
+cmake --build "$prefix/core-build" > /dev/null
+for program in core_consumer core_consumer_static; do
+  LD_LIBRARY_PATH=$libdir "$prefix/core-build/$program" | grep -q "parsed 2 regions"
+done
+needed=$(LD_LIBRARY_PATH=$libdir ldd "$prefix/core-build/core_consumer")
+echo "$needed" | grep -q "libljmm-core.so" || { echo "core_consumer does not use libljmm-core.so"; exit 1; }
+if echo "$needed" | grep -E "libbpf|libelf|libdw"; then echo "ljmm::core pulls in libbpf, libelf or libdw"; exit 1; fi
+if LD_LIBRARY_PATH=$libdir ldd "$prefix/core-build/core_consumer_static" | grep -E "libljmm|libbpf|libelf|libdw"; then
+  echo "the static core consumer needs more than fmt"; exit 1
+fi
+# A static link by hand needs the archive and fmt, nothing else.
+g++ -std=c++20 "$source_dir/core_consumer/main.cpp" -I"$prefix/include" -o "$prefix/core-by-hand" \
+    "$libdir/libljmm-core.a" -lfmt
+"$prefix/core-by-hand" | grep -q "parsed 2 regions"
+core_libs=$(pkg-config --libs ljmm-core)
+case "$core_libs" in
+  *-lljmm-core*) ;;
+  *) echo "pkg-config --libs ljmm-core: $core_libs"; exit 1 ;;
+esac
+if echo "$core_libs" | grep -E "bpf|elf|-ldw"; then echo "pkg-config --libs ljmm-core: $core_libs"; exit 1; fi
+g++ -std=c++20 "$source_dir/core_consumer/main.cpp" -o "$prefix/core-pkgconfig" $(pkg-config --cflags --libs ljmm-core)
+LD_LIBRARY_PATH=$libdir "$prefix/core-pkgconfig" | grep -q "parsed 2 regions"
+g++ -std=c++20 -static-libstdc++ "$source_dir/core_consumer/main.cpp" -o "$prefix/core-pkgconfig-static" \
+    $(pkg-config --cflags ljmm-core) "$libdir/libljmm-core.a" $(pkg-config --static --libs-only-l ljmm-core | sed 's/-lljmm-core//')
+"$prefix/core-pkgconfig-static" | grep -q "parsed 2 regions"
 "$prefix/bin/ljmm-inspect" --version | grep -q "ljmm-inspect"
-echo "installed tree works with find_package and pkg-config"
+echo "installed tree works with find_package and pkg-config, ljmm::ljmm and ljmm::core, shared and static"

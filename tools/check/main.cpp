@@ -45,9 +45,7 @@ void declare(CLI::App& app, Options& options) {
                  "Check once this file exists (the program under test creates it when it is ready)");
   app.add_option("--timeout", options.timeout_seconds, "How long --wait-for-file waits (seconds, default 60)")
       ->check(CLI::PositiveNumber);
-  std::map<std::string, cli::ColorChoice> colors{
-      {"auto", cli::ColorChoice::automatic}, {"always", cli::ColorChoice::always}, {"never", cli::ColorChoice::never}};
-  app.add_option("--color", options.color, "auto, always, never")->transform(CLI::CheckedTransformer(colors, CLI::ignore_case));
+  cli::add_color_option(app, options.color);
   app.set_version_flag("--version", std::string("ljmm-check ") + version());
   app.footer(
       "Examples:\n"

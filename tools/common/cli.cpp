@@ -6,6 +6,7 @@
 
 #include <climits>
 #include <cstdlib>
+#include <map>
 
 namespace ljmm::cli {
 
@@ -37,6 +38,13 @@ bool use_color(ColorChoice choice) {
     case ColorChoice::automatic: return ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
   }
   return false;
+}
+
+void add_color_option(CLI::App& app, ColorChoice& choice) {
+  static const std::map<std::string, ColorChoice> choices{
+      {"auto", ColorChoice::automatic}, {"always", ColorChoice::always}, {"never", ColorChoice::never}};
+  app.add_option("--color", choice, "Color: auto (on a terminal), always, never")
+      ->transform(CLI::CheckedTransformer(choices, CLI::ignore_case));
 }
 
 int terminal_width() {

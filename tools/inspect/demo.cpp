@@ -16,7 +16,7 @@ Result<DemoProcess> start_demo(const std::string& mode) {
   auto child = spawn({program, mode}, SpawnOptions{.pipe_stdin = true, .pipe_stdout = true});
   if (!child) return child.error();
   auto facts = child->read_line(60'000);
-  if (!facts) return make_error(Errc::io_error, "the demo did not start: " + facts.error().message);
+  if (!facts) return with_context(facts.error(), "the demo did not start", Errc::io_error);
   return DemoProcess{std::move(child).value(), std::move(facts).value()};
 }
 

@@ -46,10 +46,7 @@ void declare(CLI::App& app, Options& options) {
   app.add_flag("--json", options.json, "Same as --format json (schema ljmm.snapshot/v1)");
   app.add_flag("--findings-only", options.findings_only, "Print only the findings");
   app.add_flag("--no-regions", options.no_regions, "Leave out the table of every region");
-  std::map<std::string, cli::ColorChoice> colors{
-      {"auto", cli::ColorChoice::automatic}, {"always", cli::ColorChoice::always}, {"never", cli::ColorChoice::never}};
-  app.add_option("--color", options.color, "Color: auto (on a terminal), always, never")
-      ->transform(CLI::CheckedTransformer(colors, CLI::ignore_case));
+  cli::add_color_option(app, options.color);
   app.add_option("--width", options.width, "Columns for the picture (default: the terminal's)")
       ->check(CLI::Range(40, 1000));
   app.add_flag("--demo", options.demo, "Start ljmm-demo and inspect it (see --demo-mode)");

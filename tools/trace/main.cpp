@@ -57,9 +57,7 @@ void declare(CLI::App& app, CliOptions& options) {
       ->transform(CLI::CheckedTransformer(attaches, CLI::ignore_case));
   app.add_option("--ring-size", options.ring_size, "BPF ring buffer size (default 8MiB)");
   app.add_flag("-v,--verbose", t.verbose, "Say what the backend decided");
-  std::map<std::string, cli::ColorChoice> colors{
-      {"auto", cli::ColorChoice::automatic}, {"always", cli::ColorChoice::always}, {"never", cli::ColorChoice::never}};
-  app.add_option("--color", options.color, "auto, always, never")->transform(CLI::CheckedTransformer(colors, CLI::ignore_case));
+  cli::add_color_option(app, options.color);
   app.add_option("command", t.command, "The command to run and trace, after --");
   app.set_version_flag("--version", std::string("ljmm-trace ") + version());
   app.footer(

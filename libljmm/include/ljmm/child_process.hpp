@@ -26,9 +26,6 @@ struct SpawnOptions {
 class ChildProcess {
  public:
   ChildProcess() = default;
-  ChildProcess(pid_t pid, int stdin_fd, int stdout_fd, int gate_fd, int exec_error_fd, std::string program)
-      : pid_(pid), stdin_fd_(stdin_fd), stdout_fd_(stdout_fd), gate_fd_(gate_fd), exec_error_fd_(exec_error_fd),
-        program_(std::move(program)) {}
   ChildProcess(ChildProcess&& other) noexcept;
   ChildProcess& operator=(ChildProcess&& other) noexcept;
   ~ChildProcess();
@@ -54,6 +51,11 @@ class ChildProcess {
   std::optional<Error> exec_error();
 
  private:
+  friend Result<ChildProcess> spawn(const std::vector<std::string>& argv, const SpawnOptions& options);
+  ChildProcess(pid_t pid, int stdin_fd, int stdout_fd, int gate_fd, int exec_error_fd, std::string program)
+      : pid_(pid), stdin_fd_(stdin_fd), stdout_fd_(stdout_fd), gate_fd_(gate_fd), exec_error_fd_(exec_error_fd),
+        program_(std::move(program)) {}
+
   pid_t pid_ = -1;
   int stdin_fd_ = -1;
   int stdout_fd_ = -1;

@@ -45,7 +45,7 @@ struct WindowBudget {
   uint64_t largest_gap_start = 0;
   uint64_t gap_count = 0;
   uint64_t mapped_bytes = 0;
-  std::array<uint64_t, segment_count> mapped_by_segment{};
+  PerSegment<uint64_t> mapped_by_segment;
 };
 // The window is clipped below at mmap_min_addr: nothing can be mapped under it.
 WindowBudget measure_window(const Snapshot& snapshot, const Layout& layout, uint64_t start, uint64_t end);
@@ -74,6 +74,8 @@ Diagnosis diagnose(const Snapshot& snapshot, const Layout& layout);
 // The one explanation of the brk-failure -> 1 MiB mmap pattern, shared with ljmm-trace.
 std::string malloc_fallback_explanation();
 std::string malloc_fallback_fix();
+// Error from 16 MiB of fallback memory on, a warning below: the one threshold for both tools.
+Severity malloc_fallback_severity(uint64_t fallback_bytes);
 
 // Sizes that the glibc fallback uses: MMAP_AS_MORECORE_SIZE and HEAP_MAX_SIZE on 64-bit.
 inline constexpr uint64_t glibc_fallback_size = 1024 * 1024;

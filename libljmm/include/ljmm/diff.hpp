@@ -24,7 +24,7 @@ struct RegionChange {
 
 struct SnapshotDiff {
   std::vector<RegionChange> changes;  // by address
-  std::array<SegmentTotal, segment_count> before{}, after{};
+  PerSegment<SegmentTotal> before, after;
   std::vector<Finding> appeared, disappeared;
   std::string before_source, after_source;
 };

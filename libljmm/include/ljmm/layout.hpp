@@ -27,6 +27,24 @@ inline constexpr std::array<Segment, segment_count> all_segments = {
     Segment::text, Segment::data, Segment::bss, Segment::gap,
     Segment::heap, Segment::mmap, Segment::stack, Segment::kernel};
 
+// One value per segment, indexed by the segment itself; listed from s1 to s8.
+template <class T>
+class PerSegment {
+ public:
+  constexpr PerSegment() = default;
+  constexpr explicit PerSegment(const std::array<T, segment_count>& values) : values_(values) {}
+  constexpr T& operator[](Segment segment) { return values_[index(segment)]; }
+  constexpr const T& operator[](Segment segment) const { return values_[index(segment)]; }
+  auto begin() { return values_.begin(); }
+  auto end() { return values_.end(); }
+  auto begin() const { return values_.begin(); }
+  auto end() const { return values_.end(); }
+
+ private:
+  static constexpr size_t index(Segment segment) { return static_cast<size_t>(segment) - 1; }
+  std::array<T, segment_count> values_{};
+};
+
 const char* segment_id(Segment segment);    // "s1"
 const char* segment_name(Segment segment);  // "text"
 std::optional<Segment> parse_segment(std::string_view text);  // "s5" or "heap"
@@ -57,11 +75,11 @@ struct SegmentTotal {
 struct Layout {
   std::vector<Segment> segment_of;  // one per snapshot region, same order
   std::vector<Gap> gaps;            // ascending, between regions and up to user_top
-  std::array<SegmentTotal, segment_count> totals{};
+  PerSegment<SegmentTotal> totals;
   uint64_t user_top = user_top_47bit;
   std::optional<size_t> heap_index;  // index of [heap] in the regions
 
-  const SegmentTotal& total(Segment segment) const { return totals[static_cast<size_t>(segment) - 1]; }
+  const SegmentTotal& total(Segment segment) const { return totals[segment]; }
 };
 
 Layout classify(const Snapshot& snapshot);

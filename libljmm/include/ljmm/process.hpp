@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ljmm/result.hpp"
 
@@ -64,6 +65,12 @@ SystemInfo read_system_info();
 
 // Parses the text of /proc/PID/stat into `info` (the parts after the comm field).
 Status parse_stat(std::string_view stat_text, ProcessInfo& info);
+
+// A number field of /proc/PID/status ("Tgid:\t123"); nullopt when absent or not a number.
+std::optional<uint64_t> parse_status_field(std::string_view status_text, std::string_view name);
+
+// The thread ids of a process (/proc/PID/task), ascending.
+Result<std::vector<int>> read_thread_ids(int pid);
 
 // "full (2)", "conservative (1)", "off (0)", "unknown".
 std::string aslr_description(int randomize_va_space, std::optional<bool> addr_no_randomize);

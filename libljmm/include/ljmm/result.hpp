@@ -1,7 +1,9 @@
 // Errors as values: every fallible library call returns Result<T>.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
@@ -25,6 +27,11 @@ struct Error {
 };
 
 inline Error make_error(Errc code, std::string message) { return Error{code, std::move(message)}; }
+
+// The one way to add context to an error: "CONTEXT: MESSAGE", with the same code or another.
+inline Error with_context(const Error& error, std::string_view context, std::optional<Errc> code = std::nullopt) {
+  return Error{code.value_or(error.code), std::string(context) + ": " + error.message};
+}
 
 const char* errc_name(Errc code);
 

@@ -19,9 +19,13 @@ std::string malloc_fallback_fix() {
          "(MALLOC_TOP_PAD_=16777216) so malloc maps fewer, larger chunks.";
 }
 
+Severity malloc_fallback_severity(uint64_t fallback_bytes) {
+  constexpr uint64_t error_bytes = 16 * MiB;
+  return fallback_bytes >= error_bytes ? Severity::error : Severity::warning;
+}
+
 namespace {
 
-constexpr uint64_t fallback_error_bytes = 16 * MiB;
 constexpr uint64_t exhausted_largest_gap = 1 * MiB;
 constexpr uint64_t exhausted_free_percent = 5;
 
@@ -93,7 +97,7 @@ void add_fallback_finding(const Snapshot& snapshot, const FallbackArenas& fallba
   if (fallbacks.count == 0) return;
   Finding finding;
   finding.id = "malloc-mmap-fallback";
-  finding.severity = fallbacks.bytes >= fallback_error_bytes ? Severity::error : Severity::warning;
+  finding.severity = malloc_fallback_severity(fallbacks.bytes);
   finding.summary = fmt::format("{} of malloc fallback memory in {} anonymous rw-p region{} outside [heap]",
                                 format_size(fallbacks.bytes), fallbacks.count, fallbacks.count == 1 ? "" : "s");
   finding.explanation = malloc_fallback_explanation() +
@@ -142,7 +146,7 @@ void add_window_findings(const std::vector<WindowBudget>& windows, std::vector<F
                                    count("gap_count", window.gap_count), bytes("mapped_bytes", window.mapped_bytes)};
     std::string occupants;
     for (Segment segment : all_segments) {
-      uint64_t used = window.mapped_by_segment[static_cast<size_t>(segment) - 1];
+      uint64_t used = window.mapped_by_segment[segment];
       if (used == 0) continue;
       metrics.push_back(bytes(fmt::format("mapped_{}_bytes", segment_id(segment)), used));
       occupants += fmt::format("{}{} {} {}", occupants.empty() ? "" : ", ", segment_id(segment), segment_name(segment),

@@ -26,7 +26,7 @@ WindowBudget measure_window(const Snapshot& snapshot, const Layout& layout, uint
     uint64_t from = std::max(regions[i].start, budget.start);
     uint64_t to = std::min(regions[i].end, budget.end);
     budget.mapped_bytes += to - from;
-    budget.mapped_by_segment[static_cast<size_t>(layout.segment_of[i]) - 1] += to - from;
+    budget.mapped_by_segment[layout.segment_of[i]] += to - from;
   }
   return budget;
 }

@@ -44,7 +44,7 @@ inline Result<uint64_t> as_uint(const json& value, const std::string& where) {
 inline Result<uint64_t> as_address(const json& value, const std::string& where) {
   if (!value.is_string()) return bad(where, fmt::format("{} is not an address string such as \"0x400000\"", describe(value)));
   auto address = parse_address(value.get<std::string>());
-  if (!address) return bad(where, address.error().message);
+  if (!address) return with_context(address.error(), where, Errc::malformed);
   return address;
 }
 
@@ -53,7 +53,7 @@ inline Result<uint64_t> as_size(const json& value, const std::string& where) {
   if (value.is_number()) return as_uint(value, where);
   if (!value.is_string()) return bad(where, fmt::format("{} is not a size; use 1GiB or bytes", describe(value)));
   auto size = parse_size(value.get<std::string>());
-  if (!size) return bad(where, size.error().message);
+  if (!size) return with_context(size.error(), where, Errc::malformed);
   return size;
 }
 

@@ -183,7 +183,7 @@ Result<Snapshot> snapshot_from_json(std::string_view text, const std::string& or
   } catch (const json::exception& error) {  // a field of the wrong type deep inside
     snapshot = make_error(Errc::malformed, error.what());
   }
-  if (!snapshot) return make_error(Errc::malformed, fmt::format("{}: {}", origin, snapshot.error().message));
+  if (!snapshot) return with_context(snapshot.error(), origin, Errc::malformed);
   snapshot->source.kind = SourceKind::snapshot_file;
   snapshot->source.path = origin;
   return snapshot;

@@ -5,14 +5,14 @@
 namespace ljmm {
 
 const char* segment_id(Segment segment) {
-  static constexpr const char* ids[] = {"s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8"};
-  return ids[static_cast<size_t>(segment) - 1];
+  static constexpr PerSegment<const char*> ids({"s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8"});
+  return ids[segment];
 }
 
 const char* segment_name(Segment segment) {
-  static constexpr const char* names[] = {"text", "data", "bss", "randomization gap", "heap", "mmap area", "stack",
-                                          "kernel"};
-  return names[static_cast<size_t>(segment) - 1];
+  static constexpr PerSegment<const char*> names(
+      {"text", "data", "bss", "randomization gap", "heap", "mmap area", "stack", "kernel"});
+  return names[segment];
 }
 
 std::optional<Segment> parse_segment(std::string_view text) {
@@ -102,13 +102,13 @@ Layout classify(const Snapshot& snapshot) {
   }
 
   for (size_t i = 0; i < regions.size(); ++i) {
-    SegmentTotal& total = layout.totals[static_cast<size_t>(layout.segment_of[i]) - 1];
+    SegmentTotal& total = layout.totals[layout.segment_of[i]];
     total.regions += 1;
     total.bytes += regions[i].size();
     total.rss += regions[i].smaps_value("Rss");
     total.swap += regions[i].smaps_value("Swap");
   }
-  for (const Gap& gap : layout.gaps) layout.totals[static_cast<size_t>(gap.segment) - 1].free_bytes += gap.size();
+  for (const Gap& gap : layout.gaps) layout.totals[gap.segment].free_bytes += gap.size();
   return layout;
 }
 

@@ -1,4 +1,5 @@
 // The process facts that come from text: /proc/PID/stat, the brk source names, ASLR in words.
+#include <algorithm>
 #include <charconv>
 #include <vector>
 
@@ -61,6 +62,22 @@ std::string aslr_description(int randomize_va_space, std::optional<bool> addr_no
     case 2: return "full (2)";
     default: return "unknown";
   }
+}
+
+std::optional<uint64_t> parse_status_field(std::string_view status_text, std::string_view name) {
+  for (size_t at = 0; at < status_text.size();) {
+    size_t end = status_text.find('\n', at);
+    std::string_view line = status_text.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
+    at = end == std::string_view::npos ? status_text.size() : end + 1;
+    if (!line.starts_with(name) || line.size() <= name.size() || line[name.size()] != ':') continue;
+    std::string_view value = line.substr(name.size() + 1);
+    value.remove_prefix(std::min(value.find_first_not_of(" \t"), value.size()));
+    uint64_t number = 0;
+    auto [rest, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+    if (ec != std::errc() || rest == value.data()) return std::nullopt;
+    return number;
+  }
+  return std::nullopt;
 }
 
 }  // namespace ljmm

@@ -1,10 +1,12 @@
 #include "ljmm/process.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <climits>
@@ -90,7 +92,7 @@ Result<std::string> read_proc_file(int pid, std::string_view file) {
     default:
       if (!process_exists(pid))
         return make_error(Errc::vanished, fmt::format("pid {}: process exited while being read", pid));
-      return make_error(text.error().code, fmt::format("pid {}: {}", pid, text.error().message));
+      return with_context(text.error(), fmt::format("pid {}", pid));
   }
 }
 
@@ -118,6 +120,24 @@ Result<ProcessInfo> read_process_info(int pid) {
       info.addr_no_randomize = (value & 0x0040000) != 0;  // ADDR_NO_RANDOMIZE
   }
   return info;
+}
+
+Result<std::vector<int>> read_thread_ids(int pid) {
+  std::unique_ptr<DIR, int (*)(DIR*)> directory(::opendir(fmt::format("/proc/{}/task", pid).c_str()), ::closedir);
+  if (!directory) {
+    int error = errno;
+    if (error == ENOENT) return make_error(Errc::not_found, fmt::format("pid {}: no such process", pid));
+    return make_error(errc_from_errno(error), fmt::format("pid {}: listing its threads: {}", pid, std::strerror(error)));
+  }
+  std::vector<int> threads;
+  while (dirent* entry = ::readdir(directory.get())) {
+    int tid = 0;
+    std::string_view name = entry->d_name;
+    auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), tid);
+    if (ec == std::errc() && end == name.data() + name.size() && tid > 0) threads.push_back(tid);
+  }
+  std::sort(threads.begin(), threads.end());
+  return threads;
 }
 
 SystemInfo read_system_info() {

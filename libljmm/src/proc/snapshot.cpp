@@ -141,8 +141,8 @@ Result<Snapshot> snapshot_pid(int pid, const SnapshotOptions& options) {
     if (regions) break;
   }
   if (!regions)
-    return make_error(Errc::vanished, fmt::format("pid {}: its maps kept changing while being read: {}", pid,
-                                                  regions.error().message));
+    return with_context(regions.error(), fmt::format("pid {}: its maps kept changing while being read", pid),
+                        Errc::vanished);
   if (regions->empty()) return explain_empty_maps(pid);
   snapshot.regions = std::move(regions).value();
   snapshot.has_smaps = options.read_smaps;
@@ -158,7 +158,7 @@ Result<Snapshot> snapshot_pid(int pid, const SnapshotOptions& options) {
 Result<Snapshot> snapshot_maps_text(std::string_view text, Source source) {
   auto regions = parse_regions(text);
   if (!regions) {
-    return make_error(regions.error().code, fmt::format("{}: {}", source.path, regions.error().message));
+    return with_context(regions.error(), source.path);
   }
   if (regions->empty()) return make_error(Errc::malformed, fmt::format("{}: no regions in file", source.path));
   Snapshot snapshot;

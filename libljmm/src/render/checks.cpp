@@ -6,6 +6,7 @@
 #include "json/writer.hpp"
 #include "ljmm/rules.hpp"
 #include "ljmm/version.hpp"
+#include "render/style.hpp"
 #include "render/xml_escape.hpp"
 
 namespace ljmm {
@@ -26,10 +27,10 @@ std::string target_description(const Analysis& analysis) {
 }  // namespace
 
 std::string checks_text(const std::vector<Check>& checks, const Analysis& analysis, bool color) {
+  TextStyle style(color);
   std::string out = fmt::format("ljmm-check: {}\n", target_description(analysis));
   for (const Check& check : checks) {
-    std::string verdict = check.passed ? "PASS" : "FAIL";
-    if (color) verdict = fmt::format("\x1b[1;{}m{}\x1b[0m", check.passed ? 32 : 31, verdict);
+    std::string verdict = style.verdict(check.passed, check.passed ? "PASS" : "FAIL");
     out += fmt::format("{} rules[{}] {}: {}: {} (limit {})\n", verdict, check.rule_index, check.rule_name, check.check,
                        check.measured, check.limit);
   }

@@ -56,8 +56,8 @@ std::string diff_text(const SnapshotDiff& diff, bool color) {
   }
   out += "\n" + style.bold("Segments") + fmt::format("\n  {:<22} {:>12} {:>12} {:>14}\n", "", "before", "after", "change");
   for (Segment segment : all_segments) {
-    const SegmentTotal& a = diff.before[static_cast<size_t>(segment) - 1];
-    const SegmentTotal& b = diff.after[static_cast<size_t>(segment) - 1];
+    const SegmentTotal& a = diff.before[segment];
+    const SegmentTotal& b = diff.after[segment];
     std::string name = fmt::format("{} {}", segment_id(segment), segment_name(segment));
     out += fmt::format("  {:<22} {:>12} {:>12} {:>14}\n", name, format_size(a.bytes), format_size(b.bytes),
                        a.bytes == b.bytes ? std::string("=") : signed_size(a.bytes, b.bytes));
@@ -90,8 +90,8 @@ std::string diff_json(const SnapshotDiff& diff) {
   json.end_array();
   json.key("segments").begin_array();
   for (Segment segment : all_segments) {
-    const SegmentTotal& a = diff.before[static_cast<size_t>(segment) - 1];
-    const SegmentTotal& b = diff.after[static_cast<size_t>(segment) - 1];
+    const SegmentTotal& a = diff.before[segment];
+    const SegmentTotal& b = diff.after[segment];
     json.begin_object(true).field("id", segment_id(segment)).field("bytes_before", a.bytes).field("bytes_after", b.bytes);
     json.field("regions_before", a.regions).field("regions_after", b.regions).field("rss_before", a.rss);
     json.field("rss_after", b.rss).end_object();

@@ -24,7 +24,7 @@ std::string render_findings(const Analysis& analysis, const TextOptions& options
   if (analysis.findings().empty()) return out + "  none\n";
   for (const Finding& finding : analysis.findings()) {
     std::string tag = fmt::format("{:<8}", upper(severity_name(finding.severity)));
-    out += "  " + style.severity_color(static_cast<int>(finding.severity), tag);
+    out += "  " + style.severity_color(finding.severity, tag);
     out += fmt::format("{}: {}\n", finding.id, finding.summary);
     if (finding.severity == Severity::info) continue;
     out += fmt::format("          why: {}\n", finding.explanation);

@@ -1,9 +1,11 @@
-// ANSI colors for the text renderers, off unless asked for.
+// ANSI colors for every text output (inspect, check, diff, trace summary), off unless asked for:
+// the only place that spells an escape code.
 #pragma once
 
 #include <string>
 #include <string_view>
 
+#include "ljmm/finding.hpp"
 #include "ljmm/layout.hpp"
 
 namespace ljmm {
@@ -15,8 +17,9 @@ class TextStyle {
   std::string segment(Segment segment, std::string_view text) const { return paint(segment_color(segment), text); }
   std::string free(std::string_view text) const { return paint("90", text); }
   std::string bold(std::string_view text) const { return paint("1", text); }
-  std::string severity_color(int severity, std::string_view text) const {
-    return paint(severity >= 2 ? "1;31" : severity == 1 ? "1;33" : "1;36", text);
+  std::string verdict(bool passed, std::string_view text) const { return paint(passed ? "1;32" : "1;31", text); }
+  std::string severity_color(Severity severity, std::string_view text) const {
+    return paint(severity == Severity::error ? "1;31" : severity == Severity::warning ? "1;33" : "1;36", text);
   }
 
  private:

@@ -14,8 +14,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <unistd.h>
 
@@ -54,16 +52,9 @@ std::vector<int> traced_numbers() {
 }
 
 uint32_t tgid_of(pid_t tid) {
-  std::ifstream status(fmt::format("/proc/{}/status", tid));
-  std::string key;
-  uint32_t value = 0;
-  while (status >> key) {
-    if (key == "Tgid:") {
-      status >> value;
-      return value;
-    }
-  }
-  return static_cast<uint32_t>(tid);
+  auto status = read_proc_file(tid, "status");
+  std::optional<uint64_t> tgid = status ? parse_status_field(*status, "Tgid") : std::nullopt;
+  return static_cast<uint32_t>(tgid.value_or(static_cast<uint64_t>(tid)));
 }
 
 std::string comm_of(pid_t pid) {
@@ -131,9 +122,9 @@ class PtraceSession {
 };
 
 Status PtraceSession::attach(pid_t pid) {
-  std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator(fmt::format("/proc/{}/task", pid), error)) {
-    pid_t tid = std::stoi(entry.path().filename().string());
+  auto threads = read_thread_ids(pid);
+  if (!threads) return threads.error();
+  for (pid_t tid : *threads) {
     if (::ptrace(PTRACE_SEIZE, tid, nullptr, ptrace_options()) != 0) {
       if (errno == ESRCH) continue;  // a thread that just exited
       int code = errno;
@@ -145,7 +136,6 @@ Status PtraceSession::attach(pid_t pid) {
     threads_.insert_or_assign(tid, Thread(static_cast<uint32_t>(pid), false));
     log_(fmt::format("seized thread {} of pid {}: it stops at every system call", tid, pid));
   }
-  if (error) return make_error(Errc::not_found, fmt::format("pid {}: no such process", pid));
   traced_.add(static_cast<uint32_t>(pid));
   return {};
 }

@@ -4,6 +4,7 @@
 #include "json/findings.hpp"
 #include "json/writer.hpp"
 #include "ljmm/trace_report.hpp"
+#include "render/style.hpp"
 #include "ljmm/units.hpp"
 
 namespace ljmm::trace {
@@ -103,7 +104,8 @@ std::string syscall_counts(const Summary& summary) {
 }  // namespace
 
 std::string summary_text(const Summary& summary, const RunResult& run, bool color) {
-  auto bold = [&](std::string_view text) { return color ? fmt::format("\x1b[1m{}\x1b[0m", text) : std::string(text); };
+  TextStyle style(color);
+  auto bold = [&](std::string_view text) { return style.bold(text); };
   std::string out = "\n" + bold("Summary") +
                     fmt::format(" ({} backend: {}; {} events, {} lost)\n", run.backend, run.backend_reason, run.events,
                                 run.lost_events);

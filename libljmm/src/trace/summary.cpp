@@ -133,7 +133,7 @@ Finding Summary::fallback_finding() const {
   Finding finding;
   if (fallbacks_.pairs == 0) return finding;
   finding.id = "malloc-mmap-fallback";
-  finding.severity = fallbacks_.bytes >= 16 * MiB ? Severity::error : Severity::warning;
+  finding.severity = malloc_fallback_severity(fallbacks_.bytes);
   finding.summary = fmt::format(
       "{} failed brk calls each followed by an anonymous rw mmap from the same thread: {} of malloc "
       "fallback memory ({} of them 1 MiB)",

@@ -155,7 +155,7 @@ TEST(Diagnose, LowWindowBudgetOfACrowdedNonPieProcess) {
   EXPECT_EQ(below2g.free_bytes, (0x400000u - 0x10000) + (0x1000000u - 0x402000) + 0x100000 + 0x100000);
   EXPECT_EQ(below2g.largest_gap, 0x1000000u - 0x402000);
   EXPECT_EQ(below2g.gap_count, 4u);
-  EXPECT_EQ(below2g.mapped_by_segment[static_cast<size_t>(Segment::heap) - 1], 0x6f000000u);
+  EXPECT_EQ(below2g.mapped_by_segment[Segment::heap], 0x6f000000u);
   const Finding* exhausted = analysis.finding("low-window-exhausted");
   ASSERT_NE(exhausted, nullptr);
   EXPECT_EQ(exhausted->severity, Severity::warning);

@@ -41,8 +41,8 @@ TEST(Diff, AddedRemovedGrownShrunkAndChangedRegions) {
   EXPECT_EQ(diff.changes[3].before.path, "/lib/gone.so");
   EXPECT_EQ(diff.changes[4].kind, ChangeKind::changed);
   EXPECT_TRUE(diff.changes[4].after.perms.exec);
-  EXPECT_EQ(diff.before[static_cast<size_t>(Segment::heap) - 1].bytes, 0x21000u);
-  EXPECT_EQ(diff.after[static_cast<size_t>(Segment::heap) - 1].bytes, 0x41000u);
+  EXPECT_EQ(diff.before[Segment::heap].bytes, 0x21000u);
+  EXPECT_EQ(diff.after[Segment::heap].bytes, 0x41000u);
 }
 
 TEST(Diff, FindingsThatAppearAndDisappear) {

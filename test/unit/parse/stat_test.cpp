@@ -65,6 +65,26 @@ TEST(ParseStat, AgreesWithTheKernelAboutThisProcess) {
   EXPECT_EQ(info.state, 'R');
 }
 
+TEST(ParseStatusField, NumbersByNameAndTheKernelAgrees) {
+  EXPECT_EQ(parse_status_field("Name:\tx\nTgid:\t77\nPid:\t78\n", "Tgid"), 77u);
+  EXPECT_EQ(parse_status_field("Name:\tx\nTgid:\t77\nPid:\t78", "Pid"), 78u);
+  EXPECT_FALSE(parse_status_field("TgidX:\t1\nName:\tTgid\n", "Tgid"));
+  EXPECT_FALSE(parse_status_field("Tgid:\tnone\n", "Tgid"));
+  std::ifstream file("/proc/self/status");
+  std::stringstream text;
+  text << file.rdbuf();
+  EXPECT_EQ(parse_status_field(text.str(), "Tgid"), static_cast<uint64_t>(::getpid()));
+}
+
+TEST(ReadThreadIds, ThisProcessAndAMissingOne) {
+  auto threads = read_thread_ids(::getpid());
+  ASSERT_TRUE(threads.ok());
+  EXPECT_EQ(threads->front(), ::getpid());
+  auto missing = read_thread_ids(0x3fffffff);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, Errc::not_found);
+}
+
 TEST(BrkSource, NamesReadBack) {
   for (BrkSource source : {BrkSource::unknown, BrkSource::start_brk, BrkSource::heap_end, BrkSource::glibc,
                            BrkSource::presumed})
