@@ -63,9 +63,9 @@ int main(int argc, char** argv) {
                                     std::vector<std::string>{"--stack"}));
   slow(benchmark::RegisterBenchmark("ljmm-trace ptrace, summary (-q)", traced,
                                     std::vector<std::string>{"-q", "--backend", "ptrace"}));
-  slow(benchmark::RegisterBenchmark("strace -f -e trace=memory -o /dev/null", run,
-                                    std::vector<std::string>{"strace", "-f", "-e", "trace=memory", "-o", "/dev/null", storm,
-                                                             pairs}));
+  slow(benchmark::RegisterBenchmark(
+      "strace -f -e trace=memory -o /dev/null", run,
+      std::vector<std::string>{"strace", "-f", "-e", "trace=memory", "-o", "/dev/null", storm, pairs}));
   ljmm::bench::RatioReporter reporter({{"ljmm-trace bpf, summary (-q)", "untraced"},
                                        {"ljmm-trace bpf, every event as JSON", "untraced"},
                                        {"ljmm-trace bpf, every event as JSON with named stacks", "untraced"},

@@ -20,7 +20,7 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile bool follow_children = true;
 const volatile bool capture_stack = false;
 const volatile bool failed_only = false;
-const volatile bool frame_files = false; /* the kernel has bpf_find_vma (5.17) */
+const volatile bool frame_files = false;                        /* the kernel has bpf_find_vma (5.17) */
 const volatile unsigned long long ring_bytes = 8 * 1024 * 1024; /* the size user space gave the ring */
 
 struct {
@@ -184,9 +184,7 @@ int BPF_PROG(raw_sys_enter, struct pt_regs *regs, long id) {
 }
 
 SEC("tp_btf/sys_exit")
-int BPF_PROG(raw_sys_exit, struct pt_regs *regs, long ret) {
-  return record_exit(ctx, ret);
-}
+int BPF_PROG(raw_sys_exit, struct pt_regs *regs, long ret) { return record_exit(ctx, ret); }
 
 /* --- the same through the syscalls:* tracepoints (tracefs) ---
  * Each tracepoint's record holds only that call's arguments, and the kernel refuses to attach a
@@ -194,8 +192,8 @@ int BPF_PROG(raw_sys_exit, struct pt_regs *regs, long ret) {
  * number is an int followed by padding the kernel does not clear, so each program passes the
  * number of the call it is attached to instead of reading it. */
 
-#define TRACEPOINT_EXIT(name)                                                  \
-  SEC("tracepoint/syscalls/sys_exit_" #name)                                   \
+#define TRACEPOINT_EXIT(name)                \
+  SEC("tracepoint/syscalls/sys_exit_" #name) \
   int tp_exit_##name(struct trace_event_raw_sys_exit *ctx) { return record_exit(ctx, ctx->ret); }
 
 SEC("tracepoint/syscalls/sys_enter_mmap")

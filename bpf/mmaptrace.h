@@ -33,14 +33,14 @@ struct mmt_event {
   unsigned long long duration_ns; /* entry to exit */
   unsigned long long args[6];
   long long ret;
-  unsigned int pid;  /* tgid */
+  unsigned int pid; /* tgid */
   unsigned int tid;
   unsigned int ppid; /* for MMT_FORK */
   unsigned int kind;
   int syscall;
   unsigned int stack_depth;
   char comm[MMT_COMM_LEN];
-  unsigned long long stack[MMT_MAX_STACK]; /* user stack with --stack, innermost first */
+  unsigned long long stack[MMT_MAX_STACK];    /* user stack with --stack, innermost first */
   struct mmt_frame_file files[MMT_MAX_STACK]; /* where each frame's code comes from */
 };
 

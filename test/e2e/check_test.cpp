@@ -18,7 +18,9 @@ namespace {
 
 using nlohmann::json;
 
-std::string temp(const std::string& name) { return ::testing::TempDir() + "/check-" + std::to_string(::getpid()) + "-" + name; }
+std::string temp(const std::string& name) {
+  return ::testing::TempDir() + "/check-" + std::to_string(::getpid()) + "-" + name;
+}
 
 std::string write_file(const std::string& name, const std::string& text) {
   std::string path = temp(name);
@@ -78,18 +80,19 @@ TEST(Check, TheMomentToCheck) {
 
   std::string ready = temp("ready");
   std::remove(ready.c_str());
-  CommandResult waited = run_command(
-      {"sh", "-c", "(sleep 0.5; touch " + ready + ") & exec " + tool("ljmm-check") + " --rules " + example_rules +
-                       " --wait-for-file " + ready + " " + pid});
+  CommandResult waited = run_command({"sh", "-c",
+                                      "(sleep 0.5; touch " + ready + ") & exec " + tool("ljmm-check") + " --rules " +
+                                          example_rules + " --wait-for-file " + ready + " " + pid});
   EXPECT_EQ(waited.exit_code, 0) << waited.err;
-  CommandResult timed_out = run_command({tool("ljmm-check"), "--rules", example_rules, "--wait-for-file",
-                                         temp("never"), "--timeout", "0.3", pid});
+  CommandResult timed_out = run_command(
+      {tool("ljmm-check"), "--rules", example_rules, "--wait-for-file", temp("never"), "--timeout", "0.3", pid});
   EXPECT_EQ(timed_out.exit_code, 3);
   EXPECT_NE(timed_out.err.find("did not appear within 0.3 s"), std::string::npos) << timed_out.err;
 }
 
 TEST(Check, BadInputGetsOneLineAndTheDocumentedCode) {
-  std::string bad = write_file("bad.json", R"({"schema": "ljmm.rules/v1", "rules": [{"window": ["0x0", "2GiB"], "min_free": "1GB"}]})");
+  std::string bad = write_file(
+      "bad.json", R"({"schema": "ljmm.rules/v1", "rules": [{"window": ["0x0", "2GiB"], "min_free": "1GB"}]})");
   CommandResult result = run_command({tool("ljmm-check"), "--rules", bad, "self"});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_EQ(result.err, "ljmm-check: " + bad + ": rules[0].min_free: \"1GB\" is not a size; use 1GiB or bytes\n");
@@ -158,8 +161,10 @@ TEST(Diff, WhatAProcessChangedBetweenTwoSnapshots) {
     uint64_t start = std::stoull(region["start"].get<std::string>(), nullptr, 16);
     uint64_t end = std::stoull(region["end"].get<std::string>(), nullptr, 16);
     // The new 1 MiB is added, or grew a neighbouring anonymous region it merged with.
-    if (start <= added_at && added_at < end && (region["change"] == "added" || region["change"] == "grown")) found_added = true;
-    if (region["name"] == "[heap]" && region["change"] == "grown") heap_grew = region["size_after"] > region["size_before"];
+    if (start <= added_at && added_at < end && (region["change"] == "added" || region["change"] == "grown"))
+      found_added = true;
+    if (region["name"] == "[heap]" && region["change"] == "grown")
+      heap_grew = region["size_after"] > region["size_before"];
   }
   EXPECT_TRUE(found_added) << result.out;
   EXPECT_TRUE(heap_grew) << result.out;

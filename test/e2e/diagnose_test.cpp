@@ -92,13 +92,11 @@ TEST(Diagnose, TextReportPutsFindingsFirstWithTheFix) {
 TEST(Diagnose, FindingsOnlyAndFailOnForScripts) {
   Demo hole = start_demo("brk-hole", {"--mib", "8"});
   Demo plain = start_demo("plain", {"--mib", "8"});
-  CommandResult failing = run_command(
-      {tool("ljmm-inspect"), hole.pid(), "--findings-only", "--fail-on", "error"});
+  CommandResult failing = run_command({tool("ljmm-inspect"), hole.pid(), "--findings-only", "--fail-on", "error"});
   EXPECT_EQ(failing.exit_code, 1);
   EXPECT_NE(failing.out.find("brk-blocked"), std::string::npos);
   EXPECT_EQ(failing.out.find("Regions by segment"), std::string::npos) << "findings only";
-  CommandResult passing = run_command(
-      {tool("ljmm-inspect"), plain.pid(), "--findings-only", "--fail-on", "error"});
+  CommandResult passing = run_command({tool("ljmm-inspect"), plain.pid(), "--findings-only", "--fail-on", "error"});
   EXPECT_EQ(passing.exit_code, 0) << passing.out;
 }
 

@@ -47,14 +47,16 @@ TEST(Formats, PrometheusTextParsesWithTheClientLibrary) {
   for (const char* name : {"ljmm_low_window_free_bytes{", "comm=\"ljmm-demo\"", "window=\"below-2g\""})
     EXPECT_NE(result.out.find(name), std::string::npos) << name;
 
-  EXPECT_NE(result.out.find("ljmm_finding{pid=\"" + hole.pid() + "\",comm=\"ljmm-demo\",id=\"low-window-budget\","
+  EXPECT_NE(result.out.find("ljmm_finding{pid=\"" + hole.pid() +
+                            "\",comm=\"ljmm-demo\",id=\"low-window-budget\","
                             "severity=\"info\"} 3"),
             std::string::npos)
       << "one finding per low window, counted in one series";
 
   // A process that is gone by the time it is read (a worker after a reload) is left out, said
   // on stderr; the same process twice is one set of series.
-  CommandResult with_gone = run_command({tool("ljmm-inspect"), "--format=prometheus", hole.pid(), "999999999", hole.pid()});
+  CommandResult with_gone =
+      run_command({tool("ljmm-inspect"), "--format=prometheus", hole.pid(), "999999999", hole.pid()});
   ASSERT_EQ(with_gone.exit_code, 0) << with_gone.err;
   EXPECT_EQ(with_gone.err, "ljmm-inspect: pid 999999999: no such process; left out\n");
   EXPECT_EQ(run_command({system_python, "-c", script}, with_gone.out).exit_code, 0);
@@ -73,7 +75,8 @@ TEST(Formats, SvgPictureRendersToPng) {
   std::string png = svg + ".png";
   CommandResult result = run_command({"sh", "-c", tool("ljmm-inspect") + " " + hole.pid() + " --format=svg > " + svg});
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  CommandResult xml = run_command({system_python, "-c", "import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])", svg});
+  CommandResult xml =
+      run_command({system_python, "-c", "import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])", svg});
   EXPECT_EQ(xml.exit_code, 0) << xml.err;
   CommandResult rendered = run_command({"rsvg-convert", svg, "-o", png});
   ASSERT_EQ(rendered.exit_code, 0) << rendered.err;

@@ -93,8 +93,9 @@ TEST(Inspect, JsonValidatesAgainstTheSchema) {
     EXPECT_EQ(validated.exit_code, 0) << validated.out << validated.err;
   }
   // A saved maps file: facts inferred, the break presumed, findings from that.
-  CommandResult from_file = run_command({tool("ljmm-inspect"), "--maps",
-                                         std::string(LJMM_SOURCE_DIR) + "/test/data/nginx-master-brk-hole.maps", "--json"});
+  CommandResult from_file =
+      run_command({tool("ljmm-inspect"), "--maps",
+                   std::string(LJMM_SOURCE_DIR) + "/test/data/nginx-master-brk-hole.maps", "--json"});
   ASSERT_EQ(from_file.exit_code, 0) << from_file.err;
   EXPECT_NE(from_file.out.find("\"brk_source\": \"presumed\""), std::string::npos);
   CommandResult validated = validate_json("snapshot.schema.json", from_file.out);
@@ -114,8 +115,9 @@ TEST(Inspect, TextReportHasPictureTableAndTotals) {
   Probe probe = start({test_progs_dir() + "/layout_probe_nopie"});
   CommandResult result = run_command({tool("ljmm-inspect"), std::to_string(probe.child.pid()), "--width", "120"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  for (const char* needle : {"PIE: no", "Findings (worst first)", "Address space, low to high", "s1 text", "s4 randomization gap",
-                             "s5 heap", "s7 stack", "s8 kernel", "Regions by segment", "Totals per segment", "[vsyscall]"})
+  for (const char* needle :
+       {"PIE: no", "Findings (worst first)", "Address space, low to high", "s1 text", "s4 randomization gap", "s5 heap",
+        "s7 stack", "s8 kernel", "Regions by segment", "Totals per segment", "[vsyscall]"})
     EXPECT_NE(result.out.find(needle), std::string::npos) << needle << "\n" << result.out;
   EXPECT_EQ(result.out.find("\x1b["), std::string::npos) << "no color when not a terminal";
   CommandResult colored = run_command({tool("ljmm-inspect"), std::to_string(probe.child.pid()), "--color=always"});

@@ -39,7 +39,8 @@ class NginxMaster {
       conf << "  " << temp << "_temp_path " << dir_ << "/" << temp << ";\n";
     conf << "  server {\n    listen 127.0.0.1:" << port << ";\n";
     for (int i = 0; i < locations; ++i)
-      conf << "    location /l" << i << " { lua_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt; return 200; }\n";
+      conf << "    location /l" << i
+           << " { lua_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt; return 200; }\n";
     conf << "  }\n}\n";
     conf.close();
     std::vector<std::string> start = {nginx, "-c", config()};
@@ -98,9 +99,9 @@ struct Reload {
 
 Reload traced_reload(const NginxMaster& master, const std::string& backend) {
   std::string output = master.dir() + "/trace-" + backend + ".jsonl";
-  CommandResult result = run_command({tool("ljmm-trace"), "--backend", backend, "--json", "-o", output, "--grace", "60", "--idle", "5",
-                                      "-p", std::to_string(master.pid()), "--", nginx, "-s", "reload", "-c",
-                                      master.config()});
+  CommandResult result =
+      run_command({tool("ljmm-trace"), "--backend", backend, "--json", "-o", output, "--grace", "60", "--idle", "5",
+                   "-p", std::to_string(master.pid()), "--", nginx, "-s", "reload", "-c", master.config()});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   Reload reload;
   std::ifstream file(output);

@@ -99,12 +99,12 @@ TEST(Races, TraceWhileTheTargetExitsOrExecs) {
     CommandResult gone = run_command({tool("ljmm-trace"), "--backend", backend, "-q", "-p", pid, "-d", "20"});
     killer.join();
     EXPECT_EQ(gone.exit_code, 0) << backend << ": " << gone.err;
-    EXPECT_NE(gone.out.find("1 exited"), std::string::npos) << backend << ": the trace ends with its target\n" << gone.out;
+    EXPECT_NE(gone.out.find("1 exited"), std::string::npos) << backend << ": the trace ends with its target\n"
+                                                            << gone.out;
 
     std::string output = ::testing::TempDir() + "/exec-trace-" + std::to_string(::getpid()) + ".jsonl";
-    CommandResult execs = run_command({tool("ljmm-trace"), "--backend", backend, "--json", "-o", output, "--",
-                                       prog("exec_loop"), "5"},
-                                      "");
+    CommandResult execs = run_command(
+        {tool("ljmm-trace"), "--backend", backend, "--json", "-o", output, "--", prog("exec_loop"), "5"}, "");
     EXPECT_EQ(execs.exit_code, 0) << execs.err;
     std::ifstream file(output);
     std::string line;

@@ -10,8 +10,8 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "bpf_probes.hpp"
@@ -60,8 +60,9 @@ json demo_facts(const CommandResult& result) {
   return json::parse(result.out.substr(0, result.out.find('\n')));
 }
 
-const std::vector<std::vector<std::string>> backends = {
-    {"--backend", "bpf", "--attach", "tp_btf"}, {"--backend", "bpf", "--attach", "tracepoint"}, {"--backend", "ptrace"}};
+const std::vector<std::vector<std::string>> backends = {{"--backend", "bpf", "--attach", "tp_btf"},
+                                                        {"--backend", "bpf", "--attach", "tracepoint"},
+                                                        {"--backend", "ptrace"}};
 
 std::string name_of(const std::vector<std::string>& backend) {
   std::string text;
@@ -74,7 +75,8 @@ std::string name_of(const std::vector<std::string>& backend) {
 std::vector<std::string> without_tracefs(std::vector<std::string> argv) {
   std::string line;
   for (const std::string& arg : argv) line += "'" + arg + "' ";
-  return {"unshare", "-m", "sh", "-c", "umount /sys/kernel/tracing 2>/dev/null; umount /sys/kernel/debug/tracing 2>/dev/null; exec " + line};
+  return {"unshare", "-m", "sh", "-c",
+          "umount /sys/kernel/tracing 2>/dev/null; umount /sys/kernel/debug/tracing 2>/dev/null; exec " + line};
 }
 
 TEST(Trace, BrkHoleFallbacksAreCountedExactlyByEveryBackend) {
@@ -110,9 +112,9 @@ TEST(Trace, SameWorkWithoutTheHoleHasNoFallbacks) {
 TEST(Trace, AttachTypesWorkWithAndWithoutTracefs) {
   for (const char* attach : {"tp_btf", "tracepoint"}) {
     std::string output = temp_file(std::string("attach-") + attach + ".txt");
-    CommandResult result = run_command(without_tracefs(
-        {tool("ljmm-trace"), "-v", "-q", "-o", output, "--attach", attach, "--", tool("ljmm-demo"), "plain", "--mib", "1",
-         "--no-wait"}));
+    CommandResult result =
+        run_command(without_tracefs({tool("ljmm-trace"), "-v", "-q", "-o", output, "--attach", attach, "--",
+                                     tool("ljmm-demo"), "plain", "--mib", "1", "--no-wait"}));
     EXPECT_EQ(result.exit_code, 0) << attach << ": " << result.err;
     if (std::string(attach) == "tracepoint")
       EXPECT_NE(result.err.find("mounted tracefs"), std::string::npos) << result.err;
@@ -125,8 +127,9 @@ TEST(Trace, FollowsForksThreadsAndExecs) {
   for (const auto& backend : backends) {
     std::vector<std::string> args = backend;
     std::string demo = tool("ljmm-demo");
-    args.insert(args.end(), {"--", "sh", "-c", demo + " threads --mib 1 --threads 3 --no-wait & " + demo +
-                                                   " plain --mib 1 --no-wait; wait"});
+    args.insert(args.end(),
+                {"--", "sh", "-c",
+                 demo + " threads --mib 1 --threads 3 --no-wait & " + demo + " plain --mib 1 --no-wait; wait"});
     Trace trace = run_trace(args);
     std::set<uint32_t> demo_pids, forked, thread_ids;
     for (const json& event : trace.events) {
@@ -198,7 +201,8 @@ TEST(Trace, SigintStopsWithASummaryAndNoProbeLeft) {
 TEST(Trace, StacksAreSymbolised) {
   for (const char* backend : {"bpf", "ptrace"}) {
     // The brk-hole demo's fallback mmaps come from glibc's malloc, through libc's mmap.
-    Trace trace = run_trace({"--backend", backend, "--stack", "--", tool("ljmm-demo"), "brk-hole", "--mib", "1", "--no-wait"});
+    Trace trace =
+        run_trace({"--backend", backend, "--stack", "--", tool("ljmm-demo"), "brk-hole", "--mib", "1", "--no-wait"});
     bool libc_mmap = false;
     for (const json& event : trace.events) {
       if (event["event"] != "syscall" || event["syscall"] != "mmap" || !event.contains("symbols")) continue;
@@ -214,9 +218,9 @@ TEST(Trace, StacksAreSymbolised) {
 // two seconds: the storm's output fills it, and the demo runs, execs from sh and exits meanwhile.
 TEST(Trace, StacksOfAProcessGoneBeforeItsEventsAreReadAreNamed) {
   std::string script = test_progs_dir() + "/mmap_storm 300; exec " + tool("ljmm-demo") + " brk-hole --mib 1 --no-wait";
-  CommandResult result = run_command({"/bin/sh", "-c",
-                                      tool("ljmm-trace") + " --backend bpf --json --stack -- /bin/sh -c '" + script +
-                                          "' | (sleep 2; cat)"});
+  CommandResult result = run_command(
+      {"/bin/sh", "-c",
+       tool("ljmm-trace") + " --backend bpf --json --stack -- /bin/sh -c '" + script + "' | (sleep 2; cat)"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   size_t demo_mmaps = 0, named = 0;
   std::istringstream lines(result.out);
@@ -238,7 +242,8 @@ TEST(Trace, LostEventsAreCountedAndReported) {
   Trace trace = run_trace({"--backend", "bpf", "-q", "--ring-size", "4KiB", "--", storm, "200000"});
   EXPECT_GT(trace.summary["lost_events"].get<uint64_t>(), 0u);
   EXPECT_NE(trace.command.err.find("events lost"), std::string::npos) << trace.command.err;
-  uint64_t seen = trace.summary["syscalls"]["mmap"]["calls"].get<uint64_t>() + trace.summary["syscalls"]["munmap"]["calls"].get<uint64_t>();
+  uint64_t seen = trace.summary["syscalls"]["mmap"]["calls"].get<uint64_t>() +
+                  trace.summary["syscalls"]["munmap"]["calls"].get<uint64_t>();
   EXPECT_LT(seen, 400000u);
 }
 

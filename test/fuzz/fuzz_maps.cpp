@@ -1,15 +1,14 @@
 // libFuzzer: a maps file through the whole pipeline: parse, classify, diagnose, every renderer,
 // no repeated Prometheus series, and the JSON snapshot read back.
-#include <cstddef>
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <set>
 #include <string>
 #include <string_view>
 
-#include "ljmm/render.hpp"
-#include "ljmm/render.hpp"
 #include "ljmm/json.hpp"
+#include "ljmm/render.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -4,8 +4,8 @@
 #include <cstdint>
 
 #include "ljmm/trace_report.hpp"
-#include "trace/bpf_event.hpp"
 #include "mmaptrace.h"
+#include "trace/bpf_event.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ljmm::trace::Summary summary;

@@ -16,9 +16,9 @@ struct CommandResult {
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& stdin_text = {});
 
 // Where the build put things (set by CMake).
-std::string bin_dir();         // ljmm-inspect, ljmm-demo, ...
-std::string test_progs_dir();  // helper programs under test/progs
-std::string source_dir();      // the repository
+std::string bin_dir();                      // ljmm-inspect, ljmm-demo, ...
+std::string test_progs_dir();               // helper programs under test/progs
+std::string source_dir();                   // the repository
 std::string tool(const std::string& name);  // bin_dir() + "/" + name
 
 // Debian's python3 with its packages (jsonschema, prometheus_client), never a user's.

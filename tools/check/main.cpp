@@ -1,11 +1,11 @@
 // ljmm-check: assert a process's layout in CI. Exit 0 all rules pass, 1 some failed, 2 bad rules
 // file or usage, 3 target unavailable, 4 malformed maps/snapshot.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -65,14 +65,15 @@ Status wait_for_the_moment(const Options& options) {
     auto status = child->wait();
     if (!status) return status.error();
     if (*status != 0)
-      return make_error(Errc::io_error, fmt::format("the --after command failed (exit {}): {}", *status, options.after));
+      return make_error(Errc::io_error,
+                        fmt::format("the --after command failed (exit {}): {}", *status, options.after));
   }
   if (!options.wait_for_file.empty()) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(options.timeout_seconds);
     while (::access(options.wait_for_file.c_str(), F_OK) != 0) {
       if (std::chrono::steady_clock::now() > deadline)
-        return make_error(Errc::io_error, fmt::format("{} did not appear within {} s", options.wait_for_file,
-                                                      options.timeout_seconds));
+        return make_error(Errc::io_error,
+                          fmt::format("{} did not appear within {} s", options.wait_for_file, options.timeout_seconds));
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }
@@ -100,12 +101,14 @@ int run(Options& options) {
 
   if (!options.junit_file.empty()) {
     std::FILE* file = std::fopen(options.junit_file.c_str(), "w");
-    if (!file) return cli::report(tool, fmt::format("{}: {}", options.junit_file, std::strerror(errno)), cli::exit_usage);
+    if (!file)
+      return cli::report(tool, fmt::format("{}: {}", options.junit_file, std::strerror(errno)), cli::exit_usage);
     std::string xml = checks_junit(checks, analysis, options.rules_file);
     std::fwrite(xml.data(), 1, xml.size(), file);
     std::fclose(file);
   }
-  fmt::print("{}", options.json ? checks_json(checks, analysis) : checks_text(checks, analysis, cli::use_color(options.color)));
+  fmt::print("{}", options.json ? checks_json(checks, analysis)
+                                : checks_text(checks, analysis, cli::use_color(options.color)));
   return all_passed(checks) ? cli::exit_ok : cli::exit_findings;
 }
 

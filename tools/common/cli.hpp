@@ -31,7 +31,7 @@ enum class ColorChoice { automatic, always, never };
 bool use_color(ColorChoice choice);  // auto: stdout is a terminal and NO_COLOR is unset
 // The --color option every tool has: auto (on a terminal), always, never.
 void add_color_option(CLI::App& app, ColorChoice& choice);
-int terminal_width();                // stdout's columns, else $COLUMNS, else 100
+int terminal_width();  // stdout's columns, else $COLUMNS, else 100
 
 // The directory holding this executable, for finding programs installed beside it.
 std::string executable_directory();

@@ -84,7 +84,8 @@ static uintptr_t page_round_up(uintptr_t address) {
 
 static void *map_block_after_break(void) {
   uintptr_t at = page_round_up((uintptr_t)sbrk(0));
-  void *block = mmap((void *)at, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+  void *block =
+      mmap((void *)at, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
   if (block == MAP_FAILED || (uintptr_t)block != at) {
     fprintf(stderr, "ljmm-demo: cannot map the block at %#lx: %s\n", (unsigned long)at, strerror(errno));
     exit(1);
@@ -102,8 +103,8 @@ static void *thread_main(void *arg) {
     *p = kept;
     kept = p;
   }
-  pthread_barrier_wait(&started);                              /* main reports once all have */
-  pthread_mutex_lock(&hold);                                   /* wait until main exits */
+  pthread_barrier_wait(&started); /* main reports once all have */
+  pthread_mutex_lock(&hold);      /* wait until main exits */
   pthread_mutex_unlock(&hold);
   return NULL;
 }
@@ -184,12 +185,13 @@ int main(int argc, char **argv) {
   uintptr_t brk_now = (uintptr_t)sbrk(0);
   size_t heap_bytes = brk_now - start_brk;
   size_t main_arena = info.arena;
-  printf("{\"pid\":%d,\"mode\":\"%s\",\"start_brk\":\"0x%lx\",\"brk\":\"0x%lx\",\"block\":\"0x%lx\","
-         "\"objects\":%zu,\"object_bytes\":%zu,\"heap_bytes\":%zu,\"malloc_arena_bytes\":%zu,"
-         "\"fallback_bytes\":%zu,\"threads\":%d}\n",
-         getpid(), mode, (unsigned long)start_brk, (unsigned long)brk_now, (unsigned long)(uintptr_t)block,
-         work.objects, work.bytes, heap_bytes, main_arena, hole && main_arena > heap_bytes ? main_arena - heap_bytes : 0,
-         threads ? thread_count : 0);
+  printf(
+      "{\"pid\":%d,\"mode\":\"%s\",\"start_brk\":\"0x%lx\",\"brk\":\"0x%lx\",\"block\":\"0x%lx\","
+      "\"objects\":%zu,\"object_bytes\":%zu,\"heap_bytes\":%zu,\"malloc_arena_bytes\":%zu,"
+      "\"fallback_bytes\":%zu,\"threads\":%d}\n",
+      getpid(), mode, (unsigned long)start_brk, (unsigned long)brk_now, (unsigned long)(uintptr_t)block, work.objects,
+      work.bytes, heap_bytes, main_arena, hole && main_arena > heap_bytes ? main_arena - heap_bytes : 0,
+      threads ? thread_count : 0);
   fflush(stdout);
   if (wait) {
     char sink[256];

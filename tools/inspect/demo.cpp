@@ -27,9 +27,9 @@ namespace ljmm::inspect {
 std::string describe_demo(const std::string& facts) {
   auto demo = nlohmann::json::parse(facts, nullptr, false);
   if (demo.is_discarded()) return "demo: " + facts;
-  std::string text = fmt::format("demo: ljmm-demo {} (pid {}) keeps {} in {} small objects", demo.value("mode", "?"),
-                                 demo.value("pid", 0), format_size(demo.value("object_bytes", uint64_t{0})),
-                                 demo.value("objects", 0));
+  std::string text =
+      fmt::format("demo: ljmm-demo {} (pid {}) keeps {} in {} small objects", demo.value("mode", "?"),
+                  demo.value("pid", 0), format_size(demo.value("object_bytes", uint64_t{0})), demo.value("objects", 0));
   if (demo.value("mode", "") == "brk-hole") {
     text += fmt::format("; it mapped 4 KiB at the break {}, and glibc now accounts {} outside the heap",
                         demo.value("block", "?"), format_size(demo.value("fallback_bytes", uint64_t{0})));

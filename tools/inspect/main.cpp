@@ -1,6 +1,6 @@
 // ljmm-inspect: the address-space layout of a process, a saved maps file or a snapshot.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <map>
@@ -9,11 +9,10 @@
 #include "../common/cli.hpp"
 #include "../common/target.hpp"
 #include "demo.hpp"
-#include "ljmm/diff.hpp"
-#include "ljmm/render.hpp"
 #include "ljmm/analysis.hpp"
-#include "ljmm/render.hpp"
+#include "ljmm/diff.hpp"
 #include "ljmm/json.hpp"
+#include "ljmm/render.hpp"
 #include "ljmm/version.hpp"
 
 namespace {

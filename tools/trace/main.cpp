@@ -1,7 +1,7 @@
 // ljmm-trace: mmap, munmap, mremap and brk of a process tree, live, with a summary at the end.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <signal.h>
+#include <CLI/CLI.hpp>
 
 #include <cerrno>
 #include <cstring>
@@ -35,13 +35,13 @@ void declare(CLI::App& app, CliOptions& options) {
   app.add_option("--grace", t.grace_seconds,
                  "After the command exits, keep tracing the -p processes at most this long (default 10)")
       ->check(CLI::NonNegativeNumber);
-  app.add_option("--idle", t.quiet_seconds,
-                 "... but stop once they made no traced call for this long (default 2)")
+  app.add_option("--idle", t.quiet_seconds, "... but stop once they made no traced call for this long (default 2)")
       ->check(CLI::NonNegativeNumber);
   app.add_flag("--json", options.json, "JSON Lines (schema ljmm.trace/v1): one object per event, then the summary");
   app.add_flag("-q,--quiet", options.quiet, "Print only the summary");
-  app.add_option("-o,--output", options.output, "Write the trace to FILE instead of standard output "
-                                                  "(which the command may use)");
+  app.add_option("-o,--output", options.output,
+                 "Write the trace to FILE instead of standard output "
+                 "(which the command may use)");
   app.add_flag("--stack", t.stacks, "User stacks of every call, symbolised from the ELF symbol tables");
   app.add_flag("-x,--failed", t.failed_only, "Only calls that failed");
   app.add_flag("!--no-follow", t.follow_children, "Do not trace children forked after the start");
@@ -116,7 +116,8 @@ int run(CliOptions& options) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, &std::fclose);
   if (!options.output.empty()) {
     file.reset(std::fopen(options.output.c_str(), "w"));
-    if (!file) return cli::report(tool, fmt::format("{}: {}", options.output, std::strerror(errno)), cli::exit_unavailable);
+    if (!file)
+      return cli::report(tool, fmt::format("{}: {}", options.output, std::strerror(errno)), cli::exit_unavailable);
   }
   std::FILE* out = file ? file.get() : stdout;
   install_signal_handlers();

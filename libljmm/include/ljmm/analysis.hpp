@@ -17,7 +17,7 @@ struct Analysis {
   Diagnosis diagnosis;
 
   const std::vector<Finding>& findings() const { return diagnosis.findings; }  // worst first
-  const Finding* finding(std::string_view id) const;  // the worst one with this id, or null
+  const Finding* finding(std::string_view id) const;                           // the worst one with this id, or null
 };
 
 Analysis analyze(Snapshot snapshot);

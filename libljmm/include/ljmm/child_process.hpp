@@ -13,8 +13,8 @@
 namespace ljmm {
 
 struct SpawnOptions {
-  bool pipe_stdin = false;   // the child's stdin is a pipe we hold (closing it tells it to finish)
-  bool pipe_stdout = false;  // we read the child's stdout
+  bool pipe_stdin = false;        // the child's stdin is a pipe we hold (closing it tells it to finish)
+  bool pipe_stdout = false;       // we read the child's stdout
   bool hold_before_exec = false;  // the child waits for release() before exec (a tracer registers it first)
   bool stop_before_exec = false;  // PTRACE_TRACEME + SIGSTOP before exec, for a ptrace tracer
   // A seccomp filter installed before exec that makes these system calls (x86-64 numbers) stop
@@ -53,7 +53,11 @@ class ChildProcess {
  private:
   friend Result<ChildProcess> spawn(const std::vector<std::string>& argv, const SpawnOptions& options);
   ChildProcess(pid_t pid, int stdin_fd, int stdout_fd, int gate_fd, int exec_error_fd, std::string program)
-      : pid_(pid), stdin_fd_(stdin_fd), stdout_fd_(stdout_fd), gate_fd_(gate_fd), exec_error_fd_(exec_error_fd),
+      : pid_(pid),
+        stdin_fd_(stdin_fd),
+        stdout_fd_(stdout_fd),
+        gate_fd_(gate_fd),
+        exec_error_fd_(exec_error_fd),
         program_(std::move(program)) {}
 
   pid_t pid_ = -1;

@@ -27,10 +27,10 @@ enum class RegionRole {
 const char* region_role_name(RegionRole role);  // "thread_stack", ...
 
 struct BrkRoom {
-  bool known = false;         // false when start_brk is unknown (e.g. a maps file without [heap])
-  uint64_t brk = 0;           // page-rounded current break
-  uint64_t room = 0;          // bytes from brk to the next mapping above
-  bool heap_started = false;  // a [heap] region exists
+  bool known = false;             // false when start_brk is unknown (e.g. a maps file without [heap])
+  uint64_t brk = 0;               // page-rounded current break
+  uint64_t room = 0;              // bytes from brk to the next mapping above
+  bool heap_started = false;      // a [heap] region exists
   std::optional<size_t> blocker;  // index of the region right above brk
 };
 BrkRoom measure_brk_room(const Snapshot& snapshot, const Layout& layout);

@@ -23,9 +23,9 @@ enum class Segment : uint8_t {
   kernel,    // s8: the kernel half ([vsyscall])
 };
 inline constexpr size_t segment_count = 8;
-inline constexpr std::array<Segment, segment_count> all_segments = {
-    Segment::text, Segment::data, Segment::bss, Segment::gap,
-    Segment::heap, Segment::mmap, Segment::stack, Segment::kernel};
+inline constexpr std::array<Segment, segment_count> all_segments = {Segment::text,  Segment::data,  Segment::bss,
+                                                                    Segment::gap,   Segment::heap,  Segment::mmap,
+                                                                    Segment::stack, Segment::kernel};
 
 // One value per segment, indexed by the segment itself; listed from s1 to s8.
 template <class T>
@@ -45,8 +45,8 @@ class PerSegment {
   std::array<T, segment_count> values_{};
 };
 
-const char* segment_id(Segment segment);    // "s1"
-const char* segment_name(Segment segment);  // "text"
+const char* segment_id(Segment segment);                      // "s1"
+const char* segment_name(Segment segment);                    // "text"
 std::optional<Segment> parse_segment(std::string_view text);  // "s5" or "heap"
 
 // The lowest address of the kernel half on x86-64.

@@ -53,7 +53,7 @@ struct Region {
   uint32_t dev_minor = 0;
   uint64_t inode = 0;
   RegionKind kind = RegionKind::anonymous;
-  std::string path;  // file path, or the NAME of [anon:NAME] / [special]; empty otherwise
+  std::string path;      // file path, or the NAME of [anon:NAME] / [special]; empty otherwise
   bool deleted = false;  // file path ended in " (deleted)" (stripped from path)
   int thread_id = 0;     // for [stack:TID]
 

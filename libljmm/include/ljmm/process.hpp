@@ -19,11 +19,11 @@ const char* brk_source_name(BrkSource source);  // "glibc", "heap_end", ...
 std::optional<BrkSource> parse_brk_source(std::string_view text);
 
 struct ProcessInfo {
-  int pid = 0;           // 0 when the source is a file without a pid
-  std::string comm;      // /proc/PID/comm
-  std::string exe;       // /proc/PID/exe target; may be empty (no permission, file source)
-  std::optional<bool> pie;  // ELF type of the executable (ET_DYN) or inferred from its address
-  char state = '?';          // /proc/PID/stat field 3: R, S, Z, ...
+  int pid = 0;                 // 0 when the source is a file without a pid
+  std::string comm;            // /proc/PID/comm
+  std::string exe;             // /proc/PID/exe target; may be empty (no permission, file source)
+  std::optional<bool> pie;     // ELF type of the executable (ET_DYN) or inferred from its address
+  char state = '?';            // /proc/PID/stat field 3: R, S, Z, ...
   bool kernel_thread = false;  // PF_KTHREAD in field 9: no user address space at all
   // From /proc/PID/stat (fields 26-28, 45-47); 0 when the kernel hid them from us.
   uint64_t start_code = 0;
@@ -43,10 +43,10 @@ struct ProcessInfo {
 // System-wide settings, read when the snapshot was taken.
 struct SystemInfo {
   uint64_t page_size = 4096;
-  uint64_t mmap_min_addr = 65536;        // /proc/sys/vm/mmap_min_addr
-  int randomize_va_space = -1;           // /proc/sys/kernel/randomize_va_space; -1 unknown
-  uint64_t max_map_count = 65530;        // /proc/sys/vm/max_map_count
-  std::string kernel;                    // uname -r
+  uint64_t mmap_min_addr = 65536;  // /proc/sys/vm/mmap_min_addr
+  int randomize_va_space = -1;     // /proc/sys/kernel/randomize_va_space; -1 unknown
+  uint64_t max_map_count = 65530;  // /proc/sys/vm/max_map_count
+  std::string kernel;              // uname -r
 };
 
 // Reads a whole /proc (or any) file with read(2). Errors name `what` and say why.

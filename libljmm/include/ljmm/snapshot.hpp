@@ -19,7 +19,7 @@ enum class SourceKind { pid, maps_file, snapshot_file };
 struct Source {
   SourceKind kind = SourceKind::pid;
   int pid = 0;
-  std::string path;  // for files
+  std::string path;                 // for files
   std::string description() const;  // "pid 123", "maps file x.txt"
 };
 

@@ -49,7 +49,7 @@ struct Event {
   std::array<uint64_t, 6> args{};
   int64_t ret = 0;
   std::string comm;
-  std::vector<uint64_t> stack;  // user return addresses, innermost first (--stack)
+  std::vector<uint64_t> stack;         // user return addresses, innermost first (--stack)
   std::vector<FrameFile> stack_files;  // one per stack entry when the BPF backend knows them
 
   bool is(Syscall s) const { return kind == EventKind::syscall && syscall == static_cast<int>(s); }
@@ -86,9 +86,9 @@ struct RunResult {
   std::string backend;         // "bpf" or "ptrace"
   std::string backend_reason;  // why it was chosen, one line
   uint64_t events = 0;
-  uint64_t lost_events = 0;    // dropped by a full ring buffer or entry table, never silently
-  int command_exit = -1;       // the command's exit status, -1 without a command
-  bool interrupted = false;    // stopped by a signal
+  uint64_t lost_events = 0;  // dropped by a full ring buffer or entry table, never silently
+  int command_exit = -1;     // the command's exit status, -1 without a command
+  bool interrupted = false;  // stopped by a signal
 };
 
 // Messages for -v: what the backend decided (tracefs mounted, attach type, ...).

@@ -72,10 +72,10 @@ class Summary : public Sink {
     uint64_t flags = 0;
   };
   struct Fallbacks {
-    uint64_t brk_failures = 0;   // brk calls that could not move the break
-    uint64_t pairs = 0;          // ... followed by an anonymous rw mmap from the same thread
+    uint64_t brk_failures = 0;  // brk calls that could not move the break
+    uint64_t pairs = 0;         // ... followed by an anonymous rw mmap from the same thread
     uint64_t bytes = 0;
-    uint64_t one_mib = 0;        // of which exactly 1 MiB (MMAP_AS_MORECORE_SIZE)
+    uint64_t one_mib = 0;  // of which exactly 1 MiB (MMAP_AS_MORECORE_SIZE)
     std::map<uint32_t, uint64_t> bytes_by_pid;
   };
 
@@ -96,8 +96,8 @@ class Summary : public Sink {
   std::map<std::string, SyscallCount> syscalls_;
   std::map<uint32_t, ProcessTotals> processes_;
   std::map<std::pair<uint32_t, uint64_t>, LiveMapping> live_;  // by (pid, start): one map per address space
-  std::map<uint32_t, uint64_t> failed_brk_by_tid_;   // tid -> the address the failed brk asked for
-  std::map<uint32_t, uint64_t> last_break_;          // pid -> the break after its last brk
+  std::map<uint32_t, uint64_t> failed_brk_by_tid_;             // tid -> the address the failed brk asked for
+  std::map<uint32_t, uint64_t> last_break_;                    // pid -> the break after its last brk
   Fallbacks fallbacks_;
   std::map<uint64_t, uint64_t> sizes_;
   uint64_t forks_ = 0, execs_ = 0, exits_ = 0;

@@ -39,16 +39,18 @@ Metric bytes(std::string name, uint64_t value) { return {std::move(name), value,
 Metric count(std::string name, uint64_t value) { return {std::move(name), value, MetricUnit::count}; }
 Metric address(std::string name, uint64_t value) { return {std::move(name), value, MetricUnit::address}; }
 
-void add_brk_findings(const Snapshot& snapshot, const Layout& layout, const BrkRoom& brk, const FallbackArenas& fallbacks,
-                      std::vector<Finding>& findings) {
+void add_brk_findings(const Snapshot& snapshot, const Layout& layout, const BrkRoom& brk,
+                      const FallbackArenas& fallbacks, std::vector<Finding>& findings) {
   if (!brk.known) return;
   const ProcessInfo& process = snapshot.process;
   Finding finding;
-  finding.metrics = {address("brk", process.brk), address("start_brk", process.start_brk), bytes("brk_room_bytes", brk.room)};
-  finding.confidence = process.brk_source == BrkSource::glibc      ? "high"
-                       : process.brk_source == BrkSource::presumed ? "low: the break is presumed, not known"
-                                                                   : "medium: the break is taken as the end of [heap] "
-                                                                     "or start_brk; a mapping merged into [heap] hides it";
+  finding.metrics = {address("brk", process.brk), address("start_brk", process.start_brk),
+                     bytes("brk_room_bytes", brk.room)};
+  finding.confidence = process.brk_source == BrkSource::glibc ? "high"
+                       : process.brk_source == BrkSource::presumed
+                           ? "low: the break is presumed, not known"
+                           : "medium: the break is taken as the end of [heap] "
+                             "or start_brk; a mapping merged into [heap] hides it";
   if (brk.room >= snapshot.system.page_size) {
     finding.id = "brk-room";
     finding.severity = Severity::info;
@@ -60,14 +62,17 @@ void add_brk_findings(const Snapshot& snapshot, const Layout& layout, const BrkR
   }
   finding.id = "brk-blocked";
   finding.severity = fallbacks.bytes > 0 ? Severity::error : Severity::warning;
-  finding.explanation = "Every brk() that would grow the heap fails, so glibc malloc maps anonymous memory "
-                        "instead and keeps it (see malloc-mmap-fallback).";
-  finding.fix = "Do not map right after the break: start low-address windows above it (LJMM_WINDOW) or "
-                "reserve them elsewhere (LJMM_RESERVE=window); or build LuaJIT with GC64 so it needs no "
-                "low memory.";
+  finding.explanation =
+      "Every brk() that would grow the heap fails, so glibc malloc maps anonymous memory "
+      "instead and keeps it (see malloc-mmap-fallback).";
+  finding.fix =
+      "Do not map right after the break: start low-address windows above it (LJMM_WINDOW) or "
+      "reserve them elsewhere (LJMM_RESERVE=window); or build LuaJIT with GC64 so it needs no "
+      "low memory.";
   if (!brk.blocker) {
     // Found by fuzz_smaps: a break at the top of user space has no mapping above it to name.
-    finding.summary = fmt::format("brk blocked: the break {} is at the top of user space", format_address_short(brk.brk));
+    finding.summary =
+        fmt::format("brk blocked: the break {} is at the top of user space", format_address_short(brk.brk));
     findings.push_back(std::move(finding));
     return;
   }
@@ -80,12 +85,13 @@ void add_brk_findings(const Snapshot& snapshot, const Layout& layout, const BrkR
     finding.summary = fmt::format("brk blocked: a {} mapping at {} sits right at the break and merged into [heap]",
                                   format_size(blocker.end - brk.brk), format_address_short(brk.brk));
   } else if (process.brk_source == BrkSource::presumed) {
-    finding.summary = fmt::format("brk blocked before the heap could start, presumably: {} sits where the kernel "
-                                  "puts the break, and there is no [heap]",
-                                  describe_region(blocker));
+    finding.summary = fmt::format(
+        "brk blocked before the heap could start, presumably: {} sits where the kernel "
+        "puts the break, and there is no [heap]",
+        describe_region(blocker));
   } else if (!brk.heap_started) {
-    finding.summary = fmt::format("brk blocked before the heap could start: {} sits at start_brk",
-                                  describe_region(blocker));
+    finding.summary =
+        fmt::format("brk blocked before the heap could start: {} sits at start_brk", describe_region(blocker));
   } else {
     finding.summary = fmt::format("brk blocked by {}: 0 B between the break {} and it", describe_region(blocker),
                                   format_address_short(brk.brk));
@@ -104,8 +110,9 @@ void add_fallback_finding(const Snapshot& snapshot, const FallbackArenas& fallba
                         " Adjacent fallback mappings merge, so regions are fewer than mmap calls "
                         "(ljmm-trace counts the calls).";
   finding.fix = malloc_fallback_fix();
-  finding.confidence = "medium: with brk blocked, all unexplained anonymous rw-p memory is counted "
-                       "(thread stacks, arena heaps and library bss are not)";
+  finding.confidence =
+      "medium: with brk blocked, all unexplained anonymous rw-p memory is counted "
+      "(thread stacks, arena heaps and library bss are not)";
   finding.metrics = {count("fallback_regions", fallbacks.count), bytes("fallback_bytes", fallbacks.bytes)};
   for (size_t index : fallbacks.regions) finding.region_starts.push_back(snapshot.regions[index].start);
   findings.push_back(std::move(finding));
@@ -120,30 +127,37 @@ void add_role_findings(const Snapshot& snapshot, const std::vector<RegionRole>& 
     if (roles[i] == RegionRole::malloc_arena_reserve) arena_reserved += size;
   }
   if (stacks > 0) {
-    findings.push_back(Finding{"thread-stacks", Severity::info,
+    findings.push_back(Finding{"thread-stacks",
+                               Severity::info,
                                fmt::format("{} thread stack{} ({}), each above a guard region", stacks,
                                            stacks == 1 ? "" : "s", format_size(stack_bytes)),
-                               "Thread stacks are anonymous rw-p regions directly above a ---p guard.", "",
-                               "medium", {count("thread_stacks", stacks), bytes("thread_stack_bytes", stack_bytes)}, {}});
+                               "Thread stacks are anonymous rw-p regions directly above a ---p guard.",
+                               "",
+                               "medium",
+                               {count("thread_stacks", stacks), bytes("thread_stack_bytes", stack_bytes)},
+                               {}});
   }
   if (arenas > 0) {
-    findings.push_back(Finding{"malloc-arenas", Severity::info,
-                               fmt::format("{} glibc non-main arena heap{}: {} in use of {} reserved", arenas,
-                                           arenas == 1 ? "" : "s", format_size(arena_bytes), format_size(arena_reserved)),
-                               "glibc gives threads their own arenas, each heap a 64 MiB aligned reservation.",
-                               "MALLOC_ARENA_MAX limits how many there are.", "high",
-                               {count("arenas", arenas), bytes("arena_bytes", arena_bytes),
-                                bytes("arena_reserved_bytes", arena_reserved)},
-                               {}});
+    findings.push_back(Finding{
+        "malloc-arenas",
+        Severity::info,
+        fmt::format("{} glibc non-main arena heap{}: {} in use of {} reserved", arenas, arenas == 1 ? "" : "s",
+                    format_size(arena_bytes), format_size(arena_reserved)),
+        "glibc gives threads their own arenas, each heap a 64 MiB aligned reservation.",
+        "MALLOC_ARENA_MAX limits how many there are.",
+        "high",
+        {count("arenas", arenas), bytes("arena_bytes", arena_bytes), bytes("arena_reserved_bytes", arena_reserved)},
+        {}});
   }
 }
 
 void add_window_findings(const std::vector<WindowBudget>& windows, std::vector<Finding>& findings) {
   for (const WindowBudget& window : windows) {
     uint64_t span = window.end - window.start;
-    std::vector<Metric> metrics = {address("window_start", window.start), address("window_end", window.end),
-                                   bytes("free_bytes", window.free_bytes), bytes("largest_gap_bytes", window.largest_gap),
-                                   count("gap_count", window.gap_count), bytes("mapped_bytes", window.mapped_bytes)};
+    std::vector<Metric> metrics = {
+        address("window_start", window.start),  address("window_end", window.end),
+        bytes("free_bytes", window.free_bytes), bytes("largest_gap_bytes", window.largest_gap),
+        count("gap_count", window.gap_count),   bytes("mapped_bytes", window.mapped_bytes)};
     std::string occupants;
     for (Segment segment : all_segments) {
       uint64_t used = window.mapped_by_segment[segment];
@@ -152,21 +166,25 @@ void add_window_findings(const std::vector<WindowBudget>& windows, std::vector<F
       occupants += fmt::format("{}{} {} {}", occupants.empty() ? "" : ", ", segment_id(segment), segment_name(segment),
                                format_size(used));
     }
-    std::string where = fmt::format("{} [{}, {})", window.id, format_address_short(window.start),
-                                    format_address_short(window.end));
-    std::string summary = fmt::format("{}: {} free in {} gap{}, largest {}; occupied by {}", where,
-                                      format_size(window.free_bytes), window.gap_count, window.gap_count == 1 ? "" : "s",
-                                      format_size(window.largest_gap), occupants.empty() ? "nothing" : occupants);
-    bool exhausted = window.id != "below-4g" && span > 0 &&
-                     (window.largest_gap < exhausted_largest_gap || window.free_bytes * 100 < span * exhausted_free_percent);
+    std::string where =
+        fmt::format("{} [{}, {})", window.id, format_address_short(window.start), format_address_short(window.end));
+    std::string summary = fmt::format(
+        "{}: {} free in {} gap{}, largest {}; occupied by {}", where, format_size(window.free_bytes), window.gap_count,
+        window.gap_count == 1 ? "" : "s", format_size(window.largest_gap), occupants.empty() ? "nothing" : occupants);
+    bool exhausted =
+        window.id != "below-4g" && span > 0 &&
+        (window.largest_gap < exhausted_largest_gap || window.free_bytes * 100 < span * exhausted_free_percent);
     findings.push_back(Finding{exhausted ? "low-window-exhausted" : "low-window-budget",
-                               exhausted ? Severity::warning : Severity::info, summary,
+                               exhausted ? Severity::warning : Severity::info,
+                               summary,
                                "Allocators that need low addresses (LuaJIT without GC64: below 2 GiB; MAP_32BIT: "
                                "1-2 GiB) can only use the free gaps of this window.",
                                exhausted ? "Link the low-memory user with ljmm's mmap wrapper (it fills every gap), "
                                            "move big mappings out of the window, or build LuaJIT with GC64."
                                          : "",
-                               "high", std::move(metrics), {}});
+                               "high",
+                               std::move(metrics),
+                               {}});
   }
 }
 
@@ -178,16 +196,17 @@ void add_map_count_finding(const Snapshot& snapshot, const Layout& layout, std::
   for (const Gap& gap : layout.gaps)
     if (gap.segment == Segment::mmap) largest = std::max(largest, gap.size());
   Severity severity = percent >= 98 ? Severity::error : percent >= 90 ? Severity::warning : Severity::info;
-  findings.push_back(Finding{severity == Severity::info ? "map-count" : "map-count-near-limit", severity,
-                             fmt::format("{} mappings of vm.max_map_count {} ({}%); largest free gap in the mmap area {}",
-                                         mappings, limit, percent, format_size(largest)),
-                             "mmap, mprotect and munmap fail with ENOMEM once a process has vm.max_map_count mappings.",
-                             severity == Severity::info ? "" : "Raise vm.max_map_count or map fewer, larger regions.",
-                             "high",
-                             {count("mappings", mappings), count("max_map_count", limit),
-                              Metric{"map_count_percent", percent, MetricUnit::ratio_percent},
-                              bytes("largest_mmap_gap_bytes", largest)},
-                             {}});
+  findings.push_back(Finding{
+      severity == Severity::info ? "map-count" : "map-count-near-limit",
+      severity,
+      fmt::format("{} mappings of vm.max_map_count {} ({}%); largest free gap in the mmap area {}", mappings, limit,
+                  percent, format_size(largest)),
+      "mmap, mprotect and munmap fail with ENOMEM once a process has vm.max_map_count mappings.",
+      severity == Severity::info ? "" : "Raise vm.max_map_count or map fewer, larger regions.",
+      "high",
+      {count("mappings", mappings), count("max_map_count", limit),
+       Metric{"map_count_percent", percent, MetricUnit::ratio_percent}, bytes("largest_mmap_gap_bytes", largest)},
+      {}});
 }
 
 void add_runtime_finding(const Snapshot& snapshot, std::vector<Finding>& findings) {
@@ -208,8 +227,8 @@ void add_runtime_finding(const Snapshot& snapshot, std::vector<Finding>& finding
   finding.confidence = "high";
   for (const RuntimeCounter& counter : runtime_counters()) {
     bool bytes_counter = counter.name.find("bytes") != std::string_view::npos || counter.name == "returned_to_reserve";
-    finding.metrics.push_back(Metric{std::string(counter.name), c.*counter.member,
-                                     bytes_counter ? MetricUnit::bytes : MetricUnit::count});
+    finding.metrics.push_back(
+        Metric{std::string(counter.name), c.*counter.member, bytes_counter ? MetricUnit::bytes : MetricUnit::count});
   }
   findings.push_back(std::move(finding));
 }

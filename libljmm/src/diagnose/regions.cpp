@@ -22,9 +22,7 @@ const char* region_role_name(RegionRole role) {
 
 namespace {
 
-bool is_private_anonymous(const Region& region) {
-  return region.kind == RegionKind::anonymous && !region.perms.shared;
-}
+bool is_private_anonymous(const Region& region) { return region.kind == RegionKind::anonymous && !region.perms.shared; }
 bool is_rw(const Region& region) { return region.perms.read && region.perms.write && !region.perms.exec; }
 bool is_none(const Region& region) { return !region.perms.read && !region.perms.write && !region.perms.exec; }
 bool adjacent(const Region& lower, const Region& upper) { return lower.end == upper.start; }
@@ -52,12 +50,14 @@ std::vector<RegionRole> assign_roles(const Snapshot& snapshot, const Layout& lay
     if (roles[i] != RegionRole::none) continue;
     if (is_arena_heap(regions, i)) {
       roles[i] = RegionRole::malloc_arena;
-      if (i + 1 < regions.size() && region.size() != glibc_arena_heap_size) roles[i + 1] = RegionRole::malloc_arena_reserve;
+      if (i + 1 < regions.size() && region.size() != glibc_arena_heap_size)
+        roles[i + 1] = RegionRole::malloc_arena_reserve;
       continue;
     }
     if (i > 0) {
       const Region& below = regions[i - 1];
-      if (adjacent(below, region) && is_private_anonymous(below) && is_none(below) && roles[i - 1] == RegionRole::none) {
+      if (adjacent(below, region) && is_private_anonymous(below) && is_none(below) &&
+          roles[i - 1] == RegionRole::none) {
         // pthread stacks: the guard sits below the stack, which grows down towards it.
         roles[i - 1] = RegionRole::stack_guard;
         roles[i] = RegionRole::thread_stack;

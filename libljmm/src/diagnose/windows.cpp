@@ -37,7 +37,8 @@ std::vector<WindowBudget> standard_windows(const Snapshot& snapshot, const Layou
     uint64_t start, end;
   };
   // below-2g: LuaJIT without GC64 (31-bit pointers); map32bit: what MAP_32BIT gives on x86-64.
-  static constexpr Standard windows[] = {{"below-2g", 0, 2 * GiB}, {"map32bit", 1 * GiB, 2 * GiB}, {"below-4g", 0, 4 * GiB}};
+  static constexpr Standard windows[] = {
+      {"below-2g", 0, 2 * GiB}, {"map32bit", 1 * GiB, 2 * GiB}, {"below-4g", 0, 4 * GiB}};
   std::vector<WindowBudget> budgets;
   for (const Standard& window : windows) {
     budgets.push_back(measure_window(snapshot, layout, window.start, window.end));

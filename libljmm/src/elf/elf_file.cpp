@@ -72,8 +72,8 @@ void read_loads(const Bytes& bytes, const typename Types::Ehdr& header, ElfFile&
   for (size_t i = 0; i < header.e_phnum; ++i) {
     auto program = load(table + i);
     if (program.p_type != PT_LOAD) continue;
-    file.loads.push_back({program.p_vaddr, program.p_offset, program.p_filesz, program.p_memsz,
-                          (program.p_flags & PF_W) != 0});
+    file.loads.push_back(
+        {program.p_vaddr, program.p_offset, program.p_filesz, program.p_memsz, (program.p_flags & PF_W) != 0});
   }
 }
 
@@ -137,7 +137,9 @@ class MappedFile {
 };
 
 Error file_error(const std::string& path, int error) {
-  return make_error(error == ENOENT ? Errc::not_found : error == EACCES ? Errc::permission_denied : Errc::io_error,
+  return make_error(error == ENOENT   ? Errc::not_found
+                    : error == EACCES ? Errc::permission_denied
+                                      : Errc::io_error,
                     fmt::format("{}: {}", path, std::strerror(error)));
 }
 

@@ -42,7 +42,8 @@ inline Result<uint64_t> as_uint(const json& value, const std::string& where) {
 }
 
 inline Result<uint64_t> as_address(const json& value, const std::string& where) {
-  if (!value.is_string()) return bad(where, fmt::format("{} is not an address string such as \"0x400000\"", describe(value)));
+  if (!value.is_string())
+    return bad(where, fmt::format("{} is not an address string such as \"0x400000\"", describe(value)));
   auto address = parse_address(value.get<std::string>());
   if (!address) return with_context(address.error(), where, Errc::malformed);
   return address;

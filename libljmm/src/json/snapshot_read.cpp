@@ -11,11 +11,11 @@ namespace {
 using namespace json_fields;
 
 // Shorthands that keep the field readers below one line per field.
-#define LJMM_TRY_ASSIGN(target, expression)  \
-  do {                                       \
-    auto value_ = (expression);              \
-    if (!value_) return value_.error();      \
-    target = std::move(value_).value();      \
+#define LJMM_TRY_ASSIGN(target, expression) \
+  do {                                      \
+    auto value_ = (expression);             \
+    if (!value_) return value_.error();     \
+    target = std::move(value_).value();     \
   } while (0)
 
 Result<uint64_t> address_member(const json& object, std::string_view key, const std::string& where) {
@@ -42,10 +42,10 @@ std::optional<bool> optional_bool(const json& object, std::string_view key) {
 }
 
 Result<RegionKind> parse_kind(const std::string& text, const std::string& where) {
-  static constexpr RegionKind kinds[] = {
-      RegionKind::anonymous, RegionKind::file,     RegionKind::heap,       RegionKind::stack,
-      RegionKind::thread_stack, RegionKind::vdso,  RegionKind::vvar,       RegionKind::vsyscall,
-      RegionKind::anon_named, RegionKind::anon_shmem, RegionKind::special};
+  static constexpr RegionKind kinds[] = {RegionKind::anonymous,  RegionKind::file,         RegionKind::heap,
+                                         RegionKind::stack,      RegionKind::thread_stack, RegionKind::vdso,
+                                         RegionKind::vvar,       RegionKind::vsyscall,     RegionKind::anon_named,
+                                         RegionKind::anon_shmem, RegionKind::special};
   for (RegionKind kind : kinds)
     if (text == region_kind_name(kind)) return kind;
   return bad(where, fmt::format("\"{}\" is not a region kind", text));
@@ -101,9 +101,9 @@ Status read_process(const json& document, ProcessInfo& process) {
   struct {
     const char* key;
     uint64_t* target;
-  } addresses[] = {{"start_code", &process.start_code}, {"end_code", &process.end_code},
-                   {"start_data", &process.start_data}, {"end_data", &process.end_data},
-                   {"start_brk", &process.start_brk},   {"brk", &process.brk},
+  } addresses[] = {{"start_code", &process.start_code},  {"end_code", &process.end_code},
+                   {"start_data", &process.start_data},  {"end_data", &process.end_data},
+                   {"start_brk", &process.start_brk},    {"brk", &process.brk},
                    {"start_stack", &process.start_stack}};
   for (auto& [key, target] : addresses)
     if (p.contains(key)) LJMM_TRY_ASSIGN(*target, address_member(p, key, "process"));

@@ -112,7 +112,9 @@ void write_runtime(JsonWriter& json, const std::optional<RuntimeStats>& runtime)
     json.null();
     return;
   }
-  json.begin_object().address_field("window_start", runtime->window_start).address_field("window_end", runtime->window_end);
+  json.begin_object()
+      .address_field("window_start", runtime->window_start)
+      .address_field("window_end", runtime->window_end);
   json.field("reserve_mode", reserve_mode_name(runtime->reserve_mode));
   json.field("noreplace_unsupported", (runtime->flags & LJMM_FLAG_NOREPLACE_UNSUPPORTED) != 0);
   json.field("fixed_unsupported", (runtime->flags & LJMM_FLAG_FIXED_UNSUPPORTED) != 0);
@@ -141,7 +143,8 @@ std::string snapshot_to_json(const Analysis& analysis, int indent) {
   json.address_field("user_top", layout.user_top);
   write_runtime(json, snapshot.runtime);
   json.key("regions").begin_array();
-  for (size_t i = 0; i < snapshot.regions.size(); ++i) write_region(json, snapshot.regions[i], layout.segment_of[i], analysis.diagnosis.role_of[i]);
+  for (size_t i = 0; i < snapshot.regions.size(); ++i)
+    write_region(json, snapshot.regions[i], layout.segment_of[i], analysis.diagnosis.role_of[i]);
   json.end_array();
   json.key("gaps").begin_array();
   for (const Gap& gap : layout.gaps) write_gap(json, gap);

@@ -154,16 +154,19 @@ namespace {
 size_t utf8_sequence_length(std::string_view text, size_t i) {
   auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
   unsigned char lead = byte(i);
-  size_t length = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3
-                : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+  size_t length = lead < 0x80                    ? 1
+                  : lead >= 0xc2 && lead <= 0xdf ? 2
+                  : lead >= 0xe0 && lead <= 0xef ? 3
+                  : lead >= 0xf0 && lead <= 0xf4 ? 4
+                                                 : 0;
   if (length == 0 || i + length > text.size()) return 0;
   for (size_t k = 1; k < length; ++k)
     if ((byte(i + k) & 0xc0) != 0x80) return 0;
   unsigned char second = length > 1 ? byte(i + 1) : 0;
-  if (lead == 0xe0 && second < 0xa0) return 0;   // overlong
-  if (lead == 0xed && second > 0x9f) return 0;   // UTF-16 surrogates
-  if (lead == 0xf0 && second < 0x90) return 0;   // overlong
-  if (lead == 0xf4 && second > 0x8f) return 0;   // above U+10FFFF
+  if (lead == 0xe0 && second < 0xa0) return 0;  // overlong
+  if (lead == 0xed && second > 0x9f) return 0;  // UTF-16 surrogates
+  if (lead == 0xf0 && second < 0x90) return 0;  // overlong
+  if (lead == 0xf4 && second > 0x8f) return 0;  // above U+10FFFF
   return length;
 }
 

@@ -71,8 +71,8 @@ std::string span_detail(const Span& span) {
   if (span.free_only) return {};
   if (span.segment == Segment::kernel)
     return span.regions ? fmt::format("[vsyscall] {}", format_size(span.mapped)) : std::string("not mapped");
-  std::string detail = fmt::format("{} region{}, {} mapped", span.regions, span.regions == 1 ? "" : "s",
-                                   format_size(span.mapped));
+  std::string detail =
+      fmt::format("{} region{}, {} mapped", span.regions, span.regions == 1 ? "" : "s", format_size(span.mapped));
   if (span.free > 0) detail += fmt::format(", {} free", format_size(span.free));
   return detail;
 }

@@ -171,7 +171,8 @@ Result<Region> parse_maps_line(std::string_view line, size_t line_number) {
   if (!scan.take_hex(region.start) || !scan.take_char('-') || !scan.take_hex(region.end))
     return malformed_line(line, line_number, "bad address range");
   if (region.end <= region.start) return malformed_line(line, line_number, "end address not above start");
-  if (!scan.take_char(' ') || !scan.take_perms(region.perms)) return malformed_line(line, line_number, "bad permissions");
+  if (!scan.take_char(' ') || !scan.take_perms(region.perms))
+    return malformed_line(line, line_number, "bad permissions");
   if (!scan.take_char(' ') || !scan.take_hex(region.offset)) return malformed_line(line, line_number, "bad offset");
   if (!scan.take_char(' ') || !scan.take_hex(dev_major) || !scan.take_char(':') || !scan.take_hex(dev_minor) ||
       dev_major > UINT32_MAX || dev_minor > UINT32_MAX)

@@ -19,7 +19,8 @@ const char* brk_source_name(BrkSource source) {
 }
 
 std::optional<BrkSource> parse_brk_source(std::string_view text) {
-  for (BrkSource source : {BrkSource::unknown, BrkSource::start_brk, BrkSource::heap_end, BrkSource::glibc, BrkSource::presumed})
+  for (BrkSource source :
+       {BrkSource::unknown, BrkSource::start_brk, BrkSource::heap_end, BrkSource::glibc, BrkSource::presumed})
     if (text == brk_source_name(source)) return source;
   return std::nullopt;
 }

@@ -81,14 +81,12 @@ Result<std::string> read_proc_file(int pid, std::string_view file) {
     return text;
   }
   switch (text.error().code) {
-    case Errc::not_found:
-      return make_error(Errc::not_found, fmt::format("pid {}: no such process", pid));
-    case Errc::vanished:
-      return make_error(Errc::vanished, fmt::format("pid {}: process exited while being read", pid));
+    case Errc::not_found: return make_error(Errc::not_found, fmt::format("pid {}: no such process", pid));
+    case Errc::vanished: return make_error(Errc::vanished, fmt::format("pid {}: process exited while being read", pid));
     case Errc::permission_denied:
-      return make_error(Errc::permission_denied,
-                        fmt::format("pid {}: permission denied reading {} (needs the same user or CAP_SYS_PTRACE)",
-                                    pid, file));
+      return make_error(
+          Errc::permission_denied,
+          fmt::format("pid {}: permission denied reading {} (needs the same user or CAP_SYS_PTRACE)", pid, file));
     default:
       if (!process_exists(pid))
         return make_error(Errc::vanished, fmt::format("pid {}: process exited while being read", pid));
@@ -110,9 +108,11 @@ Result<ProcessInfo> read_process_info(int pid) {
     info.exe.assign(target, static_cast<size_t>(length));
     // Match the maps pathname, which carries the deletion as a separate flag.
     constexpr std::string_view deleted = " (deleted)";
-    if (info.exe.size() > deleted.size() && info.exe.ends_with(deleted)) info.exe.resize(info.exe.size() - deleted.size());
+    if (info.exe.size() > deleted.size() && info.exe.ends_with(deleted))
+      info.exe.resize(info.exe.size() - deleted.size());
     // Reading through /proc/PID/exe works even when the file was deleted or replaced.
-    if (auto elf = read_elf_file(fmt::format("/proc/{}/exe", pid), ElfParts::header)) info.pie = elf->position_independent;
+    if (auto elf = read_elf_file(fmt::format("/proc/{}/exe", pid), ElfParts::header))
+      info.pie = elf->position_independent;
   }
   if (auto personality = read_proc_file(pid, "personality")) {
     uint64_t value = 0;
@@ -127,7 +127,8 @@ Result<std::vector<int>> read_thread_ids(int pid) {
   if (!directory) {
     int error = errno;
     if (error == ENOENT) return make_error(Errc::not_found, fmt::format("pid {}: no such process", pid));
-    return make_error(errc_from_errno(error), fmt::format("pid {}: listing its threads: {}", pid, std::strerror(error)));
+    return make_error(errc_from_errno(error),
+                      fmt::format("pid {}: listing its threads: {}", pid, std::strerror(error)));
   }
   std::vector<int> threads;
   while (dirent* entry = ::readdir(directory.get())) {

@@ -7,8 +7,8 @@
 #include <charconv>
 #include <chrono>
 
-#include "proc/memory.hpp"
 #include "ljmm/units.hpp"
+#include "proc/memory.hpp"
 
 namespace ljmm {
 
@@ -76,7 +76,8 @@ std::optional<uint64_t> presume_start_brk(const std::vector<Region>& regions, co
     ++next;
   }
   const Region& candidate = regions[next];
-  if (candidate.kind == RegionKind::heap || candidate.start - program_end >= brk_randomization_range) return std::nullopt;
+  if (candidate.kind == RegionKind::heap || candidate.start - program_end >= brk_randomization_range)
+    return std::nullopt;
   return candidate.start;
 }
 

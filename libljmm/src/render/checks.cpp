@@ -60,7 +60,8 @@ std::string checks_json(const std::vector<Check>& checks, const Analysis& analys
 
 std::string checks_junit(const std::vector<Check>& checks, const Analysis& analysis, const std::string& suite_name) {
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out += fmt::format("<testsuites name=\"ljmm-check\" tests=\"{}\" failures=\"{}\">\n", checks.size(), failures(checks));
+  out +=
+      fmt::format("<testsuites name=\"ljmm-check\" tests=\"{}\" failures=\"{}\">\n", checks.size(), failures(checks));
   out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\">\n",
                      xml_escape(suite_name), checks.size(), failures(checks));
   out += fmt::format("    <properties><property name=\"target\" value=\"{}\"/></properties>\n",

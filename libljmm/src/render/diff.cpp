@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
-#include "ljmm/diff.hpp"
 #include "json/writer.hpp"
+#include "ljmm/diff.hpp"
 #include "ljmm/units.hpp"
 #include "render/style.hpp"
 
@@ -46,15 +46,17 @@ std::string diff_text(const SnapshotDiff& diff, bool color) {
         detail = fmt::format("{} -> {} ({})", format_size(change.before.size()), format_size(change.after.size()),
                              signed_size(change.before.size(), change.after.size()));
         break;
-      case ChangeKind::changed: detail = fmt::format("{} -> {}", change.before.perms.str(), change.after.perms.str()); break;
+      case ChangeKind::changed:
+        detail = fmt::format("{} -> {}", change.before.perms.str(), change.after.perms.str());
+        break;
     }
-    const char* mark = change.kind == ChangeKind::added     ? "+"
-                       : change.kind == ChangeKind::removed ? "-"
-                                                            : "~";
-    out += fmt::format("  {} {:<8} {} {:<4} {:<28} {} {}\n", mark, change_kind_name(change.kind), format_address(shown.start),
-                       shown.perms.str(), detail, style.segment(change.segment, segment_id(change.segment)), name_of(shown));
+    const char* mark = change.kind == ChangeKind::added ? "+" : change.kind == ChangeKind::removed ? "-" : "~";
+    out += fmt::format("  {} {:<8} {} {:<4} {:<28} {} {}\n", mark, change_kind_name(change.kind),
+                       format_address(shown.start), shown.perms.str(), detail,
+                       style.segment(change.segment, segment_id(change.segment)), name_of(shown));
   }
-  out += "\n" + style.bold("Segments") + fmt::format("\n  {:<22} {:>12} {:>12} {:>14}\n", "", "before", "after", "change");
+  out +=
+      "\n" + style.bold("Segments") + fmt::format("\n  {:<22} {:>12} {:>12} {:>14}\n", "", "before", "after", "change");
   for (Segment segment : all_segments) {
     const SegmentTotal& a = diff.before[segment];
     const SegmentTotal& b = diff.after[segment];
@@ -73,7 +75,10 @@ std::string diff_text(const SnapshotDiff& diff, bool color) {
 
 std::string diff_json(const SnapshotDiff& diff) {
   JsonWriter json;
-  json.begin_object().field("schema", diff_schema).field("before", diff.before_source).field("after", diff.after_source);
+  json.begin_object()
+      .field("schema", diff_schema)
+      .field("before", diff.before_source)
+      .field("after", diff.after_source);
   json.key("regions").begin_array();
   for (const RegionChange& change : diff.changes) {
     const Region& shown = change.kind == ChangeKind::removed ? change.before : change.after;
@@ -92,7 +97,10 @@ std::string diff_json(const SnapshotDiff& diff) {
   for (Segment segment : all_segments) {
     const SegmentTotal& a = diff.before[segment];
     const SegmentTotal& b = diff.after[segment];
-    json.begin_object(true).field("id", segment_id(segment)).field("bytes_before", a.bytes).field("bytes_after", b.bytes);
+    json.begin_object(true)
+        .field("id", segment_id(segment))
+        .field("bytes_before", a.bytes)
+        .field("bytes_after", b.bytes);
     json.field("regions_before", a.regions).field("regions_after", b.regions).field("rss_before", a.rss);
     json.field("rss_after", b.rss).end_object();
   }

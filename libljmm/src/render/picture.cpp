@@ -22,8 +22,8 @@ std::string span_bar(const Span& span, int bar_width, double max_weight, const T
     mapped_chars = std::clamp(static_cast<int>(std::lround(fraction * length)), 1, length);
   }
   std::string mapped, free;
-  for (int i = 0; i < mapped_chars; ++i) mapped += "\u2588";       // full block
-  for (int i = mapped_chars; i < length; ++i) free += "\u2591";    // light shade
+  for (int i = 0; i < mapped_chars; ++i) mapped += "\u2588";     // full block
+  for (int i = mapped_chars; i < length; ++i) free += "\u2591";  // light shade
   return style.segment(span.segment, mapped) + style.free(free);
 }
 
@@ -39,10 +39,11 @@ std::string render_picture(const Analysis& analysis, const TextOptions& options)
   constexpr int fixed_columns = 28 + 19 + 10 + 2;
   int bar_width = std::clamp(options.width - fixed_columns - 28, 10, 80);
   std::string out = style.bold("Address space, low to high") +
-                    fmt::format(" (bar length ~ log2 of size; {} mapped, {} free)\n", style.segment(Segment::heap, "\u2588"),
-                                style.free("\u2591"));
+                    fmt::format(" (bar length ~ log2 of size; {} mapped, {} free)\n",
+                                style.segment(Segment::heap, "\u2588"), style.free("\u2591"));
   for (const Span& span : spans) {
-    out += fmt::format("  {:<28}{:<19}{:>10}  ", span_label(span), format_address(span.start), format_size(span.size()));
+    out +=
+        fmt::format("  {:<28}{:<19}{:>10}  ", span_label(span), format_address(span.start), format_size(span.size()));
     out += span_bar(span, bar_width, max_weight, style);
     std::string detail = span_detail(span);
     if (!detail.empty()) out += "  " + detail;

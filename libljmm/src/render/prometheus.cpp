@@ -14,10 +14,14 @@ namespace {
 std::string label_value(std::string_view text) {
   std::string out;
   for (char c : text) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out.push_back(c);
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out.push_back(c);
   }
   return out;
 }
@@ -95,9 +99,8 @@ std::string render_prometheus(const std::vector<Analysis>& analyses) {
                 [](const Analysis& a) {
                   return a.diagnosis.brk.known ? one(static_cast<double>(a.diagnosis.brk.room)) : std::vector<Sample>{};
                 });
-  metrics.gauge("ljmm_brk_blocked", "1 when brk() can no longer grow the heap.", [](const Analysis& a) {
-    return one(a.finding("brk-blocked") ? 1 : 0);
-  });
+  metrics.gauge("ljmm_brk_blocked", "1 when brk() can no longer grow the heap.",
+                [](const Analysis& a) { return one(a.finding("brk-blocked") ? 1 : 0); });
   metrics.gauge("ljmm_malloc_fallback_arenas", "Regions of glibc malloc fallback memory (brk blocked).",
                 [](const Analysis& a) { return one(static_cast<double>(a.diagnosis.fallbacks.count)); });
   metrics.gauge("ljmm_malloc_fallback_bytes", "Bytes of glibc malloc fallback memory (brk blocked).",
@@ -126,13 +129,16 @@ std::string render_prometheus(const std::vector<Analysis>& analyses) {
     for (const Finding& f : a.findings()) {
       std::string labels = fmt::format("id=\"{}\",severity=\"{}\"", f.id, severity_name(f.severity));
       auto same = std::find_if(samples.begin(), samples.end(), [&](const Sample& s) { return s.labels == labels; });
-      if (same != samples.end()) same->value += 1;
-      else samples.push_back({std::move(labels), 1});
+      if (same != samples.end())
+        same->value += 1;
+      else
+        samples.push_back({std::move(labels), 1});
     }
     return samples;
   });
   metrics.gauge("ljmm_runtime_fallbacks", "Placements made by the ljmm runtime in the process.", [](const Analysis& a) {
-    return a.snapshot.runtime ? one(static_cast<double>(a.snapshot.runtime->counters.fallbacks)) : std::vector<Sample>{};
+    return a.snapshot.runtime ? one(static_cast<double>(a.snapshot.runtime->counters.fallbacks))
+                              : std::vector<Sample>{};
   });
   metrics.gauge("ljmm_runtime_failures", "Low requests the ljmm runtime could not place.", [](const Analysis& a) {
     return a.snapshot.runtime ? one(static_cast<double>(a.snapshot.runtime->counters.failures)) : std::vector<Sample>{};

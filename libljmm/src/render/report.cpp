@@ -24,9 +24,8 @@ std::string render_header(const Analysis& analysis, const TextOptions& options) 
   TextStyle style(options.color);
   const Snapshot& snapshot = analysis.snapshot;
   const ProcessInfo& process = snapshot.process;
-  std::string title = snapshot.source.kind == SourceKind::pid
-                          ? fmt::format("pid {} ({})", process.pid, process.comm)
-                          : snapshot.source.description();
+  std::string title = snapshot.source.kind == SourceKind::pid ? fmt::format("pid {} ({})", process.pid, process.comm)
+                                                              : snapshot.source.description();
   std::string out = style.bold(title) + "  " + (process.exe.empty() ? "executable unknown" : process.exe) + "\n";
   out += fmt::format("  PIE: {}   ASLR: {}   kernel: {}   regions: {} (max {})\n", yes_no(process.pie),
                      aslr_description(snapshot.system.randomize_va_space, process.addr_no_randomize),
@@ -54,8 +53,8 @@ std::string render_regions(const Analysis& analysis, const TextOptions& options)
     if (total.regions == 0) continue;
     out += style.segment(segment, fmt::format("{} {}", segment_id(segment), segment_name(segment)));
     out += fmt::format(" ({} region{}, {})\n", total.regions, total.regions == 1 ? "" : "s", format_size(total.bytes));
-    out += fmt::format("  {:<18} {:>10} {:<5}{} {}\n", "Address", "Size", "Perm", rss ? fmt::format(" {:>10}", "RSS") : "",
-                       "Mapping");
+    out += fmt::format("  {:<18} {:>10} {:<5}{} {}\n", "Address", "Size", "Perm",
+                       rss ? fmt::format(" {:>10}", "RSS") : "", "Mapping");
     for (size_t i = 0; i < regions.size(); ++i) {
       if (analysis.layout.segment_of[i] != segment) continue;
       const Region& region = regions[i];

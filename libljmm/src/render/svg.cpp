@@ -67,17 +67,18 @@ std::string render_svg(const Analysis& analysis) {
     const Span& span = spans[row];
     int y = first_row + static_cast<int>(row) * row_height;
     int length = std::max(2, static_cast<int>(log_weight(span.size()) / max_weight * bar_width));
-    double fraction = span.mapped + span.free ? static_cast<double>(span.mapped) / static_cast<double>(span.mapped + span.free) : 0;
+    double fraction =
+        span.mapped + span.free ? static_cast<double>(span.mapped) / static_cast<double>(span.mapped + span.free) : 0;
     int mapped = span.mapped ? std::max(1, static_cast<int>(fraction * length)) : 0;
-    std::string tooltip = fmt::format("{} {} {}: {}", span_label(span), format_address(span.start), format_size(span.size()),
-                                      span_detail(span));
+    std::string tooltip = fmt::format("{} {} {}: {}", span_label(span), format_address(span.start),
+                                      format_size(span.size()), span_detail(span));
     svg += fmt::format("<g><title>{}</title>\n", xml_escape(tooltip));
     svg += fmt::format("  <text x=\"12\" y=\"{}\">{}</text>\n", y + 16, xml_escape(span_label(span)));
     svg += fmt::format("  <text x=\"{}\" y=\"{}\">{}</text>\n", label_width, y + 16, format_address(span.start));
     svg += fmt::format("  <text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", bar_x - 10, y + 16,
                        xml_escape(format_size(span.size())));
-    svg += fmt::format("  <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" fill-opacity=\"0.25\"/>\n", bar_x,
-                       y + 4, length, row_height - 8, colour(span.segment));
+    svg += fmt::format("  <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" fill-opacity=\"0.25\"/>\n",
+                       bar_x, y + 4, length, row_height - 8, colour(span.segment));
     if (mapped)
       svg += fmt::format("  <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>\n", bar_x, y + 4, mapped,
                          row_height - 8, colour(span.segment));
@@ -88,8 +89,9 @@ std::string render_svg(const Analysis& analysis) {
   int x = 12;
   for (Segment segment : all_segments) {
     std::string label = fmt::format("{} {}", segment_id(segment), segment_name(segment));
-    svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">{}</text>\n", x,
-                       y - 10, colour(segment), x + 16, y, xml_escape(label));
+    svg += fmt::format(
+        "<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">{}</text>\n", x,
+        y - 10, colour(segment), x + 16, y, xml_escape(label));
     x += 16 + static_cast<int>(label.size()) * 8 + 16;
   }
   svg += "</svg>\n";

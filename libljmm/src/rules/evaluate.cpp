@@ -42,9 +42,10 @@ void check_region(const Rule& rule, const Analysis& analysis, Checker& checker) 
   for (const Region& region : analysis.snapshot.regions)
     if (region.label().find(rule.region) != std::string::npos) matching.push_back(&region);
   if (rule.must_exist)
-    checker.add("must_exist", !matching.empty(),
-                matching.empty() ? "absent" : fmt::format("{} region{}", matching.size(), matching.size() == 1 ? "" : "s"),
-                "present");
+    checker.add(
+        "must_exist", !matching.empty(),
+        matching.empty() ? "absent" : fmt::format("{} region{}", matching.size(), matching.size() == 1 ? "" : "s"),
+        "present");
   if (matching.empty()) {
     if (rule.below) checker.add("below", !rule.must_exist, "absent", "< " + format_address_short(*rule.below));
     if (rule.above) checker.add("above", !rule.must_exist, "absent", ">= " + format_address_short(*rule.above));
@@ -53,10 +54,12 @@ void check_region(const Rule& rule, const Analysis& analysis, Checker& checker) 
   auto highest = std::max_element(matching.begin(), matching.end(), [](auto a, auto b) { return a->end < b->end; });
   auto lowest = std::min_element(matching.begin(), matching.end(), [](auto a, auto b) { return a->start < b->start; });
   if (rule.below)
-    checker.add("below", (*highest)->end <= *rule.below, fmt::format("ends at {}", format_address_short((*highest)->end)),
+    checker.add("below", (*highest)->end <= *rule.below,
+                fmt::format("ends at {}", format_address_short((*highest)->end)),
                 "<= " + format_address_short(*rule.below));
   if (rule.above)
-    checker.add("above", (*lowest)->start >= *rule.above, fmt::format("starts at {}", format_address_short((*lowest)->start)),
+    checker.add("above", (*lowest)->start >= *rule.above,
+                fmt::format("starts at {}", format_address_short((*lowest)->start)),
                 ">= " + format_address_short(*rule.above));
 }
 
@@ -64,8 +67,10 @@ void check_segment(const Rule& rule, const Analysis& analysis, Checker& checker)
   const SegmentTotal& total = analysis.layout.total(rule.segment);
   checker.at_most("max_bytes", total.bytes, rule.max_bytes);
   if ((rule.max_rss || rule.max_anon) && !analysis.snapshot.has_smaps) {
-    if (rule.max_rss) checker.add("max_rss", false, "unknown: no smaps in this snapshot", "<= " + format_size(*rule.max_rss));
-    if (rule.max_anon) checker.add("max_anon", false, "unknown: no smaps in this snapshot", "<= " + format_size(*rule.max_anon));
+    if (rule.max_rss)
+      checker.add("max_rss", false, "unknown: no smaps in this snapshot", "<= " + format_size(*rule.max_rss));
+    if (rule.max_anon)
+      checker.add("max_anon", false, "unknown: no smaps in this snapshot", "<= " + format_size(*rule.max_anon));
     return;
   }
   uint64_t anon = 0;

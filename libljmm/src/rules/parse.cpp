@@ -38,7 +38,9 @@ const std::vector<KindKeys>& kinds() {
   static const std::vector<KindKeys> table = {
       {RuleKind::window, {"window"}, {"window", "min_free", "min_largest_gap", "max_gaps"}},
       {RuleKind::brk_room, {"min_brk_room"}, {"min_brk_room"}},
-      {RuleKind::fallbacks, {"max_fallback_arenas", "max_fallback_bytes"}, {"max_fallback_arenas", "max_fallback_bytes"}},
+      {RuleKind::fallbacks,
+       {"max_fallback_arenas", "max_fallback_bytes"},
+       {"max_fallback_arenas", "max_fallback_bytes"}},
       {RuleKind::forbidden_range, {"forbidden_range"}, {"forbidden_range"}},
       {RuleKind::mappings, {"max_mappings"}, {"max_mappings"}},
       {RuleKind::region, {"region"}, {"region", "must_exist", "below", "above"}},
@@ -77,7 +79,8 @@ Result<std::pair<uint64_t, uint64_t>> range(const json& value, const std::string
     return bad(where, fmt::format("{} is not a range; use [\"0x10000\", \"2GiB\"]", describe(value)));
   uint64_t ends[2];
   for (size_t i = 0; i < 2; ++i) {
-    auto address = value[i].is_number() ? as_uint(value[i], element(where, i)) : as_address(value[i], element(where, i));
+    auto address =
+        value[i].is_number() ? as_uint(value[i], element(where, i)) : as_address(value[i], element(where, i));
     if (!address) return address.error();
     ends[i] = *address;
   }
@@ -86,7 +89,8 @@ Result<std::pair<uint64_t, uint64_t>> range(const json& value, const std::string
 }
 
 // Reads an optional size/count member into `target`.
-Status optional_size(const json& rule, std::string_view key, const std::string& where, std::optional<uint64_t>& target) {
+Status optional_size(const json& rule, std::string_view key, const std::string& where,
+                     std::optional<uint64_t>& target) {
   auto it = rule.find(key);
   if (it == rule.end()) return {};
   auto value = as_size(*it, child(where, key));
@@ -150,7 +154,9 @@ Status read_kind_fields(const json& object, Rule& rule, const std::string& where
       auto name = as_string(object["segment"], child(where, "segment"));
       if (!name) return name.error();
       std::optional<Segment> segment = parse_segment(*name);
-      if (!segment) return bad(child(where, "segment"), fmt::format("\"{}\" is not a segment; use s1..s8 or a name such as heap", *name));
+      if (!segment)
+        return bad(child(where, "segment"),
+                   fmt::format("\"{}\" is not a segment; use s1..s8 or a name such as heap", *name));
       rule.segment = *segment;
       if (!rule.max_bytes && !rule.max_rss && !rule.max_anon)
         return bad(where, "a segment rule needs max_bytes, max_rss or max_anon");
@@ -197,8 +203,8 @@ Result<Rule> read_rule(const json& object, size_t index) {
     if (key == "name") continue;
     const auto& allowed = (*kind)->allowed;
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
-      return bad(child(where, key), fmt::format("not a key of a {} rule; it takes name, {}", rule_kind_name((*kind)->kind),
-                                                list(allowed)));
+      return bad(child(where, key), fmt::format("not a key of a {} rule; it takes name, {}",
+                                                rule_kind_name((*kind)->kind), list(allowed)));
   }
   Rule rule;
   rule.index = index;
@@ -219,7 +225,9 @@ Result<Rule> read_rule(const json& object, size_t index) {
 Result<std::vector<Rule>> parse_rules(std::string_view text, const std::string& origin) {
   auto document = parse_document(text, origin);
   if (!document) return document.error();
-  auto prefixed = [&](const Error& error) { return make_error(error.code, fmt::format("{}: {}", origin, error.message)); };
+  auto prefixed = [&](const Error& error) {
+    return make_error(error.code, fmt::format("{}: {}", origin, error.message));
+  };
   if (!document->is_object()) return prefixed(bad("(document)", "not a JSON object"));
   auto schema = document->find("schema");
   if (schema == document->end() || *schema != rules_schema)

@@ -5,12 +5,12 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
-#include <stddef.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -90,7 +90,8 @@ Status ChildProcess::write_stdin(std::string_view text) {
   while (!text.empty()) {
     ssize_t written = ::write(stdin_fd_, text.data(), text.size());
     if (written < 0 && errno == EINTR) continue;
-    if (written <= 0) return make_error(Errc::io_error, fmt::format("pid {}: writing to stdin: {}", pid_, std::strerror(errno)));
+    if (written <= 0)
+      return make_error(Errc::io_error, fmt::format("pid {}: writing to stdin: {}", pid_, std::strerror(errno)));
     text.remove_prefix(static_cast<size_t>(written));
   }
   return {};

@@ -9,10 +9,10 @@
 #include <cstring>
 #include <memory>
 
-#include "trace/bpf_backend.hpp"
 #include "ljmm/child_process.hpp"
 #include "mmaptrace.h"
 #include "mmaptrace.skel.h"
+#include "trace/bpf_backend.hpp"
 #include "trace/bpf_event.hpp"
 #include "trace/session.hpp"
 
@@ -41,7 +41,8 @@ bool exists(const char* path) { return ::access(path, F_OK) == 0; }
 Status ensure_tracefs(const Log& log) {
   if (exists("/sys/kernel/tracing/events/syscalls") || exists("/sys/kernel/debug/tracing/events/syscalls")) return {};
   if (::mount("nodev", "/sys/kernel/tracing", "tracefs", 0, nullptr) != 0)
-    return make_error(Errc::unsupported, fmt::format("tracefs is not mounted and mounting it failed: {}", std::strerror(errno)));
+    return make_error(Errc::unsupported,
+                      fmt::format("tracefs is not mounted and mounting it failed: {}", std::strerror(errno)));
   log("mounted tracefs at /sys/kernel/tracing for the syscalls tracepoints");
   if (!exists("/sys/kernel/tracing/events/syscalls/sys_enter_mmap"))
     return make_error(Errc::unsupported, "this kernel has no syscalls tracepoints (CONFIG_FTRACE_SYSCALLS)");
@@ -165,7 +166,8 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
   uint64_t start_ns = monotonic_ns();
   StopPolicy policy(options, start_ns);
   PollState state{&sink, start_ns, 0, &traced, &policy};
-  RingBuffer ring(ring_buffer__new(bpf_map__fd(skeleton->maps.events), handle_event, &state, nullptr), &ring_buffer__free);
+  RingBuffer ring(ring_buffer__new(bpf_map__fd(skeleton->maps.events), handle_event, &state, nullptr),
+                  &ring_buffer__free);
   if (!ring) return make_error(Errc::io_error, "creating the ring buffer reader failed");
   if (command) {
     if (Status released = command->release(); !released) return released.error();  // "cannot run ..."

@@ -18,7 +18,8 @@ static_assert(traced_syscalls.size() == 4, "a new traced call needs its MMT_ num
 
 Result<Event> decode_bpf_event(const void* data, size_t size, uint64_t start_ns) {
   if (size < MMT_EVENT_BASE_SIZE)
-    return make_error(Errc::malformed, fmt::format("BPF event of {} bytes, expected at least {}", size, MMT_EVENT_BASE_SIZE));
+    return make_error(Errc::malformed,
+                      fmt::format("BPF event of {} bytes, expected at least {}", size, MMT_EVENT_BASE_SIZE));
   mmt_event raw{};
   std::memcpy(&raw, data, std::min(size, sizeof raw));  // copy out before the ring buffer reuses the space
   if (size < sizeof raw) raw.stack_depth = 0;           // sent without a stack
@@ -28,7 +29,7 @@ Result<Event> decode_bpf_event(const void* data, size_t size, uint64_t start_ns)
   event.pid = raw.pid;
   event.tid = raw.tid;
   event.ppid = raw.ppid;
-  event.kind = raw.kind == MMT_FORK ? EventKind::fork
+  event.kind = raw.kind == MMT_FORK   ? EventKind::fork
                : raw.kind == MMT_EXEC ? EventKind::exec
                : raw.kind == MMT_EXIT ? EventKind::exit
                                       : EventKind::syscall;

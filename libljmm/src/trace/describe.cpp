@@ -66,14 +66,22 @@ std::string describe_prot(uint64_t prot) {
 
 std::string describe_mmap_flags(uint64_t flags) {
   static const std::vector<FlagName> names = {
-      {MAP_SHARED_VALIDATE, "MAP_SHARED_VALIDATE"}, {MAP_SHARED, "MAP_SHARED"},
-      {MAP_PRIVATE, "MAP_PRIVATE"},                 {MAP_FIXED_NOREPLACE, "MAP_FIXED_NOREPLACE"},
-      {MAP_FIXED, "MAP_FIXED"},                     {MAP_ANONYMOUS, "MAP_ANONYMOUS"},
-      {MAP_32BIT, "MAP_32BIT"},                     {MAP_GROWSDOWN, "MAP_GROWSDOWN"},
-      {MAP_DENYWRITE, "MAP_DENYWRITE"},             {MAP_EXECUTABLE, "MAP_EXECUTABLE"},
-      {MAP_LOCKED, "MAP_LOCKED"},                   {MAP_NORESERVE, "MAP_NORESERVE"},
-      {MAP_POPULATE, "MAP_POPULATE"},               {MAP_NONBLOCK, "MAP_NONBLOCK"},
-      {MAP_STACK, "MAP_STACK"},                     {MAP_HUGETLB, "MAP_HUGETLB"},
+      {MAP_SHARED_VALIDATE, "MAP_SHARED_VALIDATE"},
+      {MAP_SHARED, "MAP_SHARED"},
+      {MAP_PRIVATE, "MAP_PRIVATE"},
+      {MAP_FIXED_NOREPLACE, "MAP_FIXED_NOREPLACE"},
+      {MAP_FIXED, "MAP_FIXED"},
+      {MAP_ANONYMOUS, "MAP_ANONYMOUS"},
+      {MAP_32BIT, "MAP_32BIT"},
+      {MAP_GROWSDOWN, "MAP_GROWSDOWN"},
+      {MAP_DENYWRITE, "MAP_DENYWRITE"},
+      {MAP_EXECUTABLE, "MAP_EXECUTABLE"},
+      {MAP_LOCKED, "MAP_LOCKED"},
+      {MAP_NORESERVE, "MAP_NORESERVE"},
+      {MAP_POPULATE, "MAP_POPULATE"},
+      {MAP_NONBLOCK, "MAP_NONBLOCK"},
+      {MAP_STACK, "MAP_STACK"},
+      {MAP_HUGETLB, "MAP_HUGETLB"},
       {MAP_SYNC, "MAP_SYNC"},
   };
   return describe_flags(flags, names, "0");

@@ -12,10 +12,10 @@
 #include <sys/user.h>
 #include <sys/wait.h>
 
+#include <unistd.h>
 #include <cerrno>
 #include <cstring>
 #include <map>
-#include <unistd.h>
 
 #include "ljmm/child_process.hpp"
 #include "ljmm/process.hpp"
@@ -32,9 +32,9 @@ constexpr int follow_options = PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK;
 
 struct Thread {
   Thread(uint32_t tgid, bool filtered) : pid(tgid), filtered(filtered) {}
-  uint32_t pid = 0;  // tgid
+  uint32_t pid = 0;       // tgid
   bool filtered = false;  // under ljmm's seccomp filter: only traced calls stop
-  bool pending = false;  // entered a traced call, waiting for its exit
+  bool pending = false;   // entered a traced call, waiting for its exit
   Event call;
   uint64_t entry_ns = 0;
 };
@@ -141,7 +141,8 @@ Status PtraceSession::attach(pid_t pid) {
 }
 
 Status PtraceSession::launch() {
-  auto child = spawn(options_.command, SpawnOptions{.hold_before_exec = true, .seccomp_trace_syscalls = traced_numbers()});
+  auto child =
+      spawn(options_.command, SpawnOptions{.hold_before_exec = true, .seccomp_trace_syscalls = traced_numbers()});
   if (!child) return child.error();
   command_ = std::move(child).value();
   command_pid_ = command_->pid();
@@ -253,7 +254,8 @@ Result<RunResult> PtraceSession::run() {
 
   result_.backend = "ptrace";
   for (;;) {
-    if (policy_.should_stop(monotonic_ns(), traced_.others_than(static_cast<uint32_t>(command_pid_)), result_.interrupted))
+    if (policy_.should_stop(monotonic_ns(), traced_.others_than(static_cast<uint32_t>(command_pid_)),
+                            result_.interrupted))
       break;
     int status = 0;
     pid_t tid = ::waitpid(-1, &status, __WALL);

@@ -4,8 +4,8 @@
 #include "json/findings.hpp"
 #include "json/writer.hpp"
 #include "ljmm/trace_report.hpp"
-#include "render/style.hpp"
 #include "ljmm/units.hpp"
+#include "render/style.hpp"
 
 namespace ljmm::trace {
 
@@ -30,7 +30,8 @@ std::string event_line(const Event& event, Symbolizer* symbolizer) {
   std::string line = fmt::format("{:<10.6f} {:>7} {:>7} {:<16} {:<7} {:<56} {:<18} {:>8.1f}\n", event.time_ns / 1e9,
                                  event.pid, event.tid, event.comm, call, describe_arguments(event),
                                  describe_result(event), event.duration_ns / 1e3);
-  for (size_t i = 0; i < event.stack.size(); ++i) line += fmt::format("{:>30}{}\n", "", frame_name(event, i, symbolizer));
+  for (size_t i = 0; i < event.stack.size(); ++i)
+    line += fmt::format("{:>30}{}\n", "", frame_name(event, i, symbolizer));
   return line;
 }
 
@@ -110,9 +111,10 @@ std::string summary_text(const Summary& summary, const RunResult& run, bool colo
                     fmt::format(" ({} backend: {}; {} events, {} lost)\n", run.backend, run.backend_reason, run.events,
                                 run.lost_events);
   if (run.lost_events > 0)
-    out += fmt::format("  WARNING: {} events were lost (ring buffer full); the counts below miss them. "
-                       "Use --ring-size to enlarge it.\n",
-                       run.lost_events);
+    out += fmt::format(
+        "  WARNING: {} events were lost (ring buffer full); the counts below miss them. "
+        "Use --ring-size to enlarge it.\n",
+        run.lost_events);
   out += syscall_counts(summary);
 
   out += "\n" + bold("Per process") + "\n";
@@ -126,7 +128,8 @@ std::string summary_text(const Summary& summary, const RunResult& run, bool colo
                        format_size(fallback == summary.fallbacks().bytes_by_pid.end() ? 0 : fallback->second));
   }
   if (summary.forks() + summary.execs() + summary.exits() > 0)
-    out += fmt::format("  processes: {} forked, {} exec'd, {} exited\n", summary.forks(), summary.execs(), summary.exits());
+    out += fmt::format("  processes: {} forked, {} exec'd, {} exited\n", summary.forks(), summary.execs(),
+                       summary.exits());
 
   out += "\n" + bold("malloc fallback (failed brk, then an anonymous mmap from the same thread)") + "\n";
   Finding fallback = summary.fallback_finding();
@@ -186,7 +189,10 @@ std::string summary_json(const Summary& summary, const RunResult& run) {
   std::vector<Summary::LiveMapping> live = summary.live_mappings();
   uint64_t live_bytes = 0;
   for (const auto& mapping : live) live_bytes += mapping.size;
-  json.key("live_mappings").begin_object().field("count", static_cast<uint64_t>(live.size())).field("bytes", live_bytes);
+  json.key("live_mappings")
+      .begin_object()
+      .field("count", static_cast<uint64_t>(live.size()))
+      .field("bytes", live_bytes);
   json.key("largest").begin_array();
   for (size_t i = 0; i < live.size() && i < 20; ++i) {
     const auto& m = live[i];

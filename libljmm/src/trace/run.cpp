@@ -19,8 +19,8 @@ Result<RunResult> run(const Options& options, Sink& sink, const Log& log) {
   }
   auto result = detail::run_bpf(options, sink, log);
   if (result) {
-    result->backend_reason = options.backend == BackendChoice::bpf ? "asked for with --backend=bpf"
-                                                                   : "the default: BPF is allowed here";
+    result->backend_reason =
+        options.backend == BackendChoice::bpf ? "asked for with --backend=bpf" : "the default: BPF is allowed here";
     return result;
   }
   if (options.backend == BackendChoice::bpf || result.error().code != Errc::not_permitted) return result;

@@ -16,7 +16,9 @@ namespace {
 
 constexpr uint64_t page = 4096;
 // Sizes come from the traced program's arguments and can be anything: saturate, never wrap.
-uint64_t page_round(uint64_t size) { return size > UINT64_MAX - page ? UINT64_MAX / page * page : (size + page - 1) / page * page; }
+uint64_t page_round(uint64_t size) {
+  return size > UINT64_MAX - page ? UINT64_MAX / page * page : (size + page - 1) / page * page;
+}
 uint64_t size_bucket(uint64_t size) {
   constexpr uint64_t largest = uint64_t{1} << 63;
   return size > largest ? largest : std::bit_ceil(std::max(size, page));
@@ -61,7 +63,8 @@ void Summary::on_event(const Event& event) {
     if (event.failed()) {
       ++fallbacks_.brk_failures;
       failed_brk_by_tid_[event.tid] = event.args[0];
-    } else if (event.args[0] != 0 && last_break_.count(event.pid) && static_cast<uint64_t>(event.ret) > last_break_[event.pid]) {
+    } else if (event.args[0] != 0 && last_break_.count(event.pid) &&
+               static_cast<uint64_t>(event.ret) > last_break_[event.pid]) {
       process.brk_growth_bytes += static_cast<uint64_t>(event.ret) - last_break_[event.pid];
     }
     if (!event.failed() || event.args[0] == 0) last_break_[event.pid] = static_cast<uint64_t>(event.ret);
@@ -74,8 +77,8 @@ void Summary::on_event(const Event& event) {
     process.mapped_bytes += size;
     sizes_[size_bucket(size)] += 1;
     remove_live(event.pid, static_cast<uint64_t>(event.ret), size);  // MAP_FIXED replaces
-    live_[{event.pid, static_cast<uint64_t>(event.ret)}] =
-        LiveMapping{static_cast<uint64_t>(event.ret), size, event.pid, event.tid, event.comm, event.time_ns, a[2], a[3]};
+    live_[{event.pid, static_cast<uint64_t>(event.ret)}] = LiveMapping{
+        static_cast<uint64_t>(event.ret), size, event.pid, event.tid, event.comm, event.time_ns, a[2], a[3]};
   } else if (event.is(Syscall::munmap)) {
     process.unmapped_bytes += page_round(a[1]);
     remove_live(event.pid, a[0], page_round(a[1]));
@@ -84,8 +87,8 @@ void Summary::on_event(const Event& event) {
     if (new_size > old_size) process.mapped_bytes += new_size - old_size;
     if (old_size > new_size) process.unmapped_bytes += old_size - new_size;
     auto found = live_.find({event.pid, a[0]});
-    LiveMapping moved = found != live_.end() ? found->second
-                                             : LiveMapping{0, 0, event.pid, event.tid, event.comm, event.time_ns, 0, 0};
+    LiveMapping moved =
+        found != live_.end() ? found->second : LiveMapping{0, 0, event.pid, event.tid, event.comm, event.time_ns, 0, 0};
     remove_live(event.pid, a[0], old_size);
     moved.start = static_cast<uint64_t>(event.ret);
     moved.size = new_size;

@@ -10,10 +10,10 @@
 #include <tuple>
 
 #include "elf/elf_file.hpp"
-#include "proc/memory.hpp"
 #include "ljmm/snapshot.hpp"
 #include "ljmm/trace_report.hpp"
 #include "ljmm/units.hpp"
+#include "proc/memory.hpp"
 
 namespace ljmm::trace {
 
@@ -24,10 +24,10 @@ using FileKey = std::tuple<uint32_t, uint32_t, uint64_t>;  // device major, mino
 }  // namespace
 
 struct Symbolizer::Cache {
-  std::map<uint32_t, std::vector<Region>> maps;             // pid -> regions, read once per miss
+  std::map<uint32_t, std::vector<Region>> maps;       // pid -> regions, read once per miss
   std::map<std::string, std::optional<ElfFile>> elf;  // path -> symbols (nullopt: unreadable)
-  std::map<FileKey, std::string> paths;                      // every mapped file seen in any maps
-  std::set<FileKey> unknown;                                 // not in the maps when looked for
+  std::map<FileKey, std::string> paths;               // every mapped file seen in any maps
+  std::set<FileKey> unknown;                          // not in the maps when looked for
   bool read_own_maps = false;
 };
 
@@ -49,7 +49,8 @@ const std::vector<Region>& Symbolizer::read_maps(uint32_t pid) {
     if (auto parsed = parse_maps(*text)) regions = std::move(parsed).value();
   }
   for (const Region& region : regions)
-    if (region.kind == RegionKind::file) cache_->paths.try_emplace({region.dev_major, region.dev_minor, region.inode}, region.path);
+    if (region.kind == RegionKind::file)
+      cache_->paths.try_emplace({region.dev_major, region.dev_minor, region.inode}, region.path);
   return regions;
 }
 

@@ -5,8 +5,9 @@
 #include <cstdio>
 
 int main() {
-  auto regions = ljmm::parse_maps("00400000-00401000 r-xp 00000000 fe:00 7 /bin/p\n"
-                                  "7ffffffde000-7ffffffff000 rw-p 00000000 00:00 0 [stack]\n");
+  auto regions = ljmm::parse_maps(
+      "00400000-00401000 r-xp 00000000 fe:00 7 /bin/p\n"
+      "7ffffffde000-7ffffffff000 rw-p 00000000 00:00 0 [stack]\n");
   if (!regions || regions->size() != 2) return 1;
   auto snapshot = ljmm::snapshot_pid(ljmm::parse_pid("self").value());
   if (!snapshot) return 1;

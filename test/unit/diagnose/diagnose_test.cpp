@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "ljmm/analysis.hpp"
 #include "../test_data.hpp"
+#include "ljmm/analysis.hpp"
 
 namespace ljmm {
 namespace {
@@ -25,7 +25,8 @@ constexpr const char* libc_and_stack =
 TEST(Diagnose, BrkBlockedByTheNextMapping) {
   Snapshot snapshot = snapshot_from_text(std::string(exe_and_libc) +
                                          "555555559000-55555557a000 rw-p 00000000 00:00 0 [heap]\n"
-                                         "55555557a000-55555557b000 ---p 00000000 00:00 0 \n" + libc_and_stack);
+                                         "55555557a000-55555557b000 ---p 00000000 00:00 0 \n" +
+                                         libc_and_stack);
   Analysis analysis = analyze(std::move(snapshot));
   const Finding* blocked = analysis.finding("brk-blocked");
   ASSERT_NE(blocked, nullptr);
@@ -65,11 +66,12 @@ TEST(Diagnose, NoBreakIsPresumedFromTheBssOrFromAFarMapping) {
   // The bss (anonymous, right after the program) is part of the program, not a blocker.
   Analysis bss = analyze(snapshot_from_text(std::string(exe_and_libc) +
                                             "555555558000-555555559000 rw-p 00000000 00:00 0 \n"
-                                            "555555600000-555555601000 ---p 00000000 00:00 0 \n" + libc_and_stack));
+                                            "555555600000-555555601000 ---p 00000000 00:00 0 \n" +
+                                            libc_and_stack));
   EXPECT_EQ(bss.snapshot.process.start_brk, 0x555555600000u);
   // With a [heap], its end is the break, and nothing is presumed.
-  Analysis heap = analyze(snapshot_from_text(std::string(exe_and_libc) +
-                                             "555555559000-55555557a000 rw-p 00000000 00:00 0 [heap]\n" + libc_and_stack));
+  Analysis heap = analyze(snapshot_from_text(
+      std::string(exe_and_libc) + "555555559000-55555557a000 rw-p 00000000 00:00 0 [heap]\n" + libc_and_stack));
   EXPECT_EQ(heap.snapshot.process.brk_source, BrkSource::heap_end);
 }
 

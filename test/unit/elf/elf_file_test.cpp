@@ -96,7 +96,12 @@ TEST(ElfFile, BadFilesAreErrorsNeverReads) {
   EXPECT_EQ(read_elf_file("/nonexistent/x").error().code, Errc::not_found);
   EXPECT_EQ(read_elf_file("/proc/self/maps").error().code, Errc::malformed);
   EXPECT_EQ(parse_elf("", "empty", ElfParts::header_and_symbols).error().code, Errc::malformed);
-  EXPECT_EQ(parse_elf("\x7f" "ELF\x02\x01", "short", ElfParts::header_and_symbols).error().code, Errc::malformed);
+  EXPECT_EQ(parse_elf("\x7f"
+                      "ELF\x02\x01",
+                      "short", ElfParts::header_and_symbols)
+                .error()
+                .code,
+            Errc::malformed);
   // A real header whose tables point past the end of the (truncated) file: no symbols, no crash.
   std::ifstream libc(libc_path(), std::ios::binary);
   std::string head(4096, '\0');
@@ -105,7 +110,8 @@ TEST(ElfFile, BadFilesAreErrorsNeverReads) {
   ASSERT_TRUE(truncated.ok());
   EXPECT_TRUE(truncated->symbols.empty());
   // Every prefix of the header and tables: never a read outside the bytes (ASan build checks).
-  for (size_t size = 0; size < head.size(); size += 7) (void)parse_elf(head.substr(0, size), "prefix", ElfParts::header_and_symbols);
+  for (size_t size = 0; size < head.size(); size += 7)
+    (void)parse_elf(head.substr(0, size), "prefix", ElfParts::header_and_symbols);
 }
 
 }  // namespace

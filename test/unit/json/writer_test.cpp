@@ -11,8 +11,9 @@ TEST(JsonWriter, PrettyAndCompactContainers) {
   JsonWriter json(2);
   json.begin_object().field("a", 1).key("list").begin_array().value("x").value(true).null().end_array();
   json.key("row").begin_object(true).field("b", uint64_t{2}).address_field("at", 0x1000).end_object().end_object();
-  EXPECT_EQ(json.str(), "{\n  \"a\": 1,\n  \"list\": [\n    \"x\",\n    true,\n    null\n  ],\n"
-                        "  \"row\": {\"b\": 2, \"at\": \"0x1000\"}\n}\n");
+  EXPECT_EQ(json.str(),
+            "{\n  \"a\": 1,\n  \"list\": [\n    \"x\",\n    true,\n    null\n  ],\n"
+            "  \"row\": {\"b\": 2, \"at\": \"0x1000\"}\n}\n");
   EXPECT_NO_THROW((void)nlohmann::json::parse(json.str()));
 }
 
@@ -25,8 +26,8 @@ TEST(JsonWriter, NumbersKeepTheirFullRange) {
 // Found by fuzz_maps: bytes that look like UTF-8 but are not (overlong, surrogate, beyond
 // U+10FFFF, five-byte leads) were written as they were, and the snapshot did not read back.
 TEST(JsonWriter, OnlyValidUtf8IsWrittenAsItIs) {
-  const char* invalid[] = {"\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf0\x80\x80\xaf", "\xf4\x90\x80\x80",
-                           "\xf8\x88\x80\x80\x80", "\xe2\x82", "\xff"};
+  const char* invalid[] = {"\xc0\xaf",         "\xe0\x80\xaf",         "\xed\xa0\x80", "\xf0\x80\x80\xaf",
+                           "\xf4\x90\x80\x80", "\xf8\x88\x80\x80\x80", "\xe2\x82",     "\xff"};
   for (const char* bytes : invalid) {
     JsonWriter json(0);
     json.begin_object().field("path", std::string_view(bytes)).end_object();

@@ -42,8 +42,8 @@ TEST(Layout, GapsAreFirstClass) {
   EXPECT_FALSE(low.below.has_value());
   EXPECT_EQ(low.above, Segment::text);
 
-  auto randomization = std::find_if(layout.gaps.begin(), layout.gaps.end(),
-                                    [](const Gap& g) { return g.segment == Segment::gap; });
+  auto randomization =
+      std::find_if(layout.gaps.begin(), layout.gaps.end(), [](const Gap& g) { return g.segment == Segment::gap; });
   ASSERT_NE(randomization, layout.gaps.end());
   EXPECT_EQ(randomization->start, 0x466000u);
   EXPECT_EQ(randomization->end, 0x230d1000u);
@@ -74,7 +74,8 @@ TEST(Layout, PieWithoutHeapStillFindsRandomizationGapFromStartBrk) {
   EXPECT_EQ(snapshot.process.pie, true);
   Layout layout = classify(snapshot);
   EXPECT_FALSE(layout.heap_index.has_value());
-  auto gap = std::find_if(layout.gaps.begin(), layout.gaps.end(), [](const Gap& g) { return g.segment == Segment::gap; });
+  auto gap =
+      std::find_if(layout.gaps.begin(), layout.gaps.end(), [](const Gap& g) { return g.segment == Segment::gap; });
   ASSERT_NE(gap, layout.gaps.end());
   EXPECT_EQ(gap->start, 0x555555558000u);
 }

@@ -13,8 +13,14 @@ namespace {
 std::string stat_line(std::string_view comm, uint64_t flags) {
   std::string line = "4242 (" + std::string(comm) + ") S";
   for (int field = 4; field <= 52; ++field) {
-    uint64_t value = field == 9 ? flags : field == 26 ? 0x400000 : field == 27 ? 0x401000 : field == 28 ? 0x7ffc0000
-                     : field == 45 ? 0x403000 : field == 46 ? 0x404000 : field == 47 ? 0x1200000 : field;
+    uint64_t value = field == 9    ? flags
+                     : field == 26 ? 0x400000
+                     : field == 27 ? 0x401000
+                     : field == 28 ? 0x7ffc0000
+                     : field == 45 ? 0x403000
+                     : field == 46 ? 0x404000
+                     : field == 47 ? 0x1200000
+                                   : field;
     line += " " + std::to_string(value);
   }
   return line + "\n";
@@ -86,8 +92,8 @@ TEST(ReadThreadIds, ThisProcessAndAMissingOne) {
 }
 
 TEST(BrkSource, NamesReadBack) {
-  for (BrkSource source : {BrkSource::unknown, BrkSource::start_brk, BrkSource::heap_end, BrkSource::glibc,
-                           BrkSource::presumed})
+  for (BrkSource source :
+       {BrkSource::unknown, BrkSource::start_brk, BrkSource::heap_end, BrkSource::glibc, BrkSource::presumed})
     EXPECT_EQ(parse_brk_source(brk_source_name(source)), source);
   EXPECT_FALSE(parse_brk_source("sbrk"));
 }

@@ -63,13 +63,13 @@ TEST(RenderChecks, TextJsonAndJunitAgree) {
 }
 
 TEST(RenderDiff, TextAndJsonNameTheChange) {
-  Analysis before = analyze(test::snapshot_from_text(
-      "555555554000-555555555000 r-xp 00000000 fe:00 7 /bin/p\n"
-      "7ffffffde000-7ffffffff000 rw-p 00000000 00:00 0 [stack]\n"));
-  Analysis after = analyze(test::snapshot_from_text(
-      "555555554000-555555555000 r-xp 00000000 fe:00 7 /bin/p\n"
-      "7ffff7a00000-7ffff7b00000 rw-p 00000000 00:00 0 \n"
-      "7ffffffde000-7ffffffff000 rw-p 00000000 00:00 0 [stack]\n"));
+  Analysis before =
+      analyze(test::snapshot_from_text("555555554000-555555555000 r-xp 00000000 fe:00 7 /bin/p\n"
+                                       "7ffffffde000-7ffffffff000 rw-p 00000000 00:00 0 [stack]\n"));
+  Analysis after =
+      analyze(test::snapshot_from_text("555555554000-555555555000 r-xp 00000000 fe:00 7 /bin/p\n"
+                                       "7ffff7a00000-7ffff7b00000 rw-p 00000000 00:00 0 \n"
+                                       "7ffffffde000-7ffffffff000 rw-p 00000000 00:00 0 [stack]\n"));
   SnapshotDiff diff = diff_snapshots(before, after);
   std::string text = diff_text(diff, false);
   EXPECT_NE(text.find("added"), std::string::npos) << text;

@@ -1,10 +1,10 @@
-#include "ljmm/render.hpp"
 #include "ljmm/rules.hpp"
+#include "ljmm/render.hpp"
 
 #include <gtest/gtest.h>
 
-#include "ljmm/units.hpp"
 #include "../test_data.hpp"
+#include "ljmm/units.hpp"
 
 namespace ljmm {
 namespace {
@@ -70,25 +70,32 @@ TEST(RulesParse, MalformedFilesNameThePathAndTheCause) {
        "rules[0]: a window rule needs min_free, min_largest_gap or max_gaps"},
       {R"({"schema": "ljmm.rules/v1", "rules": [{"window": ["2GiB", "0x0"], "min_free": 1}]})",
        "rules[0].window: the range is empty"},
-      {R"({"schema": "ljmm.rules/v1", "rules": [{"window": ["0x0"], "min_free": 1}]})", "rules[0].window: [\"0x0\"] is not a range"},
+      {R"({"schema": "ljmm.rules/v1", "rules": [{"window": ["0x0"], "min_free": 1}]})",
+       "rules[0].window: [\"0x0\"] is not a range"},
       {R"({"schema": "ljmm.rules/v1", "rules": [{"window": ["0xzz", "2GiB"], "min_free": 1}]})",
        "rules[0].window[0]: \"0xzz\" is not an address"},
       {R"({"schema": "ljmm.rules/v1", "rules": [{"window": [true, "2GiB"], "min_free": 1}]})",
        "rules[0].window[0]: true is not an address"},
       {R"({"schema": "ljmm.rules/v1", "rules": [{"window": ["0x0", "2GiB"], "max_mappings": 3, "min_free": 1}]})",
        "rules[0]: \"window\" and \"max_mappings\" belong to different rules"},
-      {R"({"schema": "ljmm.rules/v1", "rules": [{"max_mappings": -1}]})", "rules[0].max_mappings: -1 is not a non-negative"},
-      {R"({"schema": "ljmm.rules/v1", "rules": [{"max_mappings": "many"}]})", "rules[0].max_mappings: \"many\" is not a size"},
-      {R"({"schema": "ljmm.rules/v1", "rules": [{"max_mappings": null}]})", "rules[0].max_mappings: null is not a size"},
+      {R"({"schema": "ljmm.rules/v1", "rules": [{"max_mappings": -1}]})",
+       "rules[0].max_mappings: -1 is not a non-negative"},
+      {R"({"schema": "ljmm.rules/v1", "rules": [{"max_mappings": "many"}]})",
+       "rules[0].max_mappings: \"many\" is not a size"},
+      {R"({"schema": "ljmm.rules/v1", "rules": [{"max_mappings": null}]})",
+       "rules[0].max_mappings: null is not a size"},
       {R"({"schema": "ljmm.rules/v1", "rules": [{"region": ""}]})", "rules[0].region: is empty"},
       {R"({"schema": "ljmm.rules/v1", "rules": [{"region": 5}]})", "rules[0].region: 5 is not a string"},
       {R"({"schema": "ljmm.rules/v1", "rules": [{"region": "x", "must_exist": "yes"}]})",
        "rules[0].must_exist: \"yes\" is not true or false"},
-      {R"({"schema": "ljmm.rules/v1", "rules": [{"region": "x", "below": "high"}]})", "rules[0].below: \"high\" is not an address"},
-      {R"({"schema": "ljmm.rules/v1", "rules": [{"segment": "s9", "max_bytes": 1}]})", "rules[0].segment: \"s9\" is not a segment"},
+      {R"({"schema": "ljmm.rules/v1", "rules": [{"region": "x", "below": "high"}]})",
+       "rules[0].below: \"high\" is not an address"},
+      {R"({"schema": "ljmm.rules/v1", "rules": [{"segment": "s9", "max_bytes": 1}]})",
+       "rules[0].segment: \"s9\" is not a segment"},
       {R"({"schema": "ljmm.rules/v1", "rules": [{"segment": "heap"}]})", "rules[0]: a segment rule needs max_bytes"},
       {R"({"schema": "ljmm.rules/v1", "rules": [{"absent_findings": []}]})", "rules[0].absent_findings: is not a list"},
-      {R"({"schema": "ljmm.rules/v1", "rules": [{"absent_findings": [7]}]})", "rules[0].absent_findings[0]: 7 is not a string"},
+      {R"({"schema": "ljmm.rules/v1", "rules": [{"absent_findings": [7]}]})",
+       "rules[0].absent_findings[0]: 7 is not a string"},
       {R"({"schema": "ljmm.rules/v1", "rules": [{"max_mappings": 1, "name": 3}]})", "rules[0].name: 3 is not a string"},
       // Found by fuzz_rules: a number too large for a double made the JSON library throw.
       {"{\n  \"schema\": 11E11111111}", "not valid JSON"},

@@ -36,7 +36,8 @@ LibcFrame libc_mmap_frame() {
   for (const Region& region : maps.value()) {
     if (!region.contains(frame.address)) continue;
     EXPECT_NE(region.path.find("libc.so"), std::string::npos) << region.path;
-    frame.file = FrameFile{region.offset + (frame.address - region.start), region.inode, region.dev_major, region.dev_minor};
+    frame.file =
+        FrameFile{region.offset + (frame.address - region.start), region.inode, region.dev_major, region.dev_minor};
   }
   return frame;
 }
