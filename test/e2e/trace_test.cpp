@@ -16,6 +16,7 @@
 
 #include "bpf_probes.hpp"
 #include "command.hpp"
+#include "trace_run.hpp"
 #include "ljmm/child_process.hpp"
 
 namespace ljmm::test {
@@ -23,51 +24,9 @@ namespace {
 
 using nlohmann::json;
 
-struct Trace {
-  std::vector<json> events;
-  json summary;
-  CommandResult command;
-};
-
-std::string temp_file(const std::string& name) { return ::testing::TempDir() + "/" + name; }
-
-// Runs ljmm-trace with --json -o FILE and the given arguments; parses what it wrote.
-Trace run_trace(std::vector<std::string> arguments, int expected_exit = 0) {
-  static int counter = 0;
-  std::string output = temp_file("trace-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".jsonl");
-  std::vector<std::string> argv = {tool("ljmm-trace"), "--json", "-o", output};
-  argv.insert(argv.end(), arguments.begin(), arguments.end());
-  Trace trace;
-  trace.command = run_command(argv);
-  EXPECT_EQ(trace.command.exit_code, expected_exit) << trace.command.err;
-  std::ifstream file(output);
-  std::string line;
-  while (std::getline(file, line)) {
-    json document = json::parse(line);
-    (document["type"] == "summary" ? trace.summary : trace.events.emplace_back()) = document;
-  }
-  std::ifstream again(output);
-  std::stringstream text;
-  text << again.rdbuf();
-  CommandResult valid = validate_json("trace.schema.json", text.str(), true);
-  EXPECT_EQ(valid.exit_code, 0) << valid.out;
-  std::remove(output.c_str());
-  return trace;
-}
-
 json demo_facts(const CommandResult& result) {
   // The demo printed its facts on stdout (ljmm-trace wrote to -o).
   return json::parse(result.out.substr(0, result.out.find('\n')));
-}
-
-const std::vector<std::vector<std::string>> backends = {{"--backend", "bpf", "--attach", "tp_btf"},
-                                                        {"--backend", "bpf", "--attach", "tracepoint"},
-                                                        {"--backend", "ptrace"}};
-
-std::string name_of(const std::vector<std::string>& backend) {
-  std::string text;
-  for (const std::string& part : backend) text += part + " ";
-  return text;
 }
 
 // tp_btf must work without tracefs and the tracepoint path must mount it: each runs in a mount

@@ -100,7 +100,7 @@ int run(Options& options) {
   std::vector<Check> checks = evaluate(*rules, analysis);
 
   if (!options.junit_file.empty()) {
-    std::FILE* file = std::fopen(options.junit_file.c_str(), "w");
+    std::FILE* file = std::fopen(options.junit_file.c_str(), "we");
     if (!file)
       return cli::report(tool, fmt::format("{}: {}", options.junit_file, std::strerror(errno)), cli::exit_usage);
     std::string xml = checks_junit(checks, analysis, options.rules_file);

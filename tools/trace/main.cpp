@@ -115,7 +115,7 @@ int run(CliOptions& options) {
 
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, &std::fclose);
   if (!options.output.empty()) {
-    file.reset(std::fopen(options.output.c_str(), "w"));
+    file.reset(std::fopen(options.output.c_str(), "we"));
     if (!file)
       return cli::report(tool, fmt::format("{}: {}", options.output, std::strerror(errno)), cli::exit_unavailable);
   }
@@ -135,6 +135,7 @@ int run(CliOptions& options) {
                                   : trace::summary_text(summary, *result, cli::use_color(options.color));
   std::fwrite(text.data(), 1, text.size(), out);
   if (result->lost_events > 0) fmt::print(stderr, "{}: {} events lost\n", tool, result->lost_events);
+  if (std::string note = trace::ended_processes_note(*result); !note.empty()) fmt::print(stderr, "{}: {}\n", tool, note);
   return cli::exit_ok;
 }
 

@@ -87,7 +87,11 @@ struct RunResult {
   std::string backend_reason;  // why it was chosen, one line
   uint64_t events = 0;
   uint64_t lost_events = 0;  // dropped by a full ring buffer or entry table, never silently
-  int command_exit = -1;     // the command's exit status, -1 without a command
+  int command_exit = -1;     // the command's exit status when known, else -1
+  bool command_running = false;  // the command outlived the trace and runs on, untraced
+  // ptrace: processes under the backend's seccomp filter that outlived the trace. Without a
+  // tracer each traced call of theirs would fail with ENOSYS, so they were ended (SIGKILL).
+  std::vector<uint32_t> ended_processes;
   bool interrupted = false;  // stopped by a signal
 };
 

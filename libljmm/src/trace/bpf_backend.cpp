@@ -201,7 +201,8 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
   ring_buffer__consume(ring.get());  // what arrived before the stop
   result.events = state.events;
   result.lost_events = lost_events(*skeleton);
-  if (command && result.command_exit < 0) command->forget();  // still running: it is not ours to kill
+  result.command_running = command && result.command_exit < 0;
+  if (result.command_running) command->forget();  // still running: it is not ours to kill
   return result;
 }
 

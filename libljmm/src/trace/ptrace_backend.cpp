@@ -4,6 +4,13 @@
 // before exec (as strace --seccomp-bpf does): it stops only at the four traced calls
 // (SECCOMP_RET_TRACE) and runs freely otherwise; attached processes (-p) cannot be given one and
 // stop at every call (PTRACE_SYSCALL). At the end every tracee is interrupted and detached.
+//
+// A seccomp filter outlives its tracer, and SECCOMP_RET_TRACE without one fails the call with
+// ENOSYS: a filtered process left behind could not map memory any more. So with -d, where the
+// trace is meant to end first, the command runs unfiltered (it stops at every call, as -p
+// processes do) and is detached at the end; when the trace ends early otherwise (Ctrl-C, the
+// grace after the command), filtered processes still alive are ended and named (strace's
+// --seccomp-bpf does the same with --kill-on-exit).
 #include <fmt/format.h>
 #include <signal.h>
 #include <sys/ptrace.h>
@@ -15,7 +22,9 @@
 #include <unistd.h>
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
 #include <map>
+#include <set>
 
 #include "ljmm/child_process.hpp"
 #include "ljmm/process.hpp"
@@ -106,6 +115,7 @@ class PtraceSession {
   void on_syscall_stop(pid_t tid, Thread& thread);
   void on_event_stop(pid_t tid, Thread& thread, int event);
   void on_exit(pid_t tid, int status);
+  void end_filtered();
   void detach_all();
 
   const Options& options_;
@@ -141,18 +151,23 @@ Status PtraceSession::attach(pid_t pid) {
 }
 
 Status PtraceSession::launch() {
-  auto child =
-      spawn(options_.command, SpawnOptions{.hold_before_exec = true, .seccomp_trace_syscalls = traced_numbers()});
+  // With -d the trace ends first by design: no filter, so the command keeps working untraced.
+  bool filtered = options_.duration_seconds <= 0;
+  SpawnOptions spawn_options{.hold_before_exec = true};
+  if (filtered) spawn_options.seccomp_trace_syscalls = traced_numbers();
+  auto child = spawn(options_.command, spawn_options);
   if (!child) return child.error();
   command_ = std::move(child).value();
   command_pid_ = command_->pid();
   if (::ptrace(PTRACE_SEIZE, command_pid_, nullptr, ptrace_options() | PTRACE_O_EXITKILL) != 0)
     return make_error(Errc::permission_denied, fmt::format("cannot trace the command: {}", std::strerror(errno)));
   ::ptrace(PTRACE_INTERRUPT, command_pid_, nullptr, nullptr);
-  threads_.insert_or_assign(command_pid_, Thread(static_cast<uint32_t>(command_pid_), true));
+  threads_.insert_or_assign(command_pid_, Thread(static_cast<uint32_t>(command_pid_), filtered));
   traced_.add(static_cast<uint32_t>(command_pid_));
   command_->open_gate();  // it execs once it runs again; its exit tells whether exec failed
-  log_("the command runs under a seccomp filter: it stops only at mmap, munmap, mremap and brk");
+  log_(filtered ? "the command runs under a seccomp filter: it stops only at the traced calls"
+                : "with -d the command runs without a seccomp filter (it stops at every call), so it keeps "
+                  "working when the trace ends first");
   return {};
 }
 
@@ -294,14 +309,34 @@ Result<RunResult> PtraceSession::run() {
     ::ptrace(resume, tid, nullptr, reinterpret_cast<void*>(static_cast<uintptr_t>(inject)));
   }
 
+  end_filtered();
   itimerval off{};
   ::setitimer(ITIMER_REAL, &off, nullptr);
   ::sigaction(SIGALRM, &previous, nullptr);
   if (command_ && result_.command_exit == 127) {
     if (std::optional<Error> failed = command_->exec_error()) return *failed;
   }
+  result_.command_running = command_ && result_.command_exit < 0;
   if (command_) command_->forget();  // reaped above, or left running after the trace
   return result_;
+}
+
+void PtraceSession::end_filtered() {
+  std::set<uint32_t> filtered;
+  for (const auto& [tid, thread] : threads_)
+    if (thread.filtered) filtered.insert(thread.pid);
+  for (uint32_t pid : filtered) {
+    ::kill(static_cast<pid_t>(pid), SIGKILL);
+    result_.ended_processes.push_back(pid);
+  }
+  // Reap them (they are our tracees), so the command's real exit status is known.
+  while (std::any_of(threads_.begin(), threads_.end(), [](const auto& entry) { return entry.second.filtered; })) {
+    int status = 0;
+    pid_t tid = ::waitpid(-1, &status, __WALL);
+    if (tid < 0 && errno == EINTR) continue;
+    if (tid < 0) break;
+    if (WIFEXITED(status) || WIFSIGNALED(status)) on_exit(tid, status);
+  }
 }
 
 void PtraceSession::detach_all() {

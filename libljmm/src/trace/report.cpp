@@ -104,6 +104,17 @@ std::string syscall_counts(const Summary& summary) {
 
 }  // namespace
 
+std::string ended_processes_note(const RunResult& run) {
+  if (run.ended_processes.empty()) return {};
+  std::string pids;
+  for (uint32_t pid : run.ended_processes) pids += (pids.empty() ? "" : " ") + std::to_string(pid);
+  return fmt::format(
+      "the trace ended before {} process(es) it started under its seccomp filter (pid {}); they were ended with "
+      "SIGKILL, since without a tracer their mmap, munmap, mremap and brk would fail with ENOSYS (with -d the "
+      "command runs unfiltered and keeps running)",
+      run.ended_processes.size(), pids);
+}
+
 std::string summary_text(const Summary& summary, const RunResult& run, bool color) {
   TextStyle style(color);
   auto bold = [&](std::string_view text) { return style.bold(text); };
@@ -115,6 +126,7 @@ std::string summary_text(const Summary& summary, const RunResult& run, bool colo
         "  WARNING: {} events were lost (ring buffer full); the counts below miss them. "
         "Use --ring-size to enlarge it.\n",
         run.lost_events);
+  if (std::string note = ended_processes_note(run); !note.empty()) out += "  " + note + "\n";
   out += syscall_counts(summary);
 
   out += "\n" + bold("Per process") + "\n";
@@ -169,7 +181,11 @@ std::string summary_json(const Summary& summary, const RunResult& run) {
   json.begin_object().field("schema", trace_schema).field("type", "summary");
   json.field("backend", run.backend).field("backend_reason", run.backend_reason);
   json.field("events", run.events).field("lost_events", run.lost_events);
-  json.field("command_exit", run.command_exit).field("interrupted", run.interrupted);
+  json.field("command_exit", run.command_exit).field("command_running", run.command_running);
+  json.key("ended_processes").begin_array();
+  for (uint32_t pid : run.ended_processes) json.value(pid);
+  json.end_array();
+  json.field("interrupted", run.interrupted);
   json.key("syscalls").begin_object();
   for (const auto& [name, count] : summary.syscalls())
     json.key(name).begin_object().field("calls", count.calls).field("failed", count.failed).end_object();

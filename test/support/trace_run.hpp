@@ -1,0 +1,63 @@
+// Running ljmm-trace from tests: its JSON Lines output parsed and checked against the schema, and
+// the backends (and BPF attach types) every trace test runs with.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "command.hpp"
+
+namespace ljmm::test {
+
+using nlohmann::json;
+
+struct Trace {
+  std::vector<json> events;
+  json summary;
+  CommandResult command;
+};
+
+inline std::string temp_file(const std::string& name) { return ::testing::TempDir() + "/" + name; }
+
+// Runs ljmm-trace with --json -o FILE and the given arguments; parses what it wrote.
+inline Trace run_trace(std::vector<std::string> arguments, int expected_exit = 0) {
+  static int counter = 0;  // one output file per call, per test process
+  std::string output = temp_file("trace-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".jsonl");
+  std::vector<std::string> argv = {tool("ljmm-trace"), "--json", "-o", output};
+  argv.insert(argv.end(), arguments.begin(), arguments.end());
+  Trace trace;
+  trace.command = run_command(argv);
+  EXPECT_EQ(trace.command.exit_code, expected_exit) << trace.command.err;
+  std::ifstream file(output);
+  std::string line;
+  while (std::getline(file, line)) {
+    json document = json::parse(line);
+    (document["type"] == "summary" ? trace.summary : trace.events.emplace_back()) = document;
+  }
+  std::ifstream again(output);
+  std::stringstream text;
+  text << again.rdbuf();
+  CommandResult valid = validate_json("trace.schema.json", text.str(), true);
+  EXPECT_EQ(valid.exit_code, 0) << valid.out;
+  std::remove(output.c_str());
+  return trace;
+}
+
+inline const std::vector<std::vector<std::string>> backends = {{"--backend", "bpf", "--attach", "tp_btf"},
+                                                        {"--backend", "bpf", "--attach", "tracepoint"},
+                                                        {"--backend", "ptrace"}};
+
+inline std::string name_of(const std::vector<std::string>& backend) {
+  std::string text;
+  for (const std::string& part : backend) text += part + " ";
+  return text;
+}
+
+}  // namespace ljmm::test
