@@ -54,8 +54,8 @@ TEST(TraceCommand, BpfDurationShorterThanTheCommandLeavesItWorking) {
 // its real exit status (SIGKILL) is reported, and stderr says why in one line.
 TEST(TraceCommand, PtraceInterruptedEndsTheFilteredCommandAndSaysSo) {
   std::string output = temp_file("interrupted-" + std::to_string(::getpid()) + ".jsonl");
-  CommandResult result = run_command({"timeout", "--preserve-status", "-s", "INT", "1", tool("ljmm-trace"), "--json", "-o", output,
-                                      "--backend", "ptrace", "--", timed_mapper(), "5"});
+  CommandResult result = run_command({"timeout", "--preserve-status", "-s", "INT", "1", tool("ljmm-trace"), "--json",
+                                      "-o", output, "--backend", "ptrace", "--", timed_mapper(), "5"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(result.out.find("done:"), std::string::npos) << "the command should not have run on: " << result.out;
   EXPECT_NE(result.err.find("they were ended with SIGKILL"), std::string::npos) << result.err;

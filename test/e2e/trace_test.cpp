@@ -16,8 +16,8 @@
 
 #include "bpf_probes.hpp"
 #include "command.hpp"
-#include "trace_run.hpp"
 #include "ljmm/child_process.hpp"
+#include "trace_run.hpp"
 
 namespace ljmm::test {
 namespace {

@@ -51,8 +51,8 @@ inline Trace run_trace(std::vector<std::string> arguments, int expected_exit = 0
 }
 
 inline const std::vector<std::vector<std::string>> backends = {{"--backend", "bpf", "--attach", "tp_btf"},
-                                                        {"--backend", "bpf", "--attach", "tracepoint"},
-                                                        {"--backend", "ptrace"}};
+                                                               {"--backend", "bpf", "--attach", "tracepoint"},
+                                                               {"--backend", "ptrace"}};
 
 inline std::string name_of(const std::vector<std::string>& backend) {
   std::string text;

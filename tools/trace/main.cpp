@@ -135,7 +135,8 @@ int run(CliOptions& options) {
                                   : trace::summary_text(summary, *result, cli::use_color(options.color));
   std::fwrite(text.data(), 1, text.size(), out);
   if (result->lost_events > 0) fmt::print(stderr, "{}: {} events lost\n", tool, result->lost_events);
-  if (std::string note = trace::ended_processes_note(*result); !note.empty()) fmt::print(stderr, "{}: {}\n", tool, note);
+  if (std::string note = trace::ended_processes_note(*result); !note.empty())
+    fmt::print(stderr, "{}: {}\n", tool, note);
   return cli::exit_ok;
 }
 

@@ -51,6 +51,9 @@ struct Event {
   std::string comm;
   std::vector<uint64_t> stack;         // user return addresses, innermost first (--stack)
   std::vector<FrameFile> stack_files;  // one per stack entry when the BPF backend knows them
+  // The thread ended inside the call (exit_group from another thread, a fatal signal): the
+  // call has no result (strace prints "= ?") and made no mapping anyone can use.
+  bool unfinished = false;
 
   bool is(Syscall s) const { return kind == EventKind::syscall && syscall == static_cast<int>(s); }
   // The call failed: -errno from mmap/munmap/mremap, or brk(addr) that left the break elsewhere.
@@ -86,8 +89,8 @@ struct RunResult {
   std::string backend;         // "bpf" or "ptrace"
   std::string backend_reason;  // why it was chosen, one line
   uint64_t events = 0;
-  uint64_t lost_events = 0;  // dropped by a full ring buffer or entry table, never silently
-  int command_exit = -1;     // the command's exit status when known, else -1
+  uint64_t lost_events = 0;      // dropped by a full ring buffer or entry table, never silently
+  int command_exit = -1;         // the command's exit status when known, else -1
   bool command_running = false;  // the command outlived the trace and runs on, untraced
   // ptrace: processes under the backend's seccomp filter that outlived the trace. Without a
   // tracer each traced call of theirs would fail with ENOSYS, so they were ended (SIGKILL).

@@ -54,6 +54,7 @@ class Summary : public Sink {
   struct SyscallCount {
     uint64_t calls = 0;
     uint64_t failed = 0;
+    uint64_t unfinished = 0;  // the thread ended inside the call
   };
   struct ProcessTotals {
     std::string comm;

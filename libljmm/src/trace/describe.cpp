@@ -26,7 +26,7 @@ const char* event_kind_name(EventKind kind) {
 }
 
 bool Event::failed() const {
-  if (kind != EventKind::syscall) return false;
+  if (kind != EventKind::syscall || unfinished) return false;
   if (is(Syscall::brk)) return args[0] != 0 && static_cast<uint64_t>(ret) != args[0];
   return ret < 0 && ret > -4096;
 }
@@ -65,10 +65,20 @@ std::string describe_prot(uint64_t prot) {
 }
 
 std::string describe_mmap_flags(uint64_t flags) {
+  // The low four bits are one map type, not flags (as strace prints them).
+  constexpr uint64_t map_type = 0x0f, map_droppable = 0x08, huge_shift = 26, huge_mask = 0x3f;
+  std::string text;
+  switch (flags & map_type) {
+    case MAP_SHARED: text = "MAP_SHARED"; break;
+    case MAP_PRIVATE: text = "MAP_PRIVATE"; break;
+    case MAP_SHARED_VALIDATE: text = "MAP_SHARED_VALIDATE"; break;
+    case map_droppable: text = "MAP_DROPPABLE"; break;
+    default: text = fmt::format("{:#x} /* MAP_??? */", flags & map_type);
+  }
+  // The huge page size, log2, in bits 26-31 with MAP_HUGETLB.
+  uint64_t huge = (flags >> huge_shift) & huge_mask;
+  flags &= ~(map_type | (huge_mask << huge_shift));
   static const std::vector<FlagName> names = {
-      {MAP_SHARED_VALIDATE, "MAP_SHARED_VALIDATE"},
-      {MAP_SHARED, "MAP_SHARED"},
-      {MAP_PRIVATE, "MAP_PRIVATE"},
       {MAP_FIXED_NOREPLACE, "MAP_FIXED_NOREPLACE"},
       {MAP_FIXED, "MAP_FIXED"},
       {MAP_ANONYMOUS, "MAP_ANONYMOUS"},
@@ -84,7 +94,14 @@ std::string describe_mmap_flags(uint64_t flags) {
       {MAP_HUGETLB, "MAP_HUGETLB"},
       {MAP_SYNC, "MAP_SYNC"},
   };
-  return describe_flags(flags, names, "0");
+  if (flags) text += "|" + describe_flags(flags, names, "0");
+  if (huge == 21)
+    text += "|MAP_HUGE_2MB";
+  else if (huge == 30)
+    text += "|MAP_HUGE_1GB";
+  else if (huge)
+    text += fmt::format("|{}<<MAP_HUGE_SHIFT", huge);
+  return text;
 }
 
 std::string describe_mremap_flags(uint64_t flags) {
@@ -120,6 +137,7 @@ std::string describe_arguments(const Event& event) {
 
 std::string describe_result(const Event& event) {
   if (event.kind != EventKind::syscall) return event_kind_name(event.kind);
+  if (event.unfinished) return "? (unfinished: the thread ended in the call)";
   if (event.is(Syscall::brk)) {
     std::string now = format_address_short(static_cast<uint64_t>(event.ret));
     return event.failed() ? now + " FAILED" : now;

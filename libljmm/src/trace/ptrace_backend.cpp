@@ -20,9 +20,9 @@
 #include <sys/wait.h>
 
 #include <unistd.h>
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <algorithm>
 #include <map>
 #include <set>
 
@@ -44,6 +44,10 @@ struct Thread {
   uint32_t pid = 0;       // tgid
   bool filtered = false;  // under ljmm's seccomp filter: only traced calls stop
   bool pending = false;   // entered a traced call, waiting for its exit
+  // --no-follow: a new process that stays traced only because it inherited the seccomp filter
+  // (without a tracer its calls would fail); nothing of it is reported.
+  bool silent = false;
+  bool detach_when_stopped = false;  // --no-follow: a new process we need not keep
   Event call;
   uint64_t entry_ns = 0;
 };
@@ -91,6 +95,10 @@ std::vector<uint64_t> user_stack(pid_t tid) {
   return stack;
 }
 
+bool is_stop_signal(int signal) {
+  return signal == SIGSTOP || signal == SIGTSTP || signal == SIGTTIN || signal == SIGTTOU;
+}
+
 void wake_up(int) {}  // the interval timer only interrupts waitpid, so the stop policy is checked
 
 class PtraceSession {
@@ -100,11 +108,16 @@ class PtraceSession {
   ~PtraceSession() { detach_all(); }
 
   Status attach(pid_t pid);
+  Status seize_thread(pid_t pid, pid_t tid);
   Status launch();
   Result<RunResult> run();
 
  private:
-  int ptrace_options() const { return trace_options | (options_.follow_children ? follow_options : 0); }
+  // Filtered processes must keep a tracer, so their forks are always traced (silently with
+  // --no-follow); unfiltered ones are followed only when asked.
+  int ptrace_options(bool filtered) const {
+    return trace_options | (options_.follow_children || filtered ? follow_options : 0);
+  }
   void emit(Event event);
   // The process's command name, read from /proc once and kept until it execs.
   const std::string& comm(uint32_t pid, pid_t tid) {
@@ -132,11 +145,26 @@ class PtraceSession {
 };
 
 Status PtraceSession::attach(pid_t pid) {
-  auto threads = read_thread_ids(pid);
-  if (!threads) return threads.error();
-  for (pid_t tid : *threads) {
-    if (::ptrace(PTRACE_SEIZE, tid, nullptr, ptrace_options()) != 0) {
-      if (errno == ESRCH) continue;  // a thread that just exited
+  // Threads started while we seize the others are missed by one listing: list again until a
+  // listing finds no new thread (as strace -p does). Threads we seized report their clones.
+  for (bool found_new = true; found_new;) {
+    found_new = false;
+    auto threads = read_thread_ids(pid);
+    if (!threads) return threads.error();
+    for (pid_t tid : *threads) {
+      if (threads_.count(tid)) continue;
+      found_new = true;
+      if (Status seized = seize_thread(pid, tid); !seized) return seized;
+    }
+  }
+  traced_.add(static_cast<uint32_t>(pid));
+  return {};
+}
+
+Status PtraceSession::seize_thread(pid_t pid, pid_t tid) {
+  {
+    if (::ptrace(PTRACE_SEIZE, tid, nullptr, ptrace_options(false)) != 0) {
+      if (errno == ESRCH) return {};  // a thread that just exited
       int code = errno;
       return make_error(code == EPERM ? Errc::permission_denied : Errc::io_error,
                         fmt::format("pid {}: cannot trace it: {}{}", pid, std::strerror(code),
@@ -146,7 +174,6 @@ Status PtraceSession::attach(pid_t pid) {
     threads_.insert_or_assign(tid, Thread(static_cast<uint32_t>(pid), false));
     log_(fmt::format("seized thread {} of pid {}: it stops at every system call", tid, pid));
   }
-  traced_.add(static_cast<uint32_t>(pid));
   return {};
 }
 
@@ -159,7 +186,7 @@ Status PtraceSession::launch() {
   if (!child) return child.error();
   command_ = std::move(child).value();
   command_pid_ = command_->pid();
-  if (::ptrace(PTRACE_SEIZE, command_pid_, nullptr, ptrace_options() | PTRACE_O_EXITKILL) != 0)
+  if (::ptrace(PTRACE_SEIZE, command_pid_, nullptr, ptrace_options(filtered) | PTRACE_O_EXITKILL) != 0)
     return make_error(Errc::permission_denied, fmt::format("cannot trace the command: {}", std::strerror(errno)));
   ::ptrace(PTRACE_INTERRUPT, command_pid_, nullptr, nullptr);
   threads_.insert_or_assign(command_pid_, Thread(static_cast<uint32_t>(command_pid_), filtered));
@@ -197,7 +224,7 @@ void PtraceSession::on_syscall_stop(pid_t tid, Thread& thread) {
     event.time_ns = now - start_ns_;
     event.duration_ns = now - thread.entry_ns;
     event.ret = info.exit.rval;
-    if (options_.failed_only && !event.failed()) return;
+    if (thread.silent || (options_.failed_only && !event.failed())) return;
     event.comm = comm(thread.pid, tid);
     if (options_.stacks) {
       event.stack = user_stack(tid);
@@ -213,8 +240,12 @@ void PtraceSession::on_event_stop(pid_t tid, Thread& thread, int event) {
   auto child = static_cast<pid_t>(message);
   if (event == PTRACE_EVENT_CLONE || event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK) {
     uint32_t child_tgid = event == PTRACE_EVENT_CLONE ? tgid_of(child) : static_cast<uint32_t>(child);
-    threads_.try_emplace(child, Thread(child_tgid, thread.filtered));  // filters are inherited
-    if (child_tgid != thread.pid) {
+    bool new_process = child_tgid != thread.pid;
+    Thread& born =
+        threads_.try_emplace(child, Thread(child_tgid, thread.filtered)).first->second;  // filters are inherited
+    born.silent = thread.silent || (new_process && !options_.follow_children);
+    born.detach_when_stopped = born.silent && !born.filtered;  // e.g. clone() without CLONE_THREAD from -p
+    if (new_process && !born.silent) {
       traced_.add(child_tgid);
       Event fork;
       fork.kind = EventKind::fork;
@@ -228,6 +259,7 @@ void PtraceSession::on_event_stop(pid_t tid, Thread& thread, int event) {
     // Other threads of the process are gone; the exec'ing thread now has the leader's id.
     for (auto it = threads_.begin(); it != threads_.end();)
       it = it->second.pid == thread.pid && it->first != tid ? threads_.erase(it) : std::next(it);
+    if (thread.silent) return;
     Event exec;
     exec.kind = EventKind::exec;
     exec.time_ns = monotonic_ns() - start_ns_;
@@ -241,6 +273,13 @@ void PtraceSession::on_event_stop(pid_t tid, Thread& thread, int event) {
 void PtraceSession::on_exit(pid_t tid, int status) {
   auto found = threads_.find(tid);
   uint32_t pid = found != threads_.end() ? found->second.pid : static_cast<uint32_t>(tid);
+  if (found != threads_.end() && found->second.pending && !found->second.silent) {
+    Event call = found->second.call;  // entered, never returned: strace's "= ?"
+    call.unfinished = true;
+    call.time_ns = monotonic_ns() - start_ns_;
+    call.comm = comms_[pid];
+    if (!options_.failed_only) emit(std::move(call));
+  }
   if (found != threads_.end()) threads_.erase(found);
   if (tid == command_pid_ && result_.command_exit < 0) {
     result_.command_exit = exit_status_of(status);
@@ -290,6 +329,11 @@ Result<RunResult> PtraceSession::run() {
     auto known = threads_.find(tid);
     if (known == threads_.end()) known = threads_.emplace(tid, Thread(tgid_of(tid), false)).first;  // reads /proc
     Thread& thread = known->second;
+    if (thread.detach_when_stopped) {
+      ::ptrace(PTRACE_DETACH, tid, nullptr, nullptr);
+      threads_.erase(known);
+      continue;
+    }
     policy_.saw_event(monotonic_ns());  // any stop is activity: the traced processes are still at work
     int signal = WSTOPSIG(status), event = status >> 16;
     int inject = 0;
@@ -298,7 +342,13 @@ Result<RunResult> PtraceSession::run() {
     } else if (event == PTRACE_EVENT_SECCOMP) {
       on_syscall_stop(tid, thread);  // entry of a traced call; PTRACE_SYSCALL below stops at its exit
     } else if (event == PTRACE_EVENT_STOP) {
-      // An interrupt or group stop: resume (the trace does not do job control).
+      if (is_stop_signal(signal)) {
+        // A group stop (SIGSTOP, SIGTSTP, ...): the process stays stopped, as without a tracer,
+        // until SIGCONT; PTRACE_LISTEN keeps it stopped yet lets us see that SIGCONT.
+        ::ptrace(PTRACE_LISTEN, tid, nullptr, nullptr);
+        continue;
+      }
+      // Our own PTRACE_INTERRUPT: resume.
     } else if (event != 0) {
       on_event_stop(tid, thread, event);
     } else {

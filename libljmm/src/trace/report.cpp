@@ -67,9 +67,10 @@ std::string event_json(const Event& event, Symbolizer* symbolizer) {
     json.field("syscall", syscall_name(event.syscall));
     write_arguments(json, event);
     json.field("failed", event.failed());
+    json.field("unfinished", event.unfinished);
     bool error = event.failed() && !event.is(Syscall::brk);
     json.key("result");
-    error ? json.null() : json.address(static_cast<uint64_t>(event.ret));
+    error || event.unfinished ? json.null() : json.address(static_cast<uint64_t>(event.ret));
     json.key("error");
     error ? json.value(errno_name(-event.ret)) : json.null();
     json.field("duration_ns", event.duration_ns);
@@ -97,7 +98,9 @@ std::string syscall_counts(const Summary& summary) {
     auto it = summary.syscalls().find(name);
     uint64_t calls = it == summary.syscalls().end() ? 0 : it->second.calls;
     uint64_t failed = it == summary.syscalls().end() ? 0 : it->second.failed;
-    text += fmt::format("  {:<7} {:>9} calls{}\n", name, calls, failed ? fmt::format(", {} failed", failed) : "");
+    uint64_t unfinished = it == summary.syscalls().end() ? 0 : it->second.unfinished;
+    text += fmt::format("  {:<7} {:>9} calls{}{}\n", name, calls, failed ? fmt::format(", {} failed", failed) : "",
+                        unfinished ? fmt::format(", {} unfinished (the thread ended in the call)", unfinished) : "");
   }
   return text;
 }
@@ -187,8 +190,10 @@ std::string summary_json(const Summary& summary, const RunResult& run) {
   json.end_array();
   json.field("interrupted", run.interrupted);
   json.key("syscalls").begin_object();
-  for (const auto& [name, count] : summary.syscalls())
-    json.key(name).begin_object().field("calls", count.calls).field("failed", count.failed).end_object();
+  for (const auto& [name, count] : summary.syscalls()) {
+    json.key(name).begin_object().field("calls", count.calls).field("failed", count.failed);
+    json.field("unfinished", count.unfinished).end_object();
+  }
   json.end_object();
   json.key("processes").begin_array();
   for (const auto& [pid, process] : summary.processes()) {

@@ -1,5 +1,7 @@
 #include "trace/session.hpp"
 
+#include "ljmm/process.hpp"
+
 #include <fmt/format.h>
 #include <signal.h>
 #include <time.h>
@@ -28,8 +30,13 @@ bool process_alive(uint32_t pid) { return ::kill(static_cast<pid_t>(pid), 0) == 
 Status check_pids(const std::vector<int>& pids) {
   for (int pid : pids) {
     if (pid <= 0) return make_error(Errc::invalid_argument, fmt::format("\"{}\" is not a pid", pid));
-    if (::access(fmt::format("/proc/{}", pid).c_str(), F_OK) != 0)
-      return make_error(Errc::not_found, fmt::format("pid {}: no such process", pid));
+    auto status = read_proc_file(pid, "status");
+    if (!status) return status.error();
+    // /proc/TID answers for every thread too, though ls /proc does not show it.
+    std::optional<uint64_t> tgid = parse_status_field(*status, "Tgid");
+    if (tgid && *tgid != static_cast<uint64_t>(pid))
+      return make_error(Errc::invalid_argument,
+                        fmt::format("{} is a thread of process {}, not a process: use -p {}", pid, *tgid, *tgid));
   }
   return {};
 }

@@ -40,13 +40,22 @@ void Summary::on_event(const Event& event) {
   if (!event.comm.empty()) process.comm = event.comm;
   switch (event.kind) {
     case EventKind::fork: ++forks_; return;
-    case EventKind::exec: ++execs_; return;
+    case EventKind::exec:
+      // The old image's mappings are gone with it.
+      ++execs_;
+      live_.erase(live_.lower_bound({event.pid, 0}), live_.lower_bound({event.pid + 1, 0}));
+      last_break_.erase(event.pid);
+      return;
     case EventKind::exit: ++exits_; return;
     case EventKind::syscall: break;
   }
   SyscallCount& count = syscalls_[syscall_name(event.syscall)];
   ++count.calls;
   if (event.failed()) ++count.failed;
+  if (event.unfinished) {  // no result: nothing was mapped, unmapped or moved that anyone saw
+    ++count.unfinished;
+    return;
+  }
 
   // The glibc fallback: a brk that failed, then this thread's very next traced call.
   auto pending = failed_brk_by_tid_.find(event.tid);
@@ -89,7 +98,8 @@ void Summary::on_event(const Event& event) {
     auto found = live_.find({event.pid, a[0]});
     LiveMapping moved =
         found != live_.end() ? found->second : LiveMapping{0, 0, event.pid, event.tid, event.comm, event.time_ns, 0, 0};
-    remove_live(event.pid, a[0], old_size);
+    constexpr uint64_t dont_unmap = 4;  // MREMAP_DONTUNMAP: the old range stays mapped (and empty)
+    if (!(a[3] & dont_unmap)) remove_live(event.pid, a[0], old_size);
     moved.start = static_cast<uint64_t>(event.ret);
     moved.size = new_size;
     remove_live(event.pid, moved.start, new_size);

@@ -61,5 +61,56 @@ TEST(TraceSummary, AbsurdLengthsNeitherWrapNorOverflow) {
   EXPECT_FALSE(summary_text(summary, run, false).empty());
 }
 
+TEST(TraceSummary, ExecForgetsTheOldImagesMappings) {
+  Summary summary;
+  summary.on_event(call(Syscall::mmap, 0, 1 << 20, 0x7f0000000000));
+  Event other = call(Syscall::mmap, 0, 4096, 0x7f1000000000);
+  other.pid = other.tid = 8;
+  summary.on_event(other);
+  Event exec;
+  exec.kind = EventKind::exec;
+  exec.pid = exec.tid = 7;
+  summary.on_event(exec);
+  auto live = summary.live_mappings();
+  ASSERT_EQ(live.size(), 1u);
+  EXPECT_EQ(live[0].pid, 8u);
+}
+
+TEST(TraceSummary, DontUnmapKeepsTheOldRangeMapped) {
+  Summary summary;
+  summary.on_event(call(Syscall::mmap, 0, 1 << 20, 0x7f0000000000));
+  Event remap = call(Syscall::mremap, 0x7f0000000000, 1 << 20, 0x7f0000200000);
+  remap.args = {0x7f0000000000, 1 << 20, 1 << 20, 1 | 4 /* MAYMOVE|DONTUNMAP */, 0, 0};
+  summary.on_event(remap);
+  auto live = summary.live_mappings();
+  ASSERT_EQ(live.size(), 2u);
+  EXPECT_EQ(live[0].size + live[1].size, 2u << 20);
+}
+
+TEST(TraceSummary, UnfinishedCallsAreCountedButMapNothing) {
+  Summary summary;
+  Event cut = call(Syscall::mmap, 0, 1 << 20, 0);
+  cut.unfinished = true;
+  summary.on_event(cut);
+  EXPECT_FALSE(cut.failed());
+  EXPECT_TRUE(summary.live_mappings().empty());
+  EXPECT_EQ(summary.syscalls().at("mmap").calls, 1u);
+  EXPECT_EQ(summary.syscalls().at("mmap").unfinished, 1u);
+  EXPECT_EQ(summary.syscalls().at("mmap").failed, 0u);
+  EXPECT_NE(describe_result(cut).find('?'), std::string::npos);
+}
+
+// Names as strace prints them: the map type from the low four bits, the huge page size apart.
+TEST(TraceDescribe, MmapFlagsAsStraceNamesThem) {
+  EXPECT_EQ(describe_mmap_flags(0x22), "MAP_PRIVATE|MAP_ANONYMOUS");
+  EXPECT_EQ(describe_mmap_flags(0x03), "MAP_SHARED_VALIDATE");
+  EXPECT_EQ(describe_mmap_flags(0x08 | 0x20), "MAP_DROPPABLE|MAP_ANONYMOUS");
+  EXPECT_EQ(describe_mmap_flags(0x22 | 0x40000 | (21u << 26)), "MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB|MAP_HUGE_2MB");
+  EXPECT_EQ(describe_mmap_flags(0x22 | 0x40000 | (30u << 26)), "MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB|MAP_HUGE_1GB");
+  EXPECT_EQ(describe_mmap_flags(0x22 | (16u << 26)), "MAP_PRIVATE|MAP_ANONYMOUS|16<<MAP_HUGE_SHIFT");
+  EXPECT_EQ(describe_mmap_flags(0x0f | 0x20), "0xf /* MAP_??? */|MAP_ANONYMOUS");
+  EXPECT_EQ(describe_mmap_flags(0x02 | 0x80000000000ULL), "MAP_PRIVATE|0x80000000000");
+}
+
 }  // namespace
 }  // namespace ljmm::trace
