@@ -81,7 +81,7 @@ build_sanitized() {
   say "building with ASan, UBSan and the fuzzers in $SANITIZE_DIR (clang)"
   CC=clang CXX=clang++ cmake -S . -B "$SANITIZE_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DLJMM_SANITIZE=ON -DLJMM_FUZZ=ON -DLJMM_BUILD_BENCH=OFF \
-    -DLJMM_LUAJIT_DIR="$PWD/$BUILD_DIR/luajit-nogc64" >/dev/null
+    -DLJMM_LUAJIT_DIR="$PWD/$BUILD_DIR/luajit-nogc64" -DLJMM_STRACE_TESTS_DIR="$PWD/$BUILD_DIR/strace-tests" >/dev/null
   cmake --build "$SANITIZE_DIR" -j "$JOBS"
 }
 

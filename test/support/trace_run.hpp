@@ -26,11 +26,15 @@ struct Trace {
 
 inline std::string temp_file(const std::string& name) { return ::testing::TempDir() + "/" + name; }
 
-// Runs ljmm-trace with --json -o FILE and the given arguments; parses what it wrote.
-inline Trace run_trace(std::vector<std::string> arguments, int expected_exit = 0) {
+// Runs ljmm-trace with --json -o FILE and the given arguments (after `prefix`, e.g. setarch -R);
+// parses what it wrote.
+inline Trace run_trace(std::vector<std::string> arguments, int expected_exit = 0,
+                       const std::vector<std::string>& prefix = {}) {
   static int counter = 0;  // one output file per call, per test process
   std::string output = temp_file("trace-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".jsonl");
-  std::vector<std::string> argv = {tool("ljmm-trace"), "--json", "-o", output};
+  std::vector<std::string> argv = prefix;
+  for (const std::string& part : {tool("ljmm-trace"), std::string("--json"), std::string("-o"), output})
+    argv.push_back(part);
   argv.insert(argv.end(), arguments.begin(), arguments.end());
   Trace trace;
   trace.command = run_command(argv);

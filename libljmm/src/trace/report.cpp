@@ -66,6 +66,9 @@ std::string event_json(const Event& event, Symbolizer* symbolizer) {
   if (event.kind == EventKind::syscall) {
     json.field("syscall", syscall_name(event.syscall));
     write_arguments(json, event);
+    json.key("raw_args").begin_array();  // the six registers as the kernel got them
+    for (uint64_t arg : event.args) json.address(arg);
+    json.end_array();
     json.field("failed", event.failed());
     json.field("unfinished", event.unfinished);
     bool error = event.failed() && !event.is(Syscall::brk);

@@ -29,8 +29,10 @@ uint64_t size_bucket(uint64_t size) {
 bool looks_like_morecore(const Event& event) {
   const auto& a = event.args;
   uint64_t flags = a[3];
-  return a[0] == 0 && (a[2] & (PROT_READ | PROT_WRITE)) == (PROT_READ | PROT_WRITE) && (flags & MAP_ANONYMOUS) &&
-         (flags & MAP_PRIVATE) && !(flags & (MAP_FIXED | MAP_FIXED_NOREPLACE | MAP_SHARED));
+  // glibc's sysmalloc maps exactly MAP_PRIVATE|MAP_ANONYMOUS; MAP_32BIT, MAP_FIXED and the
+  // like are someone else's request.
+  return a[0] == 0 && (a[2] & (PROT_READ | PROT_WRITE)) == (PROT_READ | PROT_WRITE) &&
+         flags == (MAP_PRIVATE | MAP_ANONYMOUS);
 }
 
 }  // namespace
