@@ -23,7 +23,7 @@ test_packages=(
   googletest libgtest-dev libbenchmark-dev
   python3 python3-jsonschema util-linux procps dpkg-dev binutils
   nginx libnginx-mod-http-lua strace
-  python3-prometheus-client librsvg2-bin libclang-rt-14-dev groff-base
+  python3-prometheus-client prometheus-node-exporter prometheus librsvg2-bin libclang-rt-14-dev groff-base
 )
 
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }

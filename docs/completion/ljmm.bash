@@ -14,14 +14,16 @@ _ljmm_complete() {
   case $tool in
     ljmm-inspect)
       options="--smaps --json --format --findings-only --no-regions --color --width --demo --demo-mode
-               --fail-on --maps --snapshot --diff --help --version"
+               --fail-on --maps --snapshot --diff --all --comm --exe --user --cgroup --per-process
+               --output --verbose --help --version"
       case $previous in
         --format) values="text json prometheus svg" ;;
         --color) values="auto always never" ;;
         --demo-mode) values="brk-hole plain threads" ;;
         --fail-on) values="info warning error" ;;
-        --maps|--snapshot|--diff) COMPREPLY=($(compgen -f -- "$current")); return ;;
-        --width) return ;;
+        --maps|--snapshot|--diff|--output|--exe) COMPREPLY=($(compgen -f -- "$current")); return ;;
+        --user) COMPREPLY=($(compgen -u -- "$current")); return ;;
+        --width|--comm|--cgroup) return ;;
       esac ;;
     ljmm-trace)
       # After "--", complete the command to run.

@@ -14,7 +14,8 @@ for file in bin/ljmm-inspect bin/ljmm-trace bin/ljmm-check bin/ljmm-demo include
             lib/libljmm-core.a lib/libljmm-core.so lib/pkgconfig/ljmm-core.pc \
             lib/libljmm_runtime.a lib/libljmm_preload.so lib/ljmm/ljmm.o \
             share/man/man1/ljmm-inspect.1 share/man/man1/ljmm-trace.1 share/man/man1/ljmm-check.1 \
-            share/man/man3/ljmm-runtime.3 share/bash-completion/completions/ljmm-trace; do
+            share/man/man3/ljmm-runtime.3 share/bash-completion/completions/ljmm-trace \
+            share/ljmm/systemd/ljmm-textfile.service share/ljmm/systemd/ljmm-textfile.timer; do
   found=$(find "$prefix" -path "*/$file" | head -1)
   [ -n "$found" ] || { echo "not installed: $file"; exit 1; }
 done

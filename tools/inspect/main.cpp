@@ -8,31 +8,20 @@
 
 #include "../common/cli.hpp"
 #include "../common/target.hpp"
+#include "all.hpp"
 #include "demo.hpp"
 #include "ljmm/analysis.hpp"
 #include "ljmm/diff.hpp"
 #include "ljmm/json.hpp"
 #include "ljmm/render.hpp"
 #include "ljmm/version.hpp"
+#include "options.hpp"
 
 namespace {
 
 using namespace ljmm;
-constexpr std::string_view tool = "ljmm-inspect";
-
-struct Options {
-  cli::TargetOptions target;
-  std::vector<std::string> diff;
-  std::string format = "text";
-  bool json = false;
-  bool findings_only = false;
-  bool no_regions = false;
-  cli::ColorChoice color = cli::ColorChoice::automatic;
-  int width = 0;
-  bool demo = false;
-  std::string demo_mode = "brk-hole";
-  std::string fail_on;
-};
+using inspect::Options;
+using inspect::tool;
 
 void declare(CLI::App& app, Options& options) {
   cli::declare_target_options(app, options.target);
@@ -49,6 +38,7 @@ void declare(CLI::App& app, Options& options) {
   app.add_option("--width", options.width, "Columns for the picture (default: the terminal's)")
       ->check(CLI::Range(40, 1000));
   app.add_flag("--demo", options.demo, "Start ljmm-demo and inspect it (see --demo-mode)");
+  inspect::declare_all_options(app, options.all);
   app.add_option("--demo-mode", options.demo_mode, "Demo to run: brk-hole, plain, threads")
       ->check(CLI::IsMember({"brk-hole", "plain", "threads"}));
   app.add_option("--fail-on", options.fail_on, "Exit 1 when a finding has this severity or worse")
@@ -63,7 +53,10 @@ void declare(CLI::App& app, Options& options) {
       "  ljmm-inspect --diff before.json 1234    what changed since\n"
       "  ljmm-inspect --format=prometheus $(pidof nginx) > /var/lib/node_exporter/ljmm.prom\n"
       "  ljmm-inspect 1234 --format=svg > layout.svg\n"
-      "Exit codes: 0 ok, 1 findings at --fail-on, 2 usage, 3 target unavailable, 4 malformed input.");
+      "  ljmm-inspect --all --findings-only     every process with a problem, worst first\n"
+      "  ljmm-inspect --all --format=prometheus -o /var/lib/prometheus/node-exporter/ljmm.prom\n"
+      "Exit codes: 0 ok, 1 findings at --fail-on, 2 usage, 3 target unavailable, 4 malformed input,\n"
+      "5 the machine cannot do it.");
 }
 
 Result<Snapshot> load(const Options& options, std::optional<inspect::DemoProcess>& demo) {
@@ -128,7 +121,8 @@ int run_prometheus(const Options& options) {
 
 int run(Options& options) {
   if (options.json) options.format = "json";
-  int sources = options.target.sources() + options.demo + !options.diff.empty();
+  int sources = options.target.sources() + options.demo + !options.diff.empty() + options.all.all;
+  if (sources == 1 && options.all.all) return inspect::run_all(options);
   if (sources == 1 && !options.diff.empty()) return run_diff(options);
   if (options.target.targets.size() > 1) {
     if (options.format != "prometheus")
@@ -136,7 +130,7 @@ int run(Options& options) {
     return run_prometheus(options);
   }
   if (sources != 1)
-    return cli::report(tool, "give exactly one of: PID, self, --maps FILE, --snapshot FILE, --demo, --diff A B",
+    return cli::report(tool, "give exactly one of: PID, self, --maps FILE, --snapshot FILE, --demo, --diff A B, --all",
                        cli::exit_usage);
 
   std::optional<inspect::DemoProcess> demo;

@@ -11,7 +11,9 @@ namespace ljmm {
 
 inline constexpr std::string_view snapshot_schema = "ljmm.snapshot/v1";
 
-std::string snapshot_to_json(const Analysis& analysis, int indent = 2);
+// indent 0: one line (JSON Lines). Without regions, the regions and gaps arrays are empty and
+// "regions_left_out" says so (for log pipelines that want findings and totals only).
+std::string snapshot_to_json(const Analysis& analysis, int indent = 2, bool with_regions = true);
 
 // Reads a snapshot document back. Only the observed facts are read (source, process, system,
 // regions); segments, gaps and findings are recomputed so old files profit from new analysis.

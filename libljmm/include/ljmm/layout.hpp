@@ -68,6 +68,7 @@ struct SegmentTotal {
   uint64_t regions = 0;
   uint64_t bytes = 0;       // mapped bytes
   uint64_t rss = 0;         // from smaps, 0 without
+  uint64_t pss = 0;         // from smaps: shared pages divided among the processes that map them
   uint64_t swap = 0;        // from smaps, 0 without
   uint64_t free_bytes = 0;  // gap bytes labelled with this segment
 };

@@ -3,11 +3,14 @@
 // model computed and never re-read /proc. ljmm-trace's lines and summary are in trace_report.hpp.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "ljmm/analysis.hpp"
 #include "ljmm/diff.hpp"
+#include "ljmm/host.hpp"
 #include "ljmm/rules.hpp"
 
 namespace ljmm {
@@ -30,9 +33,21 @@ std::string render_report(const Analysis& analysis, const TextOptions& options);
 std::string render_svg(const Analysis& analysis);
 
 // Metrics in the Prometheus text format (node_exporter's textfile collector), one document for
-// several processes: each metric family's HELP and TYPE once, a sample per process labelled with
-// pid and comm.
-std::string render_prometheus(const std::vector<Analysis>& analyses);
+// several processes: each metric family's HELP and TYPE once.
+struct PrometheusOptions {
+  // true: a sample per process labelled with pid and comm. false: one series per program (exe
+  // and comm, labels that survive restarts) with ljmm_processes and each metric's _max and _sum.
+  bool per_process = true;
+  const ScanCoverage* coverage = nullptr;    // adds what could not be read (--all)
+  std::optional<int64_t> timestamp_seconds;  // adds ljmm_last_success_timestamp_seconds
+};
+std::string render_prometheus(const std::vector<Analysis>& analyses, const PrometheusOptions& options = {});
+
+// ljmm-inspect --all: one row per process (only those with a warning or an error when
+// problems_only), worst first (findings, then fallback bytes), and a line for what was read and
+// what could not be.
+std::string render_host_table(const std::vector<Analysis>& analyses, const ScanCoverage& coverage,
+                              const TextOptions& options, bool problems_only = false);
 
 // ljmm-check's results: "PASS rules[0] ...: measured (limit)" lines, the ljmm.check/v1 document,
 // JUnit XML.

@@ -3,6 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <optional>
+#include <tuple>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,8 +36,21 @@ struct Snapshot {
   std::optional<RuntimeStats> runtime;  // counters of the ljmm runtime, when the process runs it
 };
 
+// Where glibc's __curbrk lies in each libc (or static executable) seen so far, by device and
+// inode: a scan of every process on a host reads each file's symbols once, not once per process.
+// Owned by the caller; not for several threads at once.
+struct BreakSymbolCache {
+  struct Location {
+    uint64_t value = 0;                  // st_value of __curbrk
+    bool position_independent = false;  // value is an offset from the load base
+  };
+  std::map<std::tuple<uint32_t, uint32_t, uint64_t>, std::optional<Location>> files;  // nullopt: no __curbrk
+};
+
 struct SnapshotOptions {
   bool read_smaps = false;  // Rss/Pss/Swap per region; costs one smaps read instead of maps
+  BreakSymbolCache* break_cache = nullptr;  // shared across snapshots when set
+  const SystemInfo* system = nullptr;       // read once for many snapshots when set
 };
 
 // Resolves "self" or a decimal pid. Errors name the text.

@@ -180,6 +180,15 @@ Result<ElfFile> read_elf_file(const std::string& path, ElfParts parts) {
   if (!S_ISREG(status.st_mode)) return make_error(Errc::malformed, fmt::format("{}: not a regular file", path));
   size_t size = static_cast<size_t>(status.st_size);
   if (size == 0) return make_error(Errc::malformed, fmt::format("{}: not an ELF file", path));
+  if (parts == ElfParts::header) {
+    // The ELF header and, in every file a linker writes, the program headers sit in the first
+    // page: one pread instead of mapping the file (ljmm-inspect --all does this per process).
+    std::string head(std::min<size_t>(size, 4096), '\0');
+    ssize_t got = ::pread(fd.get(), head.data(), head.size(), 0);
+    if (got < 0) return file_error(path, errno);
+    head.resize(static_cast<size_t>(got));
+    return parse_elf(head, path, parts);
+  }
   // Mapping beats reading: symbol tables are a small part of a large file.
   MappedFile mapped(::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd.get(), 0), size);
   if (mapped.bytes().empty()) return file_error(path, errno);

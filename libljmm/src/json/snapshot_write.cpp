@@ -100,7 +100,7 @@ void write_segments(JsonWriter& json, const Layout& layout) {
   for (Segment segment : all_segments) {
     const SegmentTotal& total = layout.total(segment);
     json.begin_object(true).field("id", segment_id(segment)).field("name", segment_name(segment));
-    json.field("regions", total.regions).field("bytes", total.bytes).field("rss", total.rss);
+    json.field("regions", total.regions).field("bytes", total.bytes).field("rss", total.rss).field("pss", total.pss);
     json.field("swap", total.swap).field("free_bytes", total.free_bytes).end_object();
   }
   json.end_array();
@@ -125,7 +125,7 @@ void write_runtime(JsonWriter& json, const std::optional<RuntimeStats>& runtime)
 
 }  // namespace
 
-std::string snapshot_to_json(const Analysis& analysis, int indent) {
+std::string snapshot_to_json(const Analysis& analysis, int indent, bool with_regions) {
   const Snapshot& snapshot = analysis.snapshot;
   const Layout& layout = analysis.layout;
   JsonWriter json(indent);
@@ -142,12 +142,14 @@ std::string snapshot_to_json(const Analysis& analysis, int indent) {
   json.field("has_smaps", snapshot.has_smaps);
   json.address_field("user_top", layout.user_top);
   write_runtime(json, snapshot.runtime);
+  json.field("regions_left_out", !with_regions);
   json.key("regions").begin_array();
-  for (size_t i = 0; i < snapshot.regions.size(); ++i)
+  for (size_t i = 0; with_regions && i < snapshot.regions.size(); ++i)
     write_region(json, snapshot.regions[i], layout.segment_of[i], analysis.diagnosis.role_of[i]);
   json.end_array();
   json.key("gaps").begin_array();
-  for (const Gap& gap : layout.gaps) write_gap(json, gap);
+  if (with_regions)
+    for (const Gap& gap : layout.gaps) write_gap(json, gap);
   json.end_array();
   write_segments(json, layout);
   write_findings(json, analysis.findings());

@@ -106,6 +106,7 @@ Layout classify(const Snapshot& snapshot) {
     total.regions += 1;
     total.bytes += regions[i].size();
     total.rss += regions[i].smaps_value("Rss");
+    total.pss += regions[i].smaps_value("Pss");
     total.swap += regions[i].smaps_value("Swap");
   }
   for (const Gap& gap : layout.gaps) layout.totals[gap.segment].free_bytes += gap.size();

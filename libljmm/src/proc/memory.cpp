@@ -33,17 +33,35 @@ std::string mapped_file_path(int pid, const Region& region) {
   return fmt::format("/proc/{}/root{}", pid, region.path);
 }
 
-std::optional<uint64_t> read_glibc_break(int pid, const std::vector<Region>& regions, const std::string& exe) {
+namespace {
+
+std::optional<BreakSymbolCache::Location> find_curbrk(int pid, const Region& region) {
+  auto file = read_elf_file(mapped_file_path(pid, region));
+  if (!file) return std::nullopt;
+  const ElfSymbol* curbrk = file->find("__curbrk");
+  if (!curbrk || curbrk->function) return std::nullopt;
+  return BreakSymbolCache::Location{curbrk->value, file->position_independent};
+}
+
+}  // namespace
+
+std::optional<uint64_t> read_glibc_break(int pid, const std::vector<Region>& regions, const std::string& exe,
+                                         BreakSymbolCache* cache) {
   // __curbrk lives in libc.so.6, or in the executable itself when it is linked statically.
   for (const Region& region : regions) {
     if (region.kind != RegionKind::file || region.offset != 0) continue;
     std::string_view name = std::string_view(region.path).substr(region.path.rfind('/') + 1);
     if (!name.starts_with("libc.so") && !name.starts_with("libc-") && region.path != exe) continue;
-    auto file = read_elf_file(mapped_file_path(pid, region));
-    if (!file) continue;
-    const ElfSymbol* curbrk = file->find("__curbrk");
-    if (!curbrk || curbrk->function) continue;
-    uint64_t address = file->position_independent ? region.start + curbrk->value : curbrk->value;
+    std::optional<BreakSymbolCache::Location> curbrk;
+    if (cache) {
+      auto [entry, inserted] = cache->files.try_emplace({region.dev_major, region.dev_minor, region.inode});
+      if (inserted) entry->second = find_curbrk(pid, region);
+      curbrk = entry->second;
+    } else {
+      curbrk = find_curbrk(pid, region);
+    }
+    if (!curbrk) continue;
+    uint64_t address = curbrk->position_independent ? region.start + curbrk->value : curbrk->value;
     uint64_t value = 0;
     if (read_process_memory(pid, address, &value, sizeof value)) return value;
   }

@@ -10,6 +10,7 @@
 
 #include "ljmm/maps.hpp"
 #include "ljmm/result.hpp"
+#include "ljmm/snapshot.hpp"
 
 namespace ljmm {
 
@@ -25,6 +26,8 @@ std::string mapped_file_path(int pid, const Region& region);
 
 // glibc's current program break (its exported __curbrk) of a live process: the exact
 // sbrk(0). nullopt when the process has no glibc or denies access.
-std::optional<uint64_t> read_glibc_break(int pid, const std::vector<Region>& regions, const std::string& exe);
+// `cache`, when given, keeps where __curbrk lies in each file across calls.
+std::optional<uint64_t> read_glibc_break(int pid, const std::vector<Region>& regions, const std::string& exe,
+                                         BreakSymbolCache* cache = nullptr);
 
 }  // namespace ljmm

@@ -121,7 +121,7 @@ Result<Snapshot> snapshot_pid(int pid, const SnapshotOptions& options) {
   Snapshot snapshot;
   snapshot.source = Source{SourceKind::pid, pid, {}};
   snapshot.taken_at_unix_ms = now_unix_ms();
-  snapshot.system = read_system_info();
+  snapshot.system = options.system ? *options.system : read_system_info();
 
   auto info = read_process_info(pid);
   if (!info) return info.error();
@@ -148,7 +148,7 @@ Result<Snapshot> snapshot_pid(int pid, const SnapshotOptions& options) {
   snapshot.regions = std::move(regions).value();
   snapshot.has_smaps = options.read_smaps;
   snapshot.runtime = read_runtime_stats(pid, snapshot.regions);
-  if (auto brk = read_glibc_break(pid, snapshot.regions, snapshot.process.exe)) {
+  if (auto brk = read_glibc_break(pid, snapshot.regions, snapshot.process.exe, options.break_cache)) {
     snapshot.process.brk = *brk;
     snapshot.process.brk_source = BrkSource::glibc;
   }

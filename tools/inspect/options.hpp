@@ -1,0 +1,43 @@
+// ljmm-inspect's options, shared by its modes (one process, a diff, every process).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "../common/cli.hpp"
+#include "../common/target.hpp"
+
+namespace ljmm::inspect {
+
+inline constexpr std::string_view tool = "ljmm-inspect";
+
+// --all and what goes with it.
+struct AllOptions {
+  bool all = false;
+  std::string comm;  // regex
+  std::string exe;
+  std::string user;  // name or uid
+  std::string cgroup;
+  bool per_process = false;  // Prometheus: pid-level series
+  std::string output;        // written atomically
+  bool verbose = false;      // list the unreadable processes on stderr
+};
+
+struct Options {
+  cli::TargetOptions target;
+  std::vector<std::string> diff;
+  std::string format = "text";
+  bool json = false;
+  bool findings_only = false;
+  bool no_regions = false;
+  cli::ColorChoice color = cli::ColorChoice::automatic;
+  int width = 0;
+  bool demo = false;
+  std::string demo_mode = "brk-hole";
+  std::string fail_on;
+  AllOptions all;
+};
+
+}  // namespace ljmm::inspect
