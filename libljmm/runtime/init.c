@@ -109,6 +109,9 @@ void ljmm_init(void) {
 
 /* Runs early in processes that load the shim or link ljmm.o, so reservations are made before
    other threads start; the entry points call ljmm_init too in case something maps earlier. */
-__attribute__((constructor)) static void ljmm_init_at_start(void) { ljmm_init(); }
+__attribute__((constructor)) static void ljmm_init_at_start(void) {
+  ljmm_init();
+  ljmm_fork_setup();
+}
 
 const char *ljmm_find_env(const char *name) { return find_env(name); }

@@ -17,6 +17,7 @@
 
 #define LJMM_MAX_RESERVATIONS 64
 #define LJMM_MAX_RETRIES 16
+#define LJMM_TWO_GIB ((uintptr_t)2 << 30)
 
 struct ljmm_range {
   uintptr_t start, end;
@@ -54,7 +55,7 @@ void ljmm_stats_setup(void);
 void ljmm_set_flag(uint32_t flag);
 int ljmm_has_flag(uint32_t flag);
 
-/* maps_scan.c: walks /proc/self/maps with a stack buffer. The visitor returns nonzero to stop. */
+/* maps_scan.c: walks /proc/self/maps with a static buffer (call it with the lock). The visitor returns nonzero to stop. */
 struct ljmm_map_entry {
   uintptr_t start, end;
   char perms[4];
@@ -69,6 +70,8 @@ long ljmm_scan_maps(ljmm_entry_visitor visit, void *context);
 struct ljmm_fit {
   uintptr_t lo, hi, size;
   uintptr_t target;    /* map_near: the symbol; 0 for best fit */
+  uintptr_t hint;      /* carving: the caller's address, taken when that range is free */
+  int exact;           /* carving: only the hint will do (MAP_FIXED_NOREPLACE) */
   uintptr_t chosen;    /* result: where to map */
   uintptr_t score;     /* internal: the best candidate's score so far */
   int found;
@@ -80,9 +83,36 @@ void ljmm_forget_gaps(void);
 /* reserve.c */
 int ljmm_reserve_locked(enum ljmm_reserve_mode mode);
 int ljmm_in_reservation(uintptr_t start, uintptr_t end);
-/* Carves from the reservation (MAP_FIXED over our own PROT_NONE); -ENOMEM when it has no room. */
-long ljmm_carve(uintptr_t size, int prot, int flags, int fd, long offset);
-/* Gives [start, end) back to the reservation as PROT_NONE; returns bytes given back. */
-uintptr_t ljmm_give_back(uintptr_t start, uintptr_t end);
+/* Carves fit->size bytes in [fit->lo, fit->hi) from the free reservation (MAP_FIXED over our own
+   PROT_NONE): at fit->hint when that range is free, else the best fit unless fit->exact.
+   Returns the address, -ENOMEM when there is no room, or the kernel's error. */
+long ljmm_carve(struct ljmm_fit *fit, int prot, int flags, int fd, long offset);
+/* Gives [start, end) back to the reservation as PROT_NONE, replacing what is there in one step
+   (no moment when another mapper could take it); parts outside the reservation are unmapped
+   when `unmap_outside`, else left alone. Returns bytes given back. */
+uintptr_t ljmm_give_back(uintptr_t start, uintptr_t end, int unmap_outside);
+/* For an in-place mremap: unmaps the reservation inside [start, end) so the kernel can grow into
+   it; -ENOMEM (nothing changed) unless all of it is free reservation. */
+int ljmm_release(uintptr_t start, uintptr_t end);
+
+/* table.c: the free reservation, sorted and coalesced. Guarded by the lock. */
+int ljmm_table_setup(void);
+int ljmm_table_add(uintptr_t start, uintptr_t end); /* 0, or -ENOSPC when full */
+void ljmm_table_remove(uintptr_t start, uintptr_t end);
+int ljmm_table_is_free(uintptr_t start, uintptr_t end);
+int ljmm_table_best_fit(uintptr_t size, uintptr_t lo, uintptr_t hi, uintptr_t *chosen);
+int ljmm_table_count(void);
+
+/* entry.c */
+int ljmm_window_reserved(void);
+int ljmm_in_window(uintptr_t start, uintptr_t length);
+/* entry.c: a low placement under the lock (reservation first, then the maps); address or -errno. */
+long ljmm_place_low_locked(uintptr_t hint, uintptr_t size, int prot, int flags, int fd, long offset);
+void *ljmm_result(long result);
+
+/* fork.c: registers the fork handlers (once, from the start-up constructor). */
+void ljmm_fork_setup(void);
+/* stats.c: a fresh counters page for a forked child. */
+void ljmm_stats_new_page(void);
 
 #endif

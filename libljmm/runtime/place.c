@@ -161,8 +161,13 @@ long ljmm_place(struct ljmm_fit *fit, int prot, int flags, int fd, long offset) 
       continue;
     }
     if (result == -EINVAL) {
-      /* No fixed placement here (no-MMU style): say so once and stop trying. */
-      ljmm_set_flag(LJMM_FLAG_FIXED_UNSUPPORTED);
+      /* This request's own fault (a flag, a huge length...) or no fixed placement at all (no-MMU
+         style)? One page at the same known-free address, fixed, tells. */
+      long probe = raw_mmap(fit->chosen, ljmm_state.page_size, PROT_NONE,
+                            MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | noreplace, -1, 0);
+      if (!raw_failed(probe)) raw_munmap((uintptr_t)probe, ljmm_state.page_size);
+      if (probe != -EINVAL) return -EINVAL;
+      ljmm_set_flag(LJMM_FLAG_FIXED_UNSUPPORTED); /* said once; later requests get the kernel's answer */
       return -ENOMEM;
     }
     if (raw_failed(result)) return result;

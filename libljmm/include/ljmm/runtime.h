@@ -20,7 +20,7 @@
  *                                    4.17 that ignore MAP_FIXED_NOREPLACE (to test that path)
  *
  * The placement path never calls malloc, stdio or dlsym; it reads /proc/self/maps with read(2)
- * into a stack buffer, takes a spinlock with all signals blocked, and is async-signal-safe. */
+ * into a static buffer under the lock, takes a spinlock with all signals blocked, and is async-signal-safe. */
 #ifndef LJMM_RUNTIME_H
 #define LJMM_RUNTIME_H
 
