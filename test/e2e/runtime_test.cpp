@@ -97,6 +97,7 @@ TEST(RuntimeStress, EightThreadsARivalMapperAndASignalHandler) {
   EXPECT_EQ(report["preexisting_replaced"], 0);
   EXPECT_EQ(report["counters_add_up"], true);
   EXPECT_GT(report["mapped"].get<int>(), 1000);
+  EXPECT_GT(report["remapped"].get<int>(), 100) << "mremap grew, shrank and moved mappings too";
   EXPECT_GT(report["handler_maps"].get<int>(), 100) << "the signal handler mapped through ljmm too";
   EXPECT_GT(report["stats"]["retries"].get<int>(), 0) << "lost races to the rival were retried";
 }
@@ -124,6 +125,9 @@ TEST(RuntimeStress, WithTheWindowReserved) {
   EXPECT_GT(report["stats"]["reserved_bytes"].get<uint64_t>(), 1u << 30);
   EXPECT_GT(report["stats"]["returned_to_reserve"].get<uint64_t>(), 0u) << "munmap gave ranges back";
   EXPECT_EQ(report["stats"]["fast_path"], 0) << "with the window reserved, everything is carved from it";
+  EXPECT_GT(report["remapped"].get<int>(), 100);
+  EXPECT_EQ(report["remap_failures"], 0) << "shrinking and moving never fail with room in the window";
+  EXPECT_LE(report["stats"]["scans"].get<int>(), 2) << "carved from the ownership table, not from /proc/self/maps";
 }
 
 TEST(RuntimeMapNear, ReachIsVerified) {
