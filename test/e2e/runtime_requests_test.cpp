@@ -77,6 +77,12 @@ TEST(RuntimeRequests, NoFixedPlacementIsDetectedOnceByTheProbe) {
   expect_all_checks_pass(bounded({prog("runtime_requests"), "seccomp"}), "seccomp");
 }
 
+// An 8 KiB alternate signal stack overflowed when the maps buffer lived on the stack.
+TEST(RuntimeRequests, PlacementPathUsesLessThan2KiBOfStack) {
+  for (std::string mode : {"none", "window"})
+    expect_all_checks_pass(bounded({prog("runtime_requests"), "stack"}, {"LJMM_RESERVE=" + mode}), mode);
+}
+
 TEST(RuntimeMapNear, NonPieSymbolBelow2GiB) {
   expect_all_checks_pass(bounded({prog("map_near_check_nopie")}), "non-PIE");
 }

@@ -6,7 +6,8 @@
  *   fixed      (reserved window) the program's own NOREPLACE and hint addresses are honoured
  *   absurd     lengths near SIZE_MAX, 0, MAP_HUGETLB fail alone; later requests are placed
  *   map32      MAP_32BIT never at or above 2 GiB, and any kernel answer below it is kept
- *   seccomp    fixed mappings give EINVAL (no-MMU emulation): placement turns off once */
+ *   seccomp    fixed mappings give EINVAL (no-MMU emulation): placement turns off once
+ *   stack      the placement path, run on a painted stack, uses less than 2 KiB of it */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/filter.h>
@@ -18,6 +19,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <ucontext.h>
 
 #include "ljmm/runtime.h"
 
@@ -186,6 +188,37 @@ static void no_mmu(void) {
         failed == 50 && after.scans == before.scans && after.retries == before.retries, detail);
 }
 
+/* Placements of every kind: from the maps (a scan), from the reservation, a move, map_near. */
+static void placements(void) {
+  for (int i = 0; i < 4; ++i) {
+    char *p = map_low(64 * 1024, 0);
+    if (p == MAP_FAILED) continue;
+    char *moved = mremap(p, 64 * 1024, 256 * 1024, MREMAP_MAYMOVE);
+    munmap(moved == MAP_FAILED ? p : moved, moved == MAP_FAILED ? 64 * 1024 : 256 * 1024);
+  }
+  void *near = ljmm_map_near((void *)&placements, 4096, PROT_READ);
+  if (near) munmap(near, 4096);
+}
+
+static void stack(void) {
+  static char memory[64 * 1024];
+  char detail[64];
+  take_map32_range();
+  memset(memory, 0xa5, sizeof memory);
+  ucontext_t main_context, placing;
+  getcontext(&placing);
+  placing.uc_stack.ss_sp = memory;
+  placing.uc_stack.ss_size = sizeof memory;
+  placing.uc_link = &main_context;
+  makecontext(&placing, placements, 0);
+  swapcontext(&main_context, &placing);
+  size_t untouched = 0;
+  while (untouched < sizeof memory && (unsigned char)memory[untouched] == 0xa5) ++untouched;
+  size_t used = sizeof memory - untouched;
+  snprintf(detail, sizeof detail, "%zu bytes", used);
+  check("the placement path uses less than 2 KiB of stack", used < 2048, detail);
+}
+
 int main(int argc, char **argv) {
   const char *scenario = argc > 1 ? argv[1] : "";
   ljmm_get_window(&window_start, &window_end);
@@ -195,6 +228,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(scenario, "absurd")) absurd();
   else if (!strcmp(scenario, "map32")) map32();
   else if (!strcmp(scenario, "seccomp")) no_mmu();
+  else if (!strcmp(scenario, "stack")) stack();
   else check("known scenario", 0, scenario);
   return failures == 0 ? 0 : 1;
 }
