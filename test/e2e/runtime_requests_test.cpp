@@ -77,6 +77,13 @@ TEST(RuntimeRequests, NoFixedPlacementIsDetectedOnceByTheProbe) {
   expect_all_checks_pass(bounded({prog("runtime_requests"), "seccomp"}), "seccomp");
 }
 
+// A maps line longer than the reader's buffer (a 9 KiB path) was dropped: its mapping looked free.
+TEST(RuntimeRequests, MapsLinesOfAnyLength) {
+  expect_all_checks_pass(bounded({prog("runtime_requests"), "longline"},
+                                 {"LJMM_WINDOW=0x40000000-0x40200000", "TMPDIR=" + ::testing::TempDir()}),
+                         "longline");
+}
+
 // An 8 KiB alternate signal stack overflowed when the maps buffer lived on the stack.
 TEST(RuntimeRequests, PlacementPathUsesLessThan2KiBOfStack) {
   for (std::string mode : {"none", "window"})

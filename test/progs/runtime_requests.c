@@ -7,6 +7,7 @@
  *   absurd     lengths near SIZE_MAX, 0, MAP_HUGETLB fail alone; later requests are placed
  *   map32      MAP_32BIT never at or above 2 GiB, and any kernel answer below it is kept
  *   seccomp    fixed mappings give EINVAL (no-MMU emulation): placement turns off once
+ *   longline   (LJMM_WINDOW of 2 MiB) a file with a 9 KiB maps line in the window is seen
  *   stack      the placement path, run on a painted stack, uses less than 2 KiB of it */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,7 +19,11 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 #include <ucontext.h>
 
 #include "ljmm/runtime.h"
@@ -188,6 +193,54 @@ static void no_mmu(void) {
         failed == 50 && after.scans == before.scans && after.retries == before.retries, detail);
 }
 
+#define LEVELS 45 /* directories of 200 characters: a path of 9 KiB, longer than the maps buffer */
+
+static size_t longest_maps_line(void) {
+  FILE *maps = fopen("/proc/self/maps", "r");
+  size_t longest = 0, length = 0;
+  for (int c; maps && (c = fgetc(maps)) != EOF;) {
+    if (c != '\n') {
+      ++length;
+      continue;
+    }
+    longest = length > longest ? length : longest;
+    length = 0;
+  }
+  if (maps) fclose(maps);
+  return longest;
+}
+
+/* The top page of the window holds a file whose maps line is 9 KiB long; a request hinted there
+   must be placed right below it, not lost in retries against a mapping the reader did not see. */
+static void long_line(void) {
+  char detail[160], name[201];
+  memset(name, 'd', 200);
+  name[200] = 0;
+  const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+  char top[256];
+  snprintf(top, sizeof top, "%s/ljmm-long-line-%d", tmp, (int)getpid());
+  int ok = mkdir(top, 0700) == 0 && chdir(top) == 0;
+  for (int i = 0; ok && i < LEVELS; ++i) ok = mkdir(name, 0700) == 0 && chdir(name) == 0;
+  int fd = ok ? open("file", O_RDWR | O_CREAT, 0600) : -1;
+  ok = fd >= 0 && ftruncate(fd, 4096) == 0;
+  uintptr_t at = window_end - 4096;
+  ok = ok && mmap((void *)at, 4096, PROT_READ, MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd, 0) == (void *)at;
+  size_t longest = longest_maps_line();
+  char *p = mmap((void *)at, 64 * 1024, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  struct ljmm_stats s;
+  ljmm_get_stats(&s);
+  snprintf(detail, sizeof detail, "longest line %zu, got %p, %lu retries", longest, (void *)p, (unsigned long)s.retries);
+  check("a request next to a mapping with a 9 KiB maps line is placed", ok && longest > 8192 &&
+                                                                              in_window(p, 64 * 1024) && s.retries == 0,
+        detail);
+  munmap((void *)at, 4096);
+  if (fd >= 0) close(fd);
+  unlink("file");
+  for (int i = 0; i < LEVELS; ++i) chdir(".."), rmdir(name);
+  chdir("/");
+  rmdir(top);
+}
+
 /* Placements of every kind: from the maps (a scan), from the reservation, a move, map_near. */
 static void placements(void) {
   for (int i = 0; i < 4; ++i) {
@@ -229,6 +282,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(scenario, "map32")) map32();
   else if (!strcmp(scenario, "seccomp")) no_mmu();
   else if (!strcmp(scenario, "stack")) stack();
+  else if (!strcmp(scenario, "longline")) long_line();
   else check("known scenario", 0, scenario);
   return failures == 0 ? 0 : 1;
 }
