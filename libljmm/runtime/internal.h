@@ -18,6 +18,7 @@
 #define LJMM_MAX_RESERVATIONS 64
 #define LJMM_MAX_RETRIES 16
 #define LJMM_TWO_GIB ((uintptr_t)2 << 30)
+#define LJMM_DEFAULT_BRK_HEADROOM ((uintptr_t)256 << 20) /* docs/runtime.md, "brk headroom" */
 
 struct ljmm_range {
   uintptr_t start, end;

@@ -84,6 +84,15 @@ TEST(RuntimeRequests, MapsLinesOfAnyLength) {
                          "longline");
 }
 
+// The brk headroom: with the window reserved, a non-PIE program's malloc still grows its brk heap.
+// Without headroom the reservation sits right on the break and malloc falls back to mmap.
+TEST(RuntimeRequests, BrkHeadroomKeepsTheHeapGrowingBesideAReservedWindow) {
+  expect_all_checks_pass(bounded({prog("runtime_requests_nopie"), "headroom"}, {"LJMM_RESERVE=window"}), "default");
+  CommandResult none = bounded({prog("runtime_requests_nopie"), "headroom"}, {"LJMM_RESERVE=window", "LJMM_BRK_HEADROOM=0"});
+  EXPECT_NE(none.out.find("break grew 0 MiB, 900 blocks outside the heap"), std::string::npos)
+      << "without headroom the break cannot move\n" << none.out;
+}
+
 // An 8 KiB alternate signal stack overflowed when the maps buffer lived on the stack.
 TEST(RuntimeRequests, PlacementPathUsesLessThan2KiBOfStack) {
   for (std::string mode : {"none", "window"})

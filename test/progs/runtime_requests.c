@@ -8,6 +8,8 @@
  *   map32      MAP_32BIT never at or above 2 GiB, and any kernel answer below it is kept
  *   seccomp    fixed mappings give EINVAL (no-MMU emulation): placement turns off once
  *   longline   (LJMM_WINDOW of 2 MiB) a file with a 9 KiB maps line in the window is seen
+ *   headroom   (non-PIE build, reserved window) malloc grows the brk heap by 90 MiB while
+ *              MAP_32BIT requests still get low memory; prints where malloc's blocks went
  *   stack      the placement path, run on a painted stack, uses less than 2 KiB of it */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -193,6 +195,27 @@ static void no_mmu(void) {
         failed == 50 && after.scans == before.scans && after.retries == before.retries, detail);
 }
 
+/* With the window reserved right above the break, brk fails and malloc falls back to mmap. */
+static void headroom(void) {
+  char detail[200];
+  uintptr_t initial = (uintptr_t)sbrk(0);
+  enum { BLOCKS = 900, BLOCK = 100 * 1024 }; /* under the mmap threshold: from the brk heap */
+  static uintptr_t blocks[BLOCKS];
+  for (int i = 0; i < BLOCKS; ++i) blocks[i] = (uintptr_t)malloc(BLOCK);
+  uintptr_t now = (uintptr_t)sbrk(0);
+  int outside_heap = 0;
+  for (int i = 0; i < BLOCKS; ++i) outside_heap += blocks[i] < initial || blocks[i] + BLOCK > now;
+  int low = 0;
+  for (int i = 0; i < 16; ++i) {
+    char *p = map_low(MiB, 0);
+    low += p != MAP_FAILED && (uintptr_t)p + MiB <= 2 * GiB;
+  }
+  snprintf(detail, sizeof detail, "window %#lx-%#lx, break grew %lu MiB, %d blocks outside the heap, %d of 16 low",
+           (unsigned long)window_start, (unsigned long)window_end, (unsigned long)((now - initial) >> 20), outside_heap, low);
+  check("malloc grows the brk heap by 80+ MiB", now - initial >= 80 * MiB && outside_heap == 0, detail);
+  check("MAP_32BIT requests still get low memory", low == 16, detail);
+}
+
 #define LEVELS 45 /* directories of 200 characters: a path of 9 KiB, longer than the maps buffer */
 
 static size_t longest_maps_line(void) {
@@ -283,6 +306,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(scenario, "seccomp")) no_mmu();
   else if (!strcmp(scenario, "stack")) stack();
   else if (!strcmp(scenario, "longline")) long_line();
+  else if (!strcmp(scenario, "headroom")) headroom();
   else check("known scenario", 0, scenario);
   return failures == 0 ? 0 : 1;
 }

@@ -10,10 +10,11 @@
  *                      the kernel directly, never dlsym (dlsym -> malloc -> mmap recursion).
  *
  * Environment (read once, at the first call):
- *   LJMM_WINDOW=0x10000-0x80000000   the low window; default [max(page-rounded sbrk(0),
- *                                    mmap_min_addr), 2 GiB) for non-PIE, and
- *                                    [max(mmap_min_addr, 64 KiB), 2 GiB) when the heap lies
- *                                    above 2 GiB (PIE)
+ *   LJMM_WINDOW=0x10000-0x80000000   the low window; default [page-rounded sbrk(0) + brk headroom,
+ *                                    2 GiB) for non-PIE, and [max(mmap_min_addr, 64 KiB), 2 GiB)
+ *                                    when the heap lies above 2 GiB (PIE)
+ *   LJMM_BRK_HEADROOM=256MiB         room kept free above the break for glibc's brk heap (default
+ *                                    256 MiB for the default window of a non-PIE program)
  *   LJMM_RESERVE=brk-block|window    reserve at start-up (see docs/runtime.md)
  *   LJMM_STATS=/path/%p.stats        write the counters there at exit (%p: the pid)
  *   LJMM_PLACE_WITH_HINTS=1          place with plain hints and verify, as on kernels before
