@@ -23,9 +23,10 @@ static int consider_gap(struct ljmm_fit *fit, uintptr_t start, uintptr_t end) {
   if (end <= start || end - start < fit->size) return 0;
   uintptr_t candidate, score;
   if (fit->target == 0) {
-    /* Best fit: the smallest gap that holds the request; its top end, so the space right
-       above the break is the last to go (a mapping there would block brk). */
-    candidate = end - fit->size;
+    /* Best fit: the smallest gap that holds the request, at its bottom end, so what grows
+       upward (a block mremap'ed in place, an allocator's next segment) finds the rest of the
+       gap right above it. The brk headroom keeps the window itself clear of the break. */
+    candidate = start;
     score = end - start;
   } else {
     /* Near a symbol: the end of the gap closest to it. */

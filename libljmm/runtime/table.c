@@ -93,8 +93,8 @@ int ljmm_table_is_free(uintptr_t start, uintptr_t end) {
   return i < table_count && table[i].start <= start && table[i].end >= end;
 }
 
-/* Best fit: the smallest free range that holds `size` inside [lo, hi), taken at its top end so
-   the space right above the break is the last to go. */
+/* Best fit: the smallest free range that holds `size` inside [lo, hi), taken at its bottom end
+   (see place.c: growth goes upward). */
 int ljmm_table_best_fit(uintptr_t size, uintptr_t lo, uintptr_t hi, uintptr_t *chosen) {
   uintptr_t best_size = 0;
   int found = 0;
@@ -104,7 +104,7 @@ int ljmm_table_best_fit(uintptr_t size, uintptr_t lo, uintptr_t hi, uintptr_t *c
     if (!found || b - a < best_size) {
       found = 1;
       best_size = b - a;
-      *chosen = b - size;
+      *chosen = a;
       if (best_size == size) break; /* an exact fit cannot be beaten */
     }
   }

@@ -137,8 +137,8 @@ static void *work(void *arg) {
   return NULL;
 }
 
-/* Where ljmm is likely to place next: the top of the smallest free gap of 256 KiB or more below
-   1 GiB (ljmm takes the top of the best-fitting gap). 0 when there is none. */
+/* Where ljmm is likely to place next: the bottom of the smallest free gap of 256 KiB or more
+   below 1 GiB (ljmm takes the bottom of the best-fitting gap). 0 when there is none. */
 static uintptr_t likely_choice(void) {
   static char text[1 << 20];
   FILE *maps = fopen("/proc/self/maps", "r");
@@ -153,7 +153,7 @@ static uintptr_t likely_choice(void) {
     if (start >= GiB) break;
     if (start > previous_end && start - previous_end >= 256 * 1024 && start - previous_end < best_size) {
       best_size = start - previous_end;
-      best = start - 65536;
+      best = previous_end;
     }
     if (end > previous_end) previous_end = end;
   }
