@@ -52,6 +52,20 @@ void check_holes(const std::string& pie) {
 TEST(RuntimeLuaJit, FragmentedWindowPie) { check_holes("pie"); }
 TEST(RuntimeLuaJit, FragmentedWindowNonPie) { check_holes("nopie"); }
 
+// Strings of 100 KB to 1.5 MiB in the 1 MiB holes, against the packing limit of the window's gaps
+// for LuaJIT's real footprint per string (page-aligned size plus header: 1 MiB needs 1 MiB +
+// 4 KiB; 100 KB strings come from its arenas). docs/runtime.md has the table.
+TEST(RuntimeLuaJit, StringsOfEverySizeReachThePackingLimit) {
+  const std::vector<std::vector<std::string>> runs = {
+      {"LJMM_RESERVE=none", "100000", "100032"},     {"LJMM_RESERVE=window", "100000", "100032"},
+      {"LJMM_RESERVE=window", "400000", "401408"},   {"LJMM_RESERVE=window", "700000", "700416"},
+      {"LJMM_RESERVE=window", "1048576", "1052672"}, {"LJMM_RESERVE=window", "1572864", "1576960"}};
+  for (const auto& run : runs) {
+    json ljmm = run_json({"env", run[0], prog("lua_host_ljmm_pie"), "holes", run[1], run[2]});
+    EXPECT_GE(ljmm["lua_bytes"].get<double>(), 0.95 * ljmm["limit_bytes"].get<double>()) << ljmm.dump();
+  }
+}
+
 TEST(RuntimeLuaJit, LargeBrkHeapLuaJitAloneDoesEquallyWell) {
   // A non-PIE host whose brk heap fills most of the window: the rest is one gap inside
   // MAP_32BIT's range, which LuaJIT's MAP_32BIT call fills by itself (docs/runtime.md).
