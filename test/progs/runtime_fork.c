@@ -3,7 +3,9 @@
  * most of the time. Each child maps low memory itself and checks it has its own counters page;
  * the parent waits for each child at most CHILD_SECONDS, then kills it and stops: it hung.
  * The children call ljmm_map_near, which the parent never does: the parent's near_requests must
- * stay 0. usage: runtime_fork [FORKS]; prints one JSON line, exits 0 when all holds. */
+ * stay 0. usage: runtime_fork [FORKS]; prints one JSON line, exits 0 when all holds.
+ * runtime_fork hold: one fork; prints {"parent":PID,"child":PID} once the child has mapped, and
+ * both wait until stdin closes, so `ljmm-inspect` can read each one's counters. */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <signal.h>
@@ -81,7 +83,36 @@ static int wait_bounded(pid_t pid) {
   return -1;
 }
 
+/* Reads stdin until it closes. */
+static void wait_for_stdin(void) {
+  char c;
+  while (read(0, &c, 1) > 0) {
+  }
+}
+
+static int hold(void) {
+  int ready[2];
+  if (pipe(ready) != 0) return 2;
+  pid_t pid = fork();
+  if (pid == 0) {
+    int status = child();
+    ssize_t written = write(ready[1], &status, sizeof status);
+    wait_for_stdin();
+    _exit(written == sizeof status ? status : 2);
+  }
+  int status = -1;
+  if (read(ready[0], &status, sizeof status) != sizeof status || status != 0) return 1;
+  printf("{\"parent\":%d,\"child\":%d}\n", (int)getpid(), (int)pid);
+  fflush(stdout);
+  wait_for_stdin();
+  return wait_bounded(pid);
+}
+
 int main(int argc, char **argv) {
+  if (argc > 1 && strcmp(argv[1], "hold") == 0) {
+    for (int i = 0; i < 3; ++i) map_low(65536); /* the parent's own requests: 3, the child's: 4 */
+    return hold();
+  }
   int forks = argc > 1 ? atoi(argv[1]) : 300;
   mmap((void *)GiB, GiB, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
   pthread_t threads[2];
