@@ -89,7 +89,7 @@ TEST(RuntimeRequests, MapsLinesOfAnyLength) {
 TEST(RuntimeRequests, BrkHeadroomKeepsTheHeapGrowingBesideAReservedWindow) {
   expect_all_checks_pass(bounded({prog("runtime_requests_nopie"), "headroom"}, {"LJMM_RESERVE=window"}), "default");
   CommandResult none = bounded({prog("runtime_requests_nopie"), "headroom"}, {"LJMM_RESERVE=window", "LJMM_BRK_HEADROOM=0"});
-  EXPECT_NE(none.out.find("break grew 0 MiB, 900 blocks outside the heap"), std::string::npos)
+  EXPECT_NE(none.out.find("break grew 0 MiB"), std::string::npos)
       << "without headroom the break cannot move\n" << none.out;
 }
 
