@@ -56,7 +56,8 @@ void ljmm_stats_setup(void);
 void ljmm_set_flag(uint32_t flag);
 int ljmm_has_flag(uint32_t flag);
 
-/* maps_scan.c: walks /proc/self/maps with a static buffer (call it with the lock). The visitor returns nonzero to stop. */
+/* maps_scan.c: walks /proc/self/maps with a static buffer (call it with the lock). The visitor
+ * returns nonzero to stop. */
 struct ljmm_map_entry {
   uintptr_t start, end;
   char perms[4];

@@ -23,7 +23,8 @@
 #endif
 
 static long map_reserve(uintptr_t start, uintptr_t length, int extra_flags) {
-  return raw_mmap(start, length, PROT_NONE, MAP_PRIVATE | MAP_NORESERVE | extra_flags, ljmm_state.reserve_fd, (long)start);
+  int flags = MAP_PRIVATE | MAP_NORESERVE | extra_flags;
+  return raw_mmap(start, length, PROT_NONE, flags, ljmm_state.reserve_fd, (long)start); /* offset: see above */
 }
 
 struct reserve_walk {

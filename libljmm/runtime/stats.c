@@ -1,6 +1,7 @@
 /* The counters live in a one-page shared memfd mapping named "ljmm-runtime-stats": it shows in
  * /proc/PID/maps as /memfd:ljmm-runtime-stats (deleted), so ljmm-inspect can find and read it
- * in a running process. A forked child gets a page of its own. With LJMM_STATS=PATH they are also written there at exit. */
+ * in a running process. A forked child gets a page of its own. With LJMM_STATS=PATH they are
+ * also written there at exit. */
 #include <fcntl.h>
 
 #include "internal.h"

@@ -149,7 +149,8 @@ static void map32(void) {
     got++;
     below &= (uintptr_t)p + MiB <= 2 * GiB;
   }
-  snprintf(detail, sizeof detail, "window %#lx-%#lx, %d placed", (unsigned long)window_start, (unsigned long)window_end, got);
+  snprintf(detail, sizeof detail, "window %#lx-%#lx, %d placed", (unsigned long)window_start,
+           (unsigned long)window_end, got);
   check("MAP_32BIT never at or above 2 GiB", below, detail);
   /* A hole in MAP_32BIT's own range: the kernel finds it, below 2 GiB even if above the window. */
   uintptr_t hole = GiB + GiB / 2;
