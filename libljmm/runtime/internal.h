@@ -46,6 +46,9 @@ uintptr_t ljmm_page_round_up(uintptr_t value);
  * cannot deadlock against the thread it interrupted. */
 void ljmm_lock(uint64_t *saved_mask);
 void ljmm_unlock(uint64_t saved_mask);
+/* reserve.c: after taking over the lock from a thread that is gone (a raw fork), drops the gap
+ * cache and rebuilds the ownership table from /proc/self/maps. Call with the lock. */
+void ljmm_recover_locked(void);
 
 /* init.c */
 const char *ljmm_find_env(const char *name);
@@ -103,7 +106,7 @@ int ljmm_table_add(uintptr_t start, uintptr_t end); /* 0, or -ENOSPC when full *
 void ljmm_table_remove(uintptr_t start, uintptr_t end);
 int ljmm_table_is_free(uintptr_t start, uintptr_t end);
 int ljmm_table_best_fit(uintptr_t size, uintptr_t lo, uintptr_t hi, uintptr_t *chosen);
-int ljmm_table_count(void);
+void ljmm_table_clear(void);
 
 /* entry.c */
 int ljmm_window_reserved(void);

@@ -151,3 +151,17 @@ uintptr_t ljmm_give_back(uintptr_t start, uintptr_t end, int unmap_outside) {
   }
   return given;
 }
+
+/* The free reservation as the maps show it: our memfd's pieces inside the reserved ranges. */
+static int visit_for_recovery(const struct ljmm_map_entry *entry, void *context) {
+  (void)context;
+  if (entry->free_reserve && ljmm_in_reservation(entry->start, entry->end)) ljmm_table_add(entry->start, entry->end);
+  return 0;
+}
+
+void ljmm_recover_locked(void) {
+  ljmm_forget_gaps();
+  if (ljmm_state.reserved_count == 0) return;
+  ljmm_table_clear();
+  ljmm_scan_maps(visit_for_recovery, 0);
+}

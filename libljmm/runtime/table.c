@@ -25,7 +25,7 @@ int ljmm_table_setup(void) {
   return 0;
 }
 
-int ljmm_table_count(void) { return table_count; }
+void ljmm_table_clear(void) { table_count = 0; }
 
 /* The index of the first range whose end is above `address`. */
 static int first_ending_above(uintptr_t address) {

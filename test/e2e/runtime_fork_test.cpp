@@ -22,6 +22,17 @@ TEST(RuntimeFork, ThreeHundredForksWhileTwoThreadsMap) {
   }
 }
 
+// The fork system call itself runs no fork handler: a child that inherits the lock from a thread
+// it does not have takes it over (the holder is gone) and rebuilds what it guarded.
+TEST(RuntimeFork, ThreeHundredRawForkSystemCallsWhileTwoThreadsMap) {
+  for (std::string mode : {"none", "window"}) {
+    CommandResult result = run_command({"env", "LJMM_RESERVE=" + mode, "timeout", "-k", "5", "120",
+                                        test_progs_dir() + "/runtime_fork", "rawfork", "300"});
+    EXPECT_EQ(result.exit_code, 0) << mode << "\n" << result.out << result.err;
+    EXPECT_NE(result.out.find("\"hung\":0,\"failed\":0"), std::string::npos) << mode << "\n" << result.out;
+  }
+}
+
 nlohmann::json inspected_counters(int pid) {
   CommandResult inspected = run_command({tool("ljmm-inspect"), std::to_string(pid), "--json"});
   EXPECT_EQ(inspected.exit_code, 0) << inspected.err;

@@ -4,6 +4,8 @@
  * the parent waits for each child at most CHILD_SECONDS, then kills it and stops: it hung.
  * The children call ljmm_map_near, which the parent never does: the parent's near_requests must
  * stay 0. usage: runtime_fork [FORKS]; prints one JSON line, exits 0 when all holds.
+ * runtime_fork rawfork [FORKS]: the fork system call itself, so no fork handler runs: a child
+ * that inherits the lock held by a thread it does not have must take it over, not hang.
  * runtime_fork hold: one fork; prints {"parent":PID,"child":PID} once the child has mapped, and
  * both wait until stdin closes, so `ljmm-inspect` can read each one's counters. */
 #define _GNU_SOURCE
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -69,6 +72,16 @@ static int child(void) {
   return 0;
 }
 
+/* A child of the raw fork system call: low memory works (its counters are the parent's page). */
+static int raw_child(void) {
+  for (int i = 0; i < 4; ++i) {
+    char *p = map_low(65536);
+    if (p == MAP_FAILED || (uintptr_t)p + 65536 > 2 * GiB) return 4;
+    p[0] = 1;
+  }
+  return 0;
+}
+
 /* Waits for pid at most CHILD_SECONDS; returns its exit status, or -1 when it hung (killed). */
 static int wait_bounded(pid_t pid) {
   for (int waited_ms = 0; waited_ms < CHILD_SECONDS * 1000; ++waited_ms) {
@@ -113,14 +126,16 @@ int main(int argc, char **argv) {
     for (int i = 0; i < 3; ++i) map_low(65536); /* the parent's own requests: 3, the child's: 4 */
     return hold();
   }
+  int raw = argc > 1 && strcmp(argv[1], "rawfork") == 0;
+  if (raw) --argc, ++argv;
   int forks = argc > 1 ? atoi(argv[1]) : 300;
   mmap((void *)GiB, GiB, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
   pthread_t threads[2];
   for (int i = 0; i < 2; ++i) pthread_create(&threads[i], NULL, churn, NULL);
   int hung = 0, failed = 0, first_failure = 0;
   for (int i = 0; i < forks; ++i) {
-    pid_t pid = fork();
-    if (pid == 0) _exit(child());
+    pid_t pid = raw ? (pid_t)syscall(SYS_fork) : fork();
+    if (pid == 0) _exit(raw ? raw_child() : child());
     if (pid < 0) {
       failed++;
       continue;
