@@ -59,7 +59,8 @@ void *ljmm_mremap(void *old_address, size_t old_size, size_t new_size, int flags
   ljmm_init();
   uintptr_t old_start = (uintptr_t)old_address;
   uintptr_t old_end = old_start + ljmm_page_round_up(old_size), new_end = old_start + ljmm_page_round_up(new_size);
-  int malformed = new_size == 0 || (old_start & (ljmm_state.page_size - 1)) || old_end < old_start ||
+  /* The kernel's own errors (and old_size 0, which duplicates a shared mapping) go to it. */
+  int malformed = new_size == 0 || old_size == 0 || (old_start & (ljmm_state.page_size - 1)) || old_end < old_start ||
                   new_end < old_start || ljmm_page_round_up(new_size) < new_size;
   if ((flags & MREMAP_FIXED) && !malformed && ljmm_window_reserved())
     return ljmm_result(remap_fixed(old_start, old_size, new_size, flags, (uintptr_t)new_address));
