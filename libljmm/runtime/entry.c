@@ -174,7 +174,7 @@ int ljmm_munmap(void *addr, size_t length) {
   }
   uint64_t mask;
   ljmm_lock(&mask);
-  uintptr_t given = ljmm_give_back(start, end, 1);
+  uintptr_t given = ljmm_give_back(start, end, LJMM_REPLACE);
   ljmm_unlock(mask);
   LJMM_COUNT(returned_to_reserve, given);
   return 0;

@@ -92,10 +92,14 @@ int ljmm_in_reservation(uintptr_t start, uintptr_t end);
    PROT_NONE): at fit->hint when that range is free, else the best fit unless fit->exact.
    Returns the address, -ENOMEM when there is no room, or the kernel's error. */
 long ljmm_carve(struct ljmm_fit *fit, int prot, int flags, int fd, long offset);
-/* Gives [start, end) back to the reservation as PROT_NONE, replacing what is there in one step
-   (no moment when another mapper could take it); parts outside the reservation are unmapped
-   when `unmap_outside`, else left alone. Returns bytes given back. */
-uintptr_t ljmm_give_back(uintptr_t start, uintptr_t end, int unmap_outside);
+/* Gives [start, end) back to the reservation as PROT_NONE; returns bytes given back.
+   LJMM_REPLACE: the program's own range (munmap), replaced in one step, so no other mapper can
+     take it in between; parts outside the reservation are unmapped.
+   LJMM_REFILL: a hole the kernel has already left (after a shrink, a move, a failed growth).
+     Another mapper that does not take the lock may have mapped there meanwhile: the hole is
+     refilled with MAP_FIXED_NOREPLACE, and a piece someone took is theirs, not ours any more. */
+enum ljmm_give_back_mode { LJMM_REFILL = 0, LJMM_REPLACE = 1 };
+uintptr_t ljmm_give_back(uintptr_t start, uintptr_t end, enum ljmm_give_back_mode mode);
 /* For an in-place mremap: unmaps the reservation inside [start, end) so the kernel can grow into
    it; -ENOMEM (nothing changed) unless all of it is free reservation. */
 int ljmm_release(uintptr_t start, uintptr_t end);

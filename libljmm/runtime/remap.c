@@ -22,7 +22,7 @@ static long grow_in_place(uintptr_t old_start, uintptr_t old_size, uintptr_t new
   if (!ljmm_window_reserved()) return raw_mremap(old_start, old_size, new_size, 0, 0);
   if (ljmm_release(old_end, new_end) != 0) return -ENOMEM; /* not free: as the kernel would say */
   long result = raw_mremap(old_start, old_size, new_size, 0, 0);
-  if (raw_failed(result)) ljmm_give_back(old_end, new_end, 0); /* could not grow: reserve it again */
+  if (raw_failed(result)) ljmm_give_back(old_end, new_end, LJMM_REFILL); /* could not grow: reserve it again */
   return result;
 }
 
@@ -34,10 +34,10 @@ static long move_low(uintptr_t old_start, uintptr_t old_size, uintptr_t new_size
   int keep_old = flags & MREMAP_DONTUNMAP;
   long result = raw_mremap(old_start, old_size, new_size, MREMAP_MAYMOVE | MREMAP_FIXED | keep_old, (uintptr_t)target);
   if (raw_failed(result)) {
-    ljmm_give_back((uintptr_t)target, (uintptr_t)target + size, 1);
+    ljmm_give_back((uintptr_t)target, (uintptr_t)target + size, LJMM_REPLACE);
     return result;
   }
-  if (!keep_old) LJMM_COUNT(returned_to_reserve, ljmm_give_back(old_start, old_end, 0));
+  if (!keep_old) LJMM_COUNT(returned_to_reserve, ljmm_give_back(old_start, old_end, LJMM_REFILL));
   return result;
 }
 
@@ -49,7 +49,7 @@ static long remap_fixed(uintptr_t old_start, uintptr_t old_size, uintptr_t new_s
   if (!raw_failed(result)) {
     ljmm_table_remove(new_address, new_address + ljmm_page_round_up(new_size));
     if (!(flags & MREMAP_DONTUNMAP))
-      LJMM_COUNT(returned_to_reserve, ljmm_give_back(old_start, old_start + ljmm_page_round_up(old_size), 0));
+      LJMM_COUNT(returned_to_reserve, ljmm_give_back(old_start, old_start + ljmm_page_round_up(old_size), LJMM_REFILL));
   }
   ljmm_unlock(mask);
   return result;
@@ -77,7 +77,7 @@ void *ljmm_mremap(void *old_address, size_t old_size, size_t new_size, int flags
   } else {
     result = raw_mremap(old_start, old_size, new_size, 0, 0);
     if (!raw_failed(result) && new_end < old_end && ljmm_window_reserved())
-      LJMM_COUNT(returned_to_reserve, ljmm_give_back(new_end, old_end, 0));
+      LJMM_COUNT(returned_to_reserve, ljmm_give_back(new_end, old_end, LJMM_REFILL));
   }
   if (result == -ENOMEM && (flags & MREMAP_MAYMOVE)) result = move_low(old_start, old_size, new_size, flags);
   ljmm_unlock(mask);

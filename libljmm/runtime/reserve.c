@@ -93,13 +93,15 @@ int ljmm_in_reservation(uintptr_t start, uintptr_t end) {
   return 0;
 }
 
-/* Maps [start, start + size) over free reservation that the caller took out of the table; on
-   failure the range is reserved and recorded again (a failed MAP_FIXED may have unmapped it). */
+/* Maps [start, start + size) over free reservation, taking it out of the table. A request the
+   kernel refuses up front (EBADF, EINVAL, EACCES...) changed nothing: the range is recorded as
+   free again. One that failed later (ENOMEM, EAGAIN) may have unmapped it: it is refilled. */
 static long map_over_reserve(uintptr_t start, uintptr_t size, int prot, int flags, int fd, long offset) {
   flags = (flags & ~(MAP_32BIT | MAP_FIXED_NOREPLACE)) | MAP_FIXED;
   ljmm_table_remove(start, start + size);
   long result = raw_mmap(start, size, prot, flags, fd, offset);
-  if (raw_failed(result)) ljmm_give_back(start, start + size, 0);
+  if (result == -ENOMEM || result == -EAGAIN) ljmm_give_back(start, start + size, LJMM_REFILL);
+  else if (raw_failed(result)) ljmm_table_add(start, start + size);
   return result;
 }
 
@@ -128,7 +130,8 @@ int ljmm_release(uintptr_t start, uintptr_t end) {
   return 0;
 }
 
-uintptr_t ljmm_give_back(uintptr_t start, uintptr_t end, int unmap_outside) {
+uintptr_t ljmm_give_back(uintptr_t start, uintptr_t end, enum ljmm_give_back_mode mode) {
+  int replace = mode == LJMM_REPLACE;
   uintptr_t given = 0;
   uintptr_t cursor = start;
   while (cursor < end) {
@@ -139,8 +142,10 @@ uintptr_t ljmm_give_back(uintptr_t start, uintptr_t end, int unmap_outside) {
       uintptr_t a = r.start > cursor ? r.start : cursor, b = r.end < end ? r.end : end;
       if (a < b && a < from) from = a, to = b;
     }
-    if (from > cursor && unmap_outside) raw_munmap(cursor, from - cursor); /* not ours: a real unmap */
-    if (from < to && !raw_failed(map_reserve(from, to - from, MAP_FIXED))) {
+    if (from > cursor && replace) raw_munmap(cursor, from - cursor); /* not ours: a real unmap */
+    long got = from < to ? map_reserve(from, to - from, replace ? MAP_FIXED : MAP_FIXED_NOREPLACE) : -EINVAL;
+    if (got != (long)from && !raw_failed(got)) raw_munmap((uintptr_t)got, to - from); /* taken as a hint */
+    if (got == (long)from) {
       if (ljmm_table_add(from, to) == 0) {
         given += to - from;
       } else {
