@@ -137,7 +137,7 @@ static void *work(void *arg) {
   return NULL;
 }
 
-/* Where ljmm is likely to place next: the bottom of the smallest free gap of 256 KiB or more
+/* Where ljmm is likely to place next: the bottom of the smallest free gap of 64 KiB or more
    below 1 GiB (ljmm takes the bottom of the best-fitting gap). 0 when there is none. */
 static uintptr_t likely_choice(void) {
   static char text[1 << 20];
@@ -151,7 +151,7 @@ static uintptr_t likely_choice(void) {
     unsigned long start, end;
     if (sscanf(line, "%lx-%lx", &start, &end) != 2) continue;
     if (start >= GiB) break;
-    if (start > previous_end && start - previous_end >= 256 * 1024 && start - previous_end < best_size) {
+    if (start > previous_end && start - previous_end >= 65536 && start - previous_end < best_size) {
       best_size = start - previous_end;
       best = previous_end;
     }
