@@ -9,7 +9,9 @@
 #include <fmt/format.h>
 #include <sys/mman.h>
 
+#include <fstream>
 #include <random>
+#include <string>
 
 #include "bench_support.hpp"
 #include "ljmm/runtime.h"
@@ -141,6 +143,51 @@ void crowded_luajit_probing(benchmark::State& state) {
   state.counters["mmap_calls_per_request"] = static_cast<double>(tries) / std::max(1, requests);
 }
 
+// --- With the window reserved, at a given number of mappings in the process.
+
+size_t mappings_now() {
+  std::ifstream maps("/proc/self/maps");
+  size_t lines = 0;
+  for (std::string line; std::getline(maps, line);) ++lines;
+  return lines;
+}
+
+// Adds mappings until the process has `count`: single pages made PROT_READ in a PROT_NONE region
+// far above the window, each splitting it into two more mappings.
+void grow_mappings_to(size_t count) {
+  constexpr size_t pages = 70000;
+  static char* region = nullptr;
+  static size_t next_page = 1;
+  if (!region)
+    region = static_cast<char*>(mmap(nullptr, pages * 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0));
+  for (size_t now = mappings_now(); now + 1 < count && next_page < pages; now += 2, next_page += 2)
+    mprotect(region + next_page * 4096, 4096, PROT_READ);
+}
+
+void reserve_window_once() {
+  static bool reserved = false;
+  if (!reserved) reserved = ljmm_reserve(LJMM_RESERVE_WINDOW) == 0;
+}
+
+void raw_at_mappings(benchmark::State& state, size_t count) {
+  grow_mappings_to(count);
+  state.counters["mappings"] = static_cast<double>(mappings_now());
+  raw_mmap_munmap(state, MAP_PRIVATE | MAP_ANONYMOUS);
+}
+
+void reserved_at_mappings(benchmark::State& state, size_t count) {
+  crowd_window();
+  reserve_window_once();
+  grow_mappings_to(count);
+  ljmm_stats before{}, after{};
+  ljmm_get_stats(&before);
+  ljmm_mmap_munmap(state, low_flags);
+  ljmm_get_stats(&after);
+  state.counters["mappings"] = static_cast<double>(mappings_now());
+  state.counters["scans_per_request"] = static_cast<double>(after.scans - before.scans) /
+                                        static_cast<double>(std::max<uint64_t>(after.low_requests - before.low_requests, 1));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -153,11 +200,21 @@ int main(int argc, char** argv) {
   benchmark::RegisterBenchmark("crowded: ljmm fallback placement+munmap", crowded_ljmm_fallback);
   benchmark::RegisterBenchmark("crowded: ljmm placement, maps read every time", crowded_ljmm_scan_every_time);
   benchmark::RegisterBenchmark("crowded: LuaJIT-style probing+munmap", crowded_luajit_probing);
-  ljmm::bench::RatioReporter reporter({{"ljmm fast path, MAP_32BIT", "raw mmap+munmap, MAP_32BIT"},
-                                       {"ljmm pass-through (not low)", "raw mmap+munmap"},
-                                       {"crowded: ljmm fallback placement+munmap", "crowded: raw mmap+munmap"},
-                                       {"crowded: ljmm placement, maps read every time", "crowded: raw mmap+munmap"},
-                                       {"crowded: LuaJIT-style probing+munmap", "crowded: raw mmap+munmap"}});
+  // Last: the reservation stays for the rest of the process. "at 25" is as few as this process has.
+  std::map<std::string, std::string> baselines = {
+      {"ljmm fast path, MAP_32BIT", "raw mmap+munmap, MAP_32BIT"},
+      {"ljmm pass-through (not low)", "raw mmap+munmap"},
+      {"crowded: ljmm fallback placement+munmap", "crowded: raw mmap+munmap"},
+      {"crowded: ljmm placement, maps read every time", "crowded: raw mmap+munmap"},
+      {"crowded: LuaJIT-style probing+munmap", "crowded: raw mmap+munmap"}};
+  for (size_t count : {size_t{25}, size_t{4000}, size_t{65000}}) {
+    std::string raw = fmt::format("raw mmap+munmap at {} mappings", count);
+    std::string reserved = fmt::format("window reserved: ljmm placement+munmap at {} mappings", count);
+    benchmark::RegisterBenchmark(raw.c_str(), raw_at_mappings, count);
+    benchmark::RegisterBenchmark(reserved.c_str(), reserved_at_mappings, count);
+    baselines[reserved] = raw;
+  }
+  ljmm::bench::RatioReporter reporter(baselines);
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
   return 0;

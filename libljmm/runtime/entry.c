@@ -6,12 +6,7 @@
 #include "internal.h"
 #include "raw.h"
 
-#ifndef MREMAP_MAYMOVE
-#define MREMAP_MAYMOVE 1
-#define MREMAP_FIXED 2
-#endif
-
-static void *as_result(long result) {
+void *ljmm_result(long result) {
   if (raw_failed(result)) {
     errno = (int)-result;
     return MAP_FAILED;
@@ -19,8 +14,14 @@ static void *as_result(long result) {
   return (void *)result;
 }
 
-static int in_window(uintptr_t start, uintptr_t length) {
+int ljmm_window_reserved(void) { return ljmm_state.page->reserve_mode == LJMM_RESERVE_WINDOW; }
+
+int ljmm_in_window(uintptr_t start, uintptr_t length) {
   return start >= ljmm_state.window_start && start + length <= ljmm_state.window_end && start + length >= start;
+}
+
+static int touches_window(uintptr_t start, uintptr_t length) {
+  return start < ljmm_state.window_end && start + length > ljmm_state.window_start;
 }
 
 static int is_low_request(uintptr_t addr, int flags) {
@@ -28,19 +29,70 @@ static int is_low_request(uintptr_t addr, int flags) {
   return (flags & MAP_32BIT) || (addr >= ljmm_state.window_start && addr < ljmm_state.window_end);
 }
 
-/* The slow path: a fit from the reservation or from the maps, under the lock. */
-static long place_low(uintptr_t length, int prot, int flags, int fd, long offset) {
+/* Where a low request may end up: MAP_32BIT promises memory below 2 GiB whatever the window. */
+static int acceptable(uintptr_t start, uintptr_t size, int flags) {
+  if (flags & MAP_32BIT) return start + size <= LJMM_TWO_GIB && start + size > start;
+  return ljmm_in_window(start, size);
+}
+
+long ljmm_place_low_locked(uintptr_t hint, uintptr_t size, int prot, int flags, int fd, long offset) {
+  struct ljmm_fit fit = {0};
+  fit.lo = ljmm_state.window_start;
+  fit.hi = ljmm_state.window_end;
+  if ((flags & MAP_32BIT) && fit.hi > LJMM_TWO_GIB) fit.hi = LJMM_TWO_GIB;
+  if (fit.lo >= fit.hi || size > fit.hi - fit.lo) return -ENOMEM;
+  fit.size = size;
+  fit.hint = hint;
+  if (ljmm_window_reserved()) {
+    long carved = ljmm_carve(&fit, prot, flags, fd, offset);
+    if (carved != -ENOMEM) return carved;
+    fit.hint = 0; /* no room in the reservation: a hole someone left, from the maps */
+  }
+  return ljmm_place(&fit, prot, flags, fd, offset);
+}
+
+static long place_low(uintptr_t hint, uintptr_t size, int prot, int flags, int fd, long offset) {
   uint64_t mask;
   ljmm_lock(&mask);
-  long result = ljmm_carve(length, prot, flags, fd, offset);
-  if (raw_failed(result)) {
+  long result = ljmm_place_low_locked(hint, size, prot, flags, fd, offset);
+  ljmm_unlock(mask);
+  return result;
+}
+
+/* The program's own MAP_FIXED or MAP_FIXED_NOREPLACE inside a reserved window: a NOREPLACE range
+   that is free reservation is given to it; a MAP_FIXED one is the program's from now on. */
+static long fixed_in_reservation(uintptr_t addr, uintptr_t length, int prot, int flags, int fd, long offset) {
+  uintptr_t size = ljmm_page_round_up(length);
+  if (size < length || addr + size < addr || (addr & (ljmm_state.page_size - 1)))
+    return raw_mmap(addr, length, prot, flags, fd, offset); /* the kernel's error */
+  uint64_t mask;
+  ljmm_lock(&mask);
+  long result = -ENOMEM;
+  if (!(flags & MAP_FIXED)) {
     struct ljmm_fit fit = {0};
-    fit.lo = ljmm_state.window_start;
-    fit.hi = ljmm_state.window_end;
-    fit.size = length;
-    result = ljmm_place(&fit, prot, flags, fd, offset);
+    fit.lo = ljmm_state.window_start, fit.hi = ljmm_state.window_end;
+    fit.size = size, fit.hint = addr, fit.exact = 1;
+    result = ljmm_carve(&fit, prot, flags, fd, offset);
+  }
+  if (result == -ENOMEM) {
+    result = raw_mmap(addr, length, prot, flags, fd, offset);
+    if (!raw_failed(result)) ljmm_table_remove((uintptr_t)result, (uintptr_t)result + size);
   }
   ljmm_unlock(mask);
+  return result;
+}
+
+/* Requests the runtime does not place: huge pages (their alignment is the kernel's business).
+   MAP_32BIT's promise is still checked, as hugetlbfs may not honour it. */
+static long pass_through(uintptr_t hint, uintptr_t length, uintptr_t size, int prot, int flags, int fd, long offset) {
+  long result = raw_mmap(hint, length, prot, flags, fd, offset);
+  if (!raw_failed(result) && (flags & MAP_32BIT) && !acceptable((uintptr_t)result, size, flags)) {
+    raw_munmap((uintptr_t)result, size);
+    result = -ENOMEM;
+  }
+  if (raw_failed(result)) LJMM_COUNT(failures, 1);
+  else if (acceptable((uintptr_t)result, size, flags)) LJMM_COUNT(fast_path, 1);
+  else LJMM_COUNT(outside_window, 1);
   return result;
 }
 
@@ -48,30 +100,52 @@ void *ljmm_mmap(void *addr, size_t length, int prot, int flags, int fd, off_t of
   ljmm_init();
   LJMM_COUNT(calls, 1);
   uintptr_t hint = (uintptr_t)addr;
-  if (!is_low_request(hint, flags) || length == 0) return as_result(raw_mmap(hint, length, prot, flags, fd, offset));
+  if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && ljmm_window_reserved() && touches_window(hint, length))
+    return ljmm_result(fixed_in_reservation(hint, length, prot, flags, fd, offset));
+  if (!is_low_request(hint, flags) || length == 0) return ljmm_result(raw_mmap(hint, length, prot, flags, fd, offset));
 
   LJMM_COUNT(low_requests, 1);
   uintptr_t size = ljmm_page_round_up(length);
+  if (size < length) { /* rounding overflows: the kernel says ENOMEM, and so do we */
+    LJMM_COUNT(failures, 1);
+    return ljmm_result(-ENOMEM);
+  }
+  if (flags & MAP_HUGETLB) return ljmm_result(pass_through(hint, length, size, prot, flags, fd, offset));
+  if (!ljmm_in_window(hint, size)) hint = 0;
   long elsewhere = -ENOMEM; /* where the kernel put it, outside the window */
-  /* With the window reserved, the kernel has no room there: go straight to the reservation. */
-  if (ljmm_state.page->reserve_mode != LJMM_RESERVE_WINDOW) {
-    long result = raw_mmap(hint, length, prot, flags, fd, offset);
-    if (!raw_failed(result) && in_window((uintptr_t)result, size)) {
+  /* With the window reserved, the kernel has no room there: go to the reservation first. */
+  if (!ljmm_window_reserved()) {
+    long result = raw_mmap((uintptr_t)addr, length, prot, flags, fd, offset);
+    if (!raw_failed(result) && acceptable((uintptr_t)result, size, flags)) {
       LJMM_COUNT(fast_path, 1);
       return (void *)result;
     }
     if (result != -ENOMEM && raw_failed(result)) {
       LJMM_COUNT(failures, 1); /* EBADF, EACCES, ...: not a question of room */
-      return as_result(result);
+      return ljmm_result(result);
     }
     elsewhere = result;
   }
-  long placed = place_low(size, prot, flags, fd, offset);
+  long placed = place_low(hint, size, prot, flags, fd, offset);
   if (!raw_failed(placed)) {
     if (!raw_failed(elsewhere)) raw_munmap((uintptr_t)elsewhere, size);
     LJMM_COUNT(fallbacks, 1);
     LJMM_COUNT(bytes_placed, size);
     return (void *)placed;
+  }
+  if (placed != -ENOMEM && placed != -EEXIST) { /* this request's own error (EINVAL, EBADF...) */
+    if (!raw_failed(elsewhere)) raw_munmap((uintptr_t)elsewhere, size);
+    LJMM_COUNT(failures, 1);
+    return ljmm_result(placed);
+  }
+  if (ljmm_window_reserved()) {
+    /* The reservation is full: the kernel's placement, elsewhere (MAP_32BIT may still find room
+       below 2 GiB when the window ends lower). */
+    elsewhere = raw_mmap((uintptr_t)addr, length, prot, flags, fd, offset);
+    if (!raw_failed(elsewhere) && acceptable((uintptr_t)elsewhere, size, flags)) {
+      LJMM_COUNT(fast_path, 1);
+      return (void *)elsewhere;
+    }
   }
   if (!raw_failed(elsewhere) && !(flags & MAP_32BIT)) {
     /* A hint is only a hint: with no room in the window, give what mmap would have given.
@@ -81,14 +155,14 @@ void *ljmm_mmap(void *addr, size_t length, int prot, int flags, int fd, off_t of
   }
   if (!raw_failed(elsewhere)) raw_munmap((uintptr_t)elsewhere, size);
   LJMM_COUNT(failures, 1);
-  return as_result(placed == -EEXIST ? -ENOMEM : placed);
+  return ljmm_result(raw_failed(elsewhere) && elsewhere != -ENOMEM ? elsewhere : -ENOMEM);
 }
 
 int ljmm_munmap(void *addr, size_t length) {
   ljmm_init();
   uintptr_t start = (uintptr_t)addr, end = start + ljmm_page_round_up(length);
   if (start < ljmm_state.window_end && end > ljmm_state.window_start) LJMM_COUNT(unmaps_in_window, 1);
-  if (length == 0 || (start & (ljmm_state.page_size - 1)) || !ljmm_in_reservation(start, end)) {
+  if (length == 0 || end <= start || (start & (ljmm_state.page_size - 1)) || !ljmm_in_reservation(start, end)) {
     long result = raw_munmap(start, length);
     /* Cached gaps only ever miss space freed since the scan, which a failed fit rescans for;
        forgetting them here would cost a scan on every munmap of an allocator's chunk. */
@@ -100,50 +174,10 @@ int ljmm_munmap(void *addr, size_t length) {
   }
   uint64_t mask;
   ljmm_lock(&mask);
-  uintptr_t given = ljmm_give_back(start, end);
+  uintptr_t given = ljmm_give_back(start, end, LJMM_REPLACE);
   ljmm_unlock(mask);
   LJMM_COUNT(returned_to_reserve, given);
   return 0;
-}
-
-void *ljmm_mremap(void *old_address, size_t old_size, size_t new_size, int flags, void *new_address) {
-  ljmm_init();
-  uintptr_t old_start = (uintptr_t)old_address;
-  if (!in_window(old_start, old_size) || (flags & MREMAP_FIXED))
-    return as_result(raw_mremap(old_start, old_size, new_size, flags, (uintptr_t)new_address));
-  LJMM_COUNT(remaps_in_window, 1);
-  uintptr_t old_end = old_start + ljmm_page_round_up(old_size), new_end = old_start + ljmm_page_round_up(new_size);
-  uint64_t mask;
-  ljmm_lock(&mask);
-  if (new_end > old_end && ljmm_in_reservation(old_end, new_end)) {
-    /* Growing into our own free reservation: release just that part first. */
-    raw_munmap(old_end, new_end - old_end);
-  }
-  long result = raw_mremap(old_start, old_size, new_size, flags & ~MREMAP_MAYMOVE, 0);
-  if (!raw_failed(result) && new_end < old_end && ljmm_in_reservation(new_end, old_end)) {
-    LJMM_COUNT(returned_to_reserve, ljmm_give_back(new_end, old_end));
-  }
-  if (raw_failed(result) && new_end > old_end && ljmm_in_reservation(old_end, new_end)) {
-    ljmm_give_back(old_end, new_end); /* could not grow: put the reservation back */
-  }
-  ljmm_unlock(mask);
-  if (!raw_failed(result) || !(flags & MREMAP_MAYMOVE)) return as_result(result);
-
-  /* It has to move: find room in the window and move it there, so it stays low. */
-  uintptr_t size = ljmm_page_round_up(new_size);
-  long target = place_low(size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (raw_failed(target)) return as_result(target);
-  result = raw_mremap(old_start, old_size, new_size, MREMAP_MAYMOVE | MREMAP_FIXED, (uintptr_t)target);
-  if (raw_failed(result)) {
-    raw_munmap((uintptr_t)target, size);
-    return as_result(result);
-  }
-  if (ljmm_in_reservation(old_start, old_end)) {
-    ljmm_lock(&mask);
-    LJMM_COUNT(returned_to_reserve, ljmm_give_back(old_start, old_end));
-    ljmm_unlock(mask);
-  }
-  return (void *)result;
 }
 
 void *ljmm_map_near(const void *symbol, size_t size, int prot) {
@@ -156,12 +190,15 @@ void *ljmm_map_near(const void *symbol, size_t size, int prot) {
     errno = EINVAL;
     return 0;
   }
-  uintptr_t slack = reach - length; /* every byte within +-(2 GiB - size) of the symbol */
+  /* Every byte within +-(2 GiB - size) of the symbol; a symbol below 2 GiB (non-PIE) has no
+     lower bound but the first mappable page. */
+  uintptr_t slack = reach - length, user_top = 0x7ffffffff000ULL;
+  uintptr_t lowest = target > slack ? target - slack : 0, highest = target + slack;
+  if (highest > user_top || highest < target) highest = user_top;
   struct ljmm_fit fit = {0};
-  fit.lo = target > slack ? ljmm_page_round_up(target - slack) : 0;
+  fit.lo = ljmm_page_round_up(lowest);
   if (fit.lo < ljmm_state.mmap_min_addr) fit.lo = ljmm_page_round_up(ljmm_state.mmap_min_addr);
-  fit.hi = (target + slack) & ~(ljmm_state.page_size - 1);
-  if (fit.hi > 0x7ffffffff000ULL) fit.hi = 0x7ffffffff000ULL;
+  fit.hi = highest & ~(ljmm_state.page_size - 1);
   fit.size = length;
   fit.target = target;
   uint64_t mask;
@@ -170,7 +207,7 @@ void *ljmm_map_near(const void *symbol, size_t size, int prot) {
   ljmm_unlock(mask);
   uintptr_t start = (uintptr_t)result;
   /* Verify the reach of what the kernel gave, whatever the kernel is. */
-  if (!raw_failed(result) && (start < target - slack || start + length > target + slack)) {
+  if (!raw_failed(result) && (start < lowest || start + length > highest)) {
     raw_munmap(start, length);
     result = -ENOMEM;
   }

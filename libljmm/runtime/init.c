@@ -39,6 +39,19 @@ static const char *parse_number(const char *text, uintptr_t *value) {
   return digits ? text : 0;
 }
 
+/* "256MiB", "64M", "1GiB", "4096", "0x1000": a size for LJMM_BRK_HEADROOM; 0 when malformed. */
+static int parse_size(const char *text, uintptr_t *value) {
+  const char *rest = parse_number(text, value);
+  if (!rest) return 0;
+  int shift = *rest == 'K' || *rest == 'k' ? 10 : *rest == 'M' ? 20 : *rest == 'G' ? 30 : 0;
+  if (shift) ++rest;
+  if (shift && rest[0] == 'i' && rest[1] == 'B') rest += 2;
+  else if (shift && rest[0] == 'B') ++rest;
+  if (*rest) return 0;
+  *value <<= shift;
+  return 1;
+}
+
 static uintptr_t read_mmap_min_addr(void) {
   uintptr_t value = 65536;
   long fd = raw_open("/proc/sys/vm/mmap_min_addr", O_RDONLY | O_CLOEXEC);
@@ -50,6 +63,20 @@ static uintptr_t read_mmap_min_addr(void) {
   return value;
 }
 
+/* The window keeps [break, break + headroom) free, so glibc's brk heap can grow while LuaJIT
+   gets the rest: a mapping right above the break makes every later brk fail, and malloc then
+   falls back to 1 MiB mmaps for good. The default applies to the default window of a non-PIE
+   program (its break is low); LJMM_BRK_HEADROOM applies to any window the break lies in. */
+static uintptr_t brk_floor(uintptr_t start, uintptr_t end, int window_configured) {
+  uintptr_t brk_now = (uintptr_t)raw_brk(0), headroom = LJMM_DEFAULT_BRK_HEADROOM;
+  const char *configured = find_env("LJMM_BRK_HEADROOM");
+  if (configured && !parse_size(configured, &headroom)) configured = 0;
+  if (brk_now >= end || (window_configured && !configured)) return start;
+  uintptr_t floor = ljmm_page_round_up(brk_now) + ljmm_page_round_up(headroom);
+  if (floor < brk_now) floor = end; /* an absurd headroom: no window at all */
+  return floor > start ? floor : start;
+}
+
 static void choose_window(void) {
   const uintptr_t two_gib = (uintptr_t)2 << 30;
   uintptr_t low_floor = ljmm_state.mmap_min_addr > 65536 ? ljmm_state.mmap_min_addr : 65536;
@@ -57,13 +84,10 @@ static void choose_window(void) {
   const char *configured = find_env("LJMM_WINDOW");
   uintptr_t a, b;
   const char *rest = configured ? parse_number(configured, &a) : 0;
-  if (rest && *rest == '-' && parse_number(rest + 1, &b) && a < b) {
-    start = a, end = b;
-  } else {
-    /* Non-PIE: the heap is low, and the window starts above the break. */
-    uintptr_t brk_now = (uintptr_t)raw_brk(0);
-    if (brk_now < two_gib) start = ljmm_page_round_up(brk_now);
-  }
+  int window_configured = rest && *rest == '-' && parse_number(rest + 1, &b) && a < b;
+  if (window_configured) start = a, end = b;
+  start = brk_floor(start, end, window_configured);
+  if (start > end) start = end;
   if (start < ljmm_state.mmap_min_addr) start = ljmm_page_round_up(ljmm_state.mmap_min_addr);
   ljmm_state.window_start = ljmm_page_round_up(start);
   ljmm_state.window_end = end & ~(ljmm_state.page_size - 1);
@@ -109,6 +133,9 @@ void ljmm_init(void) {
 
 /* Runs early in processes that load the shim or link ljmm.o, so reservations are made before
    other threads start; the entry points call ljmm_init too in case something maps earlier. */
-__attribute__((constructor)) static void ljmm_init_at_start(void) { ljmm_init(); }
+__attribute__((constructor)) static void ljmm_init_at_start(void) {
+  ljmm_init();
+  ljmm_fork_setup();
+}
 
 const char *ljmm_find_env(const char *name) { return find_env(name); }

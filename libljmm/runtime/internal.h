@@ -17,6 +17,8 @@
 
 #define LJMM_MAX_RESERVATIONS 64
 #define LJMM_MAX_RETRIES 16
+#define LJMM_TWO_GIB ((uintptr_t)2 << 30)
+#define LJMM_DEFAULT_BRK_HEADROOM ((uintptr_t)256 << 20) /* docs/runtime.md, "brk headroom" */
 
 struct ljmm_range {
   uintptr_t start, end;
@@ -44,6 +46,9 @@ uintptr_t ljmm_page_round_up(uintptr_t value);
  * cannot deadlock against the thread it interrupted. */
 void ljmm_lock(uint64_t *saved_mask);
 void ljmm_unlock(uint64_t saved_mask);
+/* reserve.c: after taking over the lock from a thread that is gone (a raw fork), drops the gap
+ * cache and rebuilds the ownership table from /proc/self/maps. Call with the lock. */
+void ljmm_recover_locked(void);
 
 /* init.c */
 const char *ljmm_find_env(const char *name);
@@ -54,7 +59,8 @@ void ljmm_stats_setup(void);
 void ljmm_set_flag(uint32_t flag);
 int ljmm_has_flag(uint32_t flag);
 
-/* maps_scan.c: walks /proc/self/maps with a stack buffer. The visitor returns nonzero to stop. */
+/* maps_scan.c: walks /proc/self/maps with a static buffer (call it with the lock). The visitor
+ * returns nonzero to stop. */
 struct ljmm_map_entry {
   uintptr_t start, end;
   char perms[4];
@@ -69,6 +75,8 @@ long ljmm_scan_maps(ljmm_entry_visitor visit, void *context);
 struct ljmm_fit {
   uintptr_t lo, hi, size;
   uintptr_t target;    /* map_near: the symbol; 0 for best fit */
+  uintptr_t hint;      /* carving: the caller's address, taken when that range is free */
+  int exact;           /* carving: only the hint will do (MAP_FIXED_NOREPLACE) */
   uintptr_t chosen;    /* result: where to map */
   uintptr_t score;     /* internal: the best candidate's score so far */
   int found;
@@ -80,9 +88,40 @@ void ljmm_forget_gaps(void);
 /* reserve.c */
 int ljmm_reserve_locked(enum ljmm_reserve_mode mode);
 int ljmm_in_reservation(uintptr_t start, uintptr_t end);
-/* Carves from the reservation (MAP_FIXED over our own PROT_NONE); -ENOMEM when it has no room. */
-long ljmm_carve(uintptr_t size, int prot, int flags, int fd, long offset);
-/* Gives [start, end) back to the reservation as PROT_NONE; returns bytes given back. */
-uintptr_t ljmm_give_back(uintptr_t start, uintptr_t end);
+/* Carves fit->size bytes in [fit->lo, fit->hi) from the free reservation (MAP_FIXED over our own
+   PROT_NONE): at fit->hint when that range is free, else the best fit unless fit->exact.
+   Returns the address, -ENOMEM when there is no room, or the kernel's error. */
+long ljmm_carve(struct ljmm_fit *fit, int prot, int flags, int fd, long offset);
+/* Gives [start, end) back to the reservation as PROT_NONE; returns bytes given back.
+   LJMM_REPLACE: the program's own range (munmap), replaced in one step, so no other mapper can
+     take it in between; parts outside the reservation are unmapped.
+   LJMM_REFILL: a hole the kernel has already left (after a shrink, a move, a failed growth).
+     Another mapper that does not take the lock may have mapped there meanwhile: the hole is
+     refilled with MAP_FIXED_NOREPLACE, and a piece someone took is theirs, not ours any more. */
+enum ljmm_give_back_mode { LJMM_REFILL = 0, LJMM_REPLACE = 1 };
+uintptr_t ljmm_give_back(uintptr_t start, uintptr_t end, enum ljmm_give_back_mode mode);
+/* For an in-place mremap: unmaps the reservation inside [start, end) so the kernel can grow into
+   it; -ENOMEM (nothing changed) unless all of it is free reservation. */
+int ljmm_release(uintptr_t start, uintptr_t end);
+
+/* table.c: the free reservation, sorted and coalesced. Guarded by the lock. */
+int ljmm_table_setup(void);
+int ljmm_table_add(uintptr_t start, uintptr_t end); /* 0, or -ENOSPC when full */
+void ljmm_table_remove(uintptr_t start, uintptr_t end);
+int ljmm_table_is_free(uintptr_t start, uintptr_t end);
+int ljmm_table_best_fit(uintptr_t size, uintptr_t lo, uintptr_t hi, uintptr_t *chosen);
+void ljmm_table_clear(void);
+
+/* entry.c */
+int ljmm_window_reserved(void);
+int ljmm_in_window(uintptr_t start, uintptr_t length);
+/* entry.c: a low placement under the lock (reservation first, then the maps); address or -errno. */
+long ljmm_place_low_locked(uintptr_t hint, uintptr_t size, int prot, int flags, int fd, long offset);
+void *ljmm_result(long result);
+
+/* fork.c: registers the fork handlers (once, from the start-up constructor). */
+void ljmm_fork_setup(void);
+/* stats.c: a fresh counters page for a forked child. */
+void ljmm_stats_new_page(void);
 
 #endif

@@ -1,4 +1,4 @@
-/* Reads /proc/self/maps in pieces of a stack buffer, so files of any size are handled without
+/* Reads /proc/self/maps in pieces of a static buffer, so files of any size are handled without
  * allocating; a line cut by the end of a piece is moved to the front before the next read. */
 #include <fcntl.h>
 
@@ -45,12 +45,17 @@ static int parse_line(const char *line, const char *end, struct ljmm_map_entry *
   return 1;
 }
 
+/* Static, not on the stack: the placement path must fit a small signal stack, and every scan runs
+   under the lock. Lines longer than the buffer (a deep path: 9 KiB lines exist) are parsed from
+   their head, which holds the addresses, and the rest is skipped. */
+static char buffer[8192];
+
 long ljmm_scan_maps(ljmm_entry_visitor visit, void *context) {
   long fd = raw_open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
   if (raw_failed(fd)) return fd;
   LJMM_COUNT(scans, 1);
-  char buffer[8192]; /* a maps line is at most ~4200 bytes (PATH_MAX and columns) */
   size_t used = 0;
+  int skipping = 0; /* inside the tail of a line already visited */
   long result = 0;
   for (;;) {
     long got = raw_read((int)fd, buffer + used, sizeof buffer - used);
@@ -63,15 +68,25 @@ long ljmm_scan_maps(ljmm_entry_visitor visit, void *context) {
     for (size_t i = 0; i < filled; ++i) {
       if (buffer[i] != '\n') continue;
       struct ljmm_map_entry entry;
-      if (parse_line(buffer + start, buffer + i, &entry) && visit(&entry, context)) {
+      if (!skipping && parse_line(buffer + start, buffer + i, &entry) && visit(&entry, context)) {
         raw_close((int)fd);
         return 0;
       }
+      skipping = 0;
       start = i + 1;
     }
     if (got == 0) break; /* a last line without newline cannot happen in /proc */
     used = filled - start;
-    if (used == sizeof buffer) used = 0; /* a line longer than the buffer: a path; skip it */
+    if (used == sizeof buffer) {
+      /* A line longer than the buffer: visit its head now, skip to its end. */
+      struct ljmm_map_entry entry;
+      if (!skipping && parse_line(buffer, buffer + used, &entry) && visit(&entry, context)) {
+        raw_close((int)fd);
+        return 0;
+      }
+      skipping = 1;
+      used = 0;
+    }
     for (size_t i = 0; i < used; ++i) buffer[i] = buffer[start + i];
   }
   raw_close((int)fd);

@@ -23,9 +23,10 @@ static int consider_gap(struct ljmm_fit *fit, uintptr_t start, uintptr_t end) {
   if (end <= start || end - start < fit->size) return 0;
   uintptr_t candidate, score;
   if (fit->target == 0) {
-    /* Best fit: the smallest gap that holds the request; its top end, so the space right
-       above the break is the last to go (a mapping there would block brk). */
-    candidate = end - fit->size;
+    /* Best fit: the smallest gap that holds the request, at its bottom end, so what grows
+       upward (a block mremap'ed in place, an allocator's next segment) finds the rest of the
+       gap right above it. The brk headroom keeps the window itself clear of the break. */
+    candidate = start;
     score = end - start;
   } else {
     /* Near a symbol: the end of the gap closest to it. */
@@ -161,8 +162,13 @@ long ljmm_place(struct ljmm_fit *fit, int prot, int flags, int fd, long offset) 
       continue;
     }
     if (result == -EINVAL) {
-      /* No fixed placement here (no-MMU style): say so once and stop trying. */
-      ljmm_set_flag(LJMM_FLAG_FIXED_UNSUPPORTED);
+      /* This request's own fault (a flag, a huge length...) or no fixed placement at all (no-MMU
+         style)? One page at the same known-free address, fixed, tells. */
+      long probe = raw_mmap(fit->chosen, ljmm_state.page_size, PROT_NONE,
+                            MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | noreplace, -1, 0);
+      if (!raw_failed(probe)) raw_munmap((uintptr_t)probe, ljmm_state.page_size);
+      if (probe != -EINVAL) return -EINVAL;
+      ljmm_set_flag(LJMM_FLAG_FIXED_UNSUPPORTED); /* said once; later requests get the kernel's answer */
       return -ENOMEM;
     }
     if (raw_failed(result)) return result;

@@ -4,12 +4,15 @@
  *   a tiny block: glibc's brk heap can no longer grow into the window. It is PROT_NONE so it
  *   never merges into [heap] and stays visible; ljmm-inspect reports the blocked brk it causes.
  * window: every free range of the window is mapped PROT_NONE, MAP_NORESERVE (costs no memory)
- *   before anything else can take it, as Wine's preloader does. Low requests are carved from it
- *   with MAP_FIXED (no race with other mappers: they cannot get in), and munmap/mremap give
- *   ranges back as PROT_NONE instead of leaving holes.
+ *   before anything else can take it, as Wine's preloader does. The free parts are recorded in
+ *   the ownership table (table.c); low requests are carved from it with MAP_FIXED (no race with
+ *   other mappers: they cannot get in), and munmap/mremap give ranges back as PROT_NONE instead
+ *   of leaving holes.
  *
  * The reservation maps an empty memfd named "ljmm-reserve", so its free parts are named in
- * /proc/self/maps and never confused with a caller's own PROT_NONE mapping. */
+ * /proc/self/maps and never confused with a caller's own PROT_NONE mapping. Each piece is mapped
+ * at the file offset equal to its address: neighbouring pieces then have contiguous offsets and
+ * the kernel merges them back into one mapping when they are given back. */
 #include <errno.h>
 
 #include "internal.h"
@@ -20,7 +23,8 @@
 #endif
 
 static long map_reserve(uintptr_t start, uintptr_t length, int extra_flags) {
-  return raw_mmap(start, length, PROT_NONE, MAP_PRIVATE | MAP_NORESERVE | extra_flags, ljmm_state.reserve_fd, 0);
+  int flags = MAP_PRIVATE | MAP_NORESERVE | extra_flags;
+  return raw_mmap(start, length, PROT_NONE, flags, ljmm_state.reserve_fd, (long)start); /* offset: see above */
 }
 
 struct reserve_walk {
@@ -39,6 +43,7 @@ static void reserve_gap(struct reserve_walk *walk, uintptr_t start, uintptr_t en
     return;
   }
   ljmm_state.reserved[ljmm_state.reserved_count++] = (struct ljmm_range){start, end};
+  if (ljmm_table_add(start, end) != 0) walk->error = -ENOSPC;
   LJMM_COUNT(reserved_bytes, end - start);
 }
 
@@ -50,6 +55,8 @@ static int visit_for_reserve(const struct ljmm_map_entry *entry, void *context) 
 }
 
 static int reserve_window(void) {
+  int table = ljmm_table_setup();
+  if (table != 0) return table;
   long fd = raw_syscall3(SYS_memfd_create, (long)"ljmm-reserve", 1 /* MFD_CLOEXEC */, 0);
   if (raw_failed(fd)) return (int)fd;
   ljmm_state.reserve_fd = (int)fd;
@@ -86,30 +93,45 @@ int ljmm_in_reservation(uintptr_t start, uintptr_t end) {
   return 0;
 }
 
-static int visit_for_carve(const struct ljmm_map_entry *entry, void *context) {
-  struct ljmm_fit *fit = context;
-  if (!entry->free_reserve || entry->end - entry->start < fit->size) return 0;
-  uintptr_t size = entry->end - entry->start;
-  if (!fit->found || size <= fit->score) { /* best fit, top end */
-    fit->found = 1;
-    fit->score = size;
-    fit->chosen = entry->end - fit->size;
+/* Maps [start, start + size) over free reservation, taking it out of the table. A request the
+   kernel refuses up front (EBADF, EINVAL, EACCES...) changed nothing: the range is recorded as
+   free again. One that failed later (ENOMEM, EAGAIN) may have unmapped it: it is refilled. */
+static long map_over_reserve(uintptr_t start, uintptr_t size, int prot, int flags, int fd, long offset) {
+  flags = (flags & ~(MAP_32BIT | MAP_FIXED_NOREPLACE)) | MAP_FIXED;
+  ljmm_table_remove(start, start + size);
+  long result = raw_mmap(start, size, prot, flags, fd, offset);
+  if (result == -ENOMEM || result == -EAGAIN) ljmm_give_back(start, start + size, LJMM_REFILL);
+  else if (raw_failed(result)) ljmm_table_add(start, start + size);
+  return result;
+}
+
+long ljmm_carve(struct ljmm_fit *fit, int prot, int flags, int fd, long offset) {
+  uintptr_t at = fit->hint;
+  if (at == 0 || at < fit->lo || at + fit->size > fit->hi || at + fit->size < at ||
+      !ljmm_table_is_free(at, at + fit->size)) {
+    if (fit->exact || !ljmm_table_best_fit(fit->size, fit->lo, fit->hi, &at)) return -ENOMEM;
+  }
+  return map_over_reserve(at, fit->size, prot, flags, fd, offset);
+}
+
+int ljmm_release(uintptr_t start, uintptr_t end) {
+  for (int i = 0; i < ljmm_state.reserved_count; ++i) {
+    struct ljmm_range r = ljmm_state.reserved[i];
+    uintptr_t a = r.start > start ? r.start : start, b = r.end < end ? r.end : end;
+    if (a < b && !ljmm_table_is_free(a, b)) return -ENOMEM; /* someone else's pages are there */
+  }
+  for (int i = 0; i < ljmm_state.reserved_count; ++i) {
+    struct ljmm_range r = ljmm_state.reserved[i];
+    uintptr_t a = r.start > start ? r.start : start, b = r.end < end ? r.end : end;
+    if (a >= b) continue;
+    ljmm_table_remove(a, b);
+    raw_munmap(a, b - a);
   }
   return 0;
 }
 
-long ljmm_carve(uintptr_t size, int prot, int flags, int fd, long offset) {
-  if (ljmm_state.reserved_count == 0) return -ENOMEM;
-  struct ljmm_fit fit = {0};
-  fit.size = size;
-  long scanned = ljmm_scan_maps(visit_for_carve, &fit);
-  if (raw_failed(scanned)) return scanned;
-  if (!fit.found || !ljmm_in_reservation(fit.chosen, fit.chosen + size)) return -ENOMEM;
-  flags = (flags & ~(MAP_32BIT | MAP_FIXED_NOREPLACE)) | MAP_FIXED; /* over our own reservation */
-  return raw_mmap(fit.chosen, size, prot, flags, fd, offset);
-}
-
-uintptr_t ljmm_give_back(uintptr_t start, uintptr_t end) {
+uintptr_t ljmm_give_back(uintptr_t start, uintptr_t end, enum ljmm_give_back_mode mode) {
+  int replace = mode == LJMM_REPLACE;
   uintptr_t given = 0;
   uintptr_t cursor = start;
   while (cursor < end) {
@@ -120,9 +142,31 @@ uintptr_t ljmm_give_back(uintptr_t start, uintptr_t end) {
       uintptr_t a = r.start > cursor ? r.start : cursor, b = r.end < end ? r.end : end;
       if (a < b && a < from) from = a, to = b;
     }
-    if (from > cursor) raw_munmap(cursor, from - cursor); /* outside: a real unmap */
-    if (from < to && !raw_failed(map_reserve(from, to - from, MAP_FIXED))) given += to - from;
+    if (from > cursor && replace) raw_munmap(cursor, from - cursor); /* not ours: a real unmap */
+    long got = from < to ? map_reserve(from, to - from, replace ? MAP_FIXED : MAP_FIXED_NOREPLACE) : -EINVAL;
+    if (got != (long)from && !raw_failed(got)) raw_munmap((uintptr_t)got, to - from); /* taken as a hint */
+    if (got == (long)from) {
+      if (ljmm_table_add(from, to) == 0) {
+        given += to - from;
+      } else {
+        raw_munmap(from, to - from); /* the table is full: not ours any more, a plain hole */
+      }
+    }
     cursor = to;
   }
   return given;
+}
+
+/* The free reservation as the maps show it: our memfd's pieces inside the reserved ranges. */
+static int visit_for_recovery(const struct ljmm_map_entry *entry, void *context) {
+  (void)context;
+  if (entry->free_reserve && ljmm_in_reservation(entry->start, entry->end)) ljmm_table_add(entry->start, entry->end);
+  return 0;
+}
+
+void ljmm_recover_locked(void) {
+  ljmm_forget_gaps();
+  if (ljmm_state.reserved_count == 0) return;
+  ljmm_table_clear();
+  ljmm_scan_maps(visit_for_recovery, 0);
 }

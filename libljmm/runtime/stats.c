@@ -1,6 +1,7 @@
 /* The counters live in a one-page shared memfd mapping named "ljmm-runtime-stats": it shows in
  * /proc/PID/maps as /memfd:ljmm-runtime-stats (deleted), so ljmm-inspect can find and read it
- * in a running process. With LJMM_STATS=PATH they are also written there at exit. */
+ * in a running process. A forked child gets a page of its own. With LJMM_STATS=PATH they are
+ * also written there at exit. */
 #include <fcntl.h>
 
 #include "internal.h"
@@ -13,18 +14,42 @@
 
 static struct ljmm_stats_page fallback_page;
 
-void ljmm_stats_setup(void) {
-  ljmm_state.page = &fallback_page;
+/* A one-page shared memfd mapping, or 0. */
+static struct ljmm_stats_page *map_page(void) {
+  struct ljmm_stats_page *page = 0;
   long fd = raw_syscall3(SYS_memfd_create, (long)"ljmm-runtime-stats", LJMM_MFD_CLOEXEC, 0);
-  if (!raw_failed(fd)) {
-    if (!raw_failed(raw_syscall3(SYS_ftruncate, fd, (long)ljmm_state.page_size, 0))) {
-      long page = raw_mmap(0, ljmm_state.page_size, PROT_READ | PROT_WRITE, MAP_SHARED, (int)fd, 0);
-      if (!raw_failed(page)) ljmm_state.page = (struct ljmm_stats_page *)page;
-    }
-    raw_close((int)fd);
+  if (raw_failed(fd)) return 0;
+  if (!raw_failed(raw_syscall3(SYS_ftruncate, fd, (long)ljmm_state.page_size, 0))) {
+    long mapped = raw_mmap(0, ljmm_state.page_size, PROT_READ | PROT_WRITE, MAP_SHARED, (int)fd, 0);
+    if (!raw_failed(mapped)) page = (struct ljmm_stats_page *)mapped;
   }
+  raw_close((int)fd);
+  return page;
+}
+
+void ljmm_stats_setup(void) {
+  struct ljmm_stats_page *page = map_page();
+  ljmm_state.page = page ? page : &fallback_page;
   const char magic[] = LJMM_STATS_MAGIC;
   for (size_t i = 0; i < sizeof magic; ++i) ljmm_state.page->magic[i] = magic[i];
+}
+
+/* In a forked child: the same window, mode and flags, counters from zero, and the parent's page
+   unmapped so only the child's own is found in its maps. */
+void ljmm_stats_new_page(void) {
+  struct ljmm_stats_page *old = ljmm_state.page, *page = map_page();
+  if (!page) page = old == &fallback_page ? old : &fallback_page;
+  if (page == old) return;
+  const char magic[] = LJMM_STATS_MAGIC;
+  for (size_t i = 0; i < sizeof magic; ++i) page->magic[i] = magic[i];
+  page->window_start = old->window_start;
+  page->window_end = old->window_end;
+  page->reserve_mode = old->reserve_mode;
+  page->flags = old->flags;
+  uint64_t *counters = (uint64_t *)&page->stats;
+  for (size_t i = 0; i < sizeof page->stats / sizeof *counters; ++i) counters[i] = 0;
+  ljmm_state.page = page;
+  if (old != &fallback_page) raw_munmap((uintptr_t)old, ljmm_state.page_size);
 }
 
 void ljmm_set_flag(uint32_t flag) { __atomic_fetch_or(&ljmm_state.page->flags, flag, __ATOMIC_RELAXED); }

@@ -52,6 +52,20 @@ void check_holes(const std::string& pie) {
 TEST(RuntimeLuaJit, FragmentedWindowPie) { check_holes("pie"); }
 TEST(RuntimeLuaJit, FragmentedWindowNonPie) { check_holes("nopie"); }
 
+// Strings of 100 KB to 1.5 MiB in the 1 MiB holes, against the packing limit of the window's gaps
+// for LuaJIT's real footprint per string (page-aligned size plus header: 1 MiB needs 1 MiB +
+// 4 KiB; 100 KB strings come from its arenas). docs/runtime.md has the table.
+TEST(RuntimeLuaJit, StringsOfEverySizeReachThePackingLimit) {
+  const std::vector<std::vector<std::string>> runs = {
+      {"LJMM_RESERVE=none", "100000", "100032"},     {"LJMM_RESERVE=window", "100000", "100032"},
+      {"LJMM_RESERVE=window", "400000", "401408"},   {"LJMM_RESERVE=window", "700000", "700416"},
+      {"LJMM_RESERVE=window", "1048576", "1052672"}, {"LJMM_RESERVE=window", "1572864", "1576960"}};
+  for (const auto& run : runs) {
+    json ljmm = run_json({"env", run[0], prog("lua_host_ljmm_pie"), "holes", run[1], run[2]});
+    EXPECT_GE(ljmm["lua_bytes"].get<double>(), 0.95 * ljmm["limit_bytes"].get<double>()) << ljmm.dump();
+  }
+}
+
 TEST(RuntimeLuaJit, LargeBrkHeapLuaJitAloneDoesEquallyWell) {
   // A non-PIE host whose brk heap fills most of the window: the rest is one gap inside
   // MAP_32BIT's range, which LuaJIT's MAP_32BIT call fills by itself (docs/runtime.md).
@@ -97,6 +111,7 @@ TEST(RuntimeStress, EightThreadsARivalMapperAndASignalHandler) {
   EXPECT_EQ(report["preexisting_replaced"], 0);
   EXPECT_EQ(report["counters_add_up"], true);
   EXPECT_GT(report["mapped"].get<int>(), 1000);
+  EXPECT_GT(report["remapped"].get<int>(), 100) << "mremap grew, shrank and moved mappings too";
   EXPECT_GT(report["handler_maps"].get<int>(), 100) << "the signal handler mapped through ljmm too";
   EXPECT_GT(report["stats"]["retries"].get<int>(), 0) << "lost races to the rival were retried";
 }
@@ -124,6 +139,9 @@ TEST(RuntimeStress, WithTheWindowReserved) {
   EXPECT_GT(report["stats"]["reserved_bytes"].get<uint64_t>(), 1u << 30);
   EXPECT_GT(report["stats"]["returned_to_reserve"].get<uint64_t>(), 0u) << "munmap gave ranges back";
   EXPECT_EQ(report["stats"]["fast_path"], 0) << "with the window reserved, everything is carved from it";
+  EXPECT_GT(report["remapped"].get<int>(), 100);
+  EXPECT_EQ(report["remap_failures"], 0) << "shrinking and moving never fail with room in the window";
+  EXPECT_LE(report["stats"]["scans"].get<int>(), 2) << "carved from the ownership table, not from /proc/self/maps";
 }
 
 TEST(RuntimeMapNear, ReachIsVerified) {

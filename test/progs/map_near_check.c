@@ -20,16 +20,19 @@ static void check(const char *name, int ok, const char *detail) {
   if (!ok) failures++;
 }
 
+/* Every byte of [start, start + size) within +-(2 GiB - size) of the symbol; below a symbol
+   under 2 GiB (non-PIE) nothing is out of reach. */
 static int within_reach(uintptr_t start, size_t size, uintptr_t symbol) {
-  uintptr_t slack = 2 * GiB - size;
-  return start >= symbol - slack && start + size <= symbol + slack;
+  uintptr_t slack = 2 * GiB - size, lowest = symbol > slack ? symbol - slack : 0;
+  return start >= lowest && start + size <= symbol + slack;
 }
 
 __attribute__((noinline)) int jit_target(int x) { return x * 3 + 1; }
 
 /* Fills every free range within +-2 GiB of `symbol` with PROT_NONE reservations. */
 static void crowd_around(uintptr_t symbol) {
-  uintptr_t lo = (symbol - 2 * GiB + 4095) & ~(uintptr_t)4095, hi = (symbol + 2 * GiB) & ~(uintptr_t)4095;
+  uintptr_t lo = symbol > 2 * GiB ? (symbol - 2 * GiB + 4095) & ~(uintptr_t)4095 : 65536;
+  uintptr_t hi = (symbol + 2 * GiB) & ~(uintptr_t)4095;
   FILE *maps = fopen("/proc/self/maps", "r");
   unsigned long ranges[4096][2];
   int count = 0;
@@ -52,6 +55,17 @@ static void crowd_around(uintptr_t symbol) {
 int main(void) {
   char detail[256];
   uintptr_t symbol = (uintptr_t)&jit_target;
+  int requests = 0;
+
+  /* Sizes from a page to 64 MiB, for a symbol anywhere (a non-PIE program's lies below 2 GiB). */
+  for (size_t size = 4 * KiB; size <= 64 * 1024 * KiB; size *= 4, ++requests) {
+    char *p = ljmm_map_near((void *)symbol, size, PROT_READ | PROT_WRITE);
+    snprintf(detail, sizeof detail, "symbol %#lx size %zu got %p", (unsigned long)symbol, size, (void *)p);
+    check("every byte within rel32 reach", p && within_reach((uintptr_t)p, size, symbol), detail);
+    if (!p) continue;
+    p[0] = 1, p[size - 1] = 1;
+    munmap(p, size);
+  }
 
   void *near = ljmm_map_near((void *)symbol, 64 * KiB, PROT_READ | PROT_WRITE);
   snprintf(detail, sizeof detail, "symbol %#lx mapping %p", (unsigned long)symbol, near);
@@ -69,8 +83,8 @@ int main(void) {
   snprintf(detail, sizeof detail, "got %p errno %d", none, errno);
   check("crowded neighbourhood gives ENOMEM", none == NULL && errno == ENOMEM, detail);
 
-  /* Open one 64 KiB hole 1.5 GiB below the symbol: the only place left. */
-  uintptr_t hole = (symbol - 3 * GiB / 2) & ~(uintptr_t)0xffff;
+  /* Open one 64 KiB hole 1.5 GiB from the symbol (below it, if there is room): the only place left. */
+  uintptr_t hole = (symbol > 2 * GiB ? symbol - 3 * GiB / 2 : symbol + 3 * GiB / 2) & ~(uintptr_t)0xffff;
   munmap((void *)hole, 64 * KiB);
   void *found = ljmm_map_near((void *)symbol, 64 * KiB, PROT_READ | PROT_WRITE);
   snprintf(detail, sizeof detail, "hole %#lx got %p", (unsigned long)hole, found);
@@ -93,6 +107,6 @@ int main(void) {
   ljmm_get_stats(&stats);
   snprintf(detail, sizeof detail, "near_requests %lu near_failures %lu", (unsigned long)stats.near_requests,
            (unsigned long)stats.near_failures);
-  check("counters", stats.near_requests == 7 && stats.near_failures == 5, detail);
+  check("counters", stats.near_requests == 7u + (unsigned)requests && stats.near_failures == 5, detail);
   return failures == 0 ? 0 : 1;
 }

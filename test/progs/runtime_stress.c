@@ -1,5 +1,6 @@
-/* Eight threads map MAP_32BIT memory through ljmm and unmap it again for a few seconds, while a
- * timer signal's handler maps and unmaps too. [1 GiB, 2 GiB) is taken first, so every request
+/* Eight threads map MAP_32BIT memory through ljmm, grow and shrink it with mremap (in place and
+ * with MREMAP_MAYMOVE) and unmap it again for a few seconds, while a timer signal's handler maps
+ * and unmaps too. [1 GiB, 2 GiB) is taken first, so every request
  * goes through ljmm's placement. Afterwards:
  *   - no two live mappings overlap, and each still holds the pattern its owner wrote;
  *   - pre-existing mappings in the window were not replaced (their checksums are unchanged);
@@ -36,7 +37,7 @@ struct worker {
   int index;
   struct mapping live[LIVE_PER_THREAD];
   int live_count;
-  unsigned long mapped, unmapped, failed, corrupt;
+  unsigned long mapped, unmapped, failed, corrupt, remapped, remap_refused, failed_remaps_that_should_work;
   unsigned seed;
 };
 
@@ -61,6 +62,35 @@ static int intact(const struct mapping *m) {
   for (size_t i = 0; i < count; i += 512)
     if (words[i] != (m->tag ^ i)) return 0;
   return words[count - 1] == m->tag;
+}
+
+/* The first `size` bytes still hold the pattern of a mapping of `old_size` bytes. */
+static int prefix_intact(uintptr_t start, size_t size, size_t old_size, uint64_t tag) {
+  const uint64_t *words = (const uint64_t *)start;
+  for (size_t i = 0; i < size / sizeof *words; i += 512)
+    if (words[i] != (tag ^ i)) return 0;
+  return size < old_size || words[old_size / sizeof *words - 1] == tag;
+}
+
+/* Grows in place, shrinks, or grows with MREMAP_MAYMOVE one live mapping; its content must come
+   along, and (checked at the end) no neighbour may be touched. In-place growth may be refused;
+   the other two must work. */
+static void remap_one(struct worker *w) {
+  struct mapping *m = &w->live[rand_r(&w->seed) % (unsigned)w->live_count];
+  int kind = (int)(rand_r(&w->seed) % 3);
+  size_t old_size = m->size, new_size = old_size + (1 + rand_r(&w->seed) % 16) * 4096;
+  if (kind == 1) new_size = old_size > 4096 ? (old_size / 2 + 4095) & ~(size_t)4095 : old_size;
+  void *p = mremap((void *)m->start, old_size, new_size, kind == 2 ? MREMAP_MAYMOVE : 0);
+  if (p == MAP_FAILED) {
+    w->remap_refused++;
+    if (kind != 0) w->failed_remaps_that_should_work++;
+    return;
+  }
+  if (!prefix_intact((uintptr_t)p, new_size < old_size ? new_size : old_size, old_size, m->tag)) w->corrupt++;
+  m->start = (uintptr_t)p;
+  m->size = new_size;
+  fill(m);
+  w->remapped++;
 }
 
 static uint64_t checksum(const struct mapping *m) {
@@ -89,6 +119,10 @@ static void *work(void *arg) {
       w->unmapped++;
       continue;
     }
+    if (w->live_count > 0 && rand_r(&w->seed) % 4 == 0) {
+      remap_one(w);
+      continue;
+    }
     size_t size = (size_t)(1 + rand_r(&w->seed) % 64) * 4096;
     void *p = map_low(size);
     if (p == MAP_FAILED) {
@@ -103,8 +137,8 @@ static void *work(void *arg) {
   return NULL;
 }
 
-/* Where ljmm is likely to place next: the top of the smallest free gap of 256 KiB or more below
-   1 GiB (ljmm takes the top of the best-fitting gap). 0 when there is none. */
+/* Where ljmm is likely to place next: the bottom of the smallest free gap of 64 KiB or more
+   below 1 GiB (ljmm takes the bottom of the best-fitting gap). 0 when there is none. */
 static uintptr_t likely_choice(void) {
   static char text[1 << 20];
   FILE *maps = fopen("/proc/self/maps", "r");
@@ -117,9 +151,9 @@ static uintptr_t likely_choice(void) {
     unsigned long start, end;
     if (sscanf(line, "%lx-%lx", &start, &end) != 2) continue;
     if (start >= GiB) break;
-    if (start > previous_end && start - previous_end >= 256 * 1024 && start - previous_end < best_size) {
+    if (start > previous_end && start - previous_end >= 65536 && start - previous_end < best_size) {
       best_size = start - previous_end;
-      best = start - 65536;
+      best = previous_end;
     }
     if (end > previous_end) previous_end = end;
   }
@@ -229,9 +263,12 @@ int main(int argc, char **argv) {
   static struct mapping all[(MAX_THREADS + 1) * LIVE_PER_THREAD];
   int count = 0;
   unsigned long mapped = 0, unmapped = 0, failed = 0, corrupt = 0, outside = 0, overlaps = 0, replaced = 0;
+  unsigned long remapped = 0, remap_refused = 0, remap_failures = 0;
   for (int i = 0; i < threads; ++i) {
     mapped += workers[i].mapped, unmapped += workers[i].unmapped;
     failed += workers[i].failed, corrupt += workers[i].corrupt;
+    remapped += workers[i].remapped, remap_refused += workers[i].remap_refused;
+    remap_failures += workers[i].failed_remaps_that_should_work;
     for (int j = 0; j < workers[i].live_count; ++j) {
       struct mapping *m = &workers[i].live[j];
       if (!intact(m)) corrupt++;
@@ -256,12 +293,15 @@ int main(int argc, char **argv) {
                 s.fast_path + s.fallbacks == mapped + handler_maps &&
                 s.failures == failed + handler_failures;
   printf("{\"threads\":%d,\"seconds\":%d,\"mapped\":%lu,\"unmapped\":%lu,\"failed\":%lu,\"handler_maps\":%lu,"
-         "\"rogue_maps\":%lu,\"live\":%d,\"corrupt\":%lu,\"outside_window\":%lu,\"overlaps\":%lu,\"preexisting_replaced\":%lu,"
+         "\"remapped\":%lu,\"remap_refused\":%lu,\"remap_failures\":%lu,\"rogue_maps\":%lu,\"live\":%d,\"corrupt\":%lu,\"outside_window\":%lu,\"overlaps\":%lu,\"preexisting_replaced\":%lu,"
          "\"stats\":{\"low_requests\":%lu,\"fast_path\":%lu,\"fallbacks\":%lu,\"outside_window\":%lu,\"failures\":%lu,"
          "\"retries\":%lu,\"scans\":%lu,\"reserved_bytes\":%lu,\"returned_to_reserve\":%lu},\"counters_add_up\":%s}\n",
-         threads, seconds, mapped, unmapped, failed, handler_maps, rogue.mapped, count, corrupt, outside, overlaps, replaced,
+         threads, seconds, mapped, unmapped, failed, handler_maps, remapped, remap_refused, remap_failures, rogue.mapped, count, corrupt, outside, overlaps, replaced,
          (unsigned long)s.low_requests, (unsigned long)s.fast_path, (unsigned long)s.fallbacks,
          (unsigned long)s.outside_window, (unsigned long)s.failures, (unsigned long)s.retries, (unsigned long)s.scans,
          (unsigned long)s.reserved_bytes, (unsigned long)s.returned_to_reserve, adds_up ? "true" : "false");
-  return corrupt == 0 && outside == 0 && overlaps == 0 && replaced == 0 && adds_up && mapped > 0 ? 0 : 1;
+  return corrupt == 0 && remap_failures == 0 && remapped > 0 && outside == 0 && overlaps == 0 && replaced == 0 &&
+                 adds_up && mapped > 0
+             ? 0
+             : 1;
 }

@@ -10,17 +10,18 @@
  *                      the kernel directly, never dlsym (dlsym -> malloc -> mmap recursion).
  *
  * Environment (read once, at the first call):
- *   LJMM_WINDOW=0x10000-0x80000000   the low window; default [max(page-rounded sbrk(0),
- *                                    mmap_min_addr), 2 GiB) for non-PIE, and
- *                                    [max(mmap_min_addr, 64 KiB), 2 GiB) when the heap lies
- *                                    above 2 GiB (PIE)
+ *   LJMM_WINDOW=0x10000-0x80000000   the low window; default [page-rounded sbrk(0) + brk headroom,
+ *                                    2 GiB) for non-PIE, and [max(mmap_min_addr, 64 KiB), 2 GiB)
+ *                                    when the heap lies above 2 GiB (PIE)
+ *   LJMM_BRK_HEADROOM=256MiB         room kept free above the break for glibc's brk heap (default
+ *                                    256 MiB for the default window of a non-PIE program)
  *   LJMM_RESERVE=brk-block|window    reserve at start-up (see docs/runtime.md)
  *   LJMM_STATS=/path/%p.stats        write the counters there at exit (%p: the pid)
  *   LJMM_PLACE_WITH_HINTS=1          place with plain hints and verify, as on kernels before
  *                                    4.17 that ignore MAP_FIXED_NOREPLACE (to test that path)
  *
  * The placement path never calls malloc, stdio or dlsym; it reads /proc/self/maps with read(2)
- * into a stack buffer, takes a spinlock with all signals blocked, and is async-signal-safe. */
+ * into a static buffer under the lock, takes a spinlock with all signals blocked, and is async-signal-safe. */
 #ifndef LJMM_RUNTIME_H
 #define LJMM_RUNTIME_H
 
