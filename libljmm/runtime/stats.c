@@ -94,7 +94,10 @@ static void put_field(struct text *text, const char *name, uint64_t value) {
 __attribute__((destructor)) static void ljmm_write_stats_at_exit(void) {
   const char *pattern = ljmm_find_env("LJMM_STATS");
   if (!pattern || !ljmm_state.page) return;
-  struct text path = {{0}, 0};
+  /* Static, not on the stack: every runtime frame stays small (test: runtime.stack_usage), and
+   * destructors run once, at exit. */
+  static struct text path, out;
+  path.length = out.length = 0;
   for (const char *p = pattern; *p && path.length < sizeof path.data - 24; ++p) {
     if (p[0] == '%' && p[1] == 'p') {
       put_number(&path, (uint64_t)raw_getpid(), 10);
@@ -107,7 +110,6 @@ __attribute__((destructor)) static void ljmm_write_stats_at_exit(void) {
 
   struct ljmm_stats s;
   ljmm_get_stats(&s);
-  struct text out = {{0}, 0};
   put_field(&out, "pid", (uint64_t)raw_getpid());
   put(&out, "window ");
   put_number(&out, ljmm_state.window_start, 16);
