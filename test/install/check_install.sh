@@ -15,7 +15,8 @@ for file in bin/ljmm-inspect bin/ljmm-trace bin/ljmm-check bin/ljmm-demo include
             lib/libljmm_runtime.a lib/libljmm_preload.so lib/ljmm/ljmm.o \
             share/man/man1/ljmm-inspect.1 share/man/man1/ljmm-trace.1 share/man/man1/ljmm-check.1 \
             share/man/man3/ljmm-runtime.3 share/bash-completion/completions/ljmm-trace \
-            share/ljmm/systemd/ljmm-textfile.service share/ljmm/systemd/ljmm-textfile.timer; do
+            share/ljmm/systemd/ljmm-textfile.service share/ljmm/systemd/ljmm-textfile.timer \
+            share/doc/ljmm/ci-example.sh share/doc/ljmm/fleet/ljmm-rules.yml; do
   found=$(find "$prefix" -path "*/$file" | head -1)
   [ -n "$found" ] || { echo "not installed: $file"; exit 1; }
 done
@@ -56,4 +57,7 @@ g++ -std=c++20 -static-libstdc++ "$source_dir/core_consumer/main.cpp" -o "$prefi
     $(pkg-config --cflags ljmm-core) "$libdir/libljmm-core.a" $(pkg-config --static --libs-only-l ljmm-core | sed 's/-lljmm-core//')
 "$prefix/core-pkgconfig-static" | grep -q "parsed 2 regions"
 "$prefix/bin/ljmm-inspect" --version | grep -q "ljmm-inspect"
+# No empty folders: every installed directory holds something.
+empty=$(find "$prefix" -type d -empty -not -path "*/consumer-build*" -not -path "*/core-build*")
+[ -z "$empty" ] || { echo "empty directories installed: $empty"; exit 1; }
 echo "installed tree works with find_package and pkg-config, ljmm::ljmm and ljmm::core, shared and static"

@@ -54,7 +54,8 @@ void declare(CLI::App& app, Options& options) {
       "  ljmm-check --rules layout.json --after 'curl -s localhost:8080/warmup' $PID\n"
       "  ljmm-check --rules layout.json --snapshot before.json\n"
       "Exit codes: 0 all rules pass, 1 a rule failed, 2 bad rules file or usage,\n"
-      "3 target unavailable (no such pid, permission, --after failed, --wait-for-file timed out), 4 malformed input.");
+      "3 target unavailable (no such pid, permission, --after failed, --wait-for-file timed out), 4 malformed input,\n"
+      "5 the machine cannot do it.");
 }
 
 // The moment to check: after a command, or once a file exists.
