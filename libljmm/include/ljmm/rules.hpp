@@ -20,6 +20,7 @@ enum class RuleKind {
   window,           // {"window": [start, end], "min_free": size, "min_largest_gap": size, "max_gaps": n}
   brk_room,         // {"min_brk_room": size}
   fallbacks,        // {"max_fallback_arenas": n, "max_fallback_bytes": size}
+  malloc,           // {"max_malloc_bytes": size}: the brk heap plus the fallback regions
   forbidden_range,  // {"forbidden_range": [start, end]}: no mapping may overlap it
   mappings,         // {"max_mappings": n}
   region,           // {"region": "libc.so.6", "must_exist": bool, "below": address, "above": address}
@@ -37,6 +38,7 @@ struct Rule {
   std::optional<uint64_t> min_free, min_largest_gap, max_gaps;
   std::optional<uint64_t> min_brk_room;
   std::optional<uint64_t> max_fallback_arenas, max_fallback_bytes;
+  std::optional<uint64_t> max_malloc_bytes;
   std::optional<uint64_t> max_mappings;
   std::string region;  // substring of the mapping's name
   bool must_exist = true;
@@ -49,7 +51,8 @@ struct Rule {
 };
 
 // Reads a rules document. Errors name the JSON path and why:
-// "rules[3].min_free: \"1GB\" is not a size; use 1GiB or bytes".
+// "rules[3].min_free: \"1GB\" is not a size; use 1GiB or bytes". Every bad rule is named, one
+// per line, not only the first.
 Result<std::vector<Rule>> parse_rules(std::string_view text, const std::string& origin);
 Result<std::vector<Rule>> load_rules_file(const std::string& path);
 
@@ -61,6 +64,9 @@ struct Check {
   bool passed = false;
   std::string measured;  // "1.9 GiB", "0x7f12... libc.so.6", "present"
   std::string limit;     // ">= 1 GiB", "absent", ...
+  // The same as numbers, for scripts, when the check compares numbers.
+  std::optional<uint64_t> measured_value, limit_value;
+  std::string unit;  // "bytes", "count", "address"; empty when not a number
 };
 
 std::vector<Check> evaluate(const std::vector<Rule>& rules, const Analysis& analysis);

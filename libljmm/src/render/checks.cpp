@@ -52,7 +52,17 @@ std::string checks_json(const std::vector<Check>& checks, const Analysis& analys
   for (const Check& check : checks) {
     json.begin_object(true).field("rule", static_cast<uint64_t>(check.rule_index)).field("name", check.rule_name);
     json.field("check", check.check).field("passed", check.passed).field("measured", check.measured);
-    json.field("limit", check.limit).end_object();
+    json.field("limit", check.limit);
+    bool address = check.unit == "address";
+    json.key("measured_value");
+    !check.measured_value ? json.null()
+    : address             ? json.address(*check.measured_value)
+                          : json.value(*check.measured_value);
+    json.key("limit_value");
+    !check.limit_value ? json.null() : address ? json.address(*check.limit_value) : json.value(*check.limit_value);
+    json.key("unit");
+    check.unit.empty() ? json.null() : json.value(check.unit);
+    json.end_object();
   }
   json.end_array().end_object();
   return json.take();

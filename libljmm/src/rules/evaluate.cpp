@@ -16,18 +16,29 @@ class Checker {
   Checker(const Rule& rule, std::vector<Check>& out) : rule_(rule), out_(out) {}
 
   void at_least(std::string_view check, uint64_t measured, std::optional<uint64_t> limit, bool bytes = true) {
-    if (limit) add(check, measured >= *limit, show(measured, bytes), ">= " + show(*limit, bytes));
+    if (limit) numbers(check, measured >= *limit, measured, *limit, ">= ", bytes ? "bytes" : "count");
   }
   void at_most(std::string_view check, uint64_t measured, std::optional<uint64_t> limit, bool bytes = true) {
-    if (limit) add(check, measured <= *limit, show(measured, bytes), "<= " + show(*limit, bytes));
+    if (limit) numbers(check, measured <= *limit, measured, *limit, "<= ", bytes ? "bytes" : "count");
   }
   void add(std::string_view check, bool passed, std::string measured, std::string limit) {
     out_.push_back(Check{rule_.index, rule_.name, std::string(check), passed, std::move(measured), std::move(limit)});
   }
+  // A comparison of two numbers: the words for people and the numbers for scripts.
+  void numbers(std::string_view check, bool passed, uint64_t measured, uint64_t limit, std::string_view relation,
+               std::string_view unit) {
+    auto show = [&](uint64_t value) {
+      return unit == "bytes"     ? format_size(value)
+             : unit == "address" ? format_address_short(value)
+                                 : std::to_string(value);
+    };
+    add(check, passed, show(measured), std::string(relation) + show(limit));
+    out_.back().measured_value = measured;
+    out_.back().limit_value = limit;
+    out_.back().unit = unit;
+  }
 
  private:
-  static std::string show(uint64_t value, bool bytes) { return bytes ? format_size(value) : std::to_string(value); }
-
   const Rule& rule_;
   std::vector<Check>& out_;
 };
@@ -54,13 +65,9 @@ void check_region(const Rule& rule, const Analysis& analysis, Checker& checker) 
   auto highest = std::max_element(matching.begin(), matching.end(), [](auto a, auto b) { return a->end < b->end; });
   auto lowest = std::min_element(matching.begin(), matching.end(), [](auto a, auto b) { return a->start < b->start; });
   if (rule.below)
-    checker.add("below", (*highest)->end <= *rule.below,
-                fmt::format("ends at {}", format_address_short((*highest)->end)),
-                "<= " + format_address_short(*rule.below));
+    checker.numbers("below", (*highest)->end <= *rule.below, (*highest)->end, *rule.below, "<= ", "address");
   if (rule.above)
-    checker.add("above", (*lowest)->start >= *rule.above,
-                fmt::format("starts at {}", format_address_short((*lowest)->start)),
-                ">= " + format_address_short(*rule.above));
+    checker.numbers("above", (*lowest)->start >= *rule.above, (*lowest)->start, *rule.above, ">= ", "address");
 }
 
 void check_segment(const Rule& rule, const Analysis& analysis, Checker& checker) {
@@ -103,6 +110,12 @@ void check_rule(const Rule& rule, const Analysis& analysis, std::vector<Check>& 
     case RuleKind::fallbacks:
       checker.at_most("max_fallback_arenas", analysis.diagnosis.fallbacks.count, rule.max_fallback_arenas, false);
       checker.at_most("max_fallback_bytes", analysis.diagnosis.fallbacks.bytes, rule.max_fallback_bytes);
+      break;
+    case RuleKind::malloc:
+      // What glibc malloc holds: the brk heap, and the regions it mapped when brk was blocked.
+      checker.at_most("max_malloc_bytes",
+                      analysis.layout.total(Segment::heap).bytes + analysis.diagnosis.fallbacks.bytes,
+                      rule.max_malloc_bytes);
       break;
     case RuleKind::forbidden_range: {
       std::vector<const Region*> inside;

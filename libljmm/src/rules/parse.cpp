@@ -15,6 +15,7 @@ const char* rule_kind_name(RuleKind kind) {
     case RuleKind::window: return "window";
     case RuleKind::brk_room: return "brk_room";
     case RuleKind::fallbacks: return "fallbacks";
+    case RuleKind::malloc: return "malloc";
     case RuleKind::forbidden_range: return "forbidden_range";
     case RuleKind::mappings: return "mappings";
     case RuleKind::region: return "region";
@@ -41,6 +42,7 @@ const std::vector<KindKeys>& kinds() {
       {RuleKind::fallbacks,
        {"max_fallback_arenas", "max_fallback_bytes"},
        {"max_fallback_arenas", "max_fallback_bytes"}},
+      {RuleKind::malloc, {"max_malloc_bytes"}, {"max_malloc_bytes"}},
       {RuleKind::forbidden_range, {"forbidden_range"}, {"forbidden_range"}},
       {RuleKind::mappings, {"max_mappings"}, {"max_mappings"}},
       {RuleKind::region, {"region"}, {"region", "must_exist", "below", "above"}},
@@ -116,6 +118,7 @@ Status read_limits(const json& object, Rule& rule, const std::string& where) {
                              {"min_brk_room", &rule.min_brk_room},
                              {"max_fallback_arenas", &rule.max_fallback_arenas},
                              {"max_fallback_bytes", &rule.max_fallback_bytes},
+                             {"max_malloc_bytes", &rule.max_malloc_bytes},
                              {"max_mappings", &rule.max_mappings},
                              {"max_bytes", &rule.max_bytes},
                              {"max_rss", &rule.max_rss},
@@ -175,6 +178,7 @@ Status read_kind_fields(const json& object, Rule& rule, const std::string& where
     }
     case RuleKind::brk_room:
     case RuleKind::fallbacks:
+    case RuleKind::malloc:
     case RuleKind::mappings: return {};
   }
   return {};
@@ -186,6 +190,7 @@ std::string default_name(const Rule& rule) {
     case RuleKind::forbidden_range: return fmt::format("nothing mapped in [{:#x}, {:#x})", rule.start, rule.end);
     case RuleKind::brk_room: return "brk room";
     case RuleKind::fallbacks: return "malloc fallbacks";
+    case RuleKind::malloc: return "malloc memory (heap and fallbacks)";
     case RuleKind::mappings: return "mapping count";
     case RuleKind::region: return fmt::format("region {}", rule.region);
     case RuleKind::segment: return fmt::format("segment {} {}", segment_id(rule.segment), segment_name(rule.segment));
@@ -238,6 +243,7 @@ Result<std::vector<Rule>> parse_rules(std::string_view text, const std::string& 
   if (rules == document->end() || !rules->is_array() || rules->empty())
     return prefixed(bad("rules", "missing or empty; give a list of rules"));
   std::vector<Rule> parsed;
+  std::vector<std::string> errors;  // every bad rule, so one run shows all there is to fix
   for (size_t i = 0; i < rules->size(); ++i) {
     Result<Rule> rule = bad(element("rules", i), "unreadable");
     try {
@@ -245,8 +251,16 @@ Result<std::vector<Rule>> parse_rules(std::string_view text, const std::string& 
     } catch (const json::exception& error) {  // a value of a type no check expected
       rule = bad(element("rules", i), error.what());
     }
-    if (!rule) return prefixed(rule.error());
-    parsed.push_back(std::move(rule).value());
+    if (rule)
+      parsed.push_back(std::move(rule).value());
+    else
+      errors.push_back(rule.error().message);
+  }
+  if (errors.size() == 1) return prefixed(make_error(Errc::malformed, errors.front()));
+  if (!errors.empty()) {
+    std::string message = fmt::format("{} bad rules:", errors.size());
+    for (const std::string& error : errors) message += "\n  " + error;
+    return prefixed(make_error(Errc::malformed, message));
   }
   return parsed;
 }

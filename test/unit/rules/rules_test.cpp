@@ -159,5 +159,32 @@ TEST(RulesEvaluate, SmapsLimitsWithoutSmapsFailSayingWhy) {
   EXPECT_NE(checks[0].measured.find("no smaps"), std::string::npos);
 }
 
+TEST(RulesParse, EveryBadRuleIsNamedNotOnlyTheFirst) {
+  auto rules = parse_rules(rules_with(R"({"min_brk_room": "1GB"}, {"max_mappings": 5}, {"nothing": 1})"), "bad.json");
+  ASSERT_FALSE(rules.ok());
+  const std::string& message = rules.error().message;
+  EXPECT_NE(message.find("2 bad rules"), std::string::npos) << message;
+  EXPECT_NE(message.find("rules[0].min_brk_room"), std::string::npos) << message;
+  EXPECT_NE(message.find("rules[2]"), std::string::npos) << message;
+  EXPECT_EQ(message.find("rules[1]"), std::string::npos) << message;
+}
+
+// A heap rule passes at 0 B when all of malloc's memory sits in fallback regions; this one does not.
+TEST(RulesEvaluate, MallocMemoryIsTheHeapPlusTheFallbacks) {
+  Analysis analysis = analyze(test::snapshot_from_data_file("nginx-master-brk-hole.maps"));
+  uint64_t malloc_bytes = analysis.layout.total(Segment::heap).bytes + analysis.diagnosis.fallbacks.bytes;
+  ASSERT_GT(analysis.diagnosis.fallbacks.bytes, 100 * MiB);
+  auto rules = parse_rules(rules_with(R"({"max_malloc_bytes": "64MiB"}, {"segment": "heap", "max_bytes": "64MiB"})"),
+                           "malloc.json");
+  ASSERT_TRUE(rules.ok()) << rules.error().message;
+  auto checks = evaluate(*rules, analysis);
+  ASSERT_EQ(checks.size(), 2u);
+  EXPECT_FALSE(checks[0].passed);
+  EXPECT_EQ(checks[0].measured_value, malloc_bytes);
+  EXPECT_EQ(checks[0].limit_value, 64 * MiB);
+  EXPECT_EQ(checks[0].unit, "bytes");
+  EXPECT_TRUE(checks[1].passed) << "the heap alone looks fine: that is the trap";
+}
+
 }  // namespace
 }  // namespace ljmm
