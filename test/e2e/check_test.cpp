@@ -90,6 +90,40 @@ TEST(Check, TheMomentToCheck) {
   EXPECT_NE(timed_out.err.find("did not appear within 0.3 s"), std::string::npos) << timed_out.err;
 }
 
+// --settle waits for the maps to stop changing: a quiet process passes, one that never stops
+// changing is a clear timeout, never a check taken mid-change.
+TEST(Check, SettleWaitsForTheMapsToStopChanging) {
+  Demo plain = start_demo("plain");
+  CommandResult quiet =
+      run_command({tool("ljmm-check"), "--rules", example_rules, "--settle", "200", "--timeout", "20", plain.pid()});
+  EXPECT_EQ(quiet.exit_code, 0) << quiet.err;
+  auto churn = spawn({test_progs_dir() + "/churn"}, SpawnOptions{.pipe_stdin = true, .pipe_stdout = true});
+  ASSERT_TRUE(churn.ok());
+  std::string churning = churn->read_line(5000).value();
+  CommandResult busy =
+      run_command({tool("ljmm-check"), "--rules", example_rules, "--settle", "100", "--timeout", "0.5", churning});
+  EXPECT_EQ(busy.exit_code, 3);
+  EXPECT_NE(busy.err.find("its maps were still changing"), std::string::npos) << busy.err;
+}
+
+// --wait-for-file with no pid: the file is the pid file the program writes when it is ready.
+TEST(Check, WaitForAPidFile) {
+  Demo hole = start_demo("brk-hole");
+  std::string pid_file = temp("app.pid");
+  std::remove(pid_file.c_str());
+  std::string rules = write_file("brk.json", R"({"schema": "ljmm.rules/v1", "rules": [{"min_brk_room": "1MiB"}]})");
+  CommandResult checked =
+      run_command({"sh", "-c",
+                   "(sleep 0.3; echo " + hole.pid() + " > " + pid_file + ".tmp; mv " + pid_file + ".tmp " + pid_file +
+                       ") & exec " + tool("ljmm-check") + " --rules " + rules + " --wait-for-file " + pid_file});
+  EXPECT_EQ(checked.exit_code, 1) << checked.err;
+  EXPECT_NE(checked.out.find("pid " + hole.pid()), std::string::npos) << checked.out;
+  std::string empty = write_file("empty.pid", "\n");
+  CommandResult no_pid = run_command({tool("ljmm-check"), "--rules", rules, "--wait-for-file", empty});
+  EXPECT_EQ(no_pid.exit_code, 4);
+  EXPECT_NE(no_pid.err.find("holds no pid"), std::string::npos) << no_pid.err;
+}
+
 TEST(Check, BadInputGetsOneLineAndTheDocumentedCode) {
   std::string bad = write_file(
       "bad.json", R"({"schema": "ljmm.rules/v1", "rules": [{"window": ["0x0", "2GiB"], "min_free": "1GB"}]})");

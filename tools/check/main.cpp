@@ -31,6 +31,7 @@ struct Options {
   std::string after;
   std::string wait_for_file;
   double timeout_seconds = 60;
+  int settle_ms = 0;
   cli::ColorChoice color = cli::ColorChoice::automatic;
 };
 
@@ -43,7 +44,11 @@ void declare(CLI::App& app, Options& options) {
                  "Run this shell command first and check once it has exited with status 0 (e.g. a warm-up)");
   app.add_option("--wait-for-file", options.wait_for_file,
                  "Check once this file exists (the program under test creates it when it is ready)");
-  app.add_option("--timeout", options.timeout_seconds, "How long --wait-for-file waits (seconds, default 60)")
+  app.add_option("--settle", options.settle_ms,
+                 "Then wait until the process's maps have not changed for this many ms (a reload settling)")
+      ->check(CLI::Range(1, 600000));
+  app.add_option("--timeout", options.timeout_seconds,
+                 "How long --wait-for-file and --settle wait (seconds, default 60)")
       ->check(CLI::PositiveNumber);
   cli::add_color_option(app, options.color);
   app.set_version_flag("--version", std::string("ljmm-check ") + version());
@@ -52,6 +57,8 @@ void declare(CLI::App& app, Options& options) {
       "  ljmm-check --rules layout.json $(pidof -s myserver)\n"
       "  ljmm-check --rules layout.json --junit ljmm.xml --wait-for-file /tmp/ready $PID\n"
       "  ljmm-check --rules layout.json --after 'curl -s localhost:8080/warmup' $PID\n"
+      "  ljmm-check --rules layout.json --after 'nginx -s reload' --settle 500 $(cat /run/nginx.pid)\n"
+      "  ljmm-check --rules layout.json --wait-for-file /run/app.pid     the pid is read from the file\n"
       "  ljmm-check --rules layout.json --snapshot before.json\n"
       "Exit codes: 0 all rules pass, 1 a rule failed, 2 bad rules file or usage,\n"
       "3 target unavailable (no such pid, permission, --after failed, --wait-for-file timed out), 4 malformed input,\n"
@@ -81,19 +88,59 @@ Status wait_for_the_moment(const Options& options) {
   return {};
 }
 
+// Waits until two reads of the maps, settle_ms apart, are the same: a reload's work is done.
+Status wait_until_settled(int pid, int settle_ms, double timeout_seconds) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_seconds);
+  auto maps = read_proc_file(pid, "maps");
+  if (!maps) return maps.error();
+  for (;;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(settle_ms));
+    auto again = read_proc_file(pid, "maps");
+    if (!again) return again.error();
+    if (*again == *maps) return {};
+    if (std::chrono::steady_clock::now() > deadline)
+      return make_error(Errc::io_error, fmt::format("pid {}: its maps were still changing after {} s (--settle {})",
+                                                    pid, timeout_seconds, settle_ms));
+    maps = std::move(again);
+  }
+}
+
+// --wait-for-file without a pid: the file is a pid file (nginx.pid), read once it exists.
+Status take_pid_from_file(Options& options) {
+  auto text = read_text_file(options.wait_for_file, options.wait_for_file);
+  if (!text) return text.error();
+  std::string pid = text->substr(0, text->find_first_of(" \t\r\n"));
+  if (!parse_pid(pid))
+    return make_error(Errc::malformed, fmt::format("{}: holds no pid (\"{}\")", options.wait_for_file, pid));
+  options.target.targets = {pid};
+  return {};
+}
+
 int run(Options& options) {
   if (options.target.targets.size() > 1)
     return cli::report(tool,
                        fmt::format("checks one process, got {} pids (check each in turn, or use pidof -s)",
                                    options.target.targets.size()),
                        cli::exit_usage);
-  if (options.target.sources() != 1)
-    return cli::report(tool, "give exactly one of: PID, self, --maps FILE, --snapshot FILE", cli::exit_usage);
+  bool pid_from_file = options.target.sources() == 0 && !options.wait_for_file.empty();
+  if (options.target.sources() != 1 && !pid_from_file)
+    return cli::report(tool,
+                       "give exactly one of: PID, self, --maps FILE, --snapshot FILE (or --wait-for-file PIDFILE)",
+                       cli::exit_usage);
+  if (options.settle_ms && options.target.targets.empty() && !pid_from_file)
+    return cli::report(tool, "--settle needs a live process (a PID)", cli::exit_usage);
   auto rules = load_rules_file(options.rules_file);
   // A rules file that cannot be read or does not parse is the caller's mistake: usage.
   if (!rules) return cli::report(tool, rules.error().message, cli::exit_usage);
   for (const Rule& rule : *rules) options.target.smaps = options.target.smaps || rule.needs_smaps();
   if (Status ready = wait_for_the_moment(options); !ready) return cli::report(tool, ready.error());
+  if (pid_from_file)
+    if (Status taken = take_pid_from_file(options); !taken) return cli::report(tool, taken.error());
+  if (options.settle_ms) {
+    Status settled = wait_until_settled(parse_pid(options.target.targets.front()).value(), options.settle_ms,
+                                        options.timeout_seconds);
+    if (!settled) return cli::report(tool, settled.error());
+  }
 
   auto snapshot = cli::load_target(options.target);
   if (!snapshot) return cli::report(tool, snapshot.error());
