@@ -5,7 +5,11 @@
  * arguments, result and duration. The set of traced processes (tgids) lives in the kernel and
  * follows fork, exec and exit, so nothing a child does before user space learns of it is lost.
  * System calls are attached either as BTF-enabled raw tracepoints (tp_btf/sys_enter, sys_exit:
- * no tracefs needed) or as the syscalls:* tracepoints (tracefs); user space picks one set. */
+ * no tracefs needed) or as the syscalls:* tracepoints (tracefs); user space picks one set.
+ *
+ * Processes are named by their pids in the tracer's PID namespace (inside a container /proc shows
+ * no host pids, so user space could not translate): the traced set is keyed by them and events
+ * carry them, with the host pid beside. */
 #include "vmlinux.h"
 
 #include <bpf/bpf_core_read.h>
@@ -22,6 +26,9 @@ const volatile bool capture_stack = false;
 const volatile bool failed_only = false;
 const volatile bool frame_files = false;                        /* the kernel has bpf_find_vma (5.17) */
 const volatile unsigned long long ring_bytes = 8 * 1024 * 1024; /* the size user space gave the ring */
+/* The tracer's PID namespace (st_dev and st_ino of /proc/self/ns/pid); ino 0: use host pids. */
+const volatile unsigned long long pidns_dev = 0;
+const volatile unsigned long long pidns_ino = 0;
 
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
@@ -34,6 +41,8 @@ struct inflight_call {
   u64 start_ns;
   u64 args[6];
   s32 syscall;
+  u32 tgid; /* in the tracer's namespace, looked up at entry */
+  u32 tid;
 };
 
 struct {
@@ -75,14 +84,68 @@ static __always_inline bool wanted_syscall(long nr) {
 
 static __always_inline bool is_traced(u32 tgid) { return bpf_map_lookup_elem(&traced, &tgid) != NULL; }
 
+/* --- pids in the tracer's PID namespace --- */
+
+struct ns_ids {
+  u32 tgid; /* 0: the process is not visible in the tracer's namespace */
+  u32 tid;
+};
+
+#define MAX_PIDNS_LEVEL 8 /* nesting the walk below looks through; the kernel allows 32 */
+
+/* The number `pid` has in the tracer's namespace, found among the numbers it has in each
+ * namespace from the initial one down to its own; 0 when the tracer's namespace does not see it. */
+static __always_inline u32 number_in_our_ns(struct pid *pid) {
+  if (!pid) return 0;
+  unsigned int level = BPF_CORE_READ(pid, level);
+  unsigned long numbers = (unsigned long)pid + bpf_core_field_offset(struct pid, numbers);
+  for (unsigned int i = 0; i < MAX_PIDNS_LEVEL; i++) {
+    if (i > level) break;
+    struct upid *upid = (struct upid *)(numbers + i * bpf_core_type_size(struct upid));
+    if (BPF_CORE_READ(upid, ns, ns.inum) == pidns_ino) return BPF_CORE_READ(upid, nr);
+  }
+  return 0;
+}
+
+static __always_inline struct ns_ids task_ids(struct task_struct *task) {
+  struct ns_ids ids = {};
+  if (!pidns_ino) {
+    ids.tgid = BPF_CORE_READ(task, tgid);
+    ids.tid = BPF_CORE_READ(task, pid);
+    return ids;
+  }
+  ids.tid = number_in_our_ns(BPF_CORE_READ(task, thread_pid));
+  ids.tgid = number_in_our_ns(BPF_CORE_READ(task, group_leader, thread_pid));
+  return ids;
+}
+
+/* The helper answers only for tasks whose own namespace is the tracer's; a task in a namespace
+ * nested below it (a container started by the traced command) is looked up by the walk. */
+static __always_inline struct ns_ids current_ids(void) {
+  struct ns_ids ids = {};
+  if (!pidns_ino) {
+    u64 pid_tgid = bpf_get_current_pid_tgid();
+    ids.tgid = pid_tgid >> 32;
+    ids.tid = (u32)pid_tgid;
+    return ids;
+  }
+  struct bpf_pidns_info ns = {};
+  if (bpf_get_ns_current_pid_tgid(pidns_dev, pidns_ino, &ns, sizeof ns) == 0) {
+    ids.tgid = ns.tgid;
+    ids.tid = ns.pid;
+    return ids;
+  }
+  return task_ids((struct task_struct *)bpf_get_current_task());
+}
+
 /* Each thread keeps its entry slot (freed when the thread exits): reusing it costs a lock-free
  * lookup, where an update and a delete per call would take the bucket lock twice. A slot whose
  * syscall is -1 is idle. */
 static __always_inline int record_entry(long nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5) {
   if (!wanted_syscall(nr)) return 0;
-  u64 pid_tgid = bpf_get_current_pid_tgid();
-  if (!is_traced(pid_tgid >> 32)) return 0;
-  u32 tid = (u32)pid_tgid;
+  struct ns_ids ids = current_ids();
+  if (!ids.tgid || !is_traced(ids.tgid)) return 0;
+  u32 tid = (u32)bpf_get_current_pid_tgid(); /* the slot is keyed by host tid: unique on the host */
   struct inflight_call *call = bpf_map_lookup_elem(&inflight, &tid);
   if (!call) {
     struct inflight_call idle = {.syscall = -1};
@@ -101,6 +164,8 @@ static __always_inline int record_entry(long nr, u64 a0, u64 a1, u64 a2, u64 a3,
   call->args[4] = a4;
   call->args[5] = a5;
   call->syscall = (s32)nr;
+  call->tgid = ids.tgid;
+  call->tid = ids.tid;
   return 0;
 }
 
@@ -157,8 +222,9 @@ static __always_inline int record_exit(void *ctx, long ret) {
   event->duration_ns = now - call->start_ns;
   for (int i = 0; i < 6; i++) event->args[i] = call->args[i];
   event->ret = ret;
-  event->pid = pid_tgid >> 32;
-  event->tid = tid;
+  event->pid = call->tgid;
+  event->tid = call->tid;
+  event->host_pid = pid_tgid >> 32;
   event->ppid = 0;
   event->kind = MMT_SYSCALL;
   event->syscall = syscall;
@@ -219,6 +285,7 @@ TRACEPOINT_EXIT(brk)
 /* --- the process tree --- */
 
 static __always_inline void emit_task_event(u32 kind, u32 pid, u32 ppid, struct task_struct *task) {
+  u32 host_pid = BPF_CORE_READ(task, tgid);
   struct mmt_event *event = bpf_ringbuf_reserve(&events, MMT_EVENT_BASE_SIZE, 0);
   if (!event) {
     count(MMT_LOST_RINGBUF);
@@ -229,6 +296,7 @@ static __always_inline void emit_task_event(u32 kind, u32 pid, u32 ppid, struct 
   event->kind = kind;
   event->pid = pid;
   event->tid = pid;
+  event->host_pid = host_pid;
   event->ppid = ppid;
   event->syscall = -1;
   BPF_CORE_READ_STR_INTO(&event->comm, task, comm);
@@ -237,27 +305,35 @@ static __always_inline void emit_task_event(u32 kind, u32 pid, u32 ppid, struct 
 
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child) {
-  u32 parent_tgid = BPF_CORE_READ(parent, tgid), child_tgid = BPF_CORE_READ(child, tgid);
-  if (parent_tgid == child_tgid || !follow_children || !is_traced(parent_tgid)) return 0; /* threads share the tgid */
+  if (!follow_children || BPF_CORE_READ(parent, tgid) == BPF_CORE_READ(child, tgid)) return 0; /* a thread */
+  u32 parent_tgid = current_ids().tgid;                                                      /* runs in the parent */
+  u32 child_tgid = task_ids(child).tid; /* a new process: its pid is its tgid */
+  if (!parent_tgid || !child_tgid || !is_traced(parent_tgid)) return 0;
   u8 yes = 1;
   bpf_map_update_elem(&traced, &child_tgid, &yes, BPF_ANY);
   emit_task_event(MMT_FORK, child_tgid, parent_tgid, child);
   return 0;
 }
 
+/* Exec by any thread continues the process: by now that thread has taken over the tgid. */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm) {
-  u32 tgid = BPF_CORE_READ(task, tgid);
-  if (is_traced(tgid)) emit_task_event(MMT_EXEC, tgid, 0, task);
+  u32 tgid = current_ids().tgid;
+  if (tgid && is_traced(tgid)) emit_task_event(MMT_EXEC, tgid, 0, task);
   return 0;
 }
 
+/* A process ends when its last thread exits, whichever thread that is (the main thread may call
+ * pthread_exit first, and exec kills the others). The kernel counts the group's live threads
+ * down before this tracepoint; when threads die together several may read 0, and only the one
+ * that removes the process from the traced set reports it. */
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_exit, struct task_struct *task) {
-  u32 tid = BPF_CORE_READ(task, pid), tgid = BPF_CORE_READ(task, tgid);
+  u32 tid = BPF_CORE_READ(task, pid);
   bpf_map_delete_elem(&inflight, &tid);
-  if (tid != tgid || !is_traced(tgid)) return 0; /* a thread, or not ours */
+  if (BPF_CORE_READ(task, signal, live.counter) != 0) return 0; /* other threads live on */
+  u32 tgid = current_ids().tgid;                                 /* runs in the exiting task */
+  if (!tgid || bpf_map_delete_elem(&traced, &tgid) != 0) return 0; /* not ours, or reported */
   emit_task_event(MMT_EXIT, tgid, 0, task);
-  bpf_map_delete_elem(&traced, &tgid);
   return 0;
 }

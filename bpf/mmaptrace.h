@@ -33,8 +33,10 @@ struct mmt_event {
   unsigned long long duration_ns; /* entry to exit */
   unsigned long long args[6];
   long long ret;
-  unsigned int pid; /* tgid */
-  unsigned int tid;
+  unsigned int pid; /* tgid, in the tracer's PID namespace */
+  unsigned int tid; /* in the tracer's PID namespace */
+  unsigned int host_pid; /* tgid in the initial PID namespace */
+  unsigned int unused;
   unsigned int ppid; /* for MMT_FORK */
   unsigned int kind;
   int syscall;

@@ -41,8 +41,9 @@ struct FrameFile {
 struct Event {
   uint64_t time_ns = 0;      // since the trace started
   uint64_t duration_ns = 0;  // entry to exit
-  uint32_t pid = 0;          // process (tgid)
-  uint32_t tid = 0;          // thread
+  uint32_t pid = 0;          // process (tgid), in the tracer's PID namespace
+  uint32_t tid = 0;          // thread, in the tracer's PID namespace
+  uint32_t host_pid = 0;     // the process in the initial PID namespace; 0: not known
   uint32_t ppid = 0;         // parent, for fork events
   EventKind kind = EventKind::syscall;
   int syscall = -1;

@@ -3,6 +3,7 @@
 #include <bpf/libbpf.h>
 #include <fmt/format.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -131,14 +132,18 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
   skeleton->rodata->frame_files =
       options.stacks && libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_find_vma, nullptr) == 1;
   skeleton->rodata->failed_only = options.failed_only;
+  // Pids are given and printed in our own PID namespace; the programs key on it.
+  if (struct stat ns{}; ::stat("/proc/self/ns/pid", &ns) == 0) {
+    skeleton->rodata->pidns_dev = ns.st_dev;
+    skeleton->rodata->pidns_ino = ns.st_ino;
+  } else {
+    log(fmt::format("no /proc/self/ns/pid ({}): keying on host pids", std::strerror(errno)));
+  }
   choose_programs(*skeleton, raw);
   skeleton->rodata->ring_bytes = ring_size(options.ring_bytes);
   if (int error = bpf_map__set_max_entries(skeleton->maps.events, static_cast<uint32_t>(ring_size(options.ring_bytes))))
     return make_error(Errc::invalid_argument, fmt::format("ring buffer size: {}", std::strerror(-error)));
   if (int error = mmaptrace_bpf::load(skeleton.get())) return load_error(-error);
-  log(fmt::format("attached with {} (ring buffer {} bytes)",
-                  raw ? "tp_btf raw tracepoints (no tracefs needed)" : "syscalls tracepoints (tracefs)",
-                  ring_size(options.ring_bytes)));
   if (options.stacks)
     log(skeleton->rodata->frame_files ? "stack frames: files named by the kernel at each call (bpf_find_vma)"
                                       : "stack frames: named from /proc/PID/maps (no bpf_find_vma before 5.17)");
@@ -162,6 +167,10 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
   }
   if (int error = mmaptrace_bpf::attach(skeleton.get()))
     return make_error(Errc::unsupported, fmt::format("attaching the BPF programs failed: {}", std::strerror(-error)));
+  // Said once the programs are attached: from here on nothing a target does is missed.
+  log(fmt::format("attached with {} (ring buffer {} bytes)",
+                  raw ? "tp_btf raw tracepoints (no tracefs needed)" : "syscalls tracepoints (tracefs)",
+                  ring_size(options.ring_bytes)));
 
   uint64_t start_ns = monotonic_ns();
   StopPolicy policy(options, start_ns);

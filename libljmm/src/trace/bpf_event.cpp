@@ -28,6 +28,7 @@ Result<Event> decode_bpf_event(const void* data, size_t size, uint64_t start_ns)
   event.duration_ns = raw.duration_ns;
   event.pid = raw.pid;
   event.tid = raw.tid;
+  event.host_pid = raw.host_pid;
   event.ppid = raw.ppid;
   event.kind = raw.kind == MMT_FORK   ? EventKind::fork
                : raw.kind == MMT_EXEC ? EventKind::exec

@@ -62,6 +62,7 @@ std::string event_json(const Event& event, Symbolizer* symbolizer) {
   json.begin_object().field("schema", trace_schema).field("type", "event");
   json.field("time_ns", event.time_ns).field("event", event_kind_name(event.kind));
   json.field("pid", event.pid).field("tid", event.tid).field("comm", event.comm);
+  if (event.host_pid != 0) json.field("host_pid", event.host_pid);
   if (event.kind == EventKind::fork) json.field("ppid", event.ppid);
   if (event.kind == EventKind::syscall) {
     json.field("syscall", syscall_name(event.syscall));
