@@ -32,7 +32,9 @@ TEST(TraceNamespace, AttachByNamespacePidIsCountedExactly) {
   for (const std::string& attach : bpf_attaches) {
     std::string output = ::testing::TempDir() + "/ns-attach-" + attach + ".jsonl";
     std::string log = ::testing::TempDir() + "/ns-attach-" + attach + ".log";
-    std::string script = marker_maps() + " wait-signal 100 >/dev/null & target=$!; " + tool("ljmm-trace") +
+    // The log is emptied first: a stale one would release the program before the probes attach.
+    std::string script = ": >" + log + "; " + marker_maps() + " wait-signal 100 >/dev/null & target=$!; " +
+                         tool("ljmm-trace") +
                          " -v --backend bpf --attach " + attach + " --json -o " + output + " -p $target 2>" + log +
                          " & tracer=$!; tries=0; until grep -q 'attached with' " + log +
                          "; do sleep 0.1; tries=$((tries+1)); [ $tries -gt 600 ] && exit 9; done; "
