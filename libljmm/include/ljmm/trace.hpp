@@ -26,6 +26,22 @@ struct TracedSyscall {
 inline constexpr std::array<TracedSyscall, 4> traced_syscalls = {
     {{Syscall::mmap, "mmap"}, {Syscall::munmap, "munmap"}, {Syscall::mremap, "mremap"}, {Syscall::brk, "brk"}}};
 
+// The i386 calls traced (from i386 programs, or int $0x80 in 64-bit code), each as the x86-64
+// call it does: an event of one has that call as `syscall` and the i386 number as
+// `ia32_syscall`. Old mmap's arguments are read from the block it points to; mmap2 keeps its
+// offset in pages.
+struct Ia32Syscall {
+  int number;  // i386
+  Syscall does;
+  const char* name;
+};
+inline constexpr std::array<Ia32Syscall, 5> ia32_syscalls = {{{90, Syscall::mmap, "mmap"},
+                                                              {192, Syscall::mmap, "mmap2"},
+                                                              {91, Syscall::munmap, "munmap"},
+                                                              {163, Syscall::mremap, "mremap"},
+                                                              {45, Syscall::brk, "brk"}}};
+inline constexpr int ia32_mmap2 = 192;
+
 const char* syscall_name(int syscall);  // "mmap", ...; "?" for a call that is not traced
 const char* event_kind_name(EventKind kind);
 
@@ -46,7 +62,8 @@ struct Event {
   uint32_t host_pid = 0;     // the process in the initial PID namespace; 0: not known
   uint32_t ppid = 0;         // parent, for fork events
   EventKind kind = EventKind::syscall;
-  int syscall = -1;
+  int syscall = -1;      // a Syscall: what the call does
+  int ia32_syscall = 0;  // the i386 number of a 32-bit call (ia32_syscalls); 0 for x86-64
   std::array<uint64_t, 6> args{};
   int64_t ret = 0;
   std::string comm;
@@ -54,6 +71,8 @@ struct Event {
   std::vector<FrameFile> stack_files;  // one per stack entry when the BPF backend knows them
 
   bool is(Syscall s) const { return kind == EventKind::syscall && syscall == static_cast<int>(s); }
+  const char* call_name() const;  // the name it has in its ABI: "mmap2" for i386 mmap2
+  const char* abi() const { return ia32_syscall ? "ia32" : "x86_64"; }
   // The call failed: -errno from mmap/munmap/mremap, or brk(addr) that left the break elsewhere.
   bool failed() const;
 };

@@ -50,14 +50,15 @@ Status ensure_tracefs(const Log& log) {
   return {};
 }
 
+// The raw programs always load: with the syscalls tracepoints they take the 32-bit calls,
+// which those tracepoints skip (rodata raw_native says which).
 void choose_programs(mmaptrace_bpf& skeleton, bool raw) {
-  bpf_program* raw_programs[] = {skeleton.progs.raw_sys_enter, skeleton.progs.raw_sys_exit};
   bpf_program* tracepoints[] = {skeleton.progs.tp_enter_mmap,   skeleton.progs.tp_exit_mmap,
                                 skeleton.progs.tp_enter_munmap, skeleton.progs.tp_exit_munmap,
                                 skeleton.progs.tp_enter_mremap, skeleton.progs.tp_exit_mremap,
                                 skeleton.progs.tp_enter_brk,    skeleton.progs.tp_exit_brk};
-  for (bpf_program* program : raw_programs) bpf_program__set_autoload(program, raw);
   for (bpf_program* program : tracepoints) bpf_program__set_autoload(program, !raw);
+  skeleton.rodata->raw_native = raw;
 }
 
 size_t ring_size(size_t wanted) {

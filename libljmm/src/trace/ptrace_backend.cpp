@@ -12,6 +12,7 @@
 #include <sys/user.h>
 #include <sys/wait.h>
 
+#include <linux/audit.h>
 #include <unistd.h>
 #include <cerrno>
 #include <cstring>
@@ -19,6 +20,7 @@
 
 #include "ljmm/child_process.hpp"
 #include "ljmm/process.hpp"
+#include "trace/ia32.hpp"
 #include "trace/ptrace_backend.hpp"
 #include "trace/session.hpp"
 #include "trace/stack.hpp"
@@ -142,7 +144,8 @@ Status PtraceSession::attach(pid_t pid) {
 
 Status PtraceSession::launch() {
   auto child =
-      spawn(options_.command, SpawnOptions{.hold_before_exec = true, .seccomp_trace_syscalls = traced_numbers()});
+      spawn(options_.command, SpawnOptions{.hold_before_exec = true, .seccomp_trace_syscalls = traced_numbers(),
+                                                 .seccomp_trace_ia32_syscalls = ia32_numbers()});
   if (!child) return child.error();
   command_ = std::move(child).value();
   command_pid_ = command_->pid();
@@ -167,13 +170,16 @@ void PtraceSession::on_syscall_stop(pid_t tid, Thread& thread) {
   if (::ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof info, &info) <= 0) return;
   if (info.op == PTRACE_SYSCALL_INFO_ENTRY || info.op == PTRACE_SYSCALL_INFO_SECCOMP) {
     // The seccomp record has the entry's layout: number, then arguments.
-    thread.pending = wanted(info.entry.nr);
+    // i386 numbers overlap x86-64 ones: the arch says which table the number is in.
+    const Ia32Syscall* ia32 = info.arch == AUDIT_ARCH_I386 ? find_ia32_syscall(info.entry.nr) : nullptr;
+    thread.pending = info.arch == AUDIT_ARCH_I386 ? ia32 != nullptr : wanted(info.entry.nr);
     if (!thread.pending) return;
     thread.entry_ns = monotonic_ns();
     thread.call = Event{};
     thread.call.pid = thread.pid;
     thread.call.tid = static_cast<uint32_t>(tid);
-    thread.call.syscall = static_cast<int>(info.entry.nr);
+    thread.call.syscall = ia32 ? static_cast<int>(ia32->does) : static_cast<int>(info.entry.nr);
+    thread.call.ia32_syscall = ia32 ? ia32->number : 0;
     for (size_t i = 0; i < 6; ++i) thread.call.args[i] = info.entry.args[i];
   } else if (info.op == PTRACE_SYSCALL_INFO_EXIT && thread.pending) {
     thread.pending = false;
@@ -182,6 +188,7 @@ void PtraceSession::on_syscall_stop(pid_t tid, Thread& thread) {
     event.time_ns = now - start_ns_;
     event.duration_ns = now - thread.entry_ns;
     event.ret = info.exit.rval;
+    if (!read_old_mmap_block(tid, event)) return;
     if (options_.failed_only && !event.failed()) return;
     event.comm = comm(thread.pid, tid);
     if (options_.stacks) {

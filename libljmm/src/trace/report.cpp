@@ -26,7 +26,10 @@ std::string frame_name(const Event& event, size_t i, Symbolizer* symbolizer) {
 }  // namespace
 
 std::string event_line(const Event& event, Symbolizer* symbolizer) {
-  const char* call = event.kind == EventKind::syscall ? syscall_name(event.syscall) : event_kind_name(event.kind);
+  // A 32-bit call is marked with its ABI: ia32:mmap2.
+  std::string call = event.kind != EventKind::syscall ? event_kind_name(event.kind)
+                     : event.ia32_syscall      ? fmt::format("ia32:{}", event.call_name())
+                                               : event.call_name();
   std::string line = fmt::format("{:<10.6f} {:>7} {:>7} {:<16} {:<7} {:<56} {:<18} {:>8.1f}\n", event.time_ns / 1e9,
                                  event.pid, event.tid, event.comm, call, describe_arguments(event),
                                  describe_result(event), event.duration_ns / 1e3);
@@ -43,7 +46,8 @@ void write_arguments(JsonWriter& json, const Event& event) {
   switch (static_cast<Syscall>(event.syscall)) {
     case Syscall::mmap:
       json.address_field("addr", a[0]).field("length", a[1]).field("prot", describe_prot(a[2]));
-      json.field("flags", describe_mmap_flags(a[3])).field("fd", static_cast<int>(a[4])).field("offset", a[5]);
+      json.field("flags", describe_mmap_flags(a[3])).field("fd", static_cast<int>(a[4]));
+      json.field(event.ia32_syscall == ia32_mmap2 ? "pgoffset" : "offset", a[5]);
       break;
     case Syscall::munmap: json.address_field("addr", a[0]).field("length", a[1]); break;
     case Syscall::mremap:
@@ -65,7 +69,7 @@ std::string event_json(const Event& event, Symbolizer* symbolizer) {
   if (event.host_pid != 0) json.field("host_pid", event.host_pid);
   if (event.kind == EventKind::fork) json.field("ppid", event.ppid);
   if (event.kind == EventKind::syscall) {
-    json.field("syscall", syscall_name(event.syscall));
+    json.field("syscall", event.call_name()).field("abi", event.abi());
     write_arguments(json, event);
     json.field("failed", event.failed());
     bool error = event.failed() && !event.is(Syscall::brk);
