@@ -114,12 +114,11 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
   libbpf_log = options.verbose ? &log : nullptr;
   libbpf_set_print(print_libbpf);
 
+  // The fork, exec and exit programs are tp_btf, and the rest relocate with CO-RE: without kernel
+  // BTF nothing could follow the process tree (classic tracepoints cannot tell threads apart).
+  if (!exists("/sys/kernel/btf/vmlinux"))
+    return make_error(Errc::unsupported, "no kernel BTF (/sys/kernel/btf/vmlinux), which the BPF programs need");
   bool raw = options.attach != AttachChoice::tracepoint;
-  if (raw && !exists("/sys/kernel/btf/vmlinux")) {
-    if (options.attach == AttachChoice::tp_btf)
-      return make_error(Errc::unsupported, "tp_btf needs kernel BTF (/sys/kernel/btf/vmlinux)");
-    raw = false;
-  }
   if (!raw) {
     if (Status tracefs = ensure_tracefs(log); !tracefs) return tracefs.error();
   }
