@@ -89,6 +89,10 @@ class PrintingSink : public trace::Sink {
     if (event.kind == trace::EventKind::exec || event.kind == trace::EventKind::exit) symbolizer_.forget(event.pid);
   }
 
+  void on_losses(const trace::Losses& losses) override {
+    fmt::print(stderr, "{}: {} lost so far ({})\n", tool, losses.total(), trace::describe_losses(losses));
+  }
+
  private:
   const CliOptions& options_;
   trace::Summary& summary_;
@@ -134,7 +138,7 @@ int run(CliOptions& options) {
   std::string text = options.json ? trace::summary_json(summary, *result)
                                   : trace::summary_text(summary, *result, cli::use_color(options.color));
   std::fwrite(text.data(), 1, text.size(), out);
-  if (result->lost_events > 0) fmt::print(stderr, "{}: {} events lost\n", tool, result->lost_events);
+  if (result->lost_events() > 0) fmt::print(stderr, "{}: {} events lost\n", tool, result->lost_events());
   return cli::exit_ok;
 }
 

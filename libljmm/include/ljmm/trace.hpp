@@ -95,18 +95,35 @@ struct Options {
   bool verbose = false;
 };
 
+// What a trace missed, by cause. Every place a drop can happen has its counter.
+struct Losses {
+  uint64_t ring_buffer = 0;     // events dropped: the ring buffer was full
+  uint64_t entry_table = 0;     // calls not recorded: the table pairing entries with exits was full
+  uint64_t traced_set = 0;      // forked processes left untraced: the traced set was full
+  uint64_t ia32_arguments = 0;  // old mmap calls dropped: their argument block could not be read
+  uint64_t x32_calls = 0;       // x32 calls of traced processes: x32 is not traced
+  // Processes whose fork or exit event was among those dropped, found when user space caught up
+  // with the kernel's traced set (already counted in ring_buffer).
+  uint64_t out_of_step = 0;
+
+  uint64_t total() const { return ring_buffer + entry_table + traced_set + ia32_arguments + x32_calls; }
+};
+
 // Receives events in the order the backend gets them. Called from the tracing thread.
 class Sink {
  public:
   virtual ~Sink() = default;
   virtual void on_event(const Event& event) = 0;
+  // Losses so far, while they happen: at most once a second.
+  virtual void on_losses(const Losses&) {}
 };
 
 struct RunResult {
   std::string backend;         // "bpf" or "ptrace"
   std::string backend_reason;  // why it was chosen, one line
   uint64_t events = 0;
-  uint64_t lost_events = 0;  // dropped by a full ring buffer or entry table, never silently
+  Losses losses;             // never silent
+  uint64_t lost_events() const { return losses.total(); }
   int command_exit = -1;     // the command's exit status, -1 without a command
   bool interrupted = false;  // stopped by a signal
 };

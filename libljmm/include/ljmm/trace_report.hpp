@@ -104,6 +104,8 @@ class Summary : public Sink {
 };
 
 std::string summary_text(const Summary& summary, const RunResult& run, bool color);
+// The non-zero causes of losses: "3 ring buffer full (...), 1 entry table full"; "none".
+std::string describe_losses(const Losses& losses);
 std::string summary_json(const Summary& summary, const RunResult& run);
 
 }  // namespace ljmm::trace

@@ -9,12 +9,15 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <set>
+#include <vector>
 
 #include "ljmm/child_process.hpp"
 #include "mmaptrace.h"
 #include "mmaptrace.skel.h"
 #include "trace/bpf_backend.hpp"
 #include "trace/bpf_event.hpp"
+#include "trace/bpf_losses.hpp"
 #include "trace/session.hpp"
 
 namespace ljmm::trace::detail {
@@ -88,18 +91,21 @@ int handle_event(void* context, void* data, size_t size) {
   return 0;
 }
 
-uint64_t lost_events(const mmaptrace_bpf& skeleton) {
-  int cpus = libbpf_num_possible_cpus();
-  if (cpus <= 0) return 0;
-  uint64_t total = 0;
-  std::vector<uint64_t> values(static_cast<size_t>(cpus));
-  for (uint32_t key : {static_cast<uint32_t>(MMT_LOST_RINGBUF), static_cast<uint32_t>(MMT_LOST_INFLIGHT)}) {
-    if (bpf_map__lookup_elem(skeleton.maps.counters, &key, sizeof key, values.data(), values.size() * sizeof(uint64_t),
-                             0) != 0)
-      continue;
-    for (uint64_t value : values) total += value;
+// After fork or exit events were dropped, user space's traced set differs from the kernel's:
+// take the kernel's (the command is user space's to end). Returns how many processes differed.
+uint64_t catch_up(const mmaptrace_bpf& skeleton, TracedSet& traced, uint32_t command_pid) {
+  std::set<uint32_t> kernel = traced_in_kernel(skeleton);
+  uint64_t differed = 0;
+  for (uint32_t pid : kernel) {
+    if (traced.contains(pid) || !process_alive(pid)) continue;
+    traced.add(pid);  // its fork event was lost
+    ++differed;
   }
-  return total;
+  std::vector<uint32_t> gone;
+  for (uint32_t pid : traced.pids())
+    if (pid != command_pid && !kernel.contains(pid)) gone.push_back(pid);  // its exit event was lost
+  for (uint32_t pid : gone) traced.remove(pid);
+  return differed + gone.size();
 }
 
 Error load_error(int error) {
@@ -184,7 +190,7 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
 
   RunResult result;
   result.backend = "bpf";
-  uint64_t last_prune = start_ns;
+  uint64_t last_prune = start_ns, last_loss_check = 0, last_loss_report = 0, reported_total = 0, out_of_step = 0;
   for (;;) {
     // The kernel side wakes us only when the ring is a quarter full, so after each wait the ring is
     // read whether or not epoll saw a wake-up: events reach the sink at most 50 ms late.
@@ -200,6 +206,21 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
         policy.command_exited(now);
       }
     }
+    if (now - last_loss_check >= 250'000'000) {
+      last_loss_check = now;
+      Losses losses = read_losses(*skeleton);
+      if (losses.ring_buffer > result.losses.ring_buffer) {
+        ring_buffer__consume(ring.get());  // what is still in the ring is not lost
+        out_of_step += catch_up(*skeleton, traced, command_pid);
+      }
+      losses.out_of_step = out_of_step;
+      if (losses.total() > reported_total && now - last_loss_report >= 1'000'000'000) {
+        sink.on_losses(losses);
+        last_loss_report = now;
+        reported_total = losses.total();
+      }
+      result.losses = losses;
+    }
     if (now - last_prune > 1'000'000'000) {  // an exit event may have been lost
       last_prune = now;
       for (int pid : options.pids)
@@ -209,7 +230,8 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
   }
   ring_buffer__consume(ring.get());  // what arrived before the stop
   result.events = state.events;
-  result.lost_events = lost_events(*skeleton);
+  result.losses = read_losses(*skeleton);
+  result.losses.out_of_step = out_of_step;
   if (command && result.command_exit < 0) command->forget();  // still running: it is not ours to kill
   return result;
 }

@@ -109,17 +109,31 @@ std::string syscall_counts(const Summary& summary) {
 
 }  // namespace
 
+std::string describe_losses(const Losses& losses) {
+  std::string text;
+  auto add = [&](uint64_t count, const char* cause) {
+    if (count == 0) return;
+    if (!text.empty()) text += ", ";
+    text += fmt::format("{} {}", count, cause);
+  };
+  add(losses.ring_buffer, "ring buffer full (--ring-size enlarges it)");
+  add(losses.entry_table, "entry table full");
+  add(losses.traced_set, "forked processes untraced (traced set full)");
+  add(losses.ia32_arguments, "old mmap argument blocks unreadable");
+  add(losses.x32_calls, "x32 calls not traced");
+  add(losses.out_of_step, "processes whose fork or exit event was lost");
+  return text.empty() ? "none" : text;
+}
+
 std::string summary_text(const Summary& summary, const RunResult& run, bool color) {
   TextStyle style(color);
   auto bold = [&](std::string_view text) { return style.bold(text); };
   std::string out = "\n" + bold("Summary") +
                     fmt::format(" ({} backend: {}; {} events, {} lost)\n", run.backend, run.backend_reason, run.events,
-                                run.lost_events);
-  if (run.lost_events > 0)
-    out += fmt::format(
-        "  WARNING: {} events were lost (ring buffer full); the counts below miss them. "
-        "Use --ring-size to enlarge it.\n",
-        run.lost_events);
+                                run.lost_events());
+  if (run.lost_events() > 0 || run.losses.out_of_step > 0)
+    out += fmt::format("  WARNING: {} events were lost ({}); the counts below miss them.\n", run.lost_events(),
+                       describe_losses(run.losses));
   out += syscall_counts(summary);
 
   out += "\n" + bold("Per process") + "\n";
@@ -165,7 +179,7 @@ std::string summary_text(const Summary& summary, const RunResult& run, bool colo
     for (size_t i = 0; i < std::max<size_t>(bar, 1); ++i) blocks += "\u2588";
     out += fmt::format("  <= {:>10} {:>9}  {}\n", format_size(size), count, blocks);
   }
-  out += fmt::format("\nlost events: {}\n", run.lost_events);
+  out += fmt::format("\nlost events: {}\n", run.lost_events());
   return out;
 }
 
@@ -173,7 +187,11 @@ std::string summary_json(const Summary& summary, const RunResult& run) {
   JsonWriter json(0);
   json.begin_object().field("schema", trace_schema).field("type", "summary");
   json.field("backend", run.backend).field("backend_reason", run.backend_reason);
-  json.field("events", run.events).field("lost_events", run.lost_events);
+  json.field("events", run.events).field("lost_events", run.lost_events());
+  const Losses& losses = run.losses;
+  json.key("losses").begin_object().field("ring_buffer", losses.ring_buffer).field("entry_table", losses.entry_table);
+  json.field("traced_set", losses.traced_set).field("ia32_arguments", losses.ia32_arguments);
+  json.field("x32_calls", losses.x32_calls).field("out_of_step", losses.out_of_step).end_object();
   json.field("command_exit", run.command_exit).field("interrupted", run.interrupted);
   json.key("syscalls").begin_object();
   for (const auto& [name, count] : summary.syscalls())
