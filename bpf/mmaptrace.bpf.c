@@ -26,9 +26,6 @@ const volatile bool capture_stack = false;
 const volatile bool failed_only = false;
 const volatile bool frame_files = false;                        /* the kernel has bpf_find_vma (5.17) */
 const volatile unsigned long long ring_bytes = 8 * 1024 * 1024; /* the size user space gave the ring */
-/* The raw programs take x86-64 calls too; otherwise the syscalls:* tracepoints take those, and
- * the raw programs only the 32-bit calls, which those tracepoints never see. */
-const volatile bool raw_native = true;
 /* The tracer's PID namespace (st_dev and st_ino of /proc/self/ns/pid); ino 0: use host pids. */
 const volatile unsigned long long pidns_dev = 0;
 const volatile unsigned long long pidns_ino = 0;
@@ -287,9 +284,9 @@ static __always_inline int record_exit(void *ctx, long ret) {
 SEC("tp_btf/sys_enter")
 int BPF_PROG(raw_sys_enter, struct pt_regs *regs, long id) {
   /* Every system call of every process comes here: most leave after these comparisons. */
-  bool native = raw_native && wanted_syscall(id), ia32 = wanted_ia32_syscall(id);
+  bool native = wanted_syscall(id), ia32 = wanted_ia32_syscall(id);
   if (!native && !ia32) {
-    if (raw_native && (id & X32_SYSCALL_BIT) && wanted_syscall(id & ~X32_SYSCALL_BIT)) {
+    if ((id & X32_SYSCALL_BIT) && wanted_syscall(id & ~X32_SYSCALL_BIT)) {
       struct ns_ids ids = current_ids();
       if (ids.tgid && is_traced(ids.tgid)) count(MMT_SKIPPED_X32);
     }
@@ -308,7 +305,19 @@ int BPF_PROG(raw_sys_enter, struct pt_regs *regs, long id) {
 SEC("tp_btf/sys_exit")
 int BPF_PROG(raw_sys_exit, struct pt_regs *regs, long ret) {
   long nr = regs->orig_ax;
-  if (!(raw_native && wanted_syscall(nr)) && !wanted_ia32_syscall(nr)) return 0;
+  if (!wanted_syscall(nr) && !wanted_ia32_syscall(nr)) return 0;
+  return record_exit(ctx, ret);
+}
+
+/* With the syscalls:* tracepoints, which skip 32-bit calls, those are taken whole at their exit:
+ * one program on every call of the host instead of two (the registers still hold the
+ * arguments). Their duration is not measured (0). */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(compat_sys_exit, struct pt_regs *regs, long ret) {
+  long nr = regs->orig_ax;
+  if (!wanted_ia32_syscall(nr) || !in_ia32_syscall()) return 0;
+  record_entry(ia32_equivalent(nr), nr, (u32)regs->bx, (u32)regs->cx, (u32)regs->dx, (u32)regs->si, (u32)regs->di,
+               (u32)regs->bp);
   return record_exit(ctx, ret);
 }
 

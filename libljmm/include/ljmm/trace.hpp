@@ -121,6 +121,7 @@ class Sink {
 struct RunResult {
   std::string backend;         // "bpf" or "ptrace"
   std::string backend_reason;  // why it was chosen, one line
+  std::string attach;          // BPF: "tracepoint" or "tp_btf"; empty with ptrace
   uint64_t events = 0;
   Losses losses;             // never silent
   uint64_t lost_events() const { return losses.total(); }

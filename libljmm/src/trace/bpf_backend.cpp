@@ -2,7 +2,6 @@
 // release the command, poll the ring buffer until the stop policy says so, count what was lost.
 #include <bpf/libbpf.h>
 #include <fmt/format.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,6 +14,7 @@
 #include "ljmm/child_process.hpp"
 #include "mmaptrace.h"
 #include "mmaptrace.skel.h"
+#include "trace/bpf_attach.hpp"
 #include "trace/bpf_backend.hpp"
 #include "trace/bpf_event.hpp"
 #include "trace/bpf_losses.hpp"
@@ -41,27 +41,17 @@ int print_libbpf(enum libbpf_print_level level, const char* format, va_list args
 
 bool exists(const char* path) { return ::access(path, F_OK) == 0; }
 
-// The syscalls:* tracepoints need tracefs; mount it where libbpf looks when it is missing.
-Status ensure_tracefs(const Log& log) {
-  if (exists("/sys/kernel/tracing/events/syscalls") || exists("/sys/kernel/debug/tracing/events/syscalls")) return {};
-  if (::mount("nodev", "/sys/kernel/tracing", "tracefs", 0, nullptr) != 0)
-    return make_error(Errc::unsupported,
-                      fmt::format("tracefs is not mounted and mounting it failed: {}", std::strerror(errno)));
-  log("mounted tracefs at /sys/kernel/tracing for the syscalls tracepoints");
-  if (!exists("/sys/kernel/tracing/events/syscalls/sys_enter_mmap"))
-    return make_error(Errc::unsupported, "this kernel has no syscalls tracepoints (CONFIG_FTRACE_SYSCALLS)");
-  return {};
-}
-
-// The raw programs always load: with the syscalls tracepoints they take the 32-bit calls,
-// which those tracepoints skip (rodata raw_native says which).
+// One set of programs sees the calls: the raw ones, or the syscalls tracepoints with
+// compat_sys_exit for the 32-bit calls those skip.
 void choose_programs(mmaptrace_bpf& skeleton, bool raw) {
   bpf_program* tracepoints[] = {skeleton.progs.tp_enter_mmap,   skeleton.progs.tp_exit_mmap,
                                 skeleton.progs.tp_enter_munmap, skeleton.progs.tp_exit_munmap,
                                 skeleton.progs.tp_enter_mremap, skeleton.progs.tp_exit_mremap,
-                                skeleton.progs.tp_enter_brk,    skeleton.progs.tp_exit_brk};
+                                skeleton.progs.tp_enter_brk,    skeleton.progs.tp_exit_brk,
+                                skeleton.progs.compat_sys_exit};
   for (bpf_program* program : tracepoints) bpf_program__set_autoload(program, !raw);
-  skeleton.rodata->raw_native = raw;
+  bpf_program__set_autoload(skeleton.progs.raw_sys_enter, raw);
+  bpf_program__set_autoload(skeleton.progs.raw_sys_exit, raw);
 }
 
 size_t ring_size(size_t wanted) {
@@ -124,10 +114,9 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
   // BTF nothing could follow the process tree (classic tracepoints cannot tell threads apart).
   if (!exists("/sys/kernel/btf/vmlinux"))
     return make_error(Errc::unsupported, "no kernel BTF (/sys/kernel/btf/vmlinux), which the BPF programs need");
-  bool raw = options.attach != AttachChoice::tracepoint;
-  if (!raw) {
-    if (Status tracefs = ensure_tracefs(log); !tracefs) return tracefs.error();
-  }
+  auto plan = choose_attach(options.attach, log);
+  if (!plan) return plan.error();
+  bool raw = plan->raw;
 
   Skeleton skeleton(mmaptrace_bpf::open(), &mmaptrace_bpf::destroy);
   if (!skeleton) return load_error(errno);
@@ -174,9 +163,7 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
   if (int error = mmaptrace_bpf::attach(skeleton.get()))
     return make_error(Errc::unsupported, fmt::format("attaching the BPF programs failed: {}", std::strerror(-error)));
   // Said once the programs are attached: from here on nothing a target does is missed.
-  log(fmt::format("attached with {} (ring buffer {} bytes)",
-                  raw ? "tp_btf raw tracepoints (no tracefs needed)" : "syscalls tracepoints (tracefs)",
-                  ring_size(options.ring_bytes)));
+  log(fmt::format("attached with {} (ring buffer {} bytes)", plan->why, ring_size(options.ring_bytes)));
 
   uint64_t start_ns = monotonic_ns();
   StopPolicy policy(options, start_ns);
@@ -190,6 +177,7 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
 
   RunResult result;
   result.backend = "bpf";
+  result.attach = raw ? "tp_btf" : "tracepoint";
   uint64_t last_prune = start_ns, last_loss_check = 0, last_loss_report = 0, reported_total = 0, out_of_step = 0;
   for (;;) {
     // The kernel side wakes us only when the ring is a quarter full, so after each wait the ring is

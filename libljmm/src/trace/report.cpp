@@ -187,6 +187,7 @@ std::string summary_json(const Summary& summary, const RunResult& run) {
   JsonWriter json(0);
   json.begin_object().field("schema", trace_schema).field("type", "summary");
   json.field("backend", run.backend).field("backend_reason", run.backend_reason);
+  if (!run.attach.empty()) json.field("attach", run.attach);
   json.field("events", run.events).field("lost_events", run.lost_events());
   const Losses& losses = run.losses;
   json.key("losses").begin_object().field("ring_buffer", losses.ring_buffer).field("entry_table", losses.entry_table);
