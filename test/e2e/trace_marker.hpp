@@ -31,7 +31,8 @@ struct MarkerTrace {
 
 // Reads what ljmm-trace --json wrote to `output`.
 inline MarkerTrace read_marker_trace(const std::string& output, CommandResult command) {
-  MarkerTrace trace{std::move(command)};
+  MarkerTrace trace;
+  trace.command = std::move(command);
   std::ifstream file(output);
   for (std::string line; std::getline(file, line);) {
     nlohmann::json document = nlohmann::json::parse(line, nullptr, false);
