@@ -209,10 +209,12 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
       }
       result.losses = losses;
     }
-    if (now - last_prune > 1'000'000'000) {  // an exit event may have been lost
+    if (now - last_prune > 1'000'000'000) {  // an exit event may have been lost, or came before tracing
       last_prune = now;
-      for (int pid : options.pids)
-        if (!process_alive(static_cast<uint32_t>(pid))) traced.remove(static_cast<uint32_t>(pid));
+      std::vector<uint32_t> gone;
+      for (uint32_t pid : traced.pids())
+        if (pid != command_pid && !process_alive(pid)) gone.push_back(pid);
+      for (uint32_t pid : gone) traced.remove(pid);
     }
     if (policy.should_stop(now, traced.others_than(command_pid), result.interrupted)) break;
   }
