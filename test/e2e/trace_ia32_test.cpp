@@ -51,6 +51,29 @@ TEST(TraceIa32, AnI386ProgramsCallsAreDecodedAsWhatTheyAre) {
   }
 }
 
+// -p: the program waits on a FIFO until ljmm-trace says (-v) that it traces it.
+TEST(TraceIa32, AnAttachedI386ProcessIsDecodedToo) {
+  const std::vector<std::string> expected = {"ia32 mmap2 20480", "ia32 munmap 20480", "ia32 mmap 24576",
+                                             "ia32 mremap 24576", "ia32 munmap 28672", "ia32 brk 0",
+                                             "ia32 brk 0"};
+  for (const auto& backend : backends) {
+    std::string base = ::testing::TempDir() + "/ia32-attach-" + name_of(backend);
+    std::string output = base + ".jsonl", log = base + ".log", fifo = base + ".fifo";
+    std::string options;
+    for (const std::string& option : backend) options += option + " ";
+    std::string script = "rm -f " + fifo + "; mkfifo " + fifo + "; : >" + log + "; " + test_progs_dir() +
+                         "/ia32_calls wait <" + fifo + " & target=$!; exec 4>" + fifo + "; " + tool("ljmm-trace") +
+                         " -v " + options + "--json -o " + output + " -p $target 2>" + log +
+                         " & tracer=$!; tries=0; until grep -q 'attached with\\|seized thread' " + log +
+                         "; do sleep 0.1; tries=$((tries+1)); [ $tries -gt 600 ] && exit 9; done; "
+                         "echo >&4; exec 4>&-; wait $tracer; status=$?; cat " +
+                         log + " >&2; rm -f " + fifo + "; exit $status";
+    MarkerTrace trace = read_marker_trace(output, run_command({"timeout", "120", "sh", "-c", script}));
+    ASSERT_EQ(trace.command.exit_code, 0) << name_of(backend) << ": " << trace.command.err;
+    EXPECT_EQ(calls(trace), expected) << name_of(backend) << ": " << trace.command.err;
+  }
+}
+
 TEST(TraceIa32, Int80FromA64BitProgramIsMarkedIa32) {
   const std::vector<std::string> expected = {"ia32 mmap2 20480", "ia32 munmap 20480", "x86_64 munmap 4096"};
   for (const auto& backend : backends) {

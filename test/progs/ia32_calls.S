@@ -4,10 +4,19 @@
  *   old mmap({NULL, 24576, rw-, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0})
  *   mremap(that, 24576, 28672, MREMAP_MAYMOVE)                   munmap(that, 28672)
  *   chdir("/")   brk(NULL)   brk(that + 4096)   exit(0)
+ * With an argument, it first reads a byte from stdin (for a tracer to attach with -p first).
  * Exits 1 when a call fails. */
         .text
         .globl _start
 _start:
+        cmpl $1, (%esp)                 /* argc */
+        je calls
+        movl $3, %eax                   /* read(0, &byte, 1) */
+        xorl %ebx, %ebx
+        movl $byte, %ecx
+        movl $1, %edx
+        int $0x80
+calls:
         movl $192, %eax                 /* mmap2 */
         xorl %ebx, %ebx
         movl $20480, %ecx
@@ -70,3 +79,4 @@ fail:
         .data
 block:  .long 0, 24576, 3, 0x22, -1, 0
 root:   .asciz "/"
+byte:   .byte 0
