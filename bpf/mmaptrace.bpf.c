@@ -5,7 +5,11 @@
  * arguments, result and duration. The set of traced processes (tgids) lives in the kernel and
  * follows fork, exec and exit, so nothing a child does before user space learns of it is lost.
  * System calls are attached either as BTF-enabled raw tracepoints (tp_btf/sys_enter, sys_exit:
- * no tracefs needed) or as the syscalls:* tracepoints (tracefs); user space picks one set. */
+ * no tracefs needed) or as the syscalls:* tracepoints (tracefs); user space picks one set.
+ *
+ * Processes are named by their pids in the tracer's PID namespace (inside a container /proc shows
+ * no host pids, so user space could not translate): the traced set is keyed by them and events
+ * carry them, with the host pid beside. */
 #include "vmlinux.h"
 
 #include <bpf/bpf_core_read.h>
@@ -13,6 +17,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "mmaptrace.h"
+#include "pidns.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -34,6 +39,9 @@ struct inflight_call {
   u64 start_ns;
   u64 args[6];
   s32 syscall;
+  s32 ia32_syscall;
+  u32 tgid; /* in the tracer's namespace, looked up at entry */
+  u32 tid;
 };
 
 struct {
@@ -73,16 +81,41 @@ static __always_inline bool wanted_syscall(long nr) {
   return nr == MMT_MMAP || nr == MMT_MUNMAP || nr == MMT_BRK || nr == MMT_MREMAP;
 }
 
+static __always_inline bool wanted_ia32_syscall(long nr) {
+  return nr == MMT_IA32_BRK || nr == MMT_IA32_OLD_MMAP || nr == MMT_IA32_MUNMAP || nr == MMT_IA32_MREMAP ||
+         nr == MMT_IA32_MMAP2;
+}
+
+/* The x86-64 call an i386 one does. */
+static __always_inline s32 ia32_equivalent(long nr) {
+  switch (nr) {
+    case MMT_IA32_BRK: return MMT_BRK;
+    case MMT_IA32_OLD_MMAP:
+    case MMT_IA32_MMAP2: return MMT_MMAP;
+    case MMT_IA32_MUNMAP: return MMT_MUNMAP;
+    case MMT_IA32_MREMAP: return MMT_MREMAP;
+  }
+  return -1;
+}
+
+#define TS_COMPAT 0x0002            /* thread_info.status: a 32-bit call runs (arch/x86/include/asm/thread_info.h) */
+#define X32_SYSCALL_BIT 0x40000000 /* in the number of an x32 call */
+
+/* i386 and x86-64 numbers overlap (i386 chdir is x86-64 brk): the number alone says nothing. */
+static __always_inline bool in_ia32_syscall(void) {
+  struct task_struct *task = bpf_get_current_task_btf();
+  return BPF_CORE_READ(task, thread_info.status) & TS_COMPAT;
+}
+
 static __always_inline bool is_traced(u32 tgid) { return bpf_map_lookup_elem(&traced, &tgid) != NULL; }
 
 /* Each thread keeps its entry slot (freed when the thread exits): reusing it costs a lock-free
  * lookup, where an update and a delete per call would take the bucket lock twice. A slot whose
  * syscall is -1 is idle. */
-static __always_inline int record_entry(long nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5) {
-  if (!wanted_syscall(nr)) return 0;
-  u64 pid_tgid = bpf_get_current_pid_tgid();
-  if (!is_traced(pid_tgid >> 32)) return 0;
-  u32 tid = (u32)pid_tgid;
+static __always_inline int record_entry(long nr, long ia32_nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5) {
+  struct ns_ids ids = current_ids();
+  if (!ids.tgid || !is_traced(ids.tgid)) return 0;
+  u32 tid = (u32)bpf_get_current_pid_tgid(); /* the slot is keyed by host tid: unique on the host */
   struct inflight_call *call = bpf_map_lookup_elem(&inflight, &tid);
   if (!call) {
     struct inflight_call idle = {.syscall = -1};
@@ -101,6 +134,9 @@ static __always_inline int record_entry(long nr, u64 a0, u64 a1, u64 a2, u64 a3,
   call->args[4] = a4;
   call->args[5] = a5;
   call->syscall = (s32)nr;
+  call->ia32_syscall = (s32)ia32_nr;
+  call->tgid = ids.tgid;
+  call->tid = ids.tid;
   return 0;
 }
 
@@ -144,6 +180,16 @@ static __always_inline int record_exit(void *ctx, long ret) {
   if (!call || call->syscall < 0) return 0;
   s32 syscall = call->syscall;
   call->syscall = -1;
+  /* Old mmap's block is read here, not at entry: the kernel has just read it, so its page is in
+   * memory (this program may not fault a page in). */
+  if (call->ia32_syscall == MMT_IA32_OLD_MMAP) {
+    u32 block[6]; /* struct mmap_arg_struct: addr, len, prot, flags, fd, offset */
+    if (bpf_probe_read_user(block, sizeof block, (void *)call->args[0]) != 0) {
+      count(MMT_LOST_IA32_ARGS);
+      return 0;
+    }
+    for (int i = 0; i < 6; i++) call->args[i] = block[i];
+  }
   if (failed_only && !failed(syscall, call->args[0], ret)) return 0;
   /* Two constant sizes, one per setting of capture_stack (fixed at load): a stack costs 512 bytes. */
   struct mmt_event *event = capture_stack ? bpf_ringbuf_reserve(&events, sizeof *event, 0)
@@ -157,11 +203,13 @@ static __always_inline int record_exit(void *ctx, long ret) {
   event->duration_ns = now - call->start_ns;
   for (int i = 0; i < 6; i++) event->args[i] = call->args[i];
   event->ret = ret;
-  event->pid = pid_tgid >> 32;
-  event->tid = tid;
+  event->pid = call->tgid;
+  event->tid = call->tid;
+  event->host_pid = pid_tgid >> 32;
   event->ppid = 0;
   event->kind = MMT_SYSCALL;
   event->syscall = syscall;
+  event->ia32_syscall = call->ia32_syscall;
   event->stack_depth = 0;
   bpf_get_current_comm(event->comm, sizeof event->comm);
   if (capture_stack) {
@@ -179,12 +227,43 @@ static __always_inline int record_exit(void *ctx, long ret) {
 /* regs is a BTF-typed pointer here: direct loads, no bpf_probe_read_kernel() per argument. */
 SEC("tp_btf/sys_enter")
 int BPF_PROG(raw_sys_enter, struct pt_regs *regs, long id) {
-  if (!wanted_syscall(id)) return 0;
-  return record_entry(id, regs->di, regs->si, regs->dx, regs->r10, regs->r8, regs->r9);
+  /* Every system call of every process comes here: most leave after these comparisons. */
+  bool native = wanted_syscall(id), ia32 = wanted_ia32_syscall(id);
+  if (!native && !ia32) {
+    if ((id & X32_SYSCALL_BIT) && wanted_syscall(id & ~X32_SYSCALL_BIT)) {
+      struct ns_ids ids = current_ids();
+      if (ids.tgid && is_traced(ids.tgid)) count(MMT_SKIPPED_X32);
+    }
+    return 0;
+  }
+  if (in_ia32_syscall()) {
+    if (!ia32) return 0;
+    return record_entry(ia32_equivalent(id), id, (u32)regs->bx, (u32)regs->cx, (u32)regs->dx, (u32)regs->si,
+                        (u32)regs->di, (u32)regs->bp);
+  }
+  if (!native) return 0;
+  return record_entry(id, 0, regs->di, regs->si, regs->dx, regs->r10, regs->r8, regs->r9);
 }
 
+/* The same early filter: orig_ax still holds the call's number. */
 SEC("tp_btf/sys_exit")
-int BPF_PROG(raw_sys_exit, struct pt_regs *regs, long ret) { return record_exit(ctx, ret); }
+int BPF_PROG(raw_sys_exit, struct pt_regs *regs, long ret) {
+  long nr = regs->orig_ax;
+  if (!wanted_syscall(nr) && !wanted_ia32_syscall(nr)) return 0;
+  return record_exit(ctx, ret);
+}
+
+/* With the syscalls:* tracepoints, which skip 32-bit calls, those are taken whole at their exit:
+ * one program on every call of the host instead of two (the registers still hold the
+ * arguments). Their duration is not measured (0). */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(compat_sys_exit, struct pt_regs *regs, long ret) {
+  long nr = regs->orig_ax;
+  if (!wanted_ia32_syscall(nr) || !in_ia32_syscall()) return 0;
+  record_entry(ia32_equivalent(nr), nr, (u32)regs->bx, (u32)regs->cx, (u32)regs->dx, (u32)regs->si, (u32)regs->di,
+               (u32)regs->bp);
+  return record_exit(ctx, ret);
+}
 
 /* --- the same through the syscalls:* tracepoints (tracefs) ---
  * Each tracepoint's record holds only that call's arguments, and the kernel refuses to attach a
@@ -198,18 +277,18 @@ int BPF_PROG(raw_sys_exit, struct pt_regs *regs, long ret) { return record_exit(
 
 SEC("tracepoint/syscalls/sys_enter_mmap")
 int tp_enter_mmap(struct trace_event_raw_sys_enter *ctx) {
-  return record_entry(MMT_MMAP, ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3], ctx->args[4], ctx->args[5]);
+  return record_entry(MMT_MMAP, 0, ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3], ctx->args[4], ctx->args[5]);
 }
 SEC("tracepoint/syscalls/sys_enter_munmap")
 int tp_enter_munmap(struct trace_event_raw_sys_enter *ctx) {
-  return record_entry(MMT_MUNMAP, ctx->args[0], ctx->args[1], 0, 0, 0, 0);
+  return record_entry(MMT_MUNMAP, 0, ctx->args[0], ctx->args[1], 0, 0, 0, 0);
 }
 SEC("tracepoint/syscalls/sys_enter_mremap")
 int tp_enter_mremap(struct trace_event_raw_sys_enter *ctx) {
-  return record_entry(MMT_MREMAP, ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3], ctx->args[4], 0);
+  return record_entry(MMT_MREMAP, 0, ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3], ctx->args[4], 0);
 }
 SEC("tracepoint/syscalls/sys_enter_brk")
-int tp_enter_brk(struct trace_event_raw_sys_enter *ctx) { return record_entry(MMT_BRK, ctx->args[0], 0, 0, 0, 0, 0); }
+int tp_enter_brk(struct trace_event_raw_sys_enter *ctx) { return record_entry(MMT_BRK, 0, ctx->args[0], 0, 0, 0, 0, 0); }
 
 TRACEPOINT_EXIT(mmap)
 TRACEPOINT_EXIT(munmap)
@@ -219,6 +298,7 @@ TRACEPOINT_EXIT(brk)
 /* --- the process tree --- */
 
 static __always_inline void emit_task_event(u32 kind, u32 pid, u32 ppid, struct task_struct *task) {
+  u32 host_pid = BPF_CORE_READ(task, tgid);
   struct mmt_event *event = bpf_ringbuf_reserve(&events, MMT_EVENT_BASE_SIZE, 0);
   if (!event) {
     count(MMT_LOST_RINGBUF);
@@ -229,6 +309,7 @@ static __always_inline void emit_task_event(u32 kind, u32 pid, u32 ppid, struct 
   event->kind = kind;
   event->pid = pid;
   event->tid = pid;
+  event->host_pid = host_pid;
   event->ppid = ppid;
   event->syscall = -1;
   BPF_CORE_READ_STR_INTO(&event->comm, task, comm);
@@ -237,27 +318,38 @@ static __always_inline void emit_task_event(u32 kind, u32 pid, u32 ppid, struct 
 
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child) {
-  u32 parent_tgid = BPF_CORE_READ(parent, tgid), child_tgid = BPF_CORE_READ(child, tgid);
-  if (parent_tgid == child_tgid || !follow_children || !is_traced(parent_tgid)) return 0; /* threads share the tgid */
+  if (!follow_children || BPF_CORE_READ(parent, tgid) == BPF_CORE_READ(child, tgid)) return 0; /* a thread */
+  u32 parent_tgid = current_ids().tgid;                                                      /* runs in the parent */
+  u32 child_tgid = task_ids(child).tid; /* a new process: its pid is its tgid */
+  if (!parent_tgid || !child_tgid || !is_traced(parent_tgid)) return 0;
   u8 yes = 1;
-  bpf_map_update_elem(&traced, &child_tgid, &yes, BPF_ANY);
+  if (bpf_map_update_elem(&traced, &child_tgid, &yes, BPF_ANY) != 0) {
+    count(MMT_LOST_TRACED_FULL); /* no fork event either: user space must not wait for the child */
+    return 0;
+  }
   emit_task_event(MMT_FORK, child_tgid, parent_tgid, child);
   return 0;
 }
 
+/* Exec by any thread continues the process: by now that thread has taken over the tgid. */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm) {
-  u32 tgid = BPF_CORE_READ(task, tgid);
-  if (is_traced(tgid)) emit_task_event(MMT_EXEC, tgid, 0, task);
+  u32 tgid = current_ids().tgid;
+  if (tgid && is_traced(tgid)) emit_task_event(MMT_EXEC, tgid, 0, task);
   return 0;
 }
 
+/* A process ends when its last thread exits, whichever thread that is (the main thread may call
+ * pthread_exit first, and exec kills the others). The kernel counts the group's live threads
+ * down before this tracepoint; when threads die together several may read 0, and only the one
+ * that removes the process from the traced set reports it. */
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_exit, struct task_struct *task) {
-  u32 tid = BPF_CORE_READ(task, pid), tgid = BPF_CORE_READ(task, tgid);
+  u32 tid = BPF_CORE_READ(task, pid);
   bpf_map_delete_elem(&inflight, &tid);
-  if (tid != tgid || !is_traced(tgid)) return 0; /* a thread, or not ours */
+  if (BPF_CORE_READ(task, signal, live.counter) != 0) return 0; /* other threads live on */
+  u32 tgid = current_ids().tgid;                                 /* runs in the exiting task */
+  if (!tgid || bpf_map_delete_elem(&traced, &tgid) != 0) return 0; /* not ours, or reported */
   emit_task_event(MMT_EXIT, tgid, 0, task);
-  bpf_map_delete_elem(&traced, &tgid);
   return 0;
 }

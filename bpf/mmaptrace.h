@@ -17,6 +17,17 @@ enum mmt_kind {
 /* x86-64 system call numbers of the traced calls. */
 enum mmt_syscall { MMT_MMAP = 9, MMT_MUNMAP = 11, MMT_BRK = 12, MMT_MREMAP = 25 };
 
+/* i386 numbers of the traced calls (i386 programs, and int $0x80 from 64-bit code). An event of
+ * one has the x86-64 call it does as `syscall` and this number as `ia32_syscall`. Old mmap takes
+ * its arguments from a block in user memory (read at entry); mmap2 takes its offset in pages. */
+enum mmt_ia32_syscall {
+  MMT_IA32_BRK = 45,
+  MMT_IA32_OLD_MMAP = 90,
+  MMT_IA32_MUNMAP = 91,
+  MMT_IA32_MREMAP = 163,
+  MMT_IA32_MMAP2 = 192,
+};
+
 /* The file a stack frame's code is mapped from, looked up in the kernel at the call
  * (bpf_find_vma), so the frame can be named after its process has exited or exec'd.
  * ino 0: not known (anonymous code, a kernel without bpf_find_vma, or mmap_lock busy). */
@@ -33,8 +44,10 @@ struct mmt_event {
   unsigned long long duration_ns; /* entry to exit */
   unsigned long long args[6];
   long long ret;
-  unsigned int pid; /* tgid */
-  unsigned int tid;
+  unsigned int pid; /* tgid, in the tracer's PID namespace */
+  unsigned int tid; /* in the tracer's PID namespace */
+  unsigned int host_pid; /* tgid in the initial PID namespace */
+  int ia32_syscall;      /* the i386 number of a 32-bit call; 0 for an x86-64 one */
   unsigned int ppid; /* for MMT_FORK */
   unsigned int kind;
   int syscall;
@@ -50,7 +63,10 @@ struct mmt_event {
 enum mmt_counter {
   MMT_LOST_RINGBUF = 0,  /* the ring buffer was full: event dropped */
   MMT_LOST_INFLIGHT = 1, /* the entry table was full: the call could not be paired */
-  MMT_COUNTER_COUNT = 2,
+  MMT_LOST_TRACED_FULL = 2, /* the traced set was full: a forked process is not traced */
+  MMT_LOST_IA32_ARGS = 3,   /* old mmap's argument block could not be read: the call is dropped */
+  MMT_SKIPPED_X32 = 4,      /* an x32 call of a traced process: x32 is not traced */
+  MMT_COUNTER_COUNT = 5,
 };
 
 #endif

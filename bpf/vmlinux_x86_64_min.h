@@ -36,13 +36,53 @@ enum { BPF_F_USER_STACK = 256 };
 
 #pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
 
+struct bpf_pidns_info {
+  u32 pid;
+  u32 tgid;
+};
+
 struct pt_regs {
   unsigned long r15, r14, r13, r12, bp, bx, r11, r10, r9, r8, ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp, ss;
 };
 
+typedef struct {
+  int counter;
+} atomic_t;
+
+struct ns_common {
+  unsigned int inum;
+};
+
+struct pid_namespace {
+  struct ns_common ns;
+};
+
+struct upid {
+  int nr;
+  struct pid_namespace *ns;
+};
+
+struct pid {
+  unsigned int level;
+  struct upid numbers[1];
+};
+
+struct signal_struct {
+  atomic_t live;
+};
+
+struct thread_info {
+  unsigned long flags;
+  u32 status;
+};
+
 struct task_struct {
+  struct thread_info thread_info;
   pid_t pid;
   pid_t tgid;
+  struct task_struct *group_leader;
+  struct pid *thread_pid;
+  struct signal_struct *signal;
   char comm[16];
 };
 

@@ -53,7 +53,8 @@ void declare(CLI::App& app, CliOptions& options) {
   std::map<std::string, trace::AttachChoice> attaches{{"auto", trace::AttachChoice::automatic},
                                                       {"tp_btf", trace::AttachChoice::tp_btf},
                                                       {"tracepoint", trace::AttachChoice::tracepoint}};
-  app.add_option("--attach", t.attach, "BPF attach: tp_btf (no tracefs), tracepoint (tracefs, mounted if needed)")
+  app.add_option("--attach", t.attach, "BPF attach: auto (the cheapest for other processes: tracepoint when there is tracefs), "
+                 "tracepoint (tracefs, mounted if needed), tp_btf (no tracefs)")
       ->transform(CLI::CheckedTransformer(attaches, CLI::ignore_case));
   app.add_option("--ring-size", options.ring_size, "BPF ring buffer size (default 8MiB)");
   app.add_flag("-v,--verbose", t.verbose, "Say what the backend decided");
@@ -87,6 +88,10 @@ class PrintingSink : public trace::Sink {
     std::string text = options_.json ? trace::event_json(event, symbolizer) : trace::event_line(event, symbolizer);
     std::fwrite(text.data(), 1, text.size(), out_);
     if (event.kind == trace::EventKind::exec || event.kind == trace::EventKind::exit) symbolizer_.forget(event.pid);
+  }
+
+  void on_losses(const trace::Losses& losses) override {
+    fmt::print(stderr, "{}: {} lost so far ({})\n", tool, losses.total(), trace::describe_losses(losses));
   }
 
  private:
@@ -134,7 +139,7 @@ int run(CliOptions& options) {
   std::string text = options.json ? trace::summary_json(summary, *result)
                                   : trace::summary_text(summary, *result, cli::use_color(options.color));
   std::fwrite(text.data(), 1, text.size(), out);
-  if (result->lost_events > 0) fmt::print(stderr, "{}: {} events lost\n", tool, result->lost_events);
+  if (result->lost_events() > 0) fmt::print(stderr, "{}: {} events lost\n", tool, result->lost_events());
   if (std::string note = trace::ended_processes_note(*result); !note.empty())
     fmt::print(stderr, "{}: {}\n", tool, note);
   return cli::exit_ok;

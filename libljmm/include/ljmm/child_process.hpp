@@ -20,6 +20,8 @@ struct SpawnOptions {
   // A seccomp filter installed before exec that makes these system calls (x86-64 numbers) stop
   // for a ptrace tracer (SECCOMP_RET_TRACE) and lets every other call run without stopping.
   std::vector<int> seccomp_trace_syscalls{};
+  // ... and these i386 calls (i386 programs, int $0x80), which the filter tells apart by arch.
+  std::vector<int> seccomp_trace_ia32_syscalls{};
 };
 
 // A started child. The destructor kills (SIGKILL) and reaps it if it still runs.

@@ -26,6 +26,22 @@ struct TracedSyscall {
 inline constexpr std::array<TracedSyscall, 4> traced_syscalls = {
     {{Syscall::mmap, "mmap"}, {Syscall::munmap, "munmap"}, {Syscall::mremap, "mremap"}, {Syscall::brk, "brk"}}};
 
+// The i386 calls traced (from i386 programs, or int $0x80 in 64-bit code), each as the x86-64
+// call it does: an event of one has that call as `syscall` and the i386 number as
+// `ia32_syscall`. Old mmap's arguments are read from the block it points to; mmap2 keeps its
+// offset in pages.
+struct Ia32Syscall {
+  int number;  // i386
+  Syscall does;
+  const char* name;
+};
+inline constexpr std::array<Ia32Syscall, 5> ia32_syscalls = {{{90, Syscall::mmap, "mmap"},
+                                                              {192, Syscall::mmap, "mmap2"},
+                                                              {91, Syscall::munmap, "munmap"},
+                                                              {163, Syscall::mremap, "mremap"},
+                                                              {45, Syscall::brk, "brk"}}};
+inline constexpr int ia32_mmap2 = 192;
+
 const char* syscall_name(int syscall);  // "mmap", ...; "?" for a call that is not traced
 const char* event_kind_name(EventKind kind);
 
@@ -41,11 +57,13 @@ struct FrameFile {
 struct Event {
   uint64_t time_ns = 0;      // since the trace started
   uint64_t duration_ns = 0;  // entry to exit
-  uint32_t pid = 0;          // process (tgid)
-  uint32_t tid = 0;          // thread
+  uint32_t pid = 0;          // process (tgid), in the tracer's PID namespace
+  uint32_t tid = 0;          // thread, in the tracer's PID namespace
+  uint32_t host_pid = 0;     // the process in the initial PID namespace; 0: not known
   uint32_t ppid = 0;         // parent, for fork events
   EventKind kind = EventKind::syscall;
-  int syscall = -1;
+  int syscall = -1;      // a Syscall: what the call does
+  int ia32_syscall = 0;  // the i386 number of a 32-bit call (ia32_syscalls); 0 for x86-64
   std::array<uint64_t, 6> args{};
   int64_t ret = 0;
   std::string comm;
@@ -56,6 +74,8 @@ struct Event {
   bool unfinished = false;
 
   bool is(Syscall s) const { return kind == EventKind::syscall && syscall == static_cast<int>(s); }
+  const char* call_name() const;  // the name it has in its ABI: "mmap2" for i386 mmap2
+  const char* abi() const { return ia32_syscall ? "ia32" : "x86_64"; }
   // The call failed: -errno from mmap/munmap/mremap, or brk(addr) that left the break elsewhere.
   bool failed() const;
 };
@@ -78,18 +98,36 @@ struct Options {
   bool verbose = false;
 };
 
+// What a trace missed, by cause. Every place a drop can happen has its counter.
+struct Losses {
+  uint64_t ring_buffer = 0;     // events dropped: the ring buffer was full
+  uint64_t entry_table = 0;     // calls not recorded: the table pairing entries with exits was full
+  uint64_t traced_set = 0;      // forked processes left untraced: the traced set was full
+  uint64_t ia32_arguments = 0;  // old mmap calls dropped: their argument block could not be read
+  uint64_t x32_calls = 0;       // x32 calls of traced processes: x32 is not traced
+  // Processes whose fork or exit event was among those dropped, found when user space caught up
+  // with the kernel's traced set (already counted in ring_buffer).
+  uint64_t out_of_step = 0;
+
+  uint64_t total() const { return ring_buffer + entry_table + traced_set + ia32_arguments + x32_calls; }
+};
+
 // Receives events in the order the backend gets them. Called from the tracing thread.
 class Sink {
  public:
   virtual ~Sink() = default;
   virtual void on_event(const Event& event) = 0;
+  // Losses so far, while they happen: at most once a second.
+  virtual void on_losses(const Losses&) {}
 };
 
 struct RunResult {
   std::string backend;         // "bpf" or "ptrace"
   std::string backend_reason;  // why it was chosen, one line
+  std::string attach;          // BPF: "tracepoint" or "tp_btf"; empty with ptrace
   uint64_t events = 0;
-  uint64_t lost_events = 0;      // dropped by a full ring buffer or entry table, never silently
+  Losses losses;                 // never silent
+  uint64_t lost_events() const { return losses.total(); }
   int command_exit = -1;         // the command's exit status when known, else -1
   bool command_running = false;  // the command outlived the trace and runs on, untraced
   // ptrace: processes under the backend's seccomp filter that outlived the trace. Without a

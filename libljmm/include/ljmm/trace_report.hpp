@@ -107,6 +107,8 @@ class Summary : public Sink {
 std::string summary_text(const Summary& summary, const RunResult& run, bool color);
 // One line when the trace ended processes it had started (ptrace), empty otherwise.
 std::string ended_processes_note(const RunResult& run);
+// The non-zero causes of losses: "3 ring buffer full (...), 1 entry table full"; "none".
+std::string describe_losses(const Losses& losses);
 std::string summary_json(const Summary& summary, const RunResult& run);
 
 }  // namespace ljmm::trace

@@ -40,20 +40,28 @@ std::optional<int> read_exec_errno(int fd) {
   return std::nullopt;
 }
 
-// A classic BPF program for seccomp: stop (SECCOMP_RET_TRACE) at the given calls, allow the rest.
-// Built in the parent, since the child may only make async-signal-safe calls before exec.
-std::vector<sock_filter> seccomp_trace_filter(const std::vector<int>& syscalls) {
-  std::vector<sock_filter> program = {
-      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
-      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
-  };
+// The calls of one arch: load the number, stop at each listed one, allow the rest.
+void append_checks(std::vector<sock_filter>& program, const std::vector<int>& syscalls) {
+  program.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)));
   for (int nr : syscalls) {
     program.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(nr), 0, 1));
     program.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE));
   }
   program.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+}
+
+// A classic BPF program for seccomp: stop (SECCOMP_RET_TRACE) at the given calls, allow the rest.
+// The arch comes first: i386 and x86-64 numbers overlap (i386 chdir is x86-64 brk).
+// Built in the parent, since the child may only make async-signal-safe calls before exec.
+std::vector<sock_filter> seccomp_trace_filter(const std::vector<int>& syscalls, const std::vector<int>& ia32) {
+  auto native_block = static_cast<uint8_t>(2 * syscalls.size() + 2);  // load, checks, allow
+  std::vector<sock_filter> program = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_I386, static_cast<uint8_t>(native_block + 1), 0),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, static_cast<uint8_t>(native_block - 1)),
+  };
+  append_checks(program, syscalls);
+  append_checks(program, ia32);
   return program;
 }
 
@@ -192,7 +200,7 @@ Result<ChildProcess> spawn(const std::vector<std::string>& argv, const SpawnOpti
   std::vector<char*> args;
   for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
-  std::vector<sock_filter> filter = seccomp_trace_filter(options.seccomp_trace_syscalls);
+  std::vector<sock_filter> filter = seccomp_trace_filter(options.seccomp_trace_syscalls, options.seccomp_trace_ia32_syscalls);
   sock_fprog filter_program{static_cast<unsigned short>(filter.size()), filter.data()};
 
   pid_t pid = ::fork();

@@ -2,18 +2,22 @@
 // release the command, poll the ring buffer until the stop policy says so, count what was lost.
 #include <bpf/libbpf.h>
 #include <fmt/format.h>
-#include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <set>
+#include <vector>
 
 #include "ljmm/child_process.hpp"
 #include "mmaptrace.h"
 #include "mmaptrace.skel.h"
+#include "trace/bpf_attach.hpp"
 #include "trace/bpf_backend.hpp"
 #include "trace/bpf_event.hpp"
+#include "trace/bpf_losses.hpp"
 #include "trace/session.hpp"
 
 namespace ljmm::trace::detail {
@@ -37,26 +41,17 @@ int print_libbpf(enum libbpf_print_level level, const char* format, va_list args
 
 bool exists(const char* path) { return ::access(path, F_OK) == 0; }
 
-// The syscalls:* tracepoints need tracefs; mount it where libbpf looks when it is missing.
-Status ensure_tracefs(const Log& log) {
-  if (exists("/sys/kernel/tracing/events/syscalls") || exists("/sys/kernel/debug/tracing/events/syscalls")) return {};
-  if (::mount("nodev", "/sys/kernel/tracing", "tracefs", 0, nullptr) != 0)
-    return make_error(Errc::unsupported,
-                      fmt::format("tracefs is not mounted and mounting it failed: {}", std::strerror(errno)));
-  log("mounted tracefs at /sys/kernel/tracing for the syscalls tracepoints");
-  if (!exists("/sys/kernel/tracing/events/syscalls/sys_enter_mmap"))
-    return make_error(Errc::unsupported, "this kernel has no syscalls tracepoints (CONFIG_FTRACE_SYSCALLS)");
-  return {};
-}
-
+// One set of programs sees the calls: the raw ones, or the syscalls tracepoints with
+// compat_sys_exit for the 32-bit calls those skip.
 void choose_programs(mmaptrace_bpf& skeleton, bool raw) {
-  bpf_program* raw_programs[] = {skeleton.progs.raw_sys_enter, skeleton.progs.raw_sys_exit};
   bpf_program* tracepoints[] = {skeleton.progs.tp_enter_mmap,   skeleton.progs.tp_exit_mmap,
                                 skeleton.progs.tp_enter_munmap, skeleton.progs.tp_exit_munmap,
                                 skeleton.progs.tp_enter_mremap, skeleton.progs.tp_exit_mremap,
-                                skeleton.progs.tp_enter_brk,    skeleton.progs.tp_exit_brk};
-  for (bpf_program* program : raw_programs) bpf_program__set_autoload(program, raw);
+                                skeleton.progs.tp_enter_brk,    skeleton.progs.tp_exit_brk,
+                                skeleton.progs.compat_sys_exit};
   for (bpf_program* program : tracepoints) bpf_program__set_autoload(program, !raw);
+  bpf_program__set_autoload(skeleton.progs.raw_sys_enter, raw);
+  bpf_program__set_autoload(skeleton.progs.raw_sys_exit, raw);
 }
 
 size_t ring_size(size_t wanted) {
@@ -86,18 +81,21 @@ int handle_event(void* context, void* data, size_t size) {
   return 0;
 }
 
-uint64_t lost_events(const mmaptrace_bpf& skeleton) {
-  int cpus = libbpf_num_possible_cpus();
-  if (cpus <= 0) return 0;
-  uint64_t total = 0;
-  std::vector<uint64_t> values(static_cast<size_t>(cpus));
-  for (uint32_t key : {static_cast<uint32_t>(MMT_LOST_RINGBUF), static_cast<uint32_t>(MMT_LOST_INFLIGHT)}) {
-    if (bpf_map__lookup_elem(skeleton.maps.counters, &key, sizeof key, values.data(), values.size() * sizeof(uint64_t),
-                             0) != 0)
-      continue;
-    for (uint64_t value : values) total += value;
+// After fork or exit events were dropped, user space's traced set differs from the kernel's:
+// take the kernel's (the command is user space's to end). Returns how many processes differed.
+uint64_t catch_up(const mmaptrace_bpf& skeleton, TracedSet& traced, uint32_t command_pid) {
+  std::set<uint32_t> kernel = traced_in_kernel(skeleton);
+  uint64_t differed = 0;
+  for (uint32_t pid : kernel) {
+    if (traced.contains(pid) || !process_alive(pid)) continue;
+    traced.add(pid);  // its fork event was lost
+    ++differed;
   }
-  return total;
+  std::vector<uint32_t> gone;
+  for (uint32_t pid : traced.pids())
+    if (pid != command_pid && !kernel.contains(pid)) gone.push_back(pid);  // its exit event was lost
+  for (uint32_t pid : gone) traced.remove(pid);
+  return differed + gone.size();
 }
 
 Error load_error(int error) {
@@ -112,15 +110,13 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
   libbpf_log = options.verbose ? &log : nullptr;
   libbpf_set_print(print_libbpf);
 
-  bool raw = options.attach != AttachChoice::tracepoint;
-  if (raw && !exists("/sys/kernel/btf/vmlinux")) {
-    if (options.attach == AttachChoice::tp_btf)
-      return make_error(Errc::unsupported, "tp_btf needs kernel BTF (/sys/kernel/btf/vmlinux)");
-    raw = false;
-  }
-  if (!raw) {
-    if (Status tracefs = ensure_tracefs(log); !tracefs) return tracefs.error();
-  }
+  // The fork, exec and exit programs are tp_btf, and the rest relocate with CO-RE: without kernel
+  // BTF nothing could follow the process tree (classic tracepoints cannot tell threads apart).
+  if (!exists("/sys/kernel/btf/vmlinux"))
+    return make_error(Errc::unsupported, "no kernel BTF (/sys/kernel/btf/vmlinux), which the BPF programs need");
+  auto plan = choose_attach(options.attach, log);
+  if (!plan) return plan.error();
+  bool raw = plan->raw;
 
   Skeleton skeleton(mmaptrace_bpf::open(), &mmaptrace_bpf::destroy);
   if (!skeleton) return load_error(errno);
@@ -131,14 +127,18 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
   skeleton->rodata->frame_files =
       options.stacks && libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_find_vma, nullptr) == 1;
   skeleton->rodata->failed_only = options.failed_only;
+  // Pids are given and printed in our own PID namespace; the programs key on it.
+  if (struct stat ns{}; ::stat("/proc/self/ns/pid", &ns) == 0) {
+    skeleton->rodata->pidns_dev = ns.st_dev;
+    skeleton->rodata->pidns_ino = ns.st_ino;
+  } else {
+    log(fmt::format("no /proc/self/ns/pid ({}): keying on host pids", std::strerror(errno)));
+  }
   choose_programs(*skeleton, raw);
   skeleton->rodata->ring_bytes = ring_size(options.ring_bytes);
   if (int error = bpf_map__set_max_entries(skeleton->maps.events, static_cast<uint32_t>(ring_size(options.ring_bytes))))
     return make_error(Errc::invalid_argument, fmt::format("ring buffer size: {}", std::strerror(-error)));
   if (int error = mmaptrace_bpf::load(skeleton.get())) return load_error(-error);
-  log(fmt::format("attached with {} (ring buffer {} bytes)",
-                  raw ? "tp_btf raw tracepoints (no tracefs needed)" : "syscalls tracepoints (tracefs)",
-                  ring_size(options.ring_bytes)));
   if (options.stacks)
     log(skeleton->rodata->frame_files ? "stack frames: files named by the kernel at each call (bpf_find_vma)"
                                       : "stack frames: named from /proc/PID/maps (no bpf_find_vma before 5.17)");
@@ -162,6 +162,8 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
   }
   if (int error = mmaptrace_bpf::attach(skeleton.get()))
     return make_error(Errc::unsupported, fmt::format("attaching the BPF programs failed: {}", std::strerror(-error)));
+  // Said once the programs are attached: from here on nothing a target does is missed.
+  log(fmt::format("attached with {} (ring buffer {} bytes)", plan->why, ring_size(options.ring_bytes)));
 
   uint64_t start_ns = monotonic_ns();
   StopPolicy policy(options, start_ns);
@@ -175,7 +177,8 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
 
   RunResult result;
   result.backend = "bpf";
-  uint64_t last_prune = start_ns;
+  result.attach = raw ? "tp_btf" : "tracepoint";
+  uint64_t last_prune = start_ns, last_loss_check = 0, last_loss_report = 0, reported_total = 0, out_of_step = 0;
   for (;;) {
     // The kernel side wakes us only when the ring is a quarter full, so after each wait the ring is
     // read whether or not epoll saw a wake-up: events reach the sink at most 50 ms late.
@@ -191,16 +194,34 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
         policy.command_exited(now);
       }
     }
-    if (now - last_prune > 1'000'000'000) {  // an exit event may have been lost
+    if (now - last_loss_check >= 250'000'000) {
+      last_loss_check = now;
+      Losses losses = read_losses(*skeleton);
+      if (losses.ring_buffer > result.losses.ring_buffer) {
+        ring_buffer__consume(ring.get());  // what is still in the ring is not lost
+        out_of_step += catch_up(*skeleton, traced, command_pid);
+      }
+      losses.out_of_step = out_of_step;
+      if (losses.total() > reported_total && now - last_loss_report >= 1'000'000'000) {
+        sink.on_losses(losses);
+        last_loss_report = now;
+        reported_total = losses.total();
+      }
+      result.losses = losses;
+    }
+    if (now - last_prune > 1'000'000'000) {  // an exit event may have been lost, or came before tracing
       last_prune = now;
-      for (int pid : options.pids)
-        if (!process_alive(static_cast<uint32_t>(pid))) traced.remove(static_cast<uint32_t>(pid));
+      std::vector<uint32_t> gone;
+      for (uint32_t pid : traced.pids())
+        if (pid != command_pid && !process_alive(pid)) gone.push_back(pid);
+      for (uint32_t pid : gone) traced.remove(pid);
     }
     if (policy.should_stop(now, traced.others_than(command_pid), result.interrupted)) break;
   }
   ring_buffer__consume(ring.get());  // what arrived before the stop
   result.events = state.events;
-  result.lost_events = lost_events(*skeleton);
+  result.losses = read_losses(*skeleton);
+  result.losses.out_of_step = out_of_step;
   result.command_running = command && result.command_exit < 0;
   if (result.command_running) command->forget();  // still running: it is not ours to kill
   return result;

@@ -15,6 +15,10 @@ namespace ljmm::trace::detail {
 static_assert(MMT_MMAP == static_cast<int>(Syscall::mmap) && MMT_MUNMAP == static_cast<int>(Syscall::munmap) &&
               MMT_BRK == static_cast<int>(Syscall::brk) && MMT_MREMAP == static_cast<int>(Syscall::mremap));
 static_assert(traced_syscalls.size() == 4, "a new traced call needs its MMT_ number in bpf/mmaptrace.h");
+static_assert(ia32_syscalls[0].number == MMT_IA32_OLD_MMAP && ia32_syscalls[1].number == MMT_IA32_MMAP2 &&
+              ia32_syscalls[2].number == MMT_IA32_MUNMAP && ia32_syscalls[3].number == MMT_IA32_MREMAP &&
+              ia32_syscalls[4].number == MMT_IA32_BRK && ia32_mmap2 == MMT_IA32_MMAP2);
+static_assert(ia32_syscalls.size() == 5, "a new i386 call needs its MMT_IA32_ number in bpf/mmaptrace.h");
 
 Result<Event> decode_bpf_event(const void* data, size_t size, uint64_t start_ns) {
   if (size < MMT_EVENT_BASE_SIZE)
@@ -28,12 +32,14 @@ Result<Event> decode_bpf_event(const void* data, size_t size, uint64_t start_ns)
   event.duration_ns = raw.duration_ns;
   event.pid = raw.pid;
   event.tid = raw.tid;
+  event.host_pid = raw.host_pid;
   event.ppid = raw.ppid;
   event.kind = raw.kind == MMT_FORK   ? EventKind::fork
                : raw.kind == MMT_EXEC ? EventKind::exec
                : raw.kind == MMT_EXIT ? EventKind::exit
                                       : EventKind::syscall;
   event.syscall = raw.syscall;
+  event.ia32_syscall = raw.ia32_syscall;
   for (size_t i = 0; i < 6; ++i) event.args[i] = raw.args[i];
   event.ret = raw.ret;
   event.comm.assign(raw.comm, ::strnlen(raw.comm, sizeof raw.comm));

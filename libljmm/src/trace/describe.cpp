@@ -15,6 +15,12 @@ const char* syscall_name(int syscall) {
   return "?";
 }
 
+const char* Event::call_name() const {
+  for (const Ia32Syscall& call : ia32_syscalls)
+    if (ia32_syscall != 0 && call.number == ia32_syscall) return call.name;
+  return syscall_name(syscall);
+}
+
 const char* event_kind_name(EventKind kind) {
   switch (kind) {
     case EventKind::syscall: return "syscall";
@@ -124,8 +130,10 @@ std::string describe_arguments(const Event& event) {
   }
   switch (static_cast<Syscall>(event.syscall)) {
     case Syscall::mmap:
-      return fmt::format("{}, {}, {}, {}, {}, {:#x}", pointer(a[0]), format_size(a[1]), describe_prot(a[2]),
-                         describe_mmap_flags(a[3]), static_cast<int>(a[4]), a[5]);
+      // mmap2's last argument is in pages: shown as given, like strace.
+      return fmt::format("{}, {}, {}, {}, {}, {:#x}{}", pointer(a[0]), format_size(a[1]), describe_prot(a[2]),
+                         describe_mmap_flags(a[3]), static_cast<int>(a[4]), a[5],
+                         event.ia32_syscall == ia32_mmap2 ? " pages" : "");
     case Syscall::munmap: return fmt::format("{}, {}", pointer(a[0]), format_size(a[1]));
     case Syscall::mremap:
       return fmt::format("{}, {}, {}, {}{}", pointer(a[0]), format_size(a[1]), format_size(a[2]),

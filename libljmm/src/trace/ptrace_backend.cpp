@@ -19,6 +19,7 @@
 #include <sys/user.h>
 #include <sys/wait.h>
 
+#include <linux/audit.h>
 #include <unistd.h>
 #include <algorithm>
 #include <cerrno>
@@ -28,6 +29,7 @@
 
 #include "ljmm/child_process.hpp"
 #include "ljmm/process.hpp"
+#include "trace/ia32.hpp"
 #include "trace/ptrace_backend.hpp"
 #include "trace/session.hpp"
 #include "trace/stack.hpp"
@@ -181,7 +183,10 @@ Status PtraceSession::launch() {
   // With -d the trace ends first by design: no filter, so the command keeps working untraced.
   bool filtered = options_.duration_seconds <= 0;
   SpawnOptions spawn_options{.hold_before_exec = true};
-  if (filtered) spawn_options.seccomp_trace_syscalls = traced_numbers();
+  if (filtered) {
+    spawn_options.seccomp_trace_syscalls = traced_numbers();
+    spawn_options.seccomp_trace_ia32_syscalls = ia32_numbers();
+  }
   auto child = spawn(options_.command, spawn_options);
   if (!child) return child.error();
   command_ = std::move(child).value();
@@ -209,13 +214,16 @@ void PtraceSession::on_syscall_stop(pid_t tid, Thread& thread) {
   if (::ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof info, &info) <= 0) return;
   if (info.op == PTRACE_SYSCALL_INFO_ENTRY || info.op == PTRACE_SYSCALL_INFO_SECCOMP) {
     // The seccomp record has the entry's layout: number, then arguments.
-    thread.pending = wanted(info.entry.nr);
+    // i386 numbers overlap x86-64 ones: the arch says which table the number is in.
+    const Ia32Syscall* ia32 = info.arch == AUDIT_ARCH_I386 ? find_ia32_syscall(info.entry.nr) : nullptr;
+    thread.pending = info.arch == AUDIT_ARCH_I386 ? ia32 != nullptr : wanted(info.entry.nr);
     if (!thread.pending) return;
     thread.entry_ns = monotonic_ns();
     thread.call = Event{};
     thread.call.pid = thread.pid;
     thread.call.tid = static_cast<uint32_t>(tid);
-    thread.call.syscall = static_cast<int>(info.entry.nr);
+    thread.call.syscall = ia32 ? static_cast<int>(ia32->does) : static_cast<int>(info.entry.nr);
+    thread.call.ia32_syscall = ia32 ? ia32->number : 0;
     for (size_t i = 0; i < 6; ++i) thread.call.args[i] = info.entry.args[i];
   } else if (info.op == PTRACE_SYSCALL_INFO_EXIT && thread.pending) {
     thread.pending = false;
@@ -224,6 +232,7 @@ void PtraceSession::on_syscall_stop(pid_t tid, Thread& thread) {
     event.time_ns = now - start_ns_;
     event.duration_ns = now - thread.entry_ns;
     event.ret = info.exit.rval;
+    if (!read_old_mmap_block(tid, event)) return;
     if (thread.silent || (options_.failed_only && !event.failed())) return;
     event.comm = comm(thread.pid, tid);
     if (options_.stacks) {

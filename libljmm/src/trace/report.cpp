@@ -26,7 +26,10 @@ std::string frame_name(const Event& event, size_t i, Symbolizer* symbolizer) {
 }  // namespace
 
 std::string event_line(const Event& event, Symbolizer* symbolizer) {
-  const char* call = event.kind == EventKind::syscall ? syscall_name(event.syscall) : event_kind_name(event.kind);
+  // A 32-bit call is marked with its ABI: ia32:mmap2.
+  std::string call = event.kind != EventKind::syscall ? event_kind_name(event.kind)
+                     : event.ia32_syscall      ? fmt::format("ia32:{}", event.call_name())
+                                               : event.call_name();
   std::string line = fmt::format("{:<10.6f} {:>7} {:>7} {:<16} {:<7} {:<56} {:<18} {:>8.1f}\n", event.time_ns / 1e9,
                                  event.pid, event.tid, event.comm, call, describe_arguments(event),
                                  describe_result(event), event.duration_ns / 1e3);
@@ -43,7 +46,8 @@ void write_arguments(JsonWriter& json, const Event& event) {
   switch (static_cast<Syscall>(event.syscall)) {
     case Syscall::mmap:
       json.address_field("addr", a[0]).field("length", a[1]).field("prot", describe_prot(a[2]));
-      json.field("flags", describe_mmap_flags(a[3])).field("fd", static_cast<int>(a[4])).field("offset", a[5]);
+      json.field("flags", describe_mmap_flags(a[3])).field("fd", static_cast<int>(a[4]));
+      json.field(event.ia32_syscall == ia32_mmap2 ? "pgoffset" : "offset", a[5]);
       break;
     case Syscall::munmap: json.address_field("addr", a[0]).field("length", a[1]); break;
     case Syscall::mremap:
@@ -62,9 +66,10 @@ std::string event_json(const Event& event, Symbolizer* symbolizer) {
   json.begin_object().field("schema", trace_schema).field("type", "event");
   json.field("time_ns", event.time_ns).field("event", event_kind_name(event.kind));
   json.field("pid", event.pid).field("tid", event.tid).field("comm", event.comm);
+  if (event.host_pid != 0) json.field("host_pid", event.host_pid);
   if (event.kind == EventKind::fork) json.field("ppid", event.ppid);
   if (event.kind == EventKind::syscall) {
-    json.field("syscall", syscall_name(event.syscall));
+    json.field("syscall", event.call_name()).field("abi", event.abi());
     write_arguments(json, event);
     json.key("raw_args").begin_array();  // the six registers as the kernel got them
     for (uint64_t arg : event.args) json.address(arg);
@@ -121,17 +126,31 @@ std::string ended_processes_note(const RunResult& run) {
       run.ended_processes.size(), pids);
 }
 
+std::string describe_losses(const Losses& losses) {
+  std::string text;
+  auto add = [&](uint64_t count, const char* cause) {
+    if (count == 0) return;
+    if (!text.empty()) text += ", ";
+    text += fmt::format("{} {}", count, cause);
+  };
+  add(losses.ring_buffer, "ring buffer full (--ring-size enlarges it)");
+  add(losses.entry_table, "entry table full");
+  add(losses.traced_set, "forked processes untraced (traced set full)");
+  add(losses.ia32_arguments, "old mmap argument blocks unreadable");
+  add(losses.x32_calls, "x32 calls not traced");
+  add(losses.out_of_step, "processes whose fork or exit event was lost");
+  return text.empty() ? "none" : text;
+}
+
 std::string summary_text(const Summary& summary, const RunResult& run, bool color) {
   TextStyle style(color);
   auto bold = [&](std::string_view text) { return style.bold(text); };
   std::string out = "\n" + bold("Summary") +
                     fmt::format(" ({} backend: {}; {} events, {} lost)\n", run.backend, run.backend_reason, run.events,
-                                run.lost_events);
-  if (run.lost_events > 0)
-    out += fmt::format(
-        "  WARNING: {} events were lost (ring buffer full); the counts below miss them. "
-        "Use --ring-size to enlarge it.\n",
-        run.lost_events);
+                                run.lost_events());
+  if (run.lost_events() > 0 || run.losses.out_of_step > 0)
+    out += fmt::format("  WARNING: {} events were lost ({}); the counts below miss them.\n", run.lost_events(),
+                       describe_losses(run.losses));
   if (std::string note = ended_processes_note(run); !note.empty()) out += "  " + note + "\n";
   out += syscall_counts(summary);
 
@@ -178,7 +197,7 @@ std::string summary_text(const Summary& summary, const RunResult& run, bool colo
     for (size_t i = 0; i < std::max<size_t>(bar, 1); ++i) blocks += "\u2588";
     out += fmt::format("  <= {:>10} {:>9}  {}\n", format_size(size), count, blocks);
   }
-  out += fmt::format("\nlost events: {}\n", run.lost_events);
+  out += fmt::format("\nlost events: {}\n", run.lost_events());
   return out;
 }
 
@@ -186,7 +205,12 @@ std::string summary_json(const Summary& summary, const RunResult& run) {
   JsonWriter json(0);
   json.begin_object().field("schema", trace_schema).field("type", "summary");
   json.field("backend", run.backend).field("backend_reason", run.backend_reason);
-  json.field("events", run.events).field("lost_events", run.lost_events);
+  if (!run.attach.empty()) json.field("attach", run.attach);
+  json.field("events", run.events).field("lost_events", run.lost_events());
+  const Losses& losses = run.losses;
+  json.key("losses").begin_object().field("ring_buffer", losses.ring_buffer).field("entry_table", losses.entry_table);
+  json.field("traced_set", losses.traced_set).field("ia32_arguments", losses.ia32_arguments);
+  json.field("x32_calls", losses.x32_calls).field("out_of_step", losses.out_of_step).end_object();
   json.field("command_exit", run.command_exit).field("command_running", run.command_running);
   json.key("ended_processes").begin_array();
   for (uint32_t pid : run.ended_processes) json.value(pid);

@@ -23,7 +23,9 @@ Result<RunResult> run(const Options& options, Sink& sink, const Log& log) {
         options.backend == BackendChoice::bpf ? "asked for with --backend=bpf" : "the default: BPF is allowed here";
     return result;
   }
-  if (options.backend == BackendChoice::bpf || result.error().code != Errc::not_permitted) return result;
+  // Not allowed, or the kernel lacks what the programs need: ptrace still traces.
+  bool ptrace_can_do = result.error().code == Errc::not_permitted || result.error().code == Errc::unsupported;
+  if (options.backend == BackendChoice::bpf || !ptrace_can_do) return result;
   std::string reason = result.error().message + "; using ptrace";
   auto fallback = detail::run_ptrace(options, sink, log);
   if (fallback) fallback->backend_reason = reason;

@@ -41,6 +41,7 @@ class TracedSet {
   bool contains(uint32_t pid) const { return alive_.count(pid) != 0; }
   size_t size() const { return alive_.size(); }
   size_t others_than(uint32_t pid) const { return alive_.size() - (alive_.count(pid) ? 1 : 0); }
+  const std::set<uint32_t>& pids() const { return alive_; }
 
  private:
   std::set<uint32_t> alive_;

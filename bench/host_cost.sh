@@ -1,0 +1,43 @@
+#!/bin/bash
+# What a trace costs the rest of the host: an unrelated process's getppid loop
+# (bench/getppid_loop.c) while ljmm-trace traces a sleeping pid, per attach method, against no
+# trace, in the same run, rounds interleaved; the median of the rounds.
+# Run as root: bench/host_cost.sh BUILD_DIR [ROUNDS] [CALLS]
+set -euo pipefail
+build=${1:?usage: host_cost.sh BUILD_DIR [ROUNDS] [CALLS]}
+rounds=${2:-5}
+calls=${3:-10000000}
+trace=$build/bin/ljmm-trace
+loop=$build/bench/getppid_loop
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# ns per getppid with ljmm-trace -p (a sleeping pid) attached the given way; "none": no trace.
+measure() {
+  local attach=$1
+  if [ "$attach" = none ]; then "$loop" "$calls"; return; fi
+  sleep 600 & local target=$!
+  : >"$log"
+  "$trace" -v -q --backend bpf --attach "$attach" -p "$target" -o /dev/null 2>"$log" & local tracer=$!
+  local tries=0
+  until grep -q 'attached with' "$log"; do
+    sleep 0.1; tries=$((tries + 1))
+    if [ $tries -gt 300 ]; then cat "$log" >&2; exit 1; fi
+  done
+  "$loop" "$calls"
+  kill -INT "$tracer"; wait "$tracer" || true
+  kill "$target"; wait "$target" 2>/dev/null || true
+}
+
+methods=(none tracepoint tp_btf)
+declare -A results
+for ((round = 0; round < rounds; round++)); do
+  for method in "${methods[@]}"; do results[$method]+="$(measure "$method") "; done
+done
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+base=$(median "${results[none]}")
+printf '%-12s %12s %8s   %s\n' attach "ns/getppid" ratio "all rounds"
+for method in "${methods[@]}"; do
+  m=$(median "${results[$method]}")
+  printf '%-12s %12s %8.2f   %s\n' "$method" "$m" "$(awk -v a="$m" -v b="$base" 'BEGIN {print a / b}')" "${results[$method]}"
+done
