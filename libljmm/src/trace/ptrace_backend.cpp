@@ -33,6 +33,7 @@
 #include "trace/ptrace_backend.hpp"
 #include "trace/session.hpp"
 #include "trace/stack.hpp"
+#include "trace/tracee.hpp"
 
 namespace ljmm::trace::detail {
 
@@ -53,53 +54,6 @@ struct Thread {
   Event call;
   uint64_t entry_ns = 0;
 };
-
-bool wanted(uint64_t nr) {
-  for (const TracedSyscall& traced : traced_syscalls)
-    if (static_cast<uint64_t>(traced.id) == nr) return true;
-  return false;
-}
-
-std::vector<int> traced_numbers() {
-  std::vector<int> numbers;
-  for (const TracedSyscall& traced : traced_syscalls) numbers.push_back(static_cast<int>(traced.id));
-  return numbers;
-}
-
-uint32_t tgid_of(pid_t tid) {
-  auto status = read_proc_file(tid, "status");
-  std::optional<uint64_t> tgid = status ? parse_status_field(*status, "Tgid") : std::nullopt;
-  return static_cast<uint32_t>(tgid.value_or(static_cast<uint64_t>(tid)));
-}
-
-std::string comm_of(pid_t pid) {
-  auto text = read_proc_file(pid, "comm");
-  if (!text) return {};
-  std::string comm = std::move(text).value();
-  while (!comm.empty() && comm.back() == '\n') comm.pop_back();
-  return comm;
-}
-
-// Frame-pointer walk from the registers at the syscall exit, as BPF's user stacks do.
-std::vector<uint64_t> user_stack(pid_t tid) {
-  user_regs_struct regs{};
-  if (::ptrace(PTRACE_GETREGS, tid, nullptr, &regs) != 0) return {};
-  std::vector<uint64_t> stack = {regs.rip};
-  uint64_t frame = regs.rbp;
-  for (int depth = 0; depth < 15 && frame; ++depth) {
-    uint64_t pair[2];  // saved rbp, return address
-    iovec local{pair, sizeof pair}, remote{reinterpret_cast<void*>(frame), sizeof pair};
-    if (::process_vm_readv(tid, &local, 1, &remote, 1, 0) != static_cast<ssize_t>(sizeof pair) || pair[1] == 0) break;
-    stack.push_back(pair[1]);
-    if (pair[0] <= frame) break;
-    frame = pair[0];
-  }
-  return stack;
-}
-
-bool is_stop_signal(int signal) {
-  return signal == SIGSTOP || signal == SIGTSTP || signal == SIGTTIN || signal == SIGTTOU;
-}
 
 void wake_up(int) {}  // the interval timer only interrupts waitpid, so the stop policy is checked
 

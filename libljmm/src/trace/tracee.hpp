@@ -1,0 +1,21 @@
+// What the ptrace backend asks of the threads it traces: which calls and signals matter, a
+// thread's process and name, and its user stack at a stop.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ljmm::trace::detail {
+
+bool wanted(uint64_t nr);           // one of the traced x86-64 calls
+std::vector<int> traced_numbers();  // their numbers, for the seccomp filter
+uint32_t tgid_of(pid_t tid);        // the thread's process (the thread itself when /proc says nothing)
+std::string comm_of(pid_t pid);     // /proc/PID/comm without its newline; empty when gone
+bool is_stop_signal(int signal);    // SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU: group stops
+// Frame-pointer walk from the registers of a stopped thread, as BPF's user stacks do.
+std::vector<uint64_t> user_stack(pid_t tid);
+
+}  // namespace ljmm::trace::detail
