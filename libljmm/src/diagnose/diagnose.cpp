@@ -224,6 +224,15 @@ void add_runtime_finding(const Snapshot& snapshot, std::vector<Finding>& finding
       c.retries, c.failures);
   finding.explanation = "The process runs ljmm's mmap wrapper; these are its counters, read from the process.";
   if (c.failures > 0) finding.fix = "The low window is full: see the low-window findings for what occupies it.";
+  // The runtime's probe found that fixed placement gives EINVAL here (no-MMU style): it places
+  // nothing any more, and low requests get whatever the kernel answers.
+  if (runtime.flags & LJMM_FLAG_FIXED_UNSUPPORTED) {
+    finding.severity = Severity::warning;
+    finding.summary += "; fixed placement is OFF (the kernel refused MAP_FIXED_NOREPLACE on a free page)";
+    finding.fix = "Low requests now get what the kernel gives; LuaJIT may fail with 'not enough memory'.";
+  }
+  if (runtime.flags & LJMM_FLAG_NOREPLACE_UNSUPPORTED)
+    finding.summary += "; the kernel ignores MAP_FIXED_NOREPLACE (before 4.17): placements are hints, verified";
   finding.confidence = "high";
   for (const RuntimeCounter& counter : runtime_counters()) {
     bool bytes_counter = counter.name.find("bytes") != std::string_view::npos || counter.name == "returned_to_reserve";

@@ -181,5 +181,15 @@ TEST(Diagnose, MapCountNearTheLimit) {
   EXPECT_EQ(near->severity, Severity::error);
 }
 
+TEST(Diagnose, RuntimeWithFixedPlacementOffSaysSo) {
+  Snapshot snapshot = snapshot_from_text(std::string(exe_and_libc) + libc_and_stack);
+  snapshot.runtime = RuntimeStats{0x10000, 0x80000000, 0, LJMM_FLAG_FIXED_UNSUPPORTED, {}};
+  Analysis analysis = analyze(std::move(snapshot));
+  const Finding* runtime = analysis.finding("ljmm-runtime");
+  ASSERT_NE(runtime, nullptr);
+  EXPECT_EQ(runtime->severity, Severity::warning);
+  EXPECT_NE(runtime->summary.find("fixed placement is OFF"), std::string::npos) << runtime->summary;
+}
+
 }  // namespace
 }  // namespace ljmm
