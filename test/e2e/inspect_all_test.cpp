@@ -37,7 +37,8 @@ std::map<std::string, json> inspect_all(const std::vector<std::string>& argument
   CommandResult result = run_command(argv);
   EXPECT_EQ(result.exit_code, 0) << result.err;
   std::map<std::string, json> by_pid;
-  for (json& document : json_lines(result.out)) by_pid[std::to_string(document["process"]["pid"].get<int>())] = document;
+  for (json& document : json_lines(result.out))
+    by_pid[std::to_string(document["process"]["pid"].get<int>())] = document;
   return by_pid;
 }
 
@@ -126,8 +127,8 @@ int free_loopback_port() {
 
 // node_exporter's /metrics, fetched with Debian's python3; empty until it answers.
 std::string scrape(int port) {
-  std::string script = "import urllib.request\nprint(urllib.request.urlopen('http://127.0.0.1:" +
-                       std::to_string(port) + "/metrics', timeout=5).read().decode())";
+  std::string script = "import urllib.request\nprint(urllib.request.urlopen('http://127.0.0.1:" + std::to_string(port) +
+                       "/metrics', timeout=5).read().decode())";
   for (int tries = 0; tries < 50; ++tries) {
     CommandResult result = run_command({system_python, "-c", script});
     if (result.exit_code == 0) return result.out;
@@ -149,33 +150,40 @@ TEST(InspectAll, NodeExporterReadsTheMetricsAndSeriesSurviveRestarts) {
   std::string dir = ::testing::TempDir() + "textfile-" + std::to_string(::getpid());
   std::filesystem::create_directories(dir);
   std::string file = dir + "/ljmm.prom";
+  // A copy of the demo of this test's own: other tests run demos meanwhile, and the series of a
+  // program depend on the findings its processes have.
+  std::string program = dir + "/ljmm-demo";
+  std::filesystem::copy_file(tool("ljmm-demo"), program);
   auto write_metrics = [&] {
     CommandResult result =
-        run_command({tool("ljmm-inspect"), "--all", "--format=prometheus", "--smaps", "-o", file});
+        run_command({tool("ljmm-inspect"), "--all", "--exe", program, "--format=prometheus", "--smaps", "-o", file});
     ASSERT_EQ(result.exit_code, 0) << result.err;
   };
   int port = free_loopback_port();
-  auto exporter = spawn({"prometheus-node-exporter", "--web.listen-address=127.0.0.1:" + std::to_string(port),
-                         "--collector.disable-defaults", "--collector.textfile",
-                         "--collector.textfile.directory=" + dir},
-                        SpawnOptions{.pipe_stdout = true});
+  auto exporter =
+      spawn({"prometheus-node-exporter", "--web.listen-address=127.0.0.1:" + std::to_string(port),
+             "--collector.disable-defaults", "--collector.textfile", "--collector.textfile.directory=" + dir},
+            SpawnOptions{.pipe_stdout = true});
   ASSERT_TRUE(exporter.ok()) << exporter.error().message;
 
   std::set<std::string> first, second;
   {
-    Demo hole = start_demo("brk-hole"), plain = start_demo("plain");
+    Demo hole = start_demo("brk-hole", {"--mib", "8"}, program), plain = start_demo("plain", {"--mib", "8"}, program);
     write_metrics();
     std::string metrics = scrape(port);
     ASSERT_FALSE(metrics.empty()) << "node_exporter did not answer";
     EXPECT_NE(metrics.find("node_textfile_scrape_error 0"), std::string::npos) << metrics.substr(0, 2000);
-    EXPECT_NE(metrics.find("ljmm_brk_blocked_sum{comm=\"ljmm-demo\""), std::string::npos);
+    EXPECT_NE(metrics.find("ljmm_brk_blocked_sum{comm=\"ljmm-demo\",exe=\"" + program + "\"} 1"), std::string::npos)
+        << metrics.substr(0, 3000);
+    EXPECT_NE(metrics.find("ljmm_processes{comm=\"ljmm-demo\",exe=\"" + program + "\"} 2"), std::string::npos);
     EXPECT_NE(metrics.find("ljmm_unreadable_processes{reason=\"permission_denied\"}"), std::string::npos);
     EXPECT_NE(metrics.find("ljmm_last_success_timestamp_seconds"), std::string::npos);
     EXPECT_EQ(metrics.find("pid=\""), std::string::npos) << "no pid labels without --per-process";
     first = demo_series(metrics);
   }
   {
-    Demo hole = start_demo("brk-hole"), plain = start_demo("plain");  // new pids, the same programs
+    // New pids, the same programs.
+    Demo hole = start_demo("brk-hole", {"--mib", "8"}, program), plain = start_demo("plain", {"--mib", "8"}, program);
     write_metrics();
     second = demo_series(scrape(port));
   }

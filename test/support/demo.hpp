@@ -18,8 +18,11 @@ struct Demo {
   std::string pid() const { return std::to_string(facts["pid"].get<int>()); }
 };
 
-inline Demo start_demo(const std::string& mode, std::vector<std::string> extra = {"--mib", "8"}) {
-  std::vector<std::string> argv = {tool("ljmm-demo"), mode};
+// `program`: a copy of ljmm-demo under another path, for a test that must tell its demos apart
+// from those other tests run at the same time (by --exe).
+inline Demo start_demo(const std::string& mode, std::vector<std::string> extra = {"--mib", "8"},
+                       const std::string& program = tool("ljmm-demo")) {
+  std::vector<std::string> argv = {program, mode};
   argv.insert(argv.end(), extra.begin(), extra.end());
   auto child = spawn(argv, SpawnOptions{.pipe_stdin = true, .pipe_stdout = true});
   EXPECT_TRUE(child.ok()) << (child.ok() ? "" : child.error().message);
