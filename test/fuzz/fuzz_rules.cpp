@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "ljmm/render.hpp"
 #include "ljmm/rules.hpp"
 
 namespace {
