@@ -45,7 +45,9 @@ void Summary::on_event(const Event& event) {
     case EventKind::exec:
       // The old image's mappings are gone with it.
       ++execs_;
-      live_.erase(live_.lower_bound({event.pid, 0}), live_.lower_bound({event.pid + 1, 0}));
+      // (Not up to {pid + 1, 0}: pid + 1 wraps to 0 for pid 2^32-1, found by fuzz_trace_event.)
+      for (auto it = live_.lower_bound({event.pid, 0}); it != live_.end() && it->first.first == event.pid;)
+        it = live_.erase(it);
       last_break_.erase(event.pid);
       return;
     case EventKind::exit: ++exits_; return;

@@ -76,6 +76,24 @@ TEST(TraceSummary, ExecForgetsTheOldImagesMappings) {
   EXPECT_EQ(live[0].pid, 8u);
 }
 
+// Found by fuzz_trace_event: an exec of pid 2^32-1 erased a range that ran backwards.
+TEST(TraceSummary, ExecOfTheLargestPidForgetsOnlyItsOwnMappings) {
+  Summary summary;
+  Event low = call(Syscall::mmap, 0, 4096, 0x7f1000000000);
+  low.pid = low.tid = 1;
+  summary.on_event(low);
+  Event high = call(Syscall::mmap, 0, 4096, 0x7f2000000000);
+  high.pid = high.tid = UINT32_MAX;
+  summary.on_event(high);
+  Event exec;
+  exec.kind = EventKind::exec;
+  exec.pid = exec.tid = UINT32_MAX;
+  summary.on_event(exec);
+  auto live = summary.live_mappings();
+  ASSERT_EQ(live.size(), 1u);
+  EXPECT_EQ(live[0].pid, 1u);
+}
+
 TEST(TraceSummary, DontUnmapKeepsTheOldRangeMapped) {
   Summary summary;
   summary.on_event(call(Syscall::mmap, 0, 1 << 20, 0x7f0000000000));
