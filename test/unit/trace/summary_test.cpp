@@ -61,16 +61,24 @@ TEST(TraceSummary, AbsurdLengthsNeitherWrapNorOverflow) {
   EXPECT_FALSE(summary_text(summary, run, false).empty());
 }
 
+Event mapping_of(uint32_t pid, uint64_t address) {
+  Event event = call(Syscall::mmap, 0, 4096, static_cast<int64_t>(address));
+  event.pid = event.tid = pid;
+  return event;
+}
+
+Event exec_of(uint32_t pid) {
+  Event event;
+  event.kind = EventKind::exec;
+  event.pid = event.tid = pid;
+  return event;
+}
+
 TEST(TraceSummary, ExecForgetsTheOldImagesMappings) {
   Summary summary;
   summary.on_event(call(Syscall::mmap, 0, 1 << 20, 0x7f0000000000));
-  Event other = call(Syscall::mmap, 0, 4096, 0x7f1000000000);
-  other.pid = other.tid = 8;
-  summary.on_event(other);
-  Event exec;
-  exec.kind = EventKind::exec;
-  exec.pid = exec.tid = 7;
-  summary.on_event(exec);
+  summary.on_event(mapping_of(8, 0x7f1000000000));
+  summary.on_event(exec_of(7));
   auto live = summary.live_mappings();
   ASSERT_EQ(live.size(), 1u);
   EXPECT_EQ(live[0].pid, 8u);
@@ -79,16 +87,9 @@ TEST(TraceSummary, ExecForgetsTheOldImagesMappings) {
 // Found by fuzz_trace_event: an exec of pid 2^32-1 erased a range that ran backwards.
 TEST(TraceSummary, ExecOfTheLargestPidForgetsOnlyItsOwnMappings) {
   Summary summary;
-  Event low = call(Syscall::mmap, 0, 4096, 0x7f1000000000);
-  low.pid = low.tid = 1;
-  summary.on_event(low);
-  Event high = call(Syscall::mmap, 0, 4096, 0x7f2000000000);
-  high.pid = high.tid = UINT32_MAX;
-  summary.on_event(high);
-  Event exec;
-  exec.kind = EventKind::exec;
-  exec.pid = exec.tid = UINT32_MAX;
-  summary.on_event(exec);
+  summary.on_event(mapping_of(1, 0x7f1000000000));
+  summary.on_event(mapping_of(UINT32_MAX, 0x7f2000000000));
+  summary.on_event(exec_of(UINT32_MAX));
   auto live = summary.live_mappings();
   ASSERT_EQ(live.size(), 1u);
   EXPECT_EQ(live[0].pid, 1u);
