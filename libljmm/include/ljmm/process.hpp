@@ -56,6 +56,9 @@ Result<std::string> read_text_file(const std::string& path, std::string_view wha
 // "pid 123: no such process", "pid 1: permission denied reading maps (need ptrace access)".
 Result<std::string> read_proc_file(int pid, std::string_view file);
 
+// /proc/PID/comm without its newline.
+Result<std::string> read_comm(int pid);
+
 // Fills everything but `brk` (which needs the regions) from /proc/PID. Fields the kernel
 // refuses to show (exe, personality) stay empty rather than failing the whole read.
 Result<ProcessInfo> read_process_info(int pid);

@@ -33,11 +33,6 @@ std::vector<int> list_pids(Status& status) {
   return pids;
 }
 
-std::string first_line(std::string text) {
-  text.resize(std::min(text.find('\n'), text.size()));
-  return text;
-}
-
 // The cgroup v2 path from /proc/PID/cgroup ("0::/system.slice/nginx.service").
 std::string cgroup_path(std::string_view text) {
   for (size_t at = 0; at < text.size();) {
@@ -58,9 +53,9 @@ bool under(std::string_view path, std::string_view top) {
 // process exited, or hides the field) come back as errors.
 Result<bool> matches(int pid, const ProcessFilter& filter, const std::optional<std::regex>& comm) {
   if (comm) {
-    auto text = read_proc_file(pid, "comm");
-    if (!text) return text.error();
-    if (!std::regex_match(first_line(std::move(text).value()), *comm)) return false;
+    auto name = read_comm(pid);
+    if (!name) return name.error();
+    if (!std::regex_match(*name, *comm)) return false;
   }
   if (filter.uid) {
     auto status = read_proc_file(pid, "status");

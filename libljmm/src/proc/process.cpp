@@ -41,11 +41,6 @@ uint64_t read_number(const char* path, uint64_t fallback) {
   return ec == std::errc() ? value : fallback;
 }
 
-std::string strip_newline(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  return text;
-}
-
 }  // namespace
 
 Result<std::string> read_text_file(const std::string& path, std::string_view what) {
@@ -94,13 +89,21 @@ Result<std::string> read_proc_file(int pid, std::string_view file) {
   }
 }
 
+Result<std::string> read_comm(int pid) {
+  auto text = read_proc_file(pid, "comm");
+  if (!text) return text.error();
+  std::string comm = std::move(text).value();
+  while (!comm.empty() && (comm.back() == '\n' || comm.back() == '\r')) comm.pop_back();
+  return comm;
+}
+
 Result<ProcessInfo> read_process_info(int pid) {
   ProcessInfo info;
   info.pid = pid;
   auto stat = read_proc_file(pid, "stat");
   if (!stat) return stat.error();
   if (Status parsed = parse_stat(*stat, info); !parsed) return parsed.error();
-  if (auto comm = read_proc_file(pid, "comm")) info.comm = strip_newline(std::move(comm).value());
+  if (auto comm = read_comm(pid)) info.comm = std::move(comm).value();
 
   char target[PATH_MAX];
   ssize_t length = ::readlink(fmt::format("/proc/{}/exe", pid).c_str(), target, sizeof target - 1);

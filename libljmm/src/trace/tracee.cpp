@@ -29,11 +29,8 @@ uint32_t tgid_of(pid_t tid) {
 }
 
 std::string comm_of(pid_t pid) {
-  auto text = read_proc_file(pid, "comm");
-  if (!text) return {};
-  std::string comm = std::move(text).value();
-  while (!comm.empty() && comm.back() == '\n') comm.pop_back();
-  return comm;
+  auto comm = read_comm(pid);
+  return comm ? std::move(comm).value() : std::string();
 }
 
 std::vector<uint64_t> user_stack(pid_t tid) {
