@@ -42,6 +42,7 @@ struct inflight_call {
   s32 ia32_syscall;
   u32 tgid; /* in the tracer's namespace, looked up at entry */
   u32 tid;
+  u32 failed_brk; /* this thread's last traced call was a failed brk (system-wide counts) */
 };
 
 struct {
@@ -109,12 +110,14 @@ static __always_inline bool in_ia32_syscall(void) {
 
 static __always_inline bool is_traced(u32 tgid) { return bpf_map_lookup_elem(&traced, &tgid) != NULL; }
 
+#include "system_wide.bpf.h"
+
 /* Each thread keeps its entry slot (freed when the thread exits): reusing it costs a lock-free
  * lookup, where an update and a delete per call would take the bucket lock twice. A slot whose
  * syscall is -1 is idle. */
 static __always_inline int record_entry(long nr, long ia32_nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5) {
   struct ns_ids ids = current_ids();
-  if (!ids.tgid || !is_traced(ids.tgid)) return 0;
+  if (!ids.tgid || !wanted_process(ids.tgid)) return 0;
   u32 tid = (u32)bpf_get_current_pid_tgid(); /* the slot is keyed by host tid: unique on the host */
   struct inflight_call *call = bpf_map_lookup_elem(&inflight, &tid);
   if (!call) {
@@ -190,7 +193,13 @@ static __always_inline int record_exit(void *ctx, long ret) {
     }
     for (int i = 0; i < 6; i++) call->args[i] = block[i];
   }
-  if (failed_only && !failed(syscall, call->args[0], ret)) return 0;
+  bool call_failed = failed(syscall, call->args[0], ret);
+  if (system_wide) {
+    account(call->tgid, syscall, call->args, call_failed, call->failed_brk);
+    call->failed_brk = syscall == MMT_BRK && call_failed;
+    if (aggregate_only) return 0;
+  }
+  if (failed_only && !call_failed) return 0;
   /* Two constant sizes, one per setting of capture_stack (fixed at load): a stack costs 512 bytes. */
   struct mmt_event *event = capture_stack ? bpf_ringbuf_reserve(&events, sizeof *event, 0)
                                           : bpf_ringbuf_reserve(&events, MMT_EVENT_BASE_SIZE, 0);
@@ -232,7 +241,7 @@ int BPF_PROG(raw_sys_enter, struct pt_regs *regs, long id) {
   if (!native && !ia32) {
     if ((id & X32_SYSCALL_BIT) && wanted_syscall(id & ~X32_SYSCALL_BIT)) {
       struct ns_ids ids = current_ids();
-      if (ids.tgid && is_traced(ids.tgid)) count(MMT_SKIPPED_X32);
+      if (ids.tgid && wanted_process(ids.tgid)) count(MMT_SKIPPED_X32);
     }
     return 0;
   }
@@ -335,7 +344,10 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child) {
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm) {
   u32 tgid = current_ids().tgid;
-  if (tgid && is_traced(tgid)) emit_task_event(MMT_EXEC, tgid, 0, task);
+  if (!tgid) return 0;
+  /* System-wide, a process that made traced calls: its old image's mappings are gone. */
+  bool had_activity = system_wide && activity_exec(task, tgid);
+  if (is_traced(tgid) || (had_activity && !aggregate_only)) emit_task_event(MMT_EXEC, tgid, 0, task);
   return 0;
 }
 
@@ -349,6 +361,7 @@ int BPF_PROG(on_exit, struct task_struct *task) {
   bpf_map_delete_elem(&inflight, &tid);
   if (BPF_CORE_READ(task, signal, live.counter) != 0) return 0; /* other threads live on */
   u32 tgid = current_ids().tgid;                                 /* runs in the exiting task */
+  if (tgid && system_wide) activity_exit(task, tgid);
   if (!tgid || bpf_map_delete_elem(&traced, &tgid) != 0) return 0; /* not ours, or reported */
   emit_task_event(MMT_EXIT, tgid, 0, task);
   return 0;

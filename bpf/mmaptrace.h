@@ -66,7 +66,33 @@ enum mmt_counter {
   MMT_LOST_TRACED_FULL = 2, /* the traced set was full: a forked process is not traced */
   MMT_LOST_IA32_ARGS = 3,   /* old mmap's argument block could not be read: the call is dropped */
   MMT_SKIPPED_X32 = 4,      /* an x32 call of a traced process: x32 is not traced */
-  MMT_COUNTER_COUNT = 5,
+  MMT_LOST_ACTIVITY_FULL = 5, /* system-wide: the activity map was full, a process's calls are not counted */
+  MMT_COUNTER_COUNT = 6,
+};
+
+/* System-wide tracing (-a) keeps, in the kernel, what each process did (the "activity" map),
+ * whether or not events are sent too. The calls are counted in the order of user space's
+ * trace::traced_syscalls. */
+enum mmt_call_index { MMT_CALL_MMAP = 0, MMT_CALL_MUNMAP = 1, MMT_CALL_MREMAP = 2, MMT_CALL_BRK = 3, MMT_CALLS = 4 };
+
+/* A process, by its pid in the tracer's namespace and its start time, so a reused pid is a new key. */
+struct mmt_process_key {
+  unsigned int pid;
+  unsigned int unused;
+  unsigned long long start_ns; /* task->start_time of the process's leader */
+};
+
+struct mmt_process_activity {
+  unsigned long long calls[MMT_CALLS];
+  unsigned long long failed[MMT_CALLS];
+  unsigned long long mapped_bytes;   /* by successful mmap calls, page-rounded */
+  unsigned long long fallback_mmaps; /* a failed brk followed by an anonymous rw mmap from the same thread */
+  unsigned long long fallback_bytes;
+  unsigned int host_pid;
+  unsigned int uid;
+  unsigned int exited; /* set by the exit program; user space reads the entry one last time, then deletes it */
+  unsigned int unused;
+  char comm[MMT_COMM_LEN];
 };
 
 #endif

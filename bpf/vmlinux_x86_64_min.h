@@ -84,6 +84,7 @@ struct task_struct {
   struct pid *thread_pid;
   struct signal_struct *signal;
   char comm[16];
+  u64 start_time;
 };
 
 struct super_block {

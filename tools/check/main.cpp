@@ -49,7 +49,7 @@ void declare(CLI::App& app, Options& options) {
       ->check(CLI::Range(1, 600000));
   app.add_option("--timeout", options.timeout_seconds,
                  "How long --wait-for-file and --settle wait (seconds, default 60)")
-      ->check(CLI::PositiveNumber);
+      ->check(cli::positive_number);
   cli::add_color_option(app, options.color);
   app.set_version_flag("--version", std::string("ljmm-check ") + version());
   app.footer(

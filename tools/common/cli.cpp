@@ -1,9 +1,11 @@
 #include "cli.hpp"
 
 #include <fmt/format.h>
+#include <pwd.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <climits>
 #include <cstdlib>
 #include <map>
@@ -57,6 +59,29 @@ int terminal_width() {
   return 100;
 }
 
+const CLI::Validator positive_number = CLI::Validator(
+    [](const std::string& text) -> std::string {
+      double value = 0;
+      if (!CLI::detail::lexical_cast(text, value) || !(value > 0)) return "must be a number above 0, not " + text;
+      return {};
+    },
+    "NUMBER > 0");
+const CLI::Validator non_negative_number = CLI::Validator(
+    [](const std::string& text) -> std::string {
+      double value = 0;
+      if (!CLI::detail::lexical_cast(text, value) || !(value >= 0)) return "must be a number of 0 or more, not " + text;
+      return {};
+    },
+    "NUMBER >= 0");
+
+Result<uint32_t> parse_user(std::string_view option, const std::string& text) {
+  uint32_t uid = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), uid);
+  if (ec == std::errc() && end == text.data() + text.size()) return uid;
+  if (const passwd* entry = ::getpwnam(text.c_str())) return static_cast<uint32_t>(entry->pw_uid);
+  return make_error(Errc::invalid_argument, fmt::format("{} {}: no such user", option, text));
+}
+
 std::string executable_directory() {
   char path[PATH_MAX];
   ssize_t length = ::readlink("/proc/self/exe", path, sizeof path - 1);
@@ -69,8 +94,9 @@ int run_main(CLI::App& app, int argc, char** argv, std::string_view tool, const 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    int code = app.exit(error);
-    return code == 0 ? exit_ok : exit_usage;
+    if (error.get_exit_code() == 0) return app.exit(error);  // --help, --version
+    // One line naming the cause, like every other error of the tools.
+    return report(tool, fmt::format("{} (see --help)", error.what()), exit_usage);
   }
   try {
     return run();

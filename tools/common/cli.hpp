@@ -33,6 +33,13 @@ bool use_color(ColorChoice choice);  // auto: stdout is a terminal and NO_COLOR 
 void add_color_option(CLI::App& app, ColorChoice& choice);
 int terminal_width();  // stdout's columns, else $COLUMNS, else 100
 
+// CLI11's PositiveNumber and NonNegativeNumber, with messages a person can read.
+extern const CLI::Validator positive_number;
+extern const CLI::Validator non_negative_number;
+
+// A user name or a numeric uid, as --user/--uid take it: "OPTION NAME: no such user".
+Result<uint32_t> parse_user(std::string_view option, const std::string& text);
+
 // The directory holding this executable, for finding programs installed beside it.
 std::string executable_directory();
 

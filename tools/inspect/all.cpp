@@ -1,11 +1,10 @@
 #include "all.hpp"
 
 #include <fmt/format.h>
-#include <pwd.h>
 
-#include <charconv>
 #include <ctime>
 
+#include "../common/cli.hpp"
 #include "../common/output.hpp"
 #include "ljmm/host.hpp"
 #include "ljmm/json.hpp"
@@ -15,19 +14,10 @@ namespace ljmm::inspect {
 
 namespace {
 
-// A user name or a numeric uid.
-Result<uint32_t> parse_user(const std::string& text) {
-  uint32_t uid = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), uid);
-  if (ec == std::errc() && end == text.data() + text.size()) return uid;
-  if (const passwd* entry = ::getpwnam(text.c_str())) return static_cast<uint32_t>(entry->pw_uid);
-  return make_error(Errc::invalid_argument, fmt::format("--user {}: no such user", text));
-}
-
 Result<ProcessFilter> make_filter(const AllOptions& options) {
   ProcessFilter filter{options.comm, options.exe, std::nullopt, options.cgroup};
   if (!options.user.empty()) {
-    auto uid = parse_user(options.user);
+    auto uid = cli::parse_user("--user", options.user);
     if (!uid) return uid.error();
     filter.uid = *uid;
   }

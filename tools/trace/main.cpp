@@ -24,6 +24,7 @@ struct CliOptions {
   bool json = false;
   bool quiet = false;
   std::string ring_size = "8MiB";
+  std::string uid;  // -a --uid NAME|UID
   cli::ColorChoice color = cli::ColorChoice::automatic;
 };
 
@@ -31,14 +32,28 @@ void declare(CLI::App& app, CliOptions& options) {
   trace::Options& t = options.trace;
   // One pid per -p, so "-p 1 -- cmd" leaves "--" to end the options.
   app.add_option("-p,--pid", t.pids, "Trace this process and what it forks (repeat for more)")->allow_extra_args(false);
-  app.add_option("-d,--duration", t.duration_seconds, "Stop after this many seconds")->check(CLI::PositiveNumber);
+  CLI::Option* all = app.add_flag("-a,--all", t.system_wide.enabled,
+                                  "System-wide: every process on the host (in this PID namespace), BPF only; "
+                                  "who is hitting brk failures right now");
+  app.add_option("--comm", t.system_wide.comm, "With -a: only processes with this name (as in /proc/PID/comm)")
+      ->needs(all);
+  app.add_option("--uid", options.uid, "With -a: only processes of this user (NAME or UID)")->needs(all);
+  app.add_option("--cgroup", t.system_wide.cgroup,
+                 "With -a: only processes in this cgroup v2 or below it (a path as in /proc/PID/cgroup)")
+      ->needs(all);
+  app.add_option("--interval", t.system_wide.interval_seconds,
+                 "With -a: print the ranking of processes every S seconds, like top")
+      ->check(cli::positive_number)
+      ->needs(all);
+  app.add_option("-d,--duration", t.duration_seconds, "Stop after this many seconds")->check(cli::positive_number);
   app.add_option("--grace", t.grace_seconds,
                  "After the command exits, keep tracing the -p processes at most this long (default 10)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(cli::non_negative_number);
   app.add_option("--idle", t.quiet_seconds, "... but stop once they made no traced call for this long (default 2)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(cli::non_negative_number);
   app.add_flag("--json", options.json, "JSON Lines (schema ljmm.trace/v1): one object per event, then the summary");
-  app.add_flag("-q,--quiet", options.quiet, "Print only the summary");
+  app.add_flag("-q,--quiet", options.quiet,
+               "Print only the summary; with -a, count per process in the kernel and send no event per call");
   app.add_option("-o,--output", options.output,
                  "Write the trace to FILE instead of standard output "
                  "(which the command may use)");
@@ -67,6 +82,8 @@ void declare(CLI::App& app, CliOptions& options) {
       "  ljmm-trace -p $(cat /run/nginx.pid) -- nginx -s reload     the reload happens in the master\n"
       "  ljmm-trace -p 1234 -d 10 -x                                 failed calls for 10 seconds\n"
       "  ljmm-trace --json -q -- ./demo > trace.jsonl                the summary as JSON\n"
+      "  ljmm-trace -a -q -x --interval 5                            who on this host hits brk failures, every 5 s\n"
+      "  ljmm-trace -a -x --comm nginx -d 60                         failed calls of every nginx for a minute\n"
       "Exit codes: 0 ok, 2 usage, 3 target unavailable (no such pid, command not found, no permission),\n"
       "5 BPF refused with --backend=bpf.");
 }
@@ -88,6 +105,13 @@ class PrintingSink : public trace::Sink {
     std::string text = options_.json ? trace::event_json(event, symbolizer) : trace::event_line(event, symbolizer);
     std::fwrite(text.data(), 1, text.size(), out_);
     if (event.kind == trace::EventKind::exec || event.kind == trace::EventKind::exit) symbolizer_.forget(event.pid);
+  }
+
+  void on_activity(const std::vector<trace::ProcessActivity>& ranked, uint64_t time_ns) override {
+    std::string text = options_.json ? trace::activity_json(ranked, time_ns)
+                                     : fmt::format("\n{:.1f} s\n{}", time_ns / 1e9, trace::activity_text(ranked, 20));
+    std::fwrite(text.data(), 1, text.size(), out_);
+    std::fflush(out_);
   }
 
   void on_losses(const trace::Losses& losses) override {
@@ -115,8 +139,17 @@ int run(CliOptions& options) {
   auto ring = parse_size(options.ring_size);
   if (!ring) return cli::report(tool, fmt::format("--ring-size: {}", ring.error().message), cli::exit_usage);
   options.trace.ring_bytes = *ring;
-  if (options.trace.pids.empty() && options.trace.command.empty())
-    return cli::report(tool, "nothing to trace: give -p PID and/or -- COMMAND", cli::exit_usage);
+  trace::SystemWide& wide = options.trace.system_wide;
+  if (options.trace.pids.empty() && options.trace.command.empty() && !wide.enabled)
+    return cli::report(tool, "nothing to trace: give -p PID and/or -- COMMAND, or -a", cli::exit_usage);
+  if (wide.enabled && !options.trace.pids.empty())
+    return cli::report(tool, "-a traces every process: it takes no -p", cli::exit_usage);
+  wide.counts_only = wide.enabled && options.quiet;
+  if (!options.uid.empty()) {
+    auto uid = cli::parse_user("--uid", options.uid);
+    if (!uid) return cli::report(tool, uid.error().message, cli::exit_usage);
+    wide.uid = *uid;
+  }
 
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, &std::fclose);
   if (!options.output.empty()) {

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -80,8 +81,25 @@ struct Event {
   bool failed() const;
 };
 
+// Where a call counts in per-process arrays: its place in traced_syscalls.
+constexpr size_t call_index(Syscall syscall) {
+  for (size_t i = 0; i < traced_syscalls.size(); ++i)
+    if (traced_syscalls[i].id == syscall) return i;
+  return traced_syscalls.size();
+}
+
 enum class BackendChoice { automatic, bpf, ptrace };
 enum class AttachChoice { automatic, tp_btf, tracepoint };
+
+// -a: every process the tracer's PID namespace sees, narrowed in the kernel (BPF only).
+struct SystemWide {
+  bool enabled = false;
+  std::string comm;             // the process's name as in /proc/PID/comm (at most 15 bytes); empty: any
+  std::optional<uint32_t> uid;  // real uid
+  std::string cgroup;           // cgroup v2 path as in /proc/PID/cgroup ("/system.slice/nginx.service") and below
+  bool counts_only = false;     // per-process counts kept in the kernel, no event per call
+  double interval_seconds = 0;  // the ranking every so often (Sink::on_activity); 0: only at the end
+};
 
 struct Options {
   std::vector<int> pids;             // -p, may be several
@@ -96,6 +114,7 @@ struct Options {
   AttachChoice attach = AttachChoice::automatic;
   size_t ring_bytes = 8 * 1024 * 1024;
   bool verbose = false;
+  SystemWide system_wide;
 };
 
 // What a trace missed, by cause. Every place a drop can happen has its counter.
@@ -105,12 +124,36 @@ struct Losses {
   uint64_t traced_set = 0;      // forked processes left untraced: the traced set was full
   uint64_t ia32_arguments = 0;  // old mmap calls dropped: their argument block could not be read
   uint64_t x32_calls = 0;       // x32 calls of traced processes: x32 is not traced
+  uint64_t activity_table = 0;  // system-wide: calls not counted because the per-process table was full
   // Processes whose fork or exit event was among those dropped, found when user space caught up
   // with the kernel's traced set (already counted in ring_buffer).
   uint64_t out_of_step = 0;
 
-  uint64_t total() const { return ring_buffer + entry_table + traced_set + ia32_arguments + x32_calls; }
+  uint64_t total() const {
+    return ring_buffer + entry_table + traced_set + ia32_arguments + x32_calls + activity_table;
+  }
 };
+
+// What one process did during a system-wide trace, counted in the kernel.
+struct ProcessActivity {
+  uint32_t pid = 0;       // in the tracer's PID namespace
+  uint32_t host_pid = 0;  // in the initial PID namespace
+  uint32_t uid = 0;
+  std::string comm;
+  std::array<uint64_t, traced_syscalls.size()> calls{};   // by call_index()
+  std::array<uint64_t, traced_syscalls.size()> failed{};  // by call_index()
+  uint64_t mapped_bytes = 0;
+  uint64_t fallback_mmaps = 0;  // glibc malloc fallbacks: a failed brk, then an anonymous rw mmap
+  uint64_t fallback_bytes = 0;
+  bool exited = false;
+
+  uint64_t brk_failures() const { return failed[call_index(Syscall::brk)]; }
+  uint64_t total_calls() const;
+  uint64_t total_failed() const;
+};
+
+// Worst first: failed brk, then fallback bytes, then failed calls, then calls.
+void rank_activity(std::vector<ProcessActivity>& processes);
 
 // Receives events in the order the backend gets them. Called from the tracing thread.
 class Sink {
@@ -119,6 +162,8 @@ class Sink {
   virtual void on_event(const Event& event) = 0;
   // Losses so far, while they happen: at most once a second.
   virtual void on_losses(const Losses&) {}
+  // System-wide: every process seen so far, ranked, every --interval seconds.
+  virtual void on_activity(const std::vector<ProcessActivity>& /*ranked*/, uint64_t /*time_ns*/) {}
 };
 
 struct RunResult {
@@ -134,6 +179,10 @@ struct RunResult {
   // tracer each traced call of theirs would fail with ENOSYS, so they were ended (SIGKILL).
   std::vector<uint32_t> ended_processes;
   bool interrupted = false;  // stopped by a signal
+  // System-wide (-a): what the kernel counted for each process, ranked.
+  bool system_wide = false;
+  bool counts_only = false;
+  std::vector<ProcessActivity> activity;
 };
 
 // Messages for -v: what the backend decided (tracefs mounted, attach type, ...).

@@ -111,4 +111,9 @@ std::string ended_processes_note(const RunResult& run);
 std::string describe_losses(const Losses& losses);
 std::string summary_json(const Summary& summary, const RunResult& run);
 
+// System-wide (-a): the ranking of processes, worst first, at most `top` rows, and as one JSON
+// Lines object of type "activity" (every --interval seconds).
+std::string activity_text(const std::vector<ProcessActivity>& ranked, size_t top);
+std::string activity_json(const std::vector<ProcessActivity>& ranked, uint64_t time_ns);
+
 }  // namespace ljmm::trace

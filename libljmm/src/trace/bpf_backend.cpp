@@ -14,6 +14,7 @@
 #include "ljmm/child_process.hpp"
 #include "mmaptrace.h"
 #include "mmaptrace.skel.h"
+#include "trace/bpf_activity.hpp"
 #include "trace/bpf_attach.hpp"
 #include "trace/bpf_backend.hpp"
 #include "trace/bpf_event.hpp"
@@ -134,11 +135,18 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
   } else {
     log(fmt::format("no /proc/self/ns/pid ({}): keying on host pids", std::strerror(errno)));
   }
+  UniqueFd cgroup;
+  if (options.system_wide.enabled) {
+    auto configured = configure_system_wide(*skeleton, options.system_wide, log);
+    if (!configured) return configured.error();
+    cgroup = std::move(configured).value();
+  }
   choose_programs(*skeleton, raw);
   skeleton->rodata->ring_bytes = ring_size(options.ring_bytes);
   if (int error = bpf_map__set_max_entries(skeleton->maps.events, static_cast<uint32_t>(ring_size(options.ring_bytes))))
     return make_error(Errc::invalid_argument, fmt::format("ring buffer size: {}", std::strerror(-error)));
   if (int error = mmaptrace_bpf::load(skeleton.get())) return load_error(-error);
+  if (Status filtered = set_cgroup_filter(*skeleton, cgroup); !filtered) return filtered.error();
   if (options.stacks)
     log(skeleton->rodata->frame_files ? "stack frames: files named by the kernel at each call (bpf_find_vma)"
                                       : "stack frames: named from /proc/PID/maps (no bpf_find_vma before 5.17)");
@@ -157,8 +165,10 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
     if (!child) return child.error();
     command = std::move(child).value();
     command_pid = static_cast<uint32_t>(command->pid());
-    bpf_map__update_elem(skeleton->maps.traced, &command_pid, sizeof command_pid, &yes, sizeof yes, BPF_ANY);
-    traced.add(command_pid);
+    if (!options.system_wide.enabled) {  // system-wide, every process is traced already
+      bpf_map__update_elem(skeleton->maps.traced, &command_pid, sizeof command_pid, &yes, sizeof yes, BPF_ANY);
+      traced.add(command_pid);
+    }
   }
   if (int error = mmaptrace_bpf::attach(skeleton.get()))
     return make_error(Errc::unsupported, fmt::format("attaching the BPF programs failed: {}", std::strerror(-error)));
@@ -179,6 +189,13 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
   result.backend = "bpf";
   result.attach = raw ? "tp_btf" : "tracepoint";
   uint64_t last_prune = start_ns, last_loss_check = 0, last_loss_report = 0, reported_total = 0, out_of_step = 0;
+  ActivityReader activity;
+  auto ranking = [&] {
+    std::vector<ProcessActivity> ranked = activity.read(*skeleton);
+    if (options.failed_only) std::erase_if(ranked, [](const ProcessActivity& p) { return p.total_failed() == 0; });
+    return ranked;
+  };
+  uint64_t interval_ns = static_cast<uint64_t>(options.system_wide.interval_seconds * 1e9), last_ranking = start_ns;
   for (;;) {
     // The kernel side wakes us only when the ring is a quarter full, so after each wait the ring is
     // read whether or not epoll saw a wake-up: events reach the sink at most 50 ms late.
@@ -216,6 +233,10 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
         if (pid != command_pid && !process_alive(pid)) gone.push_back(pid);
       for (uint32_t pid : gone) traced.remove(pid);
     }
+    if (options.system_wide.enabled && interval_ns > 0 && now - last_ranking >= interval_ns) {
+      last_ranking = now;
+      sink.on_activity(ranking(), now - start_ns);
+    }
     if (policy.should_stop(now, traced.others_than(command_pid), result.interrupted)) break;
   }
   ring_buffer__consume(ring.get());  // what arrived before the stop
@@ -223,6 +244,11 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
   result.losses = read_losses(*skeleton);
   result.losses.out_of_step = out_of_step;
   result.command_running = command && result.command_exit < 0;
+  if (options.system_wide.enabled) {
+    result.system_wide = true;
+    result.counts_only = options.system_wide.counts_only;
+    result.activity = ranking();
+  }
   if (result.command_running) command->forget();  // still running: it is not ours to kill
   return result;
 }

@@ -6,6 +6,7 @@
 #include "ljmm/trace_report.hpp"
 #include "ljmm/units.hpp"
 #include "render/style.hpp"
+#include "trace/report_activity.hpp"
 
 namespace ljmm::trace {
 
@@ -113,6 +114,19 @@ std::string syscall_counts(const Summary& summary) {
   return text;
 }
 
+std::string per_process_table(const Summary& summary) {
+  std::string out = fmt::format("  {:>7} {:<16} {:>12} {:>12} {:>12} {:>12}\n", "PID", "COMM", "MAPPED", "UNMAPPED",
+                                "BRK GROWTH", "FALLBACK");
+  for (const auto& [pid, process] : summary.processes()) {
+    auto fallback = summary.fallbacks().bytes_by_pid.find(pid);
+    out += fmt::format("  {:>7} {:<16} {:>12} {:>12} {:>12} {:>12}\n", pid, process.comm,
+                       format_size(process.mapped_bytes), format_size(process.unmapped_bytes),
+                       format_size(process.brk_growth_bytes),
+                       format_size(fallback == summary.fallbacks().bytes_by_pid.end() ? 0 : fallback->second));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string ended_processes_note(const RunResult& run) {
@@ -138,11 +152,13 @@ std::string describe_losses(const Losses& losses) {
   add(losses.traced_set, "forked processes untraced (traced set full)");
   add(losses.ia32_arguments, "old mmap argument blocks unreadable");
   add(losses.x32_calls, "x32 calls not traced");
+  add(losses.activity_table, "calls not counted (per-process table full)");
   add(losses.out_of_step, "processes whose fork or exit event was lost");
   return text.empty() ? "none" : text;
 }
 
 std::string summary_text(const Summary& summary, const RunResult& run, bool color) {
+  if (run.counts_only) return counts_summary_text(run, color);
   TextStyle style(color);
   auto bold = [&](std::string_view text) { return style.bold(text); };
   std::string out = "\n" + bold("Summary") +
@@ -154,15 +170,11 @@ std::string summary_text(const Summary& summary, const RunResult& run, bool colo
   if (std::string note = ended_processes_note(run); !note.empty()) out += "  " + note + "\n";
   out += syscall_counts(summary);
 
-  out += "\n" + bold("Per process") + "\n";
-  out += fmt::format("  {:>7} {:<16} {:>12} {:>12} {:>12} {:>12}\n", "PID", "COMM", "MAPPED", "UNMAPPED", "BRK GROWTH",
-                     "FALLBACK");
-  for (const auto& [pid, process] : summary.processes()) {
-    auto fallback = summary.fallbacks().bytes_by_pid.find(pid);
-    out += fmt::format("  {:>7} {:<16} {:>12} {:>12} {:>12} {:>12}\n", pid, process.comm,
-                       format_size(process.mapped_bytes), format_size(process.unmapped_bytes),
-                       format_size(process.brk_growth_bytes),
-                       format_size(fallback == summary.fallbacks().bytes_by_pid.end() ? 0 : fallback->second));
+  if (run.system_wide) {
+    out += "\n" + bold("Processes, worst first (failed brk, then malloc fallback bytes)") + "\n";
+    out += activity_text(run.activity, 20);
+  } else {
+    out += "\n" + bold("Per process") + "\n" + per_process_table(summary);
   }
   if (summary.forks() + summary.execs() + summary.exits() > 0)
     out += fmt::format("  processes: {} forked, {} exec'd, {} exited\n", summary.forks(), summary.execs(),
@@ -210,12 +222,15 @@ std::string summary_json(const Summary& summary, const RunResult& run) {
   const Losses& losses = run.losses;
   json.key("losses").begin_object().field("ring_buffer", losses.ring_buffer).field("entry_table", losses.entry_table);
   json.field("traced_set", losses.traced_set).field("ia32_arguments", losses.ia32_arguments);
-  json.field("x32_calls", losses.x32_calls).field("out_of_step", losses.out_of_step).end_object();
+  json.field("x32_calls", losses.x32_calls).field("activity_table", losses.activity_table);
+  json.field("out_of_step", losses.out_of_step).end_object();
   json.field("command_exit", run.command_exit).field("command_running", run.command_running);
   json.key("ended_processes").begin_array();
   for (uint32_t pid : run.ended_processes) json.value(pid);
   json.end_array();
   json.field("interrupted", run.interrupted);
+  json.field("system_wide", run.system_wide).field("counts_only", run.counts_only);
+  if (run.system_wide) write_activity(json, "activity", run.activity);
   json.key("syscalls").begin_object();
   for (const auto& [name, count] : summary.syscalls()) {
     json.key(name).begin_object().field("calls", count.calls).field("failed", count.failed);

@@ -7,7 +7,25 @@
 
 namespace ljmm::trace {
 
+namespace {
+
+// Only BPF sees every process: ptrace would have to stop each of them.
+Result<RunResult> run_system_wide(const Options& options, Sink& sink, const Log& log) {
+  if (!options.pids.empty())
+    return make_error(Errc::invalid_argument, "-a traces every process: it takes no -p");
+  if (options.backend == BackendChoice::ptrace)
+    return make_error(Errc::invalid_argument, "-a needs the BPF backend: ptrace cannot trace every process");
+  auto result = detail::run_bpf(options, sink, log);
+  if (!result && result.error().code == Errc::not_permitted)
+    return make_error(Errc::not_permitted, result.error().message + " (-a has no ptrace fallback)");
+  if (result) result->backend_reason = "system-wide tracing needs BPF";
+  return result;
+}
+
+}  // namespace
+
 Result<RunResult> run(const Options& options, Sink& sink, const Log& log) {
+  if (options.system_wide.enabled) return run_system_wide(options, sink, log);
   if (options.pids.empty() && options.command.empty())
     return make_error(Errc::invalid_argument, "nothing to trace: give -p PID or -- COMMAND");
   if (Status pids = detail::check_pids(options.pids); !pids) return pids.error();

@@ -50,7 +50,8 @@ bool StopPolicy::should_stop(uint64_t now_ns, size_t targets, bool& interrupted)
   }
   if (options_.duration_seconds > 0 && now_ns - start_ns_ >= static_cast<uint64_t>(options_.duration_seconds * 1e9))
     return true;
-  if (options_.command.empty()) return targets == 0;  // -p only: until they are all gone
+  if (options_.system_wide.enabled) return command_exit_ns_ != 0;  // -a: Ctrl-C, -d, or the command's end
+  if (options_.command.empty()) return targets == 0;                // -p only: until they are all gone
   if (command_exit_ns_ == 0) return false;
   if (targets == 0) return true;
   uint64_t grace = static_cast<uint64_t>(options_.grace_seconds * 1e9);

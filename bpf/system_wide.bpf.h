@@ -1,0 +1,132 @@
+/* System-wide tracing (ljmm-trace -a), for mmaptrace.bpf.c: which processes are wanted (every
+ * process the tracer's PID namespace sees, narrowed by command name, uid and cgroup here in the
+ * kernel, so a busy host sends nothing it was not asked for), and what each of them did, counted
+ * in the "activity" map. With aggregate_only (-q) the counts are all there is: no event per call.
+ * Included once, by mmaptrace.bpf.c, after count() and is_traced(). */
+#ifndef LJMM_SYSTEM_WIDE_BPF_H
+#define LJMM_SYSTEM_WIDE_BPF_H
+
+/* Set by user space before load. */
+const volatile bool system_wide = false;
+const volatile bool aggregate_only = false;
+const volatile unsigned int tracer_host_pid = 0; /* the tracer's own calls are not the host's */
+const volatile bool filter_comm = false;
+const volatile char comm_filter[MMT_COMM_LEN] = {};
+const volatile bool filter_uid = false;
+const volatile unsigned int uid_filter = 0;
+const volatile bool filter_cgroup = false; /* the cgroup is in cgroup_filter[0] */
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 32768); /* user space deletes a process's entry once it has read it after the exit */
+  __type(key, struct mmt_process_key);
+  __type(value, struct mmt_process_activity);
+} activity SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, u32);
+  __type(value, u32);
+} cgroup_filter SEC(".maps");
+
+/* The process's name is its leader's: a thread may have renamed itself. */
+static __always_inline bool comm_matches(struct task_struct *task) {
+  char comm[MMT_COMM_LEN] = {};
+  BPF_CORE_READ_STR_INTO(&comm, task, group_leader, comm);
+  for (int i = 0; i < MMT_COMM_LEN; i++) {
+    if (comm[i] != comm_filter[i]) return false;
+    if (comm[i] == 0) break;
+  }
+  return true;
+}
+
+/* Whether the calls of the current process are traced: the traced set, or with -a the filters. */
+static __always_inline bool wanted_process(u32 tgid) {
+  if (!system_wide) return is_traced(tgid);
+  if ((bpf_get_current_pid_tgid() >> 32) == tracer_host_pid) return false;
+  if (filter_uid && (u32)bpf_get_current_uid_gid() != uid_filter) return false;
+  if (filter_cgroup && bpf_current_task_under_cgroup(&cgroup_filter, 0) != 1) return false;
+  if (filter_comm && !comm_matches(bpf_get_current_task_btf())) return false;
+  return true;
+}
+
+static __always_inline int call_index(s32 syscall) {
+  switch (syscall) {
+    case MMT_MMAP: return MMT_CALL_MMAP;
+    case MMT_MUNMAP: return MMT_CALL_MUNMAP;
+    case MMT_MREMAP: return MMT_CALL_MREMAP;
+    case MMT_BRK: return MMT_CALL_BRK;
+  }
+  return -1;
+}
+
+static __always_inline struct mmt_process_key process_key(struct task_struct *task, u32 pid) {
+  struct mmt_process_key key = {.pid = pid};
+  key.start_ns = BPF_CORE_READ(task, group_leader, start_time);
+  return key;
+}
+
+/* What glibc's sysmalloc maps when brk failed (the same test as the trace summary's):
+ * mmap(NULL, size, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0). */
+static __always_inline bool looks_like_morecore(const u64 *args) {
+  return args[0] == 0 && (args[2] & 3) == 3 && args[3] == (0x02 | 0x20);
+}
+
+static __always_inline u64 page_round(u64 size) {
+  return size > ~0ULL - 4095 ? size & ~4095ULL : (size + 4095) & ~4095ULL;
+}
+
+/* Counts a completed call of the current process. failed_brk_before: this thread's previous
+ * traced call was a failed brk (glibc falls back to mmap right after one). */
+static __always_inline void account(u32 tgid, s32 syscall, const u64 *args, bool call_failed, bool failed_brk_before) {
+  int index = call_index(syscall);
+  if (index < 0 || index >= MMT_CALLS) return;
+  struct task_struct *task = bpf_get_current_task_btf();
+  struct mmt_process_key key = process_key(task, tgid);
+  struct mmt_process_activity *counts = bpf_map_lookup_elem(&activity, &key);
+  if (!counts) {
+    struct mmt_process_activity fresh = {};
+    fresh.host_pid = bpf_get_current_pid_tgid() >> 32;
+    fresh.uid = (u32)bpf_get_current_uid_gid();
+    BPF_CORE_READ_STR_INTO(&fresh.comm, task, group_leader, comm);
+    /* Another thread of the process may have added it meanwhile: that is not a loss. */
+    bpf_map_update_elem(&activity, &key, &fresh, BPF_NOEXIST);
+    counts = bpf_map_lookup_elem(&activity, &key);
+    if (!counts) {
+      count(MMT_LOST_ACTIVITY_FULL);
+      return;
+    }
+  }
+  __sync_fetch_and_add(&counts->calls[index], 1);
+  if (call_failed) {
+    __sync_fetch_and_add(&counts->failed[index], 1);
+    return;
+  }
+  if (syscall != MMT_MMAP) return;
+  u64 bytes = page_round(args[1]);
+  __sync_fetch_and_add(&counts->mapped_bytes, bytes);
+  if (failed_brk_before && looks_like_morecore(args)) {
+    __sync_fetch_and_add(&counts->fallback_mmaps, 1);
+    __sync_fetch_and_add(&counts->fallback_bytes, bytes);
+  }
+}
+
+/* A process that made traced calls exec'd: it keeps its key (the new leader inherits the start
+ * time) and takes the new program's name. Returns whether it had made any. */
+static __always_inline bool activity_exec(struct task_struct *task, u32 tgid) {
+  struct mmt_process_key key = process_key(task, tgid);
+  struct mmt_process_activity *counts = bpf_map_lookup_elem(&activity, &key);
+  if (!counts) return false;
+  BPF_CORE_READ_STR_INTO(&counts->comm, task, comm);
+  return true;
+}
+
+/* The process's last thread is exiting: user space reads its entry once more, then deletes it. */
+static __always_inline void activity_exit(struct task_struct *task, u32 tgid) {
+  struct mmt_process_key key = process_key(task, tgid);
+  struct mmt_process_activity *counts = bpf_map_lookup_elem(&activity, &key);
+  if (counts) counts->exited = 1;
+}
+
+#endif
