@@ -31,15 +31,17 @@ _ljmm_complete() {
       for ((i = 1; i < COMP_CWORD; i++)); do
         if [[ ${COMP_WORDS[i]} == "--" ]]; then COMPREPLY=($(compgen -c -- "$current")); return; fi
       done
-      options="-p --pid -d --duration --grace --idle --json -q --quiet -o --output --stack -x --failed --no-follow
-               --backend --attach --ring-size -v --verbose --color --help --version --"
+      options="-p --pid -a --all --comm --uid --cgroup --interval -d --duration --grace --idle --json -q --quiet
+               -o --output --stack -x --failed --no-follow --backend --attach --ring-size -v --verbose --color --help
+               --version --"
       case $previous in
         -p|--pid) _ljmm_pids "$current"; return ;;
         --backend) values="auto bpf ptrace" ;;
         --attach) values="auto tp_btf tracepoint" ;;
         --color) values="auto always never" ;;
         -o|--output) COMPREPLY=($(compgen -f -- "$current")); return ;;
-        -d|--duration|--grace|--idle|--ring-size) return ;;
+        --uid) COMPREPLY=($(compgen -u -- "$current")); return ;;
+        -d|--duration|--grace|--idle|--ring-size|--comm|--cgroup|--interval) return ;;
       esac ;;
     ljmm-check)
       options="-r --rules --json --junit --after --wait-for-file --timeout --smaps --maps --snapshot --color

@@ -85,7 +85,7 @@ void declare(CLI::App& app, CliOptions& options) {
       "  ljmm-trace -a -q -x --interval 5                            who on this host hits brk failures, every 5 s\n"
       "  ljmm-trace -a -x --comm nginx -d 60                         failed calls of every nginx for a minute\n"
       "Exit codes: 0 ok, 2 usage, 3 target unavailable (no such pid, command not found, no permission),\n"
-      "5 BPF refused with --backend=bpf.");
+      "5 BPF refused with --backend=bpf or -a.");
 }
 
 class PrintingSink : public trace::Sink {

@@ -1,0 +1,70 @@
+#!/bin/bash
+# What `ljmm-trace -a -q` costs a process's mmap/munmap loop (test/progs/mmap_storm: 4 KiB
+# mapped and unmapped PAIRS times), against the ways of tracing one process, per attach method,
+# in the same run, rounds interleaved; the median of the rounds.
+#   none         no trace
+#   one-other    ljmm-trace -q -p <a sleeping pid>: another process is traced, the loop is not
+#   one-self     ljmm-trace -q -- mmap_storm: the loop itself is traced, an event per call
+#   all-q        ljmm-trace -a -q: every process counted in the kernel, the loop included
+#   all-q-other  ljmm-trace -a -q --comm <another name>: the loop left out by the kernel filter
+#   all-events   ljmm-trace -a -o /dev/null: every process, an event per call
+# Run as root: bench/system_wide_cost.sh BUILD_DIR [ROUNDS] [PAIRS]
+set -euo pipefail
+build=${1:?usage: system_wide_cost.sh BUILD_DIR [ROUNDS] [PAIRS]}
+rounds=${2:-5}
+pairs=${3:-500000}
+trace=$build/bin/ljmm-trace
+storm=$build/test/progs/mmap_storm
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# Runs the storm (after the given command prefix); it prints ns per mmap+munmap pair, timed
+# around its loop alone.
+run_storm() { "$@" "$storm" "$pairs" time; }
+
+# Starts ljmm-trace with the given arguments in the background and waits until it is attached.
+start_tracer() {
+  : >"$log"
+  "$trace" -v --backend bpf "$@" -o /dev/null 2>"$log" &
+  tracer=$!
+  local tries=0
+  until grep -q 'attached with' "$log"; do
+    sleep 0.1; tries=$((tries + 1))
+    if [ $tries -gt 300 ]; then cat "$log" >&2; exit 1; fi
+  done
+}
+stop_tracer() { kill -INT "$tracer"; wait "$tracer" || true; }
+
+measure() {
+  local method=$1 attach=$2 ns
+  case $method in
+    none) run_storm ;;
+    one-other)
+      sleep 600 & local target=$!
+      start_tracer -q --attach "$attach" -p "$target"
+      ns=$(run_storm); stop_tracer; kill "$target"; wait "$target" 2>/dev/null || true; echo "$ns" ;;
+    one-self) run_storm "$trace" -q --backend bpf --attach "$attach" -o /dev/null -- ;;
+    all-q) start_tracer -a -q --attach "$attach"; ns=$(run_storm); stop_tracer; echo "$ns" ;;
+    all-q-other) start_tracer -a -q --attach "$attach" --comm no-such-name; ns=$(run_storm); stop_tracer; echo "$ns" ;;
+    all-events) start_tracer -a --attach "$attach"; ns=$(run_storm); stop_tracer; echo "$ns" ;;
+  esac
+}
+
+cases=("none -")
+for attach in tracepoint tp_btf; do
+  for method in one-other one-self all-q all-q-other all-events; do cases+=("$method $attach"); done
+done
+declare -A results
+for ((round = 0; round < rounds; round++)); do
+  for entry in "${cases[@]}"; do results[$entry]+="$(measure $entry) "; done
+done
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+base=$(median "${results[none -]}")
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), kernel $(uname -r)"
+printf '%-12s %-11s %10s %7s   %s\n' method attach "ns/pair" ratio "all rounds"
+for entry in "${cases[@]}"; do
+  m=$(median "${results[$entry]}")
+  read -r method attach <<<"$entry"
+  printf '%-12s %-11s %10s %7.2f   %s\n' "$method" "$attach" "$m" "$(awk -v a="$m" -v b="$base" 'BEGIN {print a / b}')" \
+    "${results[$entry]}"
+done
