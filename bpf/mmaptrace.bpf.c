@@ -112,6 +112,17 @@ static __always_inline bool is_traced(u32 tgid) { return bpf_map_lookup_elem(&tr
 
 #include "system_wide.bpf.h"
 
+/* x32 is not traced: an x32 memory call of a traced process is counted as skipped. Returns
+ * whether `nr` is an x32 call at all. */
+static __always_inline bool skip_x32(long nr) {
+  if (!(nr & X32_SYSCALL_BIT)) return false;
+  if (wanted_syscall(nr & ~X32_SYSCALL_BIT)) {
+    struct ns_ids ids = current_ids();
+    if (ids.tgid && wanted_process(ids.tgid)) count(MMT_SKIPPED_X32);
+  }
+  return true;
+}
+
 /* Each thread keeps its entry slot (freed when the thread exits): reusing it costs a lock-free
  * lookup, where an update and a delete per call would take the bucket lock twice. A slot whose
  * syscall is -1 is idle. */
@@ -239,10 +250,7 @@ int BPF_PROG(raw_sys_enter, struct pt_regs *regs, long id) {
   /* Every system call of every process comes here: most leave after these comparisons. */
   bool native = wanted_syscall(id), ia32 = wanted_ia32_syscall(id);
   if (!native && !ia32) {
-    if ((id & X32_SYSCALL_BIT) && wanted_syscall(id & ~X32_SYSCALL_BIT)) {
-      struct ns_ids ids = current_ids();
-      if (ids.tgid && wanted_process(ids.tgid)) count(MMT_SKIPPED_X32);
-    }
+    skip_x32(id);
     return 0;
   }
   if (in_ia32_syscall()) {
@@ -268,7 +276,11 @@ int BPF_PROG(raw_sys_exit, struct pt_regs *regs, long ret) {
 SEC("tp_btf/sys_exit")
 int BPF_PROG(compat_sys_exit, struct pt_regs *regs, long ret) {
   long nr = regs->orig_ax;
-  if (!wanted_ia32_syscall(nr) || !in_ia32_syscall()) return 0;
+  if (!wanted_ia32_syscall(nr)) {
+    skip_x32(nr); /* the syscalls tracepoints skip x32 calls too */
+    return 0;
+  }
+  if (!in_ia32_syscall()) return 0;
   record_entry(ia32_equivalent(nr), nr, (u32)regs->bx, (u32)regs->cx, (u32)regs->dx, (u32)regs->si, (u32)regs->di,
                (u32)regs->bp);
   return record_exit(ctx, ret);

@@ -86,5 +86,24 @@ TEST(TraceIa32, Int80FromA64BitProgramIsMarkedIa32) {
   }
 }
 
+// x32 calls are not traced: each is counted as skipped, in every backend and attach, and none is
+// reported as the x86-64 call its number would be without the x32 bit.
+TEST(TraceIa32, X32CallsAreCountedAsSkippedNeverMisread) {
+  const std::vector<std::string> expected = {"x86_64 mmap 16384"};
+  for (const auto& backend : backends) {
+    std::vector<std::string> args = backend;
+    args.insert(args.end(), {"--", test_progs_dir() + "/x32_calls"});
+    MarkerTrace trace = run_marker_trace({}, args);
+    ASSERT_EQ(trace.command.exit_code, 0) << name_of(backend) << ": " << trace.command.err;
+    EXPECT_EQ(trace.summary["command_exit"], 0) << name_of(backend);
+    std::vector<std::string> seen = calls(trace);
+    // The dynamic loader's and libc's own calls come first: only the program's last call counts.
+    ASSERT_FALSE(seen.empty()) << name_of(backend);
+    EXPECT_EQ(std::vector<std::string>{seen.back()}, expected) << name_of(backend);
+    for (const std::string& call : seen) EXPECT_EQ(call.find("mremap"), std::string::npos) << name_of(backend);
+    EXPECT_EQ(trace.summary["losses"]["x32_calls"], 4) << name_of(backend);
+  }
+}
+
 }  // namespace
 }  // namespace ljmm::test

@@ -170,6 +170,7 @@ void PtraceSession::on_syscall_stop(pid_t tid, Thread& thread) {
     // The seccomp record has the entry's layout: number, then arguments.
     // i386 numbers overlap x86-64 ones: the arch says which table the number is in.
     const Ia32Syscall* ia32 = info.arch == AUDIT_ARCH_I386 ? find_ia32_syscall(info.entry.nr) : nullptr;
+    if (info.arch != AUDIT_ARCH_I386 && x32_variant(info.entry.nr)) ++result_.losses.x32_calls;
     thread.pending = info.arch == AUDIT_ARCH_I386 ? ia32 != nullptr : wanted(info.entry.nr);
     if (!thread.pending) return;
     thread.entry_ns = monotonic_ns();

@@ -16,9 +16,16 @@ bool wanted(uint64_t nr) {
   return false;
 }
 
+constexpr uint64_t x32_syscall_bit = 0x40000000;  // __X32_SYSCALL_BIT
+
+bool x32_variant(uint64_t nr) { return (nr & x32_syscall_bit) && wanted(nr & ~x32_syscall_bit); }
+
 std::vector<int> traced_numbers() {
   std::vector<int> numbers;
-  for (const TracedSyscall& traced : traced_syscalls) numbers.push_back(static_cast<int>(traced.id));
+  for (const TracedSyscall& traced : traced_syscalls) {
+    numbers.push_back(static_cast<int>(traced.id));
+    numbers.push_back(static_cast<int>(static_cast<uint64_t>(traced.id) | x32_syscall_bit));  // to count them
+  }
   return numbers;
 }
 
