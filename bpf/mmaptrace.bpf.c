@@ -30,7 +30,7 @@ const volatile unsigned long long ring_bytes = 8 * 1024 * 1024; /* the size user
 
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
-  __uint(max_entries, 16384);
+  __uint(max_entries, 32768); /* user space sets it (--max-processes) */
   __type(key, u32); /* tgid */
   __type(value, u8);
 } traced SEC(".maps");

@@ -18,7 +18,9 @@ const volatile bool filter_cgroup = false; /* the cgroup is in cgroup_filter[0] 
 
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
-  __uint(max_entries, 32768); /* user space deletes a process's entry once it has read it after the exit */
+  /* User space sizes it (--max-processes; 1 when not system-wide) and deletes a process's entry
+   * once it has read it after the exit. */
+  __uint(max_entries, 32768);
   __type(key, struct mmt_process_key);
   __type(value, struct mmt_process_activity);
 } activity SEC(".maps");

@@ -72,6 +72,10 @@ void declare(CLI::App& app, CliOptions& options) {
                  "tracepoint (tracefs, mounted if needed), tp_btf (no tracefs)")
       ->transform(CLI::CheckedTransformer(attaches, CLI::ignore_case));
   app.add_option("--ring-size", options.ring_size, "BPF ring buffer size (default 8MiB)");
+  app.add_option("--max-processes", t.max_processes,
+                 "BPF: processes followed at once (the traced set; with -a the per-process counts); "
+                 "beyond it misses are counted (default 32768)")
+      ->check(CLI::Range(1u, 1u << 22));
   app.add_flag("-v,--verbose", t.verbose, "Say what the backend decided");
   cli::add_color_option(app, options.color);
   app.add_option("command", t.command, "The command to run and trace, after --");

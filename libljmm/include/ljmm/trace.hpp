@@ -113,6 +113,9 @@ struct Options {
   BackendChoice backend = BackendChoice::automatic;
   AttachChoice attach = AttachChoice::automatic;
   size_t ring_bytes = 8 * 1024 * 1024;
+  // How many processes the BPF programs follow at once: the traced set, and with -a the table of
+  // per-process counts. Beyond it, what is missed is counted (traced_set, activity_table).
+  uint32_t max_processes = 32768;
   bool verbose = false;
   SystemWide system_wide;
 };

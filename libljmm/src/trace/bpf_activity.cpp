@@ -103,7 +103,15 @@ Status set_cgroup_filter(const mmaptrace_bpf& skeleton, const UniqueFd& cgroup) 
 }
 
 std::vector<ProcessActivity> ActivityReader::read(const mmaptrace_bpf& skeleton) {
+  std::vector<ProcessActivity> live;
+  collect(skeleton, &live);
   std::vector<ProcessActivity> processes = exited_;
+  processes.insert(processes.end(), live.begin(), live.end());
+  rank_activity(processes);
+  return processes;
+}
+
+void ActivityReader::collect(const mmaptrace_bpf& skeleton, std::vector<ProcessActivity>* live) {
   std::vector<mmt_process_key> finished;
   mmt_process_key key{}, next{};
   const void* previous = nullptr;  // null: the first key
@@ -114,15 +122,14 @@ std::vector<ProcessActivity> ActivityReader::read(const mmaptrace_bpf& skeleton)
     if (bpf_map__lookup_elem(skeleton.maps.activity, &key, sizeof key, &raw, sizeof raw, 0) != 0) continue;
     ProcessActivity activity = convert(key, raw);
     if (activity.exited) {
-      exited_.push_back(activity);
+      exited_.push_back(std::move(activity));
       finished.push_back(key);
+    } else if (live) {
+      live->push_back(std::move(activity));
     }
-    processes.push_back(std::move(activity));
   }
   for (const mmt_process_key& gone : finished)
     bpf_map__delete_elem(skeleton.maps.activity, &gone, sizeof gone, 0);
-  rank_activity(processes);
-  return processes;
 }
 
 }  // namespace ljmm::trace::detail

@@ -21,8 +21,13 @@ Status set_cgroup_filter(const mmaptrace_bpf& skeleton, const UniqueFd& cgroup);
 class ActivityReader {
  public:
   std::vector<ProcessActivity> read(const mmaptrace_bpf& skeleton);  // ranked
+  // Moves the exited processes out of the map, so short-lived ones do not fill it.
+  void sweep(const mmaptrace_bpf& skeleton) { collect(skeleton, nullptr); }
 
  private:
+  // Reads every entry (into `live` when given) and takes the exited ones out of the map.
+  void collect(const mmaptrace_bpf& skeleton, std::vector<ProcessActivity>* live);
+
   std::vector<ProcessActivity> exited_;
 };
 

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -99,6 +100,16 @@ uint64_t catch_up(const mmaptrace_bpf& skeleton, TracedSet& traced, uint32_t com
   return differed + gone.size();
 }
 
+// The traced set holds --max-processes processes; so does the per-process table with -a,
+// which otherwise is not used (one entry, not megabytes of locked kernel memory).
+std::optional<Error> size_process_tables(mmaptrace_bpf& skeleton, const Options& options) {
+  uint32_t activity = options.system_wide.enabled ? options.max_processes : 1;
+  if (bpf_map__set_max_entries(skeleton.maps.traced, options.max_processes) != 0 ||
+      bpf_map__set_max_entries(skeleton.maps.activity, activity) != 0)
+    return make_error(Errc::invalid_argument, fmt::format("--max-processes {}: refused", options.max_processes));
+  return std::nullopt;
+}
+
 Error load_error(int error) {
   if (error == EPERM || error == EACCES)
     return make_error(Errc::not_permitted, "no BPF permission: loading needs root or CAP_BPF with CAP_PERFMON");
@@ -145,6 +156,7 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
   skeleton->rodata->ring_bytes = ring_size(options.ring_bytes);
   if (int error = bpf_map__set_max_entries(skeleton->maps.events, static_cast<uint32_t>(ring_size(options.ring_bytes))))
     return make_error(Errc::invalid_argument, fmt::format("ring buffer size: {}", std::strerror(-error)));
+  if (auto error = size_process_tables(*skeleton, options)) return *error;
   if (int error = mmaptrace_bpf::load(skeleton.get())) return load_error(-error);
   if (Status filtered = set_cgroup_filter(*skeleton, cgroup); !filtered) return filtered.error();
   if (options.stacks)
@@ -228,6 +240,7 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
     }
     if (now - last_prune > 1'000'000'000) {  // an exit event may have been lost, or came before tracing
       last_prune = now;
+      if (options.system_wide.enabled) activity.sweep(*skeleton);  // exited processes make room
       std::vector<uint32_t> gone;
       for (uint32_t pid : traced.pids())
         if (pid != command_pid && !process_alive(pid)) gone.push_back(pid);
