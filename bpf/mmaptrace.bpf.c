@@ -373,7 +373,11 @@ int BPF_PROG(on_exit, struct task_struct *task) {
   bpf_map_delete_elem(&inflight, &tid);
   if (BPF_CORE_READ(task, signal, live.counter) != 0) return 0; /* other threads live on */
   u32 tgid = current_ids().tgid;                                 /* runs in the exiting task */
-  if (tgid && system_wide) activity_exit(task, tgid);
+  /* System-wide, a process that made traced calls: its mappings are gone (with events only). */
+  if (tgid && system_wide && activity_exit(task, tgid) && !aggregate_only) {
+    emit_task_event(MMT_EXIT, tgid, 0, task);
+    return 0;
+  }
   if (!tgid || bpf_map_delete_elem(&traced, &tgid) != 0) return 0; /* not ours, or reported */
   emit_task_event(MMT_EXIT, tgid, 0, task);
   return 0;

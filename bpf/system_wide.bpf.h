@@ -124,11 +124,14 @@ static __always_inline bool activity_exec(struct task_struct *task, u32 tgid) {
   return true;
 }
 
-/* The process's last thread is exiting: user space reads its entry once more, then deletes it. */
-static __always_inline void activity_exit(struct task_struct *task, u32 tgid) {
+/* The process's last thread is exiting: user space reads its entry once more, then deletes it.
+ * Returns whether it had made traced calls. */
+static __always_inline bool activity_exit(struct task_struct *task, u32 tgid) {
   struct mmt_process_key key = process_key(task, tgid);
   struct mmt_process_activity *counts = bpf_map_lookup_elem(&activity, &key);
-  if (counts) counts->exited = 1;
+  if (!counts) return false;
+  counts->exited = 1;
+  return true;
 }
 
 #endif
