@@ -105,5 +105,20 @@ TEST(TraceIa32, X32CallsAreCountedAsSkippedNeverMisread) {
   }
 }
 
+// An old mmap whose argument block cannot be read: the call is counted as lost by every backend,
+// and the trace goes on.
+TEST(TraceIa32, AnUnreadableOldMmapBlockIsACountedLoss) {
+  for (const auto& backend : backends) {
+    std::vector<std::string> args = backend;
+    args.insert(args.end(), {"--", test_progs_dir() + "/ia32_bad_block"});
+    MarkerTrace trace = run_marker_trace({}, args);
+    ASSERT_EQ(trace.command.exit_code, 0) << name_of(backend) << ": " << trace.command.err;
+    EXPECT_EQ(trace.summary["command_exit"], 0) << name_of(backend);
+    EXPECT_EQ(calls(trace), std::vector<std::string>{"ia32 mmap2 8192"}) << name_of(backend);
+    EXPECT_EQ(trace.summary["losses"]["ia32_arguments"], 1) << name_of(backend);
+    EXPECT_EQ(trace.summary["lost_events"], 1) << name_of(backend);
+  }
+}
+
 }  // namespace
 }  // namespace ljmm::test

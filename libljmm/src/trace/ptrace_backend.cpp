@@ -187,7 +187,10 @@ void PtraceSession::on_syscall_stop(pid_t tid, Thread& thread) {
     event.time_ns = now - start_ns_;
     event.duration_ns = now - thread.entry_ns;
     event.ret = info.exit.rval;
-    if (!read_old_mmap_block(tid, event)) return;
+    if (!read_old_mmap_block(tid, event)) {
+      ++result_.losses.ia32_arguments;  // the call is not shown: say so
+      return;
+    }
     if (thread.silent || (options_.failed_only && !event.failed())) return;
     event.comm = comm(thread.pid, tid);
     if (options_.stacks) {
