@@ -292,5 +292,15 @@ TEST(TraceSystemWide, BadUseIsAOneLineErrorWithExitCode2) {
   }
 }
 
+// As a user without BPF rights: a clear refusal with the documented code, not a ptrace fallback
+// (ptrace cannot see every process).
+TEST(TraceSystemWide, WithoutBpfRightsItRefusesWithExitCode5) {
+  CommandResult result = run_command(
+      {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", tool("ljmm-trace"), "-a", "-q", "-d", "1"});
+  EXPECT_EQ(result.exit_code, 5) << result.err;
+  EXPECT_NE(result.err.find("no BPF permission"), std::string::npos) << result.err;
+  EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+}
+
 }  // namespace
 }  // namespace ljmm::test
