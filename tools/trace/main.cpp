@@ -42,7 +42,20 @@ void declare(CLI::App& app, CliOptions& options) {
   app.add_option("-o,--output", options.output,
                  "Write the trace to FILE instead of standard output "
                  "(which the command may use)");
-  app.add_flag("--stack", t.stacks, "User stacks of every call, symbolised from the ELF symbol tables");
+  std::map<std::string, trace::StackMode> stack_modes{{"dwarf", trace::StackMode::dwarf},
+                                                      {"all", trace::StackMode::dwarf_all},
+                                                      {"fp", trace::StackMode::frame_pointers}};
+  app.add_option("--stack", t.stacks,
+                 "User stacks, unwound with the binaries' CFI (libdw): --stack for the calls the summary needs "
+                 "(failed brk, the mmap after one, mappings at the break), --stack=all for every call, "
+                 "--stack=fp for frame-pointer stacks of every call (cheap, but they stop at code without frame "
+                 "pointers)")
+      ->expected(0, 1)
+      ->default_str("dwarf")
+      ->transform(CLI::CheckedTransformer(stack_modes, CLI::ignore_case));
+  app.add_option("--stack-size", t.stack_bytes, "Bytes of each stack copied for unwinding (BPF; default 8192)")
+      ->check(CLI::Range(8, 65536));
+  app.add_option("--stack-depth", t.stack_depth, "Frames kept per stack (default 64)")->check(CLI::Range(1, 1024));
   app.add_flag("-x,--failed", t.failed_only, "Only calls that failed");
   app.add_flag("!--no-follow", t.follow_children, "Do not trace children forked after the start");
   std::map<std::string, trace::BackendChoice> backends{{"auto", trace::BackendChoice::automatic},
@@ -84,7 +97,7 @@ class PrintingSink : public trace::Sink {
       std::fwrite(header.data(), 1, header.size(), out_);
       header_printed_ = true;
     }
-    trace::Symbolizer* symbolizer = options_.trace.stacks ? &symbolizer_ : nullptr;
+    trace::Symbolizer* symbolizer = options_.trace.stacks != trace::StackMode::off ? &symbolizer_ : nullptr;
     std::string text = options_.json ? trace::event_json(event, symbolizer) : trace::event_line(event, symbolizer);
     std::fwrite(text.data(), 1, text.size(), out_);
     if (event.kind == trace::EventKind::exec || event.kind == trace::EventKind::exit) symbolizer_.forget(event.pid);

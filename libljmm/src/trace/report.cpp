@@ -6,6 +6,7 @@
 #include "ljmm/trace_report.hpp"
 #include "ljmm/units.hpp"
 #include "render/style.hpp"
+#include "trace/stack_report.hpp"
 
 namespace ljmm::trace {
 
@@ -152,6 +153,7 @@ std::string summary_text(const Summary& summary, const RunResult& run, bool colo
     out += fmt::format("  WARNING: {} events were lost ({}); the counts below miss them.\n", run.lost_events(),
                        describe_losses(run.losses));
   if (std::string note = ended_processes_note(run); !note.empty()) out += "  " + note + "\n";
+  out += detail::stack_stats_text(run.stacks);
   out += syscall_counts(summary);
 
   out += "\n" + bold("Per process") + "\n";
@@ -216,6 +218,7 @@ std::string summary_json(const Summary& summary, const RunResult& run) {
   for (uint32_t pid : run.ended_processes) json.value(pid);
   json.end_array();
   json.field("interrupted", run.interrupted);
+  detail::write_stack_stats(json, run.stacks);
   json.key("syscalls").begin_object();
   for (const auto& [name, count] : summary.syscalls()) {
     json.key(name).begin_object().field("calls", count.calls).field("failed", count.failed);
