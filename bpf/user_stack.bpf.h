@@ -15,7 +15,7 @@
 /* Set by user space before load. */
 const volatile unsigned int user_stack_mode = MMT_USER_STACK_OFF;
 const volatile unsigned int user_stack_bytes = 8192; /* at most MMT_USER_STACK_MAX */
-const volatile unsigned long long near_break_bytes = 1ULL << 30;
+const volatile unsigned long long near_break_bytes = 1ULL << 30; /* trace/fallback_rule.hpp sets it */
 
 /* Threads whose last brk failed: their next mmap is glibc's fallback. LRU: a thread that exits
  * with a mark set leaves nothing behind for long. */

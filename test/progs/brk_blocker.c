@@ -3,7 +3,7 @@
 //   block_the_break()       maps 4 KiB at sbrk(0) with MAP_FIXED_NOREPLACE: brk can no longer grow
 //   allocate_until_fallback() mallocs 64 KiB blocks, which glibc must then map one by one
 // Both are called through other named functions, so a stack shows a chain of them. Prints
-// "ready" and, after the work, waits for a byte on stdin (or EOF) so a tracer can read its maps.
+// "ready" and, after the work, sleeps argv[2] milliseconds so a tracer can read its maps.
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
@@ -58,7 +58,6 @@ int main(int argc, char **argv) {
   size_t total = load_the_configuration(blocks);
   printf("ready %zu\n", total);
   fflush(stdout);
-  char byte;
-  if (argc > 2) (void)!read(0, &byte, 1);
+  if (argc > 2) usleep(1000 * atoi(argv[2]));
   return 0;
 }

@@ -18,6 +18,7 @@
 #include "trace/bpf_backend.hpp"
 #include "trace/bpf_event.hpp"
 #include "trace/bpf_losses.hpp"
+#include "trace/fallback_rule.hpp"
 #include "trace/session.hpp"
 #include "trace/stack_delivery.hpp"
 
@@ -115,6 +116,7 @@ Status configure_user_stacks(mmaptrace_bpf& skeleton, const Options& options) {
     return make_error(Errc::invalid_argument,
                       fmt::format("stack size {}: give a multiple of 8 up to {}", options.stack_bytes, MMT_USER_STACK_MAX));
   skeleton.rodata->user_stack_bytes = options.stack_bytes;
+  skeleton.rodata->near_break_bytes = near_break_bytes;
   int cpus = libbpf_num_possible_cpus();
   if (cpus <= 0) return make_error(Errc::unsupported, "cannot count the possible CPUs");
   // Without DWARF stacks the records are never used: one keeps the map small.

@@ -10,10 +10,9 @@
 
 #include "ljmm/trace.hpp"
 #include "trace/dwarf_unwind.hpp"
+#include "trace/fallback_rule.hpp"
 
 namespace ljmm::trace::detail {
-
-inline constexpr uint64_t near_break_bytes = uint64_t{1} << 30;  // bpf/user_stack.bpf.h's default
 
 class PtraceStacks {
  public:

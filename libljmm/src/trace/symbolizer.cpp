@@ -45,6 +45,9 @@ std::string base_name(const std::string& path) { return path.substr(path.rfind('
 
 }  // namespace
 
+Symbolizer::Symbolizer(std::string debug_root)
+    : debug_root_(std::move(debug_root)), cache_(std::make_shared<Cache>()) {}
+
 const std::vector<Region>& Symbolizer::read_maps(uint32_t pid) {
   std::vector<Region>& regions = cache_->maps[pid];
   if (auto text = read_proc_file(static_cast<int>(pid), "maps")) {
