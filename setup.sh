@@ -15,7 +15,7 @@ JOBS=$(nproc)
 # What building the library and the tools needs (the demo installs only these) ...
 build_packages=(
   build-essential cmake ninja-build pkg-config git
-  libcli11-dev libfmt-dev nlohmann-json3-dev libelf-dev zlib1g-dev
+  libcli11-dev libfmt-dev nlohmann-json3-dev libelf-dev libdw-dev zlib1g-dev
   libbpf-dev bpftool clang llvm ca-certificates
 )
 # ... and what the tests and benchmarks add: real programs to test against, and the checkers.

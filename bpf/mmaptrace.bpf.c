@@ -78,6 +78,8 @@ static __always_inline void submit(void *event) {
   bpf_ringbuf_submit(event, wake ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 }
 
+#include "user_stack.bpf.h"
+
 static __always_inline bool wanted_syscall(long nr) {
   return nr == MMT_MMAP || nr == MMT_MUNMAP || nr == MMT_BRK || nr == MMT_MREMAP;
 }
@@ -211,9 +213,12 @@ static __always_inline int record_exit(void *ctx, long ret) {
     if (aggregate_only) return 0;
   }
   if (failed_only && !call_failed) return 0;
-  /* Two constant sizes, one per setting of capture_stack (fixed at load): a stack costs 512 bytes. */
-  struct mmt_event *event = capture_stack ? bpf_ringbuf_reserve(&events, sizeof *event, 0)
-                                          : bpf_ringbuf_reserve(&events, MMT_EVENT_BASE_SIZE, 0);
+  /* Two constant sizes, one per setting of capture_stack (fixed at load): a stack costs 512 bytes.
+   * An event with a copy of the user stack is built in its CPU's record and sent at the end. */
+  struct mmt_stack_record *record = user_stack_wanted(syscall, call->args[0], ret) ? claim_stack_record() : NULL;
+  struct mmt_event *event = record          ? &record->event
+                            : capture_stack ? bpf_ringbuf_reserve(&events, sizeof *event, 0)
+                                            : bpf_ringbuf_reserve(&events, MMT_EVENT_BASE_SIZE, 0);
   if (!event) {
     count(MMT_LOST_RINGBUF);
     return 0;
@@ -238,7 +243,10 @@ static __always_inline int record_exit(void *ctx, long ret) {
     __builtin_memset(event->files, 0, sizeof event->files);
     if (frame_files) find_frame_files(event);
   }
-  submit(event);
+  if (record)
+    submit_with_user_stack(record);
+  else
+    submit(event);
   return 0;
 }
 

@@ -59,6 +59,25 @@ struct mmt_event {
 
 #define MMT_EVENT_BASE_SIZE __builtin_offsetof(struct mmt_event, stack)
 
+/* Which calls carry a copy of the user stack (bpf/user_stack.bpf.h), for user space to unwind
+ * with the binaries' CFI: none, those the summary's story needs (a failed brk, the mmap after
+ * one in the same thread, a mapping placed at or just above the break), or all. */
+enum mmt_user_stack_mode { MMT_USER_STACK_OFF = 0, MMT_USER_STACK_NEEDED = 1, MMT_USER_STACK_ALL = 2 };
+
+#define MMT_USER_STACK_MAX 65536 /* bytes; perf's limit is about the same */
+#define MMT_UNWIND_REGS 17       /* the x86-64 DWARF registers 0-16: rax .. r15, then rip */
+
+/* The registers at the call and the top of the user stack, sent after a whole mmt_event; only
+ * `size` bytes of `bytes` are sent. size 0: the stack could not be read (counted). */
+struct mmt_user_stack {
+  unsigned long long regs[MMT_UNWIND_REGS]; /* in DWARF order: rax rdx rcx rbx rsi rdi rbp rsp r8-r15 rip */
+  unsigned int size;                        /* bytes copied from rsp upwards */
+  unsigned int clamped;                     /* 1: the copy stops at the end of the stack mapping */
+  unsigned char bytes[MMT_USER_STACK_MAX];
+};
+
+#define MMT_USER_STACK_HEADER __builtin_offsetof(struct mmt_user_stack, bytes)
+
 /* Indexes of the per-CPU counters array ("counters" map). */
 enum mmt_counter {
   MMT_LOST_RINGBUF = 0,  /* the ring buffer was full: event dropped */
@@ -67,7 +86,8 @@ enum mmt_counter {
   MMT_LOST_IA32_ARGS = 3,   /* old mmap's argument block could not be read: the call is dropped */
   MMT_SKIPPED_X32 = 4,      /* an x32 call of a traced process: x32 is not traced */
   MMT_LOST_ACTIVITY_FULL = 5, /* system-wide: the activity map was full, a process's calls are not counted */
-  MMT_COUNTER_COUNT = 6,
+  MMT_LOST_USER_STACK = 6,    /* the user stack could not be read: the event is sent without it */
+  MMT_COUNTER_COUNT = 7,
 };
 
 /* System-wide tracing (-a) keeps, in the kernel, what each process did (the "activity" map),

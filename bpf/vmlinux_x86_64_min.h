@@ -76,8 +76,13 @@ struct thread_info {
   u32 status;
 };
 
+struct mm_struct {
+  unsigned long brk;
+};
+
 struct task_struct {
   struct thread_info thread_info;
+  struct mm_struct *mm;
   pid_t pid;
   pid_t tgid;
   struct task_struct *group_leader;
@@ -102,6 +107,7 @@ struct file {
 
 struct vm_area_struct {
   unsigned long vm_start;
+  unsigned long vm_end;
   unsigned long vm_pgoff;
   struct file *vm_file;
 };

@@ -157,11 +157,11 @@ TEST(Trace, SigintStopsWithASummaryAndNoProbeLeft) {
   EXPECT_TRUE(no_probe_left());
 }
 
-TEST(Trace, StacksAreSymbolised) {
+TEST(Trace, FramePointerStacksAreSymbolised) {
   for (const char* backend : {"bpf", "ptrace"}) {
     // The brk-hole demo's fallback mmaps come from glibc's malloc, through libc's mmap.
-    Trace trace =
-        run_trace({"--backend", backend, "--stack", "--", tool("ljmm-demo"), "brk-hole", "--mib", "1", "--no-wait"});
+    Trace trace = run_trace(
+        {"--backend", backend, "--stack=fp", "--", tool("ljmm-demo"), "brk-hole", "--mib", "1", "--no-wait"});
     bool libc_mmap = false;
     for (const json& event : trace.events) {
       if (event["event"] != "syscall" || event["syscall"] != "mmap" || !event.contains("symbols")) continue;
@@ -172,14 +172,14 @@ TEST(Trace, StacksAreSymbolised) {
   }
 }
 
-// The kernel names each frame's file at the call, so frames of a process that exited before
-// ljmm-trace read its events are named too. The reader is held up by a pipe nobody reads for
+// The kernel names each frame-pointer stack's files at the call, so frames of a process that
+// exited before ljmm-trace read its events are named too. The reader is held up by a pipe nobody reads for
 // two seconds: the storm's output fills it, and the demo runs, execs from sh and exits meanwhile.
 TEST(Trace, StacksOfAProcessGoneBeforeItsEventsAreReadAreNamed) {
   std::string script = test_progs_dir() + "/mmap_storm 300; exec " + tool("ljmm-demo") + " brk-hole --mib 1 --no-wait";
   CommandResult result = run_command(
       {"/bin/sh", "-c",
-       tool("ljmm-trace") + " --backend bpf --json --stack -- /bin/sh -c '" + script + "' | (sleep 2; cat)"});
+       tool("ljmm-trace") + " --backend bpf --json --stack=fp -- /bin/sh -c '" + script + "' | (sleep 2; cat)"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   size_t demo_mmaps = 0, named = 0;
   std::istringstream lines(result.out);

@@ -21,6 +21,7 @@ using nlohmann::json;
 struct Trace {
   std::vector<json> events;
   json summary;
+  json call_sites;  // with --stack
   CommandResult command;
 };
 
@@ -43,7 +44,9 @@ inline Trace run_trace(std::vector<std::string> arguments, int expected_exit = 0
   std::string line;
   while (std::getline(file, line)) {
     json document = json::parse(line);
-    (document["type"] == "summary" ? trace.summary : trace.events.emplace_back()) = document;
+    (document["type"] == "summary"      ? trace.summary
+     : document["type"] == "call_sites" ? trace.call_sites
+                                        : trace.events.emplace_back()) = document;
   }
   std::ifstream again(output);
   std::stringstream text;

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "../common/cli.hpp"
+#include "ljmm/call_sites.hpp"
 #include "ljmm/trace_report.hpp"
 #include "ljmm/units.hpp"
 #include "ljmm/version.hpp"
@@ -25,6 +26,8 @@ struct CliOptions {
   bool quiet = false;
   std::string ring_size = "8MiB";
   std::string uid;  // -a --uid NAME|UID
+  size_t top = 5;
+  std::string folded;
   cli::ColorChoice color = cli::ColorChoice::automatic;
 };
 
@@ -57,7 +60,24 @@ void declare(CLI::App& app, CliOptions& options) {
   app.add_option("-o,--output", options.output,
                  "Write the trace to FILE instead of standard output "
                  "(which the command may use)");
-  app.add_flag("--stack", t.stacks, "User stacks of every call, symbolised from the ELF symbol tables");
+  std::map<std::string, trace::StackMode> stack_modes{{"dwarf", trace::StackMode::dwarf},
+                                                      {"all", trace::StackMode::dwarf_all},
+                                                      {"fp", trace::StackMode::frame_pointers}};
+  app.add_option("--stack", t.stacks,
+                 "User stacks, unwound with the binaries' CFI (libdw): --stack for the calls the summary needs "
+                 "(failed brk, the mmap after one, mappings at the break), --stack=all for every call, "
+                 "--stack=fp for frame-pointer stacks of every call (cheap, but they stop at code without frame "
+                 "pointers)")
+      ->expected(0, 1)
+      ->default_str("dwarf")
+      ->transform(CLI::CheckedTransformer(stack_modes, CLI::ignore_case));
+  app.add_option("--stack-size", t.stack_bytes, "Bytes of each stack copied for unwinding (BPF; default 8192)")
+      ->check(CLI::Range(8, 65536));
+  app.add_option("--stack-depth", t.stack_depth, "Frames kept per stack (default 64)")->check(CLI::Range(1, 1024));
+  app.add_option("--top", options.top, "With --stack: call sites listed in the summary (default 5)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--folded", options.folded,
+                 "With --stack: write the malloc fallback's folded stacks, weighted by bytes, to FILE (flame graphs)");
   app.add_flag("-x,--failed", t.failed_only, "Only calls that failed");
   app.add_flag("!--no-follow", t.follow_children, "Do not trace children forked after the start");
   std::map<std::string, trace::BackendChoice> backends{{"auto", trace::BackendChoice::automatic},
@@ -95,17 +115,18 @@ void declare(CLI::App& app, CliOptions& options) {
 class PrintingSink : public trace::Sink {
  public:
   PrintingSink(const CliOptions& options, trace::Summary& summary, std::FILE* out)
-      : options_(options), summary_(summary), out_(out) {}
+      : options_(options), summary_(summary), out_(out), call_sites_(symbolizer_) {}
 
   void on_event(const trace::Event& event) override {
     summary_.on_event(event);
+    if (options_.trace.stacks != trace::StackMode::off) call_sites_.on_event(event);
     if (options_.quiet) return;
     if (!options_.json && !header_printed_) {
       std::string header = trace::header_line();
       std::fwrite(header.data(), 1, header.size(), out_);
       header_printed_ = true;
     }
-    trace::Symbolizer* symbolizer = options_.trace.stacks ? &symbolizer_ : nullptr;
+    trace::Symbolizer* symbolizer = options_.trace.stacks != trace::StackMode::off ? &symbolizer_ : nullptr;
     std::string text = options_.json ? trace::event_json(event, symbolizer) : trace::event_line(event, symbolizer);
     std::fwrite(text.data(), 1, text.size(), out_);
     if (event.kind == trace::EventKind::exec || event.kind == trace::EventKind::exit) symbolizer_.forget(event.pid);
@@ -122,11 +143,14 @@ class PrintingSink : public trace::Sink {
     fmt::print(stderr, "{}: {} lost so far ({})\n", tool, losses.total(), trace::describe_losses(losses));
   }
 
+  const trace::CallSites& call_sites() const { return call_sites_; }
+
  private:
   const CliOptions& options_;
   trace::Summary& summary_;
   std::FILE* out_;
   trace::Symbolizer symbolizer_;
+  trace::CallSites call_sites_;  // shares the symbolizer's cache
   bool header_printed_ = false;
 };
 
@@ -176,6 +200,17 @@ int run(CliOptions& options) {
   std::string text = options.json ? trace::summary_json(summary, *result)
                                   : trace::summary_text(summary, *result, cli::use_color(options.color));
   std::fwrite(text.data(), 1, text.size(), out);
+  if (options.trace.stacks != trace::StackMode::off) {
+    std::string sites = options.json ? trace::call_sites_json(sink.call_sites(), options.top)
+                                     : trace::call_sites_text(sink.call_sites(), options.top);
+    std::fwrite(sites.data(), 1, sites.size(), out);
+  }
+  if (!options.folded.empty()) {
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> folded(std::fopen(options.folded.c_str(), "we"), &std::fclose);
+    std::string stacks = trace::folded_fallbacks(sink.call_sites());
+    if (!folded || std::fwrite(stacks.data(), 1, stacks.size(), folded.get()) != stacks.size())
+      return cli::report(tool, fmt::format("{}: {}", options.folded, std::strerror(errno)), cli::exit_unavailable);
+  }
   if (result->lost_events() > 0) fmt::print(stderr, "{}: {} events lost\n", tool, result->lost_events());
   if (std::string note = trace::ended_processes_note(*result); !note.empty())
     fmt::print(stderr, "{}: {}\n", tool, note);

@@ -89,6 +89,16 @@ constexpr size_t call_index(Syscall syscall) {
 }
 
 enum class BackendChoice { automatic, bpf, ptrace };
+
+// Which calls carry a user stack, and how it is found (--stack).
+enum class StackMode {
+  off,
+  frame_pointers,  // every call, walked through frame pointers (cheap; stops at code built without them)
+  dwarf,           // the calls the summary needs (a failed brk, the mmap after one, a mapping placed at or
+                   // just above the break), unwound with the binaries' CFI through libdw
+  dwarf_all,       // every call, unwound with the CFI
+};
+inline bool uses_dwarf(StackMode mode) { return mode == StackMode::dwarf || mode == StackMode::dwarf_all; }
 enum class AttachChoice { automatic, tp_btf, tracepoint };
 
 // -a: every process the tracer's PID namespace sees, narrowed in the kernel (BPF only).
@@ -108,7 +118,9 @@ struct Options {
   double grace_seconds = 10.0;       // at most this long after the command exits (-p processes at work)
   double quiet_seconds = 2.0;        // ... and less once they made no traced call for this long
   bool follow_children = true;
-  bool stacks = false;
+  StackMode stacks = StackMode::off;
+  uint32_t stack_bytes = 8192;  // DWARF: bytes of the stack copied at each call (BPF), as perf's default
+  size_t stack_depth = 64;      // frames kept per stack
   bool failed_only = false;
   BackendChoice backend = BackendChoice::automatic;
   AttachChoice attach = AttachChoice::automatic;
@@ -169,12 +181,24 @@ class Sink {
   virtual void on_activity(const std::vector<ProcessActivity>& /*ranked*/, uint64_t /*time_ns*/) {}
 };
 
+// What became of the user stacks unwound with the CFI: every stack that did not reach its
+// outermost frame is counted by cause (the events themselves are kept).
+struct StackStats {
+  uint64_t unwound = 0;      // stacks unwound with the CFI
+  uint64_t complete = 0;     // ... up to the outermost frame, or to --stack-depth frames
+  uint64_t copy_short = 0;   // ... cut where the copied bytes end (a larger --stack-size reaches further)
+  uint64_t failed = 0;       // ... cut for another reason (no CFI or module for a frame, process gone)
+  uint64_t unreadable = 0;   // the kernel could not read the stack: no frames at all
+  std::string last_failure;  // why the last failed one stopped
+};
+
 struct RunResult {
   std::string backend;         // "bpf" or "ptrace"
   std::string backend_reason;  // why it was chosen, one line
   std::string attach;          // BPF: "tracepoint" or "tp_btf"; empty with ptrace
   uint64_t events = 0;
   Losses losses;                 // never silent
+  StackStats stacks;             // with --stack (DWARF)
   uint64_t lost_events() const { return losses.total(); }
   int command_exit = -1;         // the command's exit status when known, else -1
   bool command_running = false;  // the command outlived the trace and runs on, untraced

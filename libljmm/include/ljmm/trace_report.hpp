@@ -29,6 +29,9 @@ std::string errno_name(int64_t error);  // "ENOMEM"
 // Resolves user addresses to "symbol+0x12 (libc.so.6)" from the process's maps and ELF symbols.
 class Symbolizer {
  public:
+  // debug_root: where separate debug files are, by build ID (.build-id/ab/cdef.debug). Copies
+  // share what was read (files, maps).
+  explicit Symbolizer(std::string debug_root = "/usr/lib/debug");
   // frame_file: where the kernel saw the address mapped from at the call (BPF), or null.
   std::string symbolize(uint32_t pid, uint64_t address, const FrameFile* frame_file = nullptr);
   // The process exec'd or exited: its maps as read so far describe nothing any more.
@@ -39,6 +42,7 @@ class Symbolizer {
   const std::vector<Region>& read_maps(uint32_t pid);
   std::string name_in_file(const std::string& path, const std::function<std::string()>& open_as, uint64_t address,
                            uint64_t file_offset);
+  std::string debug_root_;
   std::shared_ptr<Cache> cache_;
 };
 

@@ -106,6 +106,35 @@ void read_symbols(const Bytes& bytes, const typename Types::Ehdr& header, ElfFil
             [](const ElfSymbol& a, const ElfSymbol& b) { return a.value < b.value; });
 }
 
+// The GNU build ID note (NT_GNU_BUILD_ID) as hex: it names the file's separate debug file.
+template <class Types>
+void read_build_id(const Bytes& bytes, const typename Types::Ehdr& header, ElfFile& file) {
+  using Shdr = typename Types::Shdr;
+  if (header.e_shentsize != sizeof(Shdr)) return;
+  auto* sections = bytes.at<Shdr>(header.e_shoff, header.e_shnum);
+  if (!sections) return;
+  for (size_t i = 0; i < header.e_shnum; ++i) {
+    Shdr section = load(sections + i);
+    if (section.sh_type != SHT_NOTE) continue;
+    uint64_t at = section.sh_offset, end = section.sh_offset + section.sh_size;
+    while (end > at && end - at >= sizeof(Elf64_Nhdr)) {  // the same 3 words in both classes
+      auto* where = bytes.at<Elf64_Nhdr>(at);
+      if (!where) return;
+      Elf64_Nhdr note = load(where);
+      uint64_t name_at = at + sizeof note, desc_at = name_at + ((note.n_namesz + 3) & ~3ULL);
+      uint64_t next = desc_at + ((note.n_descsz + 3) & ~3ULL);
+      if (next > end) break;
+      auto* name = bytes.at<char>(name_at, note.n_namesz);
+      auto* desc = bytes.at<unsigned char>(desc_at, note.n_descsz);
+      if (note.n_type == NT_GNU_BUILD_ID && name && desc && note.n_namesz == 4 && std::memcmp(name, "GNU", 4) == 0) {
+        for (uint32_t b = 0; b < note.n_descsz; ++b) file.build_id += fmt::format("{:02x}", desc[b]);
+        return;
+      }
+      at = next;
+    }
+  }
+}
+
 template <class Types>
 Result<ElfFile> parse_class(const Bytes& bytes, const std::string& origin, ElfParts parts) {
   auto* where = bytes.at<typename Types::Ehdr>(0);
@@ -114,7 +143,10 @@ Result<ElfFile> parse_class(const Bytes& bytes, const std::string& origin, ElfPa
   ElfFile file;
   file.position_independent = header.e_type == ET_DYN;
   read_loads<Types>(bytes, header, file);
-  if (parts == ElfParts::header_and_symbols) read_symbols<Types>(bytes, header, file);
+  if (parts == ElfParts::header_and_symbols) {
+    read_symbols<Types>(bytes, header, file);
+    read_build_id<Types>(bytes, header, file);
+  }
   return file;
 }
 
@@ -155,9 +187,17 @@ const ElfSymbol* ElfFile::containing(uint64_t value) const {
   auto after = std::upper_bound(symbols.begin(), symbols.end(), value,
                                 [](uint64_t v, const ElfSymbol& symbol) { return v < symbol.value; });
   if (after == symbols.begin()) return nullptr;
-  const ElfSymbol& symbol = *(after - 1);
-  if (symbol.size != 0 && value >= symbol.value + symbol.size) return nullptr;
-  return &symbol;
+  // A symbol covers [value, value + size) only. One without a size (such as _fini) says
+  // nothing about the addresses after it: naming them after it would be a guess, and often a
+  // wrong one. The few symbols just below are looked at: aliases share a value, and a sized
+  // symbol may sit below a sizeless one inside it.
+  constexpr int looked_at = 16;
+  auto it = after;
+  for (int i = 0; i < looked_at && it != symbols.begin(); ++i) {
+    const ElfSymbol& symbol = *--it;
+    if (value - symbol.value < std::max<uint64_t>(symbol.size, 1)) return &symbol;
+  }
+  return nullptr;
 }
 
 Result<ElfFile> parse_elf(std::string_view bytes, const std::string& origin, ElfParts parts) {

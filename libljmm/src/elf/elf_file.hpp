@@ -32,9 +32,11 @@ struct ElfFile {
   bool position_independent = false;  // ET_DYN: values are offsets from the load base
   std::vector<ElfLoadSegment> loads;
   std::vector<ElfSymbol> symbols;  // defined functions and objects, sorted by value
+  std::string build_id;            // hex of the GNU build ID note; empty when there is none
 
   const ElfSymbol* find(std::string_view name) const;
-  // The symbol whose [value, value + size) holds `value` (or the nearest below when sizes are 0).
+  // The symbol whose [value, value + size) holds `value` (a symbol without a size holds only its
+  // own value); null when none does.
   const ElfSymbol* containing(uint64_t value) const;
 };
 

@@ -20,7 +20,9 @@
 #include "trace/bpf_backend.hpp"
 #include "trace/bpf_event.hpp"
 #include "trace/bpf_losses.hpp"
+#include "trace/fallback_rule.hpp"
 #include "trace/session.hpp"
+#include "trace/stack_delivery.hpp"
 
 namespace ljmm::trace::detail {
 
@@ -63,7 +65,7 @@ size_t ring_size(size_t wanted) {
 }
 
 struct PollState {
-  Sink* sink;
+  StackDelivery* delivery;
   uint64_t start_ns;
   uint64_t events = 0;
   TracedSet* traced;
@@ -79,7 +81,7 @@ int handle_event(void* context, void* data, size_t size) {
   if (event.kind == EventKind::exit) state->traced->remove(event.pid);
   state->policy->saw_event(monotonic_ns());
   ++state->events;
-  state->sink->on_event(event);
+  state->delivery->add(std::move(event), data, size);
   return 0;
 }
 
@@ -116,6 +118,26 @@ Error load_error(int error) {
   return make_error(Errc::unsupported, fmt::format("loading the BPF program failed: {}", std::strerror(error)));
 }
 
+// DWARF stacks: which calls copy the stack, how much of it, and one record per CPU to build the
+// event in (bpf/user_stack.bpf.h).
+Status configure_user_stacks(mmaptrace_bpf& skeleton, const Options& options) {
+  skeleton.rodata->user_stack_mode = options.stacks == StackMode::dwarf       ? MMT_USER_STACK_NEEDED
+                                     : options.stacks == StackMode::dwarf_all ? MMT_USER_STACK_ALL
+                                                                              : MMT_USER_STACK_OFF;
+  if (options.stack_bytes == 0 || options.stack_bytes > MMT_USER_STACK_MAX || options.stack_bytes % 8 != 0)
+    return make_error(Errc::invalid_argument,
+                      fmt::format("stack size {}: give a multiple of 8 up to {}", options.stack_bytes, MMT_USER_STACK_MAX));
+  skeleton.rodata->user_stack_bytes = options.stack_bytes;
+  skeleton.rodata->near_break_bytes = near_break_bytes;
+  int cpus = libbpf_num_possible_cpus();
+  if (cpus <= 0) return make_error(Errc::unsupported, "cannot count the possible CPUs");
+  // Without DWARF stacks the records are never used: one keeps the map small.
+  uint32_t records = uses_dwarf(options.stacks) ? static_cast<uint32_t>(cpus) : 1;
+  if (int error = bpf_map__set_max_entries(skeleton.maps.stack_records, records))
+    return make_error(Errc::invalid_argument, fmt::format("stack records: {}", std::strerror(-error)));
+  return {};
+}
+
 }  // namespace
 
 Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
@@ -133,11 +155,12 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
   Skeleton skeleton(mmaptrace_bpf::open(), &mmaptrace_bpf::destroy);
   if (!skeleton) return load_error(errno);
   skeleton->rodata->follow_children = options.follow_children;
-  skeleton->rodata->capture_stack = options.stacks;
+  skeleton->rodata->capture_stack = options.stacks == StackMode::frame_pointers;
   // Kernels before 5.17 lack the helper, and the verifier never sees the call when this is false.
   // libbpf cannot probe helpers of tp_btf programs; they get the same helpers as tracepoints.
-  skeleton->rodata->frame_files =
-      options.stacks && libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_find_vma, nullptr) == 1;
+  skeleton->rodata->frame_files = options.stacks != StackMode::off &&
+                                  libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_find_vma, nullptr) == 1;
+  if (Status stacks = configure_user_stacks(*skeleton, options); !stacks) return stacks.error();
   skeleton->rodata->failed_only = options.failed_only;
   // Pids are given and printed in our own PID namespace; the programs key on it.
   if (struct stat ns{}; ::stat("/proc/self/ns/pid", &ns) == 0) {
@@ -159,7 +182,11 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
   if (auto error = size_process_tables(*skeleton, options)) return *error;
   if (int error = mmaptrace_bpf::load(skeleton.get())) return load_error(-error);
   if (Status filtered = set_cgroup_filter(*skeleton, cgroup); !filtered) return filtered.error();
-  if (options.stacks)
+  if (uses_dwarf(options.stacks))
+    log(fmt::format("stack copies of up to {} bytes{}", options.stack_bytes,
+                    skeleton->rodata->frame_files ? ", clamped to the stack mapping (bpf_find_vma)"
+                                                  : " (no bpf_find_vma before 5.17: a copy past the stack's end fails)"));
+  if (options.stacks == StackMode::frame_pointers)
     log(skeleton->rodata->frame_files ? "stack frames: files named by the kernel at each call (bpf_find_vma)"
                                       : "stack frames: named from /proc/PID/maps (no bpf_find_vma before 5.17)");
 
@@ -189,7 +216,8 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
 
   uint64_t start_ns = monotonic_ns();
   StopPolicy policy(options, start_ns);
-  PollState state{&sink, start_ns, 0, &traced, &policy};
+  StackDelivery delivery(sink, options);
+  PollState state{&delivery, start_ns, 0, &traced, &policy};
   RingBuffer ring(ring_buffer__new(bpf_map__fd(skeleton->maps.events), handle_event, &state, nullptr),
                   &ring_buffer__free);
   if (!ring) return make_error(Errc::io_error, "creating the ring buffer reader failed");
@@ -213,6 +241,7 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
     // read whether or not epoll saw a wake-up: events reach the sink at most 50 ms late.
     int polled = ring_buffer__poll(ring.get(), 50);
     if (polled >= 0 || polled == -EINTR) polled = ring_buffer__consume(ring.get());
+    delivery.deliver();  // the ring is drained: now unwind
     if (polled < 0 && polled != -EINTR)
       return make_error(Errc::io_error, fmt::format("reading the ring buffer: {}", std::strerror(-polled)));
     uint64_t now = monotonic_ns();
@@ -228,6 +257,7 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
       Losses losses = read_losses(*skeleton);
       if (losses.ring_buffer > result.losses.ring_buffer) {
         ring_buffer__consume(ring.get());  // what is still in the ring is not lost
+        delivery.deliver();
         out_of_step += catch_up(*skeleton, traced, command_pid);
       }
       losses.out_of_step = out_of_step;
@@ -253,6 +283,8 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
     if (policy.should_stop(now, traced.others_than(command_pid), result.interrupted)) break;
   }
   ring_buffer__consume(ring.get());  // what arrived before the stop
+  delivery.deliver();
+  result.stacks = delivery.stats();
   result.events = state.events;
   result.losses = read_losses(*skeleton);
   result.losses.out_of_step = out_of_step;

@@ -33,7 +33,9 @@ Losses read_losses(const mmaptrace_bpf& skeleton) {
   losses.ia32_arguments = counter(skeleton, MMT_LOST_IA32_ARGS, values);
   losses.x32_calls = counter(skeleton, MMT_SKIPPED_X32, values);
   losses.activity_table = counter(skeleton, MMT_LOST_ACTIVITY_FULL, values);
-  static_assert(MMT_COUNTER_COUNT == 6, "a new counter needs its field in trace::Losses");
+  // MMT_LOST_USER_STACK is not a loss of events: such an event comes with an empty stack copy,
+  // and user space counts it (StackStats::unreadable).
+  static_assert(MMT_COUNTER_COUNT == 7, "a new counter needs its field in trace::Losses");
   return losses;
 }
 

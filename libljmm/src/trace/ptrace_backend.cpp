@@ -31,6 +31,7 @@
 #include "ljmm/process.hpp"
 #include "trace/ia32.hpp"
 #include "trace/ptrace_backend.hpp"
+#include "trace/ptrace_stacks.hpp"
 #include "trace/session.hpp"
 #include "trace/stack.hpp"
 #include "trace/tracee.hpp"
@@ -60,7 +61,12 @@ void wake_up(int) {}  // the interval timer only interrupts waitpid, so the stop
 class PtraceSession {
  public:
   PtraceSession(const Options& options, Sink& sink, const Log& log)
-      : options_(options), sink_(sink), log_(log), start_ns_(monotonic_ns()), policy_(options, start_ns_) {}
+      : options_(options),
+        sink_(sink),
+        log_(log),
+        start_ns_(monotonic_ns()),
+        policy_(options, start_ns_),
+        stacks_(options) {}
   ~PtraceSession() { detach_all(); }
 
   Status attach(pid_t pid);
@@ -98,6 +104,7 @@ class PtraceSession {
   std::optional<ChildProcess> command_;
   pid_t command_pid_ = 0;
   RunResult result_;
+  PtraceStacks stacks_;  // DWARF stacks
 };
 
 Status PtraceSession::attach(pid_t pid) {
@@ -158,6 +165,7 @@ Status PtraceSession::launch() {
 }
 
 void PtraceSession::emit(Event event) {
+  if (event.kind == EventKind::exec || event.kind == EventKind::exit) stacks_.forget(event.pid);
   policy_.saw_event(monotonic_ns());
   ++result_.events;
   sink_.on_event(event);
@@ -193,9 +201,11 @@ void PtraceSession::on_syscall_stop(pid_t tid, Thread& thread) {
     }
     if (thread.silent || (options_.failed_only && !event.failed())) return;
     event.comm = comm(thread.pid, tid);
-    if (options_.stacks) {
+    if (options_.stacks == StackMode::frame_pointers) {
       event.stack = user_stack(tid);
       trim_stack(event.stack);
+    } else if (stacks_.wanted(event)) {
+      stacks_.unwind(tid, event);
     }
     emit(std::move(event));
   }
@@ -334,6 +344,7 @@ Result<RunResult> PtraceSession::run() {
     if (std::optional<Error> failed = command_->exec_error()) return *failed;
   }
   result_.command_running = command_ && result_.command_exit < 0;
+  result_.stacks = stacks_.stats();
   if (command_) command_->forget();  // reaped above, or left running after the trace
   return result_;
 }

@@ -7,6 +7,7 @@
 #include "ljmm/units.hpp"
 #include "render/style.hpp"
 #include "trace/report_activity.hpp"
+#include "trace/stack_report.hpp"
 
 namespace ljmm::trace {
 
@@ -168,6 +169,7 @@ std::string summary_text(const Summary& summary, const RunResult& run, bool colo
     out += fmt::format("  WARNING: {} events were lost ({}); the counts below miss them.\n", run.lost_events(),
                        describe_losses(run.losses));
   if (std::string note = ended_processes_note(run); !note.empty()) out += "  " + note + "\n";
+  out += detail::stack_stats_text(run.stacks);
   out += syscall_counts(summary);
 
   if (run.system_wide) {
@@ -231,6 +233,7 @@ std::string summary_json(const Summary& summary, const RunResult& run) {
   json.field("interrupted", run.interrupted);
   json.field("system_wide", run.system_wide).field("counts_only", run.counts_only);
   if (run.system_wide) write_activity(json, "activity", run.activity);
+  detail::write_stack_stats(json, run.stacks);
   json.key("syscalls").begin_object();
   for (const auto& [name, count] : summary.syscalls()) {
     json.key(name).begin_object().field("calls", count.calls).field("failed", count.failed);

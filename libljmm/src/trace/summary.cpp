@@ -9,30 +9,19 @@
 #include "ljmm/diagnose.hpp"
 #include "ljmm/trace_report.hpp"
 #include "ljmm/units.hpp"
+#include "trace/fallback_rule.hpp"
 
 namespace ljmm::trace {
 
 namespace {
 
-constexpr uint64_t page = 4096;
-// Sizes come from the traced program's arguments and can be anything: saturate, never wrap.
-uint64_t page_round(uint64_t size) {
-  return size > UINT64_MAX - page ? UINT64_MAX / page * page : (size + page - 1) / page * page;
-}
+using detail::looks_like_morecore;
+using detail::page_round;
+constexpr uint64_t page = detail::trace_page;
+
 uint64_t size_bucket(uint64_t size) {
   constexpr uint64_t largest = uint64_t{1} << 63;
   return size > largest ? largest : std::bit_ceil(std::max(size, page));
-}
-
-// What glibc's sysmalloc maps when brk failed: mmap(NULL, size, PROT_READ|PROT_WRITE,
-// MAP_PRIVATE|MAP_ANONYMOUS, -1, 0).
-bool looks_like_morecore(const Event& event) {
-  const auto& a = event.args;
-  uint64_t flags = a[3];
-  // glibc's sysmalloc maps exactly MAP_PRIVATE|MAP_ANONYMOUS; MAP_32BIT, MAP_FIXED and the
-  // like are someone else's request.
-  return a[0] == 0 && (a[2] & (PROT_READ | PROT_WRITE)) == (PROT_READ | PROT_WRITE) &&
-         flags == (MAP_PRIVATE | MAP_ANONYMOUS);
 }
 
 }  // namespace
@@ -64,7 +53,7 @@ void Summary::on_event(const Event& event) {
   // The glibc fallback: a brk that failed, then this thread's very next traced call.
   auto pending = failed_brk_by_tid_.find(event.tid);
   if (pending != failed_brk_by_tid_.end()) {
-    if (event.is(Syscall::mmap) && !event.failed() && looks_like_morecore(event)) {
+    if (looks_like_morecore(event)) {
       ++fallbacks_.pairs;
       fallbacks_.bytes += page_round(event.args[1]);
       fallbacks_.bytes_by_pid[event.pid] += page_round(event.args[1]);

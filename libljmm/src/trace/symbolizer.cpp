@@ -1,6 +1,7 @@
 // User stack addresses to "function+0x1a (libc.so.6)": which file an address belongs to comes
-// from the kernel with the event (BPF: the frame's device, inode and file offset) or from the
-// process's maps; the file's ELF symbol tables (libelf) say which function. No DWARF.
+// from the kernel with the event (BPF: the frame's device, inode and file offset), from the
+// unwinder, or from the process's maps; the file's ELF symbol tables (.symtab, .dynsym, then
+// those of its separate debug file found by build ID) say which function.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -26,6 +27,7 @@ using FileKey = std::tuple<uint32_t, uint32_t, uint64_t>;  // device major, mino
 struct Symbolizer::Cache {
   std::map<uint32_t, std::vector<Region>> maps;       // pid -> regions, read once per miss
   std::map<std::string, std::optional<ElfFile>> elf;  // path -> symbols (nullopt: unreadable)
+  std::map<std::string, std::optional<ElfFile>> debug;  // build ID -> the separate debug file's symbols
   std::map<FileKey, std::string> paths;               // every mapped file seen in any maps
   std::set<FileKey> unknown;                          // not in the maps when looked for
   bool read_own_maps = false;
@@ -42,6 +44,9 @@ const Region* find_region(const std::vector<Region>& regions, uint64_t address) 
 std::string base_name(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 
 }  // namespace
+
+Symbolizer::Symbolizer(std::string debug_root)
+    : debug_root_(std::move(debug_root)), cache_(std::make_shared<Cache>()) {}
 
 const std::vector<Region>& Symbolizer::read_maps(uint32_t pid) {
   std::vector<Region>& regions = cache_->maps[pid];
@@ -62,12 +67,24 @@ std::string Symbolizer::name_in_file(const std::string& path, const std::functio
     if (table) entry->second = std::move(table).value();
   }
   std::string file = base_name(path);
-  if (!entry->second) return fmt::format("{:#x} ({})", address, file);
+  // Outside every symbol: the file and the offset, which a reader can look up (never the
+  // nearest symbol below, which is often a wrong one).
+  std::string unnamed = fmt::format("{:#x} ({}+{:#x})", address, file, file_offset);
+  if (!entry->second) return unnamed;
   const ElfFile& table = *entry->second;
   // Code segments map at their file offset from the load base (p_vaddr == p_offset).
   uint64_t value = table.position_independent ? file_offset : address;
   const ElfSymbol* symbol = table.containing(value);
-  if (!symbol) return fmt::format("{:#x} ({})", address, file);
+  if (!symbol && table.build_id.size() > 2) {  // static functions are named only in the debug file
+    auto [debug, first] = cache_->debug.try_emplace(table.build_id);
+    if (first) {  // /usr/lib/debug/.build-id/ab/cdef....debug, where gdb and libdw look too
+      auto read = read_elf_file(fmt::format("{}/.build-id/{}/{}.debug", debug_root_, table.build_id.substr(0, 2),
+                                            table.build_id.substr(2)));
+      if (read) debug->second = std::move(read).value();
+    }
+    if (debug->second) symbol = debug->second->containing(value);
+  }
+  if (!symbol) return unnamed;
   return fmt::format("{}+{:#x} ({})", symbol->name, value - symbol->value, file);
 }
 

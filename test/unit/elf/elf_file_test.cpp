@@ -116,3 +116,22 @@ TEST(ElfFile, BadFilesAreErrorsNeverReads) {
 
 }  // namespace
 }  // namespace ljmm
+
+// A symbol without a size (such as _fini) names its own address only: the addresses after it
+// are in no symbol, not in it (a frame was once shown as "_fini+0x993").
+TEST(ElfFile, ASymbolWithoutASizeDoesNotCoverWhatFollowsIt) {
+  ljmm::ElfFile file;
+  file.symbols = {{"main", 0x1000, 0x20, true}, {"_fini", 0x2000, 0, true}, {"alias", 0x3000, 0, true},
+                  {"sized", 0x3000, 0x40, true}};
+  EXPECT_EQ(file.containing(0x1010)->name, "main");
+  EXPECT_EQ(file.containing(0x1020), nullptr);
+  EXPECT_EQ(file.containing(0x2000)->name, "_fini");
+  EXPECT_EQ(file.containing(0x2993), nullptr);
+  EXPECT_EQ(file.containing(0x3010)->name, "sized");  // of two at one value, the one that covers it
+}
+
+TEST(ElfFile, ReadsTheBuildId) {
+  auto file = ljmm::read_elf_file("/proc/self/exe");
+  ASSERT_TRUE(file) << file.error().message;
+  EXPECT_EQ(file->build_id.size(), 40u) << "a SHA-1 build ID, as GCC's linker writes by default";
+}

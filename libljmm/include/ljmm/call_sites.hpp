@@ -1,0 +1,76 @@
+// Where in the traced programs the memory story happens, by user stack (ljmm-trace --stack):
+// glibc's malloc fallbacks (bytes and calls by stack), failed brk calls by stack, and the call
+// that put a mapping in the heap's way, linked to the first brk it made fail. Like memleak's
+// outstanding allocations by stack, with the frames named at the call.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ljmm/trace.hpp"
+#include "ljmm/trace_report.hpp"
+
+namespace ljmm::trace {
+
+class CallSites : public Sink {
+ public:
+  // Frames are named with `symbolizer` when each event arrives, while its process lives.
+  explicit CallSites(Symbolizer symbolizer) : symbolizer_(std::move(symbolizer)) {}
+  void on_event(const Event& event) override;
+
+  struct Site {
+    std::string comm;                 // of the process that made the calls first
+    std::vector<std::string> frames;  // innermost first, "function+0x1a (libc.so.6)"
+    uint64_t calls = 0;
+    uint64_t bytes = 0;
+  };
+  // The call that mapped memory where the heap had to grow, and the first brk that failed on it.
+  struct Blocker {
+    uint32_t pid = 0;
+    std::string comm;
+    Event mapping;  // the mmap or mremap that placed it
+    std::vector<std::string> frames;
+    uint64_t failed_brk_time_ns = 0;  // the first failed brk it caused
+    uint32_t failed_brk_tid = 0;
+    uint64_t failed_brk_asked = 0;  // the break that brk asked for
+    std::vector<std::string> failed_brk_frames;
+  };
+
+  std::vector<Site> fallbacks() const;    // the most bytes first
+  std::vector<Site> failed_brks() const;  // the most calls first
+  const std::vector<Blocker>& blockers() const { return blockers_; }
+  // Processes whose brk failed with no blocker seen: it was mapped before the trace began.
+  const std::map<uint32_t, uint64_t>& unexplained_failures() const { return unexplained_; }
+  uint64_t fallback_bytes() const;  // all fallback bytes, with or without a stack
+
+ private:
+  struct Candidate {  // a mapping placed at or just above the break
+    uint64_t start = 0, end = 0;
+    Event event;
+    std::vector<std::string> frames;
+  };
+  std::vector<std::string> name(const Event& event);
+  void on_failed_brk(const Event& event, const std::vector<std::string>& frames);
+
+  Symbolizer symbolizer_;
+  std::map<std::vector<std::string>, Site> fallbacks_, failed_brks_;
+  std::map<uint32_t, std::vector<std::string>> pending_;  // tid -> the frames of its failed brk
+  std::map<uint32_t, uint64_t> break_;                     // pid -> the break
+  std::map<uint32_t, std::vector<Candidate>> candidates_;  // pid -> mappings in the heap's way
+  std::map<uint32_t, bool> explained_;                     // pid -> its first failed brk was seen
+  std::vector<Blocker> blockers_;
+  std::map<uint32_t, uint64_t> unexplained_;  // pid -> failed brk calls with no blocker seen
+};
+
+// The summary's call-site part: the top `top` fallback and failed-brk stacks, and the blockers.
+std::string call_sites_text(const CallSites& sites, size_t top);
+// One JSON Lines object, "type": "call_sites", written after the summary.
+std::string call_sites_json(const CallSites& sites, size_t top);
+// Folded stacks ("comm;outermost;...;innermost BYTES" per line) of the fallback memory, for
+// flame-graph tools; the weights add up to the fallback bytes.
+std::string folded_fallbacks(const CallSites& sites);
+
+}  // namespace ljmm::trace
