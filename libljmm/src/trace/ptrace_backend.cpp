@@ -15,8 +15,6 @@
 #include <signal.h>
 #include <sys/ptrace.h>
 #include <sys/time.h>
-#include <sys/uio.h>
-#include <sys/user.h>
 #include <sys/wait.h>
 
 #include <linux/audit.h>
