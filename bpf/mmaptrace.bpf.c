@@ -173,6 +173,8 @@ static __always_inline bool failed(s32 syscall, u64 first_argument, long ret) {
   return ret < 0 && ret > -4096;
 }
 
+static __always_inline int emit_call(void *ctx, struct inflight_call *call, s32 syscall, long ret);
+
 static __always_inline int record_exit(void *ctx, long ret) {
   u64 pid_tgid = bpf_get_current_pid_tgid();
   u32 tid = (u32)pid_tgid;
@@ -190,6 +192,12 @@ static __always_inline int record_exit(void *ctx, long ret) {
     }
     for (int i = 0; i < 6; i++) call->args[i] = block[i];
   }
+  return emit_call(ctx, call, syscall, ret);
+}
+
+/* The event of a completed call, from its entry record (fexit programs make one on their stack). */
+static __always_inline int emit_call(void *ctx, struct inflight_call *call, s32 syscall, long ret) {
+  u64 pid_tgid = bpf_get_current_pid_tgid();
   if (failed_only && !failed(syscall, call->args[0], ret)) return 0;
   /* Two constant sizes, one per setting of capture_stack (fixed at load): a stack costs 512 bytes. */
   struct mmt_event *event = capture_stack ? bpf_ringbuf_reserve(&events, sizeof *event, 0)
@@ -294,6 +302,10 @@ TRACEPOINT_EXIT(mmap)
 TRACEPOINT_EXIT(munmap)
 TRACEPOINT_EXIT(mremap)
 TRACEPOINT_EXIT(brk)
+
+/* --- the same through fexit programs on the system calls' entry points (fexit.bpf.h) --- */
+
+#include "fexit.bpf.h"
 
 /* --- the process tree --- */
 

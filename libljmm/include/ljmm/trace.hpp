@@ -81,7 +81,7 @@ struct Event {
 };
 
 enum class BackendChoice { automatic, bpf, ptrace };
-enum class AttachChoice { automatic, tp_btf, tracepoint };
+enum class AttachChoice { automatic, fexit, tracepoint, tp_btf };
 
 struct Options {
   std::vector<int> pids;             // -p, may be several
@@ -124,7 +124,7 @@ class Sink {
 struct RunResult {
   std::string backend;         // "bpf" or "ptrace"
   std::string backend_reason;  // why it was chosen, one line
-  std::string attach;          // BPF: "tracepoint" or "tp_btf"; empty with ptrace
+  std::string attach;          // BPF: "fexit", "tracepoint" or "tp_btf"; empty with ptrace
   uint64_t events = 0;
   Losses losses;                 // never silent
   uint64_t lost_events() const { return losses.total(); }
