@@ -133,7 +133,7 @@ make_initramfs() {
 }
 
 command -v qemu-system-x86_64 >/dev/null || cannot_run "qemu-system-x86_64 not found (Debian package qemu-system-x86)"
-[ -x /bin/busybox ] && /bin/busybox --list | grep -qx cpio || cannot_run "no static busybox (Debian package busybox-static)"
+[ -x /bin/busybox ] && /bin/busybox --list | grep -x cpio >/dev/null || cannot_run "no static busybox (Debian package busybox-static)"
 
 kernel_dir=$(unpacked_kernel "$series")
 version=$(basename "$(ls -d "$kernel_dir"/lib/modules/*)")
