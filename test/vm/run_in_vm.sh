@@ -154,7 +154,7 @@ printf 'LJMM_VM_OUT=%q\nLJMM_VM_SHARES=%q\n' "$out" "${shares[*]}" >"$out/guest.
 say "booting $version (TCG, $cpus CPUs, $memory MiB), at most $timeout s"
 started=$(date +%s)
 set +e
-timeout --kill-after=10 "$timeout" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp "$cpus" -m "$memory" \
+timeout --kill-after=10 "$timeout" qemu-system-x86_64 -accel tcg,thread=single -cpu max -smp "$cpus" -m "$memory" \
   -display none -monitor none -serial stdio -no-reboot -nic none \
   -kernel "$kernel_dir/boot/vmlinuz-$version" -initrd "$work/initramfs.gz" \
   -append "console=ttyS0 quiet loglevel=3 panic=-1 rdinit=/init" \
