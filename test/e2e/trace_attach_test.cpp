@@ -41,8 +41,8 @@ TEST(TraceAttach, FexitAskedForIsUsedOrFailsWithTheReason) {
 
 TEST(TraceAttach, AttachForcesTheMethod) {
   for (const std::string& attach : bpf_attaches()) {
-    MarkerTrace trace = run_marker_trace(
-        {}, {"-v", "--backend", "bpf", "--attach", attach, "--", marker_maps(), "maps", "10"});
+    MarkerTrace trace =
+        run_marker_trace({}, {"-v", "--backend", "bpf", "--attach", attach, "--", marker_maps(), "maps", "10"});
     ASSERT_EQ(trace.command.exit_code, 0) << trace.command.err;
     EXPECT_EQ(trace.summary["attach"], attach);
     EXPECT_NE(trace.command.err.find("asked for with --attach"), std::string::npos) << trace.command.err;

@@ -8,7 +8,7 @@
 set -u
 build=$1
 here=$(dirname "$0")
-# About 3.5 minutes under TCG: the 32-bit cases once (conformance has them too, slower), strace's
+# About 2 minutes under TCG: the 32-bit cases once (conformance has them too, slower), strace's
 # mmap64 and brk programs (its mmap one repeats mmap64 at twice the time), memory_calls (cut_off
 # depends on timing that TCG does not keep: whether its thread reaches mmap before exit).
 filter=${2:-TraceAttach.*:TraceThreads.*:TraceNoBtf.*:TraceIa32.AnI386*:TraceIa32.Int80*}

@@ -54,15 +54,17 @@ Result<AttachPlan> choose_attach(AttachChoice choice, const std::vector<std::str
   // calls they skip need a program on every system call's exit; tp_btf programs run on every
   // system call of every process (a call and the number compared).
   Status fexit = probe_fexit(fexit_targets);
-  if (fexit) return AttachPlan{Attach::fexit, "fexit programs on the calls' entry points: they cost other processes nothing"};
+  if (fexit)
+    return AttachPlan{Attach::fexit, "fexit programs on the calls' entry points: they cost other processes nothing"};
   Status tracefs = ensure_tracefs(log);
   if (tracefs)
     return AttachPlan{Attach::tracepoint, fmt::format("syscalls tracepoints: the cheapest for other processes here "
                                                       "(fexit is not available: {})",
                                                       fexit.error().message)};
-  return AttachPlan{Attach::tp_btf,
-                    fmt::format("tp_btf raw tracepoints: fexit is not available ({}) nor are the syscalls tracepoints ({})",
-                                fexit.error().message, tracefs.error().message)};
+  return AttachPlan{
+      Attach::tp_btf,
+      fmt::format("tp_btf raw tracepoints: fexit is not available ({}) nor are the syscalls tracepoints ({})",
+                  fexit.error().message, tracefs.error().message)};
 }
 
 }  // namespace ljmm::trace::detail

@@ -42,8 +42,10 @@ int print_libbpf(enum libbpf_print_level level, const char* format, va_list args
 
 bool exists(const char* path) { return ::access(path, F_OK) == 0; }
 
+constexpr std::string_view fexit_section = "fexit/";
+
 bool is_fexit(const bpf_program* program) {
-  return std::string_view(bpf_program__section_name(program)).starts_with("fexit/");
+  return std::string_view(bpf_program__section_name(program)).starts_with(fexit_section);
 }
 
 // The kernel functions the fexit programs attach to, from their sections ("fexit/__x64_sys_mmap").
@@ -51,18 +53,18 @@ std::vector<std::string> fexit_targets(const mmaptrace_bpf& skeleton) {
   std::vector<std::string> targets;
   bpf_program* program = nullptr;
   while ((program = bpf_object__next_program(skeleton.obj, program)))
-    if (is_fexit(program)) targets.emplace_back(std::string_view(bpf_program__section_name(program)).substr(6));
+    if (is_fexit(program))
+      targets.emplace_back(std::string_view(bpf_program__section_name(program)).substr(fexit_section.size()));
   return targets;
 }
 
 // One set of programs sees the calls: the fexit ones, the raw ones, or the syscalls tracepoints
 // with compat_sys_exit for the 32-bit calls those skip.
 void choose_programs(mmaptrace_bpf& skeleton, Attach method) {
-  bpf_program* tracepoints[] = {skeleton.progs.tp_enter_mmap,   skeleton.progs.tp_exit_mmap,
-                                skeleton.progs.tp_enter_munmap, skeleton.progs.tp_exit_munmap,
-                                skeleton.progs.tp_enter_mremap, skeleton.progs.tp_exit_mremap,
-                                skeleton.progs.tp_enter_brk,    skeleton.progs.tp_exit_brk,
-                                skeleton.progs.compat_sys_exit};
+  bpf_program* tracepoints[] = {
+      skeleton.progs.tp_enter_mmap,  skeleton.progs.tp_exit_mmap,    skeleton.progs.tp_enter_munmap,
+      skeleton.progs.tp_exit_munmap, skeleton.progs.tp_enter_mremap, skeleton.progs.tp_exit_mremap,
+      skeleton.progs.tp_enter_brk,   skeleton.progs.tp_exit_brk,     skeleton.progs.compat_sys_exit};
   for (bpf_program* program : tracepoints) bpf_program__set_autoload(program, method == Attach::tracepoint);
   bpf_program__set_autoload(skeleton.progs.raw_sys_enter, method == Attach::tp_btf);
   bpf_program__set_autoload(skeleton.progs.raw_sys_exit, method == Attach::tp_btf);
