@@ -18,12 +18,14 @@ build_packages=(
   libcli11-dev libfmt-dev nlohmann-json3-dev libelf-dev libdw-dev zlib1g-dev
   libbpf-dev bpftool clang llvm ca-certificates
 )
-# ... and what the tests and benchmarks add: real programs to test against, and the checkers.
+# ... and what the tests and benchmarks add: real programs to test against, the checkers, and
+# QEMU with busybox for the tests in guests booted with Debian's kernels (test/vm/).
 test_packages=(
   googletest libgtest-dev libbenchmark-dev
   python3 python3-jsonschema util-linux procps dpkg-dev binutils
   nginx libnginx-mod-http-lua strace
   python3-prometheus-client prometheus-node-exporter prometheus librsvg2-bin libclang-rt-14-dev groff-base
+  qemu-system-x86 busybox-static xz-utils
 )
 
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }

@@ -3,6 +3,8 @@
 # (bench/getppid_loop.c) while ljmm-trace traces a sleeping pid, per attach method, against no
 # trace, in the same run, rounds interleaved; the median of the rounds.
 # Run as root: bench/host_cost.sh BUILD_DIR [ROUNDS] [CALLS]
+# In a guest booted with a Debian kernel (where fexit is allowed), e.g.:
+#   test/vm/run_in_vm.sh --share BUILD_DIR 6.12 "bash $PWD/bench/host_cost.sh BUILD_DIR 5 1000000"
 set -euo pipefail
 build=${1:?usage: host_cost.sh BUILD_DIR [ROUNDS] [CALLS]}
 rounds=${2:-5}
@@ -29,7 +31,16 @@ measure() {
   kill "$target"; wait "$target" 2>/dev/null || true
 }
 
-methods=(none tracepoint tp_btf)
+# Every attach method this kernel allows (fexit is refused by some).
+methods=(none)
+for attach in fexit tracepoint tp_btf; do
+  if "$trace" -q -o /dev/null --backend bpf --attach "$attach" -- true 2>/dev/null; then
+    methods+=("$attach")
+  else
+    echo "host_cost: --attach $attach is not available on this kernel" >&2
+  fi
+done
+echo "host_cost: kernel $(uname -r), $rounds rounds of $calls calls" >&2
 declare -A results
 for ((round = 0; round < rounds; round++)); do
   for method in "${methods[@]}"; do results[$method]+="$(measure "$method") "; done

@@ -42,7 +42,6 @@ struct inflight_call {
   s32 ia32_syscall;
   u32 tgid; /* in the tracer's namespace, looked up at entry */
   u32 tid;
-  u32 failed_brk; /* this thread's last traced call was a failed brk (system-wide counts) */
 };
 
 struct {
@@ -189,6 +188,8 @@ static __always_inline bool failed(s32 syscall, u64 first_argument, long ret) {
   return ret < 0 && ret > -4096;
 }
 
+static __always_inline int emit_call(void *ctx, struct inflight_call *call, s32 syscall, long ret);
+
 static __always_inline int record_exit(void *ctx, long ret) {
   u64 pid_tgid = bpf_get_current_pid_tgid();
   u32 tid = (u32)pid_tgid;
@@ -206,10 +207,16 @@ static __always_inline int record_exit(void *ctx, long ret) {
     }
     for (int i = 0; i < 6; i++) call->args[i] = block[i];
   }
+  return emit_call(ctx, call, syscall, ret);
+}
+
+/* The event of a completed call, from its entry record (fexit programs make one on their stack).
+ * System-wide, the call is counted for its process first; with -q that is all. */
+static __always_inline int emit_call(void *ctx, struct inflight_call *call, s32 syscall, long ret) {
+  u64 pid_tgid = bpf_get_current_pid_tgid();
   bool call_failed = failed(syscall, call->args[0], ret);
   if (system_wide) {
-    account(call->tgid, syscall, call->args, call_failed, call->failed_brk);
-    call->failed_brk = syscall == MMT_BRK && call_failed;
+    account(call->tgid, syscall, call->args, call_failed);
     if (aggregate_only) return 0;
   }
   if (failed_only && !call_failed) return 0;
@@ -323,6 +330,10 @@ TRACEPOINT_EXIT(mmap)
 TRACEPOINT_EXIT(munmap)
 TRACEPOINT_EXIT(mremap)
 TRACEPOINT_EXIT(brk)
+
+/* --- the same through fexit programs on the system calls' entry points (fexit.bpf.h) --- */
+
+#include "fexit.bpf.h"
 
 /* --- the process tree --- */
 

@@ -37,7 +37,7 @@ _ljmm_complete() {
       case $previous in
         -p|--pid) _ljmm_pids "$current"; return ;;
         --backend) values="auto bpf ptrace" ;;
-        --attach) values="auto tp_btf tracepoint" ;;
+        --attach) values="auto fexit tracepoint tp_btf" ;;
         --color) values="auto always never" ;;
         -o|--output) COMPREPLY=($(compgen -f -- "$current")); return ;;
         --uid) COMPREPLY=($(compgen -u -- "$current")); return ;;

@@ -87,7 +87,7 @@ void expect_same_calls(const std::vector<std::string>& command, const std::vecto
 class Conformance : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(Conformance, EveryCallAsStraceSeesIt) {
-  for (const auto& backend : backends) expect_same_calls({GetParam()}, backend);
+  for (const auto& backend : backends()) expect_same_calls({GetParam()}, backend);
 }
 
 INSTANTIATE_TEST_SUITE_P(StraceTests, Conformance,

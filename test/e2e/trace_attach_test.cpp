@@ -1,5 +1,5 @@
-// The attach method: probed when not given (the syscalls tracepoints first here, since fexit is
-// not built in), forced by --attach, said with -v and in the JSON summary.
+// The attach method: probed when not given (fexit where the kernel lets fexit programs attach,
+// else the syscalls tracepoints), forced by --attach, said with -v and in the JSON summary.
 #include <gtest/gtest.h>
 
 #include "trace_marker.hpp"
@@ -7,20 +7,42 @@
 namespace ljmm::test {
 namespace {
 
-TEST(TraceAttach, AutoPrefersTheSyscallsTracepointsAndSaysWhy) {
+TEST(TraceAttach, AutoPrefersTheCheapestForOtherProcessesAndSaysWhy) {
   MarkerTrace trace = run_marker_trace({}, {"-v", "--backend", "bpf", "--", marker_maps(), "maps", "10"});
   ASSERT_EQ(trace.command.exit_code, 0) << trace.command.err;
-  EXPECT_EQ(trace.summary["attach"], "tracepoint");
-  EXPECT_NE(trace.command.err.find("attached with syscalls tracepoints: the cheapest for other processes"),
-            std::string::npos)
-      << trace.command.err;
+  if (fexit_available()) {
+    EXPECT_EQ(trace.summary["attach"], "fexit");
+    EXPECT_NE(trace.command.err.find("attached with fexit programs on the calls' entry points: they cost other "
+                                     "processes nothing"),
+              std::string::npos)
+        << trace.command.err;
+  } else {
+    EXPECT_EQ(trace.summary["attach"], "tracepoint");
+    EXPECT_NE(trace.command.err.find("attached with syscalls tracepoints: the cheapest for other processes here "
+                                     "(fexit is not available: "),
+              std::string::npos)
+        << trace.command.err;
+  }
   EXPECT_EQ(trace.mmaps, 10u);
 }
 
+// Asked for, fexit is used where the kernel lets it attach, and fails with the kernel's reason
+// where it does not.
+TEST(TraceAttach, FexitAskedForIsUsedOrFailsWithTheReason) {
+  MarkerTrace trace = run_marker_trace({}, {"--backend", "bpf", "--attach", "fexit", "--", marker_maps(), "maps", "1"});
+  if (fexit_available()) {
+    EXPECT_EQ(trace.command.exit_code, 0) << trace.command.err;
+    EXPECT_EQ(trace.summary["attach"], "fexit");
+  } else {
+    EXPECT_EQ(trace.command.exit_code, 5) << trace.command.err;
+    EXPECT_NE(trace.command.err.find("fexit is not available: "), std::string::npos) << trace.command.err;
+  }
+}
+
 TEST(TraceAttach, AttachForcesTheMethod) {
-  for (const std::string& attach : bpf_attaches) {
-    MarkerTrace trace = run_marker_trace(
-        {}, {"-v", "--backend", "bpf", "--attach", attach, "--", marker_maps(), "maps", "10"});
+  for (const std::string& attach : bpf_attaches()) {
+    MarkerTrace trace =
+        run_marker_trace({}, {"-v", "--backend", "bpf", "--attach", attach, "--", marker_maps(), "maps", "10"});
     ASSERT_EQ(trace.command.exit_code, 0) << trace.command.err;
     EXPECT_EQ(trace.summary["attach"], attach);
     EXPECT_NE(trace.command.err.find("asked for with --attach"), std::string::npos) << trace.command.err;

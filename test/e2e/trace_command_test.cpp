@@ -19,7 +19,7 @@ TEST(TraceCommand, SeesOnlyTheDescriptorsItInherited) {
   const std::vector<std::string> list_fds = {"sh", "-c", "ls /proc/$$/fd; true"};
   std::string direct = run_command(list_fds).out;
   ASSERT_FALSE(direct.empty());
-  for (const auto& backend : backends) {
+  for (const auto& backend : backends()) {
     std::vector<std::string> arguments = backend;
     arguments.push_back("--");
     arguments.insert(arguments.end(), list_fds.begin(), list_fds.end());
@@ -39,7 +39,7 @@ TEST(TraceCommand, PtraceDurationShorterThanTheCommandLeavesItWorking) {
 
 // The same with the BPF backends: nothing is filtered, the command just runs on.
 TEST(TraceCommand, BpfDurationShorterThanTheCommandLeavesItWorking) {
-  for (const auto& backend : backends) {
+  for (const auto& backend : backends()) {
     if (backend[1] != "bpf") continue;
     std::vector<std::string> arguments = backend;
     for (const char* part : {"-d", "1", "--"}) arguments.push_back(part);

@@ -8,10 +8,6 @@
 namespace ljmm::test {
 namespace {
 
-const std::vector<std::vector<std::string>> backends = {{"--backend", "bpf", "--attach", "tp_btf"},
-                                                        {"--backend", "bpf", "--attach", "tracepoint"},
-                                                        {"--backend", "ptrace"}};
-
 std::string name_of(const std::vector<std::string>& backend) { return backend.back(); }
 
 // "abi syscall length" of each call the trace saw, in order.
@@ -31,7 +27,7 @@ TEST(TraceIa32, AnI386ProgramsCallsAreDecodedAsWhatTheyAre) {
   const std::vector<std::string> expected = {"ia32 mmap2 20480", "ia32 munmap 20480", "ia32 mmap 24576",
                                              "ia32 mremap 24576", "ia32 munmap 28672", "ia32 brk 0",
                                              "ia32 brk 0"};
-  for (const auto& backend : backends) {
+  for (const auto& backend : backends()) {
     std::vector<std::string> args = backend;
     args.insert(args.end(), {"--", test_progs_dir() + "/ia32_calls"});
     MarkerTrace trace = run_marker_trace({}, args);
@@ -56,7 +52,7 @@ TEST(TraceIa32, AnAttachedI386ProcessIsDecodedToo) {
   const std::vector<std::string> expected = {"ia32 mmap2 20480", "ia32 munmap 20480", "ia32 mmap 24576",
                                              "ia32 mremap 24576", "ia32 munmap 28672", "ia32 brk 0",
                                              "ia32 brk 0"};
-  for (const auto& backend : backends) {
+  for (const auto& backend : backends()) {
     std::string base = ::testing::TempDir() + "/ia32-attach-" + name_of(backend);
     std::string output = base + ".jsonl", log = base + ".log", fifo = base + ".fifo";
     std::string options;
@@ -76,7 +72,7 @@ TEST(TraceIa32, AnAttachedI386ProcessIsDecodedToo) {
 
 TEST(TraceIa32, Int80FromA64BitProgramIsMarkedIa32) {
   const std::vector<std::string> expected = {"ia32 mmap2 20480", "ia32 munmap 20480", "x86_64 munmap 4096"};
-  for (const auto& backend : backends) {
+  for (const auto& backend : backends()) {
     std::vector<std::string> args = backend;
     args.insert(args.end(), {"--", test_progs_dir() + "/int80_calls"});
     MarkerTrace trace = run_marker_trace({}, args);
@@ -90,7 +86,7 @@ TEST(TraceIa32, Int80FromA64BitProgramIsMarkedIa32) {
 // reported as the x86-64 call its number would be without the x32 bit.
 TEST(TraceIa32, X32CallsAreCountedAsSkippedNeverMisread) {
   const std::vector<std::string> expected = {"x86_64 mmap 16384"};
-  for (const auto& backend : backends) {
+  for (const auto& backend : backends()) {
     std::vector<std::string> args = backend;
     args.insert(args.end(), {"--", test_progs_dir() + "/x32_calls"});
     MarkerTrace trace = run_marker_trace({}, args);
@@ -108,7 +104,7 @@ TEST(TraceIa32, X32CallsAreCountedAsSkippedNeverMisread) {
 // An old mmap whose argument block cannot be read: the call is counted as lost by every backend,
 // and the trace goes on.
 TEST(TraceIa32, AnUnreadableOldMmapBlockIsACountedLoss) {
-  for (const auto& backend : backends) {
+  for (const auto& backend : backends()) {
     std::vector<std::string> args = backend;
     args.insert(args.end(), {"--", test_progs_dir() + "/ia32_bad_block"});
     MarkerTrace trace = run_marker_trace({}, args);

@@ -12,7 +12,7 @@ namespace {
 // The command storms, then waits until ljmm-trace has said on stderr that events are being
 // lost: the live line must come while the trace runs, not only in the summary.
 TEST(TraceLosses, LossesAreSaidLiveAndBrokenDownByCause) {
-  for (const std::string& attach : bpf_attaches) {
+  for (const std::string& attach : bpf_attaches()) {
     std::string output = ::testing::TempDir() + "/losses-" + attach + ".jsonl";
     std::string log = ::testing::TempDir() + "/losses-" + attach + ".log";
     std::string command = test_progs_dir() + "/mmap_storm 200000; tries=0; until grep -q 'lost so far' " + log +
@@ -39,7 +39,7 @@ TEST(TraceLosses, LossesAreSaidLiveAndBrokenDownByCause) {
 // command and two children are followed; the other four forks are counted, and said while
 // they happen.
 TEST(TraceLosses, AFullTracedSetCountsEachChildItCannotFollow) {
-  for (const std::string& attach : bpf_attaches) {
+  for (const std::string& attach : bpf_attaches()) {
     std::string output = ::testing::TempDir() + "/traced-set-" + attach + ".jsonl";
     MarkerTrace trace = read_marker_trace(
         output, run_command({"timeout", "120", tool("ljmm-trace"), "--backend", "bpf", "--attach", attach,

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "attaches.hpp"
 #include "command.hpp"
 
 namespace ljmm::test {
@@ -16,9 +17,6 @@ namespace ljmm::test {
 inline constexpr uint64_t marker_bytes = 77 * 4096;  // MARKER_BYTES in marker_maps.c
 
 inline std::string marker_maps() { return test_progs_dir() + "/marker_maps"; }
-
-// The attach methods of the BPF backend; the ptrace backend is not one.
-inline const std::vector<std::string> bpf_attaches = {"tp_btf", "tracepoint"};
 
 struct MarkerTrace {
   CommandResult command;

@@ -10,7 +10,7 @@ namespace {
 const std::vector<std::string> new_pid_namespace = {"unshare", "--pid", "--fork", "--mount-proc"};
 
 TEST(TraceNamespace, CommandInsideAPidNamespaceIsCountedExactly) {
-  for (const std::string& attach : bpf_attaches) {
+  for (const std::string& attach : bpf_attaches()) {
     MarkerTrace trace = run_marker_trace(new_pid_namespace, {"--backend", "bpf", "--attach", attach, "--",
                                                              marker_maps(), "maps", "100"});
     ASSERT_EQ(trace.command.exit_code, 0) << attach << ": " << trace.command.err;
@@ -29,7 +29,7 @@ TEST(TraceNamespace, CommandInsideAPidNamespaceIsCountedExactly) {
 // -p PID inside the namespace: the program waits for SIGUSR1, sent once ljmm-trace says (-v)
 // that its probes are attached; the trace ends when the program exits.
 TEST(TraceNamespace, AttachByNamespacePidIsCountedExactly) {
-  for (const std::string& attach : bpf_attaches) {
+  for (const std::string& attach : bpf_attaches()) {
     std::string output = ::testing::TempDir() + "/ns-attach-" + attach + ".jsonl";
     std::string log = ::testing::TempDir() + "/ns-attach-" + attach + ".log";
     // The log is emptied first: a stale one would release the program before the probes attach.
@@ -53,7 +53,7 @@ TEST(TraceNamespace, AttachByNamespacePidIsCountedExactly) {
 // ljmm-trace outside, the command makes a namespace of its own: its processes are named by the
 // pids ljmm-trace sees (the kernel helper does not answer for a nested namespace).
 TEST(TraceNamespace, CommandThatMakesANestedNamespaceIsCountedExactly) {
-  for (const std::string& attach : bpf_attaches) {
+  for (const std::string& attach : bpf_attaches()) {
     MarkerTrace trace = run_marker_trace({}, {"--backend", "bpf", "--attach", attach, "--", "unshare", "--pid",
                                               "--fork", marker_maps(), "maps", "100"});
     ASSERT_EQ(trace.command.exit_code, 0) << attach << ": " << trace.command.err;

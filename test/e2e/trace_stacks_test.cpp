@@ -35,7 +35,7 @@ std::pair<std::string, std::string> split_frame(const std::string& frame) {
 }  // namespace
 
 TEST(TraceStacks, BlockerAndFallbacksAreNamedInTheirRolesWithEachBackend) {
-  for (const auto& backend : backends) {
+  for (const auto& backend : backends()) {
     std::string folded_path = temp_file("folded-" + backend.back());
     std::vector<std::string> arguments = backend;
     for (const char* part : {"--stack", "--folded"}) arguments.push_back(part);
@@ -104,7 +104,7 @@ TEST(TraceStacks, FailedBrkStackMatchesStraceK) {
   std::remove(strace_out.c_str());
   ASSERT_GT(theirs.size(), 8u);
 
-  for (const auto& backend : backends) {
+  for (const auto& backend : backends()) {
     std::vector<std::string> arguments = backend;
     arguments.insert(arguments.end(), {"--stack", "-x", "--", blocker_program(), "100", "300"});
     Trace trace = run_trace(arguments);

@@ -123,7 +123,7 @@ Expected count_strace(const Threads& threads) {
 TEST(TraceSystemWide, CountsEachCallOfABrkHoleDemoAsStraceSeesIt) {
   std::string strace_out = ::testing::TempDir() + "/sw-strace-" + std::to_string(::getpid());
   std::string facts = strace_out + ".facts";
-  for (const std::string& attach : bpf_attaches) {
+  for (const std::string& attach : bpf_attaches()) {
     for (bool counts_only : {true, false}) {
       std::vector<std::string> tracer = {"--attach", attach, "--comm", demo_name()};
       if (counts_only) tracer.push_back("-q");

@@ -39,7 +39,7 @@ std::vector<std::string> without_tracefs(std::vector<std::string> argv) {
 }
 
 TEST(Trace, BrkHoleFallbacksAreCountedExactlyByEveryBackend) {
-  for (const auto& backend : backends) {
+  for (const auto& backend : backends()) {
     std::vector<std::string> args = backend;
     args.insert(args.end(), {"--", tool("ljmm-demo"), "brk-hole", "--mib", "8", "--no-wait"});
     Trace trace = run_trace(args);
@@ -58,7 +58,7 @@ TEST(Trace, BrkHoleFallbacksAreCountedExactlyByEveryBackend) {
 }
 
 TEST(Trace, SameWorkWithoutTheHoleHasNoFallbacks) {
-  for (const auto& backend : backends) {
+  for (const auto& backend : backends()) {
     std::vector<std::string> args = backend;
     args.insert(args.end(), {"--", tool("ljmm-demo"), "plain", "--mib", "8", "--no-wait"});
     Trace trace = run_trace(args);
@@ -83,7 +83,7 @@ TEST(Trace, AttachTypesWorkWithAndWithoutTracefs) {
 }
 
 TEST(Trace, FollowsForksThreadsAndExecs) {
-  for (const auto& backend : backends) {
+  for (const auto& backend : backends()) {
     std::vector<std::string> args = backend;
     std::string demo = tool("ljmm-demo");
     args.insert(args.end(),
@@ -126,7 +126,7 @@ char process_state(int pid) {
 
 TEST(Trace, AttachToARunningProcessAndDetachCleanly) {
   Ticker ticker = start_ticker();
-  for (const auto& backend : backends) {
+  for (const auto& backend : backends()) {
     std::vector<std::string> args = backend;
     args.insert(args.end(), {"-p", std::to_string(ticker.pid), "-d", "0.6"});
     Trace trace = run_trace(args);

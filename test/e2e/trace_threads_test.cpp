@@ -8,7 +8,7 @@ namespace ljmm::test {
 namespace {
 
 TEST(TraceThreads, MainThreadExitingFirstLosesNothing) {
-  for (const std::string& attach : bpf_attaches) {
+  for (const std::string& attach : bpf_attaches()) {
     for (int run = 0; run < 5; ++run) {
       MarkerTrace trace = run_marker_trace({}, {"--backend", "bpf", "--attach", attach, "--", marker_maps(),
                                                 "main-exits-first", "4", "100"});
@@ -22,7 +22,7 @@ TEST(TraceThreads, MainThreadExitingFirstLosesNothing) {
 }
 
 TEST(TraceThreads, ExecByAThreadThatIsNotTheMainOneContinuesTheProcess) {
-  for (const std::string& attach : bpf_attaches) {
+  for (const std::string& attach : bpf_attaches()) {
     MarkerTrace trace = run_marker_trace(
         {}, {"--backend", "bpf", "--attach", attach, "--", marker_maps(), "thread-execs", "50"});
     ASSERT_EQ(trace.command.exit_code, 0) << attach << ": " << trace.command.err;

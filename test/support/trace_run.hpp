@@ -1,5 +1,5 @@
 // Running ljmm-trace from tests: its JSON Lines output parsed and checked against the schema, and
-// the backends (and BPF attach types) every trace test runs with.
+// the backends (and BPF attach types) every trace test runs with (attaches.hpp).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "attaches.hpp"
 #include "command.hpp"
 
 namespace ljmm::test {
@@ -56,10 +57,6 @@ inline Trace run_trace(std::vector<std::string> arguments, int expected_exit = 0
   std::remove(output.c_str());
   return trace;
 }
-
-inline const std::vector<std::vector<std::string>> backends = {{"--backend", "bpf", "--attach", "tp_btf"},
-                                                               {"--backend", "bpf", "--attach", "tracepoint"},
-                                                               {"--backend", "ptrace"}};
 
 inline std::string name_of(const std::vector<std::string>& backend) {
   std::string text;

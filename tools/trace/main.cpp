@@ -86,10 +86,12 @@ void declare(CLI::App& app, CliOptions& options) {
   app.add_option("--backend", t.backend, "auto (BPF when allowed, else ptrace), bpf, ptrace")
       ->transform(CLI::CheckedTransformer(backends, CLI::ignore_case));
   std::map<std::string, trace::AttachChoice> attaches{{"auto", trace::AttachChoice::automatic},
-                                                      {"tp_btf", trace::AttachChoice::tp_btf},
-                                                      {"tracepoint", trace::AttachChoice::tracepoint}};
-  app.add_option("--attach", t.attach, "BPF attach: auto (the cheapest for other processes: tracepoint when there is tracefs), "
-                 "tracepoint (tracefs, mounted if needed), tp_btf (no tracefs)")
+                                                      {"fexit", trace::AttachChoice::fexit},
+                                                      {"tracepoint", trace::AttachChoice::tracepoint},
+                                                      {"tp_btf", trace::AttachChoice::tp_btf}};
+  app.add_option("--attach", t.attach, "BPF attach: auto (the cheapest for other processes the kernel allows, "
+                 "in this order), fexit (the calls' entry points), tracepoint (tracefs, mounted if needed), "
+                 "tp_btf (no tracefs)")
       ->transform(CLI::CheckedTransformer(attaches, CLI::ignore_case));
   app.add_option("--ring-size", options.ring_size, "BPF ring buffer size (default 8MiB)");
   app.add_option("--max-processes", t.max_processes,

@@ -99,7 +99,7 @@ enum class StackMode {
   dwarf_all,       // every call, unwound with the CFI
 };
 inline bool uses_dwarf(StackMode mode) { return mode == StackMode::dwarf || mode == StackMode::dwarf_all; }
-enum class AttachChoice { automatic, tp_btf, tracepoint };
+enum class AttachChoice { automatic, fexit, tracepoint, tp_btf };
 
 // -a: every process the tracer's PID namespace sees, narrowed in the kernel (BPF only).
 struct SystemWide {
@@ -195,7 +195,7 @@ struct StackStats {
 struct RunResult {
   std::string backend;         // "bpf" or "ptrace"
   std::string backend_reason;  // why it was chosen, one line
-  std::string attach;          // BPF: "tracepoint" or "tp_btf"; empty with ptrace
+  std::string attach;          // BPF: "fexit", "tracepoint" or "tp_btf"; empty with ptrace
   uint64_t events = 0;
   Losses losses;                 // never silent
   StackStats stacks;             // with --stack (DWARF)

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "trace/bpf_fexit_probe.hpp"
+
 namespace ljmm::trace::detail {
 
 namespace {
@@ -27,19 +29,42 @@ Status ensure_tracefs(const Log& log) {
 
 }  // namespace
 
-Result<AttachPlan> choose_attach(AttachChoice choice, const Log& log) {
-  if (choice == AttachChoice::tp_btf) return AttachPlan{true, "tp_btf raw tracepoints, asked for with --attach"};
-  Status tracefs = ensure_tracefs(log);
-  if (choice == AttachChoice::tracepoint) {
-    if (!tracefs) return tracefs.error();
-    return AttachPlan{false, "syscalls tracepoints, asked for with --attach"};
+const char* attach_name(Attach method) {
+  switch (method) {
+    case Attach::fexit: return "fexit";
+    case Attach::tracepoint: return "tracepoint";
+    case Attach::tp_btf: return "tp_btf";
   }
-  // Other processes pay for tp_btf programs on each of their system calls (a call and the
-  // number compared); the syscalls tracepoints run only on the four traced calls.
+  return "?";
+}
+
+Result<AttachPlan> choose_attach(AttachChoice choice, const std::vector<std::string>& fexit_targets, const Log& log) {
+  switch (choice) {
+    case AttachChoice::tp_btf: return AttachPlan{Attach::tp_btf, "tp_btf raw tracepoints, asked for with --attach"};
+    case AttachChoice::fexit:
+      if (Status fexit = probe_fexit(fexit_targets); !fexit)
+        return make_error(Errc::unsupported, "fexit is not available: " + fexit.error().message);
+      return AttachPlan{Attach::fexit, "fexit programs on the calls' entry points, asked for with --attach"};
+    case AttachChoice::tracepoint:
+      if (Status tracefs = ensure_tracefs(log); !tracefs) return tracefs.error();
+      return AttachPlan{Attach::tracepoint, "syscalls tracepoints, asked for with --attach"};
+    case AttachChoice::automatic: break;
+  }
+  // fexit programs run only on the traced calls; the syscalls tracepoints too, but the 32-bit
+  // calls they skip need a program on every system call's exit; tp_btf programs run on every
+  // system call of every process (a call and the number compared).
+  Status fexit = probe_fexit(fexit_targets);
+  if (fexit)
+    return AttachPlan{Attach::fexit, "fexit programs on the calls' entry points: they cost other processes nothing"};
+  Status tracefs = ensure_tracefs(log);
   if (tracefs)
-    return AttachPlan{false, "syscalls tracepoints: the cheapest for other processes here (fexit is not built in)"};
-  return AttachPlan{true, fmt::format("tp_btf raw tracepoints: the syscalls tracepoints are unavailable ({})",
-                                      tracefs.error().message)};
+    return AttachPlan{Attach::tracepoint, fmt::format("syscalls tracepoints: the cheapest for other processes here "
+                                                      "(fexit is not available: {})",
+                                                      fexit.error().message)};
+  return AttachPlan{
+      Attach::tp_btf,
+      fmt::format("tp_btf raw tracepoints: fexit is not available ({}) nor are the syscalls tracepoints ({})",
+                  fexit.error().message, tracefs.error().message)};
 }
 
 }  // namespace ljmm::trace::detail

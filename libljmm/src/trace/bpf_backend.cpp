@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <string_view>
 #include <vector>
 
 #include "ljmm/child_process.hpp"
@@ -45,17 +46,35 @@ int print_libbpf(enum libbpf_print_level level, const char* format, va_list args
 
 bool exists(const char* path) { return ::access(path, F_OK) == 0; }
 
-// One set of programs sees the calls: the raw ones, or the syscalls tracepoints with
-// compat_sys_exit for the 32-bit calls those skip.
-void choose_programs(mmaptrace_bpf& skeleton, bool raw) {
-  bpf_program* tracepoints[] = {skeleton.progs.tp_enter_mmap,   skeleton.progs.tp_exit_mmap,
-                                skeleton.progs.tp_enter_munmap, skeleton.progs.tp_exit_munmap,
-                                skeleton.progs.tp_enter_mremap, skeleton.progs.tp_exit_mremap,
-                                skeleton.progs.tp_enter_brk,    skeleton.progs.tp_exit_brk,
-                                skeleton.progs.compat_sys_exit};
-  for (bpf_program* program : tracepoints) bpf_program__set_autoload(program, !raw);
-  bpf_program__set_autoload(skeleton.progs.raw_sys_enter, raw);
-  bpf_program__set_autoload(skeleton.progs.raw_sys_exit, raw);
+constexpr std::string_view fexit_section = "fexit/";
+
+bool is_fexit(const bpf_program* program) {
+  return std::string_view(bpf_program__section_name(program)).starts_with(fexit_section);
+}
+
+// The kernel functions the fexit programs attach to, from their sections ("fexit/__x64_sys_mmap").
+std::vector<std::string> fexit_targets(const mmaptrace_bpf& skeleton) {
+  std::vector<std::string> targets;
+  bpf_program* program = nullptr;
+  while ((program = bpf_object__next_program(skeleton.obj, program)))
+    if (is_fexit(program))
+      targets.emplace_back(std::string_view(bpf_program__section_name(program)).substr(fexit_section.size()));
+  return targets;
+}
+
+// One set of programs sees the calls: the fexit ones, the raw ones, or the syscalls tracepoints
+// with compat_sys_exit for the 32-bit calls those skip.
+void choose_programs(mmaptrace_bpf& skeleton, Attach method) {
+  bpf_program* tracepoints[] = {
+      skeleton.progs.tp_enter_mmap,  skeleton.progs.tp_exit_mmap,    skeleton.progs.tp_enter_munmap,
+      skeleton.progs.tp_exit_munmap, skeleton.progs.tp_enter_mremap, skeleton.progs.tp_exit_mremap,
+      skeleton.progs.tp_enter_brk,   skeleton.progs.tp_exit_brk,     skeleton.progs.compat_sys_exit};
+  for (bpf_program* program : tracepoints) bpf_program__set_autoload(program, method == Attach::tracepoint);
+  bpf_program__set_autoload(skeleton.progs.raw_sys_enter, method == Attach::tp_btf);
+  bpf_program__set_autoload(skeleton.progs.raw_sys_exit, method == Attach::tp_btf);
+  bpf_program* program = nullptr;
+  while ((program = bpf_object__next_program(skeleton.obj, program)))
+    if (is_fexit(program)) bpf_program__set_autoload(program, method == Attach::fexit);
 }
 
 size_t ring_size(size_t wanted) {
@@ -148,12 +167,10 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
   // BTF nothing could follow the process tree (classic tracepoints cannot tell threads apart).
   if (!exists("/sys/kernel/btf/vmlinux"))
     return make_error(Errc::unsupported, "no kernel BTF (/sys/kernel/btf/vmlinux), which the BPF programs need");
-  auto plan = choose_attach(options.attach, log);
-  if (!plan) return plan.error();
-  bool raw = plan->raw;
-
   Skeleton skeleton(mmaptrace_bpf::open(), &mmaptrace_bpf::destroy);
   if (!skeleton) return load_error(errno);
+  auto plan = choose_attach(options.attach, fexit_targets(*skeleton), log);
+  if (!plan) return plan.error();
   skeleton->rodata->follow_children = options.follow_children;
   skeleton->rodata->capture_stack = options.stacks == StackMode::frame_pointers;
   // Kernels before 5.17 lack the helper, and the verifier never sees the call when this is false.
@@ -175,7 +192,7 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
     if (!configured) return configured.error();
     cgroup = std::move(configured).value();
   }
-  choose_programs(*skeleton, raw);
+  choose_programs(*skeleton, plan->method);
   skeleton->rodata->ring_bytes = ring_size(options.ring_bytes);
   if (int error = bpf_map__set_max_entries(skeleton->maps.events, static_cast<uint32_t>(ring_size(options.ring_bytes))))
     return make_error(Errc::invalid_argument, fmt::format("ring buffer size: {}", std::strerror(-error)));
@@ -227,7 +244,7 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
 
   RunResult result;
   result.backend = "bpf";
-  result.attach = raw ? "tp_btf" : "tracepoint";
+  result.attach = attach_name(plan->method);
   uint64_t last_prune = start_ns, last_loss_check = 0, last_loss_report = 0, reported_total = 0, out_of_step = 0;
   ActivityReader activity;
   auto ranking = [&] {

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The traced calls seen by fexit programs on the kernel's system call entry points, one program
+ * per call: it runs when the call returns, with the user registers the call was made with (the
+ * entry point's one argument) and its result, so no entry record is kept between the two. Only
+ * the traced calls run these programs: the rest of the host pays nothing, where the raw sys_enter
+ * and sys_exit programs run on every system call of every process.
+ *
+ * Included by mmaptrace.bpf.c, whose helpers it uses. The entry points are x86-64's wrappers
+ * (__x64_sys_*, also called by x32 calls, which are counted and skipped) and i386's
+ * (__ia32_sys_*, __ia32_compat_sys_*: i386 programs and int $0x80 from 64-bit ones). Their
+ * names are those of arch/x86/entry/syscalls/syscall_{32,64}.tbl; user space probes each one
+ * before choosing fexit (trace/bpf_fexit_probe.cpp). Duration is not measured (0). */
+#ifndef LJMM_FEXIT_BPF_H
+#define LJMM_FEXIT_BPF_H
+
+static __always_inline int fexit_call(void *ctx, s32 syscall, s32 ia32_nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4,
+                                      u64 a5, long ret) {
+  struct ns_ids ids = current_ids();
+  if (!ids.tgid || !wanted_process(ids.tgid)) return 0;
+  struct inflight_call call = {
+      .start_ns = bpf_ktime_get_ns(),
+      .args = {a0, a1, a2, a3, a4, a5},
+      .syscall = syscall,
+      .ia32_syscall = ia32_nr,
+      .tgid = ids.tgid,
+      .tid = ids.tid,
+  };
+  /* Old mmap's block: the kernel has just read it, so its page is in memory. */
+  if (ia32_nr == MMT_IA32_OLD_MMAP) {
+    u32 block[6]; /* struct mmap_arg_struct: addr, len, prot, flags, fd, offset */
+    if (bpf_probe_read_user(block, sizeof block, (void *)a0) != 0) {
+      count(MMT_LOST_IA32_ARGS);
+      return 0;
+    }
+    for (int i = 0; i < 6; i++) call.args[i] = block[i];
+  }
+  return emit_call(ctx, &call, syscall, ret);
+}
+
+/* x32 calls come through the x86-64 entry points with their own numbers, marked. */
+static __always_inline int fexit_x64(void *ctx, const struct pt_regs *regs, s32 syscall, long ret) {
+  if (skip_x32(regs->orig_ax)) return 0;
+  return fexit_call(ctx, syscall, 0, regs->di, regs->si, regs->dx, regs->r10, regs->r8, regs->r9, ret);
+}
+
+static __always_inline int fexit_ia32(void *ctx, const struct pt_regs *regs, s32 ia32_nr, long ret) {
+  return fexit_call(ctx, ia32_equivalent(ia32_nr), ia32_nr, (u32)regs->bx, (u32)regs->cx, (u32)regs->dx,
+                    (u32)regs->si, (u32)regs->di, (u32)regs->bp, ret);
+}
+
+#define FEXIT_X64(name, call, nr)                                            \
+  SEC("fexit/__x64_sys_" #call)                                              \
+  int BPF_PROG(name, const struct pt_regs *regs, long ret) { return fexit_x64(ctx, regs, nr, ret); }
+
+#define FEXIT_IA32(name, function, nr)                                       \
+  SEC("fexit/" #function)                                                    \
+  int BPF_PROG(name, const struct pt_regs *regs, long ret) { return fexit_ia32(ctx, regs, nr, ret); }
+
+FEXIT_X64(fexit_mmap, mmap, MMT_MMAP)
+FEXIT_X64(fexit_munmap, munmap, MMT_MUNMAP)
+FEXIT_X64(fexit_mremap, mremap, MMT_MREMAP)
+FEXIT_X64(fexit_brk, brk, MMT_BRK)
+FEXIT_IA32(fexit_ia32_mmap2, __ia32_sys_mmap_pgoff, MMT_IA32_MMAP2)
+FEXIT_IA32(fexit_ia32_old_mmap, __ia32_compat_sys_ia32_mmap, MMT_IA32_OLD_MMAP)
+FEXIT_IA32(fexit_ia32_munmap, __ia32_sys_munmap, MMT_IA32_MUNMAP)
+FEXIT_IA32(fexit_ia32_mremap, __ia32_sys_mremap, MMT_IA32_MREMAP)
+FEXIT_IA32(fexit_ia32_brk, __ia32_sys_brk, MMT_IA32_BRK)
+
+#endif

@@ -1,0 +1,26 @@
+#!/bin/sh
+# The trace tests that matter most, inside a guest booted with a Debian kernel (run_in_vm.sh):
+# exact counts with each backend and attach (fexit must be there: LJMM_EXPECT_FEXIT), the
+# thread-group, namespace and 32-bit cases, strace's conformance programs, no kernel BTF, and
+# that fexit costs other processes nothing (fexit_run_counts.sh).
+#
+#   guest_tests.sh BUILD_DIR [GTEST_FILTER]
+set -u
+build=$1
+here=$(dirname "$0")
+# About 2 minutes under TCG: the 32-bit cases once (conformance has them too, slower), strace's
+# mmap64 and brk programs (its mmap one repeats mmap64 at twice the time), memory_calls (cut_off
+# depends on timing that TCG does not keep: whether its thread reaches mmap before exit).
+filter=${2:-TraceAttach.*:TraceThreads.*:TraceNoBtf.*:TraceIa32.AnI386*:TraceIa32.Int80*}
+filter=$filter:TraceNamespace.CommandInsideAPidNamespace*:TraceNamespace.AttachByNamespacePid*
+filter=$filter:StraceTests/Conformance.*/1:StraceTests/Conformance.*/2:OurPrograms/Conformance.*/0
+export LJMM_EXPECT_FEXIT=1
+status=0
+started=$(date +%s)
+echo "guest_tests: kernel $(uname -r), $(nproc) CPUs"
+"$build/test/ljmm_e2e_tests" --gtest_brief=1 --gtest_filter="$filter" \
+  --gtest_output="xml:${LJMM_VM_OUT:-/tmp}/e2e.xml" || status=1
+echo "guest_tests: e2e tests took $(($(date +%s) - started)) s"
+sh "$here/fexit_run_counts.sh" "$build" || status=1
+echo "guest_tests: done in $(($(date +%s) - started)) s, status $status"
+exit $status
