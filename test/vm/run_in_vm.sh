@@ -157,7 +157,7 @@ set +e
 timeout --kill-after=10 "$timeout" qemu-system-x86_64 -accel tcg,thread=single -cpu max -smp "$cpus" -m "$memory" \
   -display none -monitor none -serial stdio -no-reboot -nic none \
   -kernel "$kernel_dir/boot/vmlinuz-$version" -initrd "$work/initramfs.gz" \
-  -append "console=ttyS0 quiet loglevel=3 panic=-1 rdinit=/init" \
+  -append "console=ttyS0 quiet loglevel=3 panic=-1 rdinit=/init syscall.x32=y" \
   -virtfs "local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap" \
   -virtfs "local,path=$out,mount_tag=out,security_model=none" </dev/null
 qemu_status=$?
