@@ -99,9 +99,10 @@ struct Reload {
 
 Reload traced_reload(const NginxMaster& master, const std::string& backend) {
   std::string output = master.dir() + "/trace-" + backend + ".jsonl";
-  CommandResult result =
-      run_command({tool("ljmm-trace"), "--backend", backend, "--json", "-o", output, "--grace", "60", "--idle", "5",
-                   "-p", std::to_string(master.pid()), "--", nginx, "-s", "reload", "-c", master.config()});
+  // The defaults must capture the whole reload: nginx -s reload only signals the master, which
+  // then reads its configuration again (hundreds of CA bundle loads) after the command exited.
+  CommandResult result = run_command({tool("ljmm-trace"), "--backend", backend, "--json", "-o", output, "-p",
+                                      std::to_string(master.pid()), "--", nginx, "-s", "reload", "-c", master.config()});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   Reload reload;
   std::ifstream file(output);
@@ -112,8 +113,15 @@ Reload traced_reload(const NginxMaster& master, const std::string& backend) {
     if (document["type"] == "event" && document["event"] == "fork" && document["ppid"] == master.pid())
       ++reload.forks_from_master;
   }
+  bool master_listed = false;
   for (const json& process : reload.summary["processes"])
-    if (process["pid"] == master.pid()) reload.master_fallback_bytes = process["fallback_bytes"];
+    if (process["pid"] == master.pid()) {
+      reload.master_fallback_bytes = process["fallback_bytes"];
+      master_listed = process["target"].get<bool>();
+    }
+  EXPECT_TRUE(master_listed) << backend << ": every -p process is in the per-process table";
+  EXPECT_EQ(reload.summary["stop_reason"], "idle") << backend << ": " << reload.summary["stop"];
+  EXPECT_TRUE(reload.summary["busy_pids"].empty()) << backend << ": " << reload.summary["stop"];
   return reload;
 }
 

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "../common/cli.hpp"
+#include "ljmm/process.hpp"
 #include "ljmm/trace_report.hpp"
 #include "ljmm/units.hpp"
 #include "ljmm/version.hpp"
@@ -33,9 +34,11 @@ void declare(CLI::App& app, CliOptions& options) {
   app.add_option("-p,--pid", t.pids, "Trace this process and what it forks (repeat for more)")->allow_extra_args(false);
   app.add_option("-d,--duration", t.duration_seconds, "Stop after this many seconds")->check(CLI::PositiveNumber);
   app.add_option("--grace", t.grace_seconds,
-                 "After the command exits, keep tracing the -p processes at most this long (default 10)")
+                 "After the command exits, keep tracing the -p processes while they work, at most this long "
+                 "(default 120)")
       ->check(CLI::NonNegativeNumber);
-  app.add_option("--idle", t.quiet_seconds, "... but stop once they made no traced call for this long (default 2)")
+  app.add_option("--idle", t.quiet_seconds,
+                 "... and stop once they made no traced call and used no CPU for this long (default 2)")
       ->check(CLI::NonNegativeNumber);
   app.add_flag("--json", options.json, "JSON Lines (schema ljmm.trace/v1): one object per event, then the summary");
   app.add_flag("-q,--quiet", options.quiet, "Print only the summary");
@@ -127,6 +130,10 @@ int run(CliOptions& options) {
   std::FILE* out = file ? file.get() : stdout;
   install_signal_handlers();
   trace::Summary summary;
+  for (int pid : options.trace.pids) {
+    auto comm = read_comm(pid);
+    summary.add_target(static_cast<uint32_t>(pid), comm ? *comm : std::string());
+  }
   PrintingSink sink(options, summary, out);
   trace::Log log = [&](const std::string& message) {
     if (options.trace.verbose) fmt::print(stderr, "{}: {}\n", tool, message);

@@ -87,8 +87,11 @@ struct Options {
   std::vector<int> pids;             // -p, may be several
   std::vector<std::string> command;  // after --
   double duration_seconds = 0;       // -d; 0: until the command and its grace end, or Ctrl-C
-  double grace_seconds = 10.0;       // at most this long after the command exits (-p processes at work)
-  double quiet_seconds = 2.0;        // ... and less once they made no traced call for this long
+  // After the command exits, -p processes often have their work still ahead (nginx -s reload
+  // only signals the master, which then reads its whole configuration again): the trace goes on
+  // while they make traced calls or use CPU time, up to this long ...
+  double grace_seconds = 120.0;
+  double quiet_seconds = 2.0;  // ... and ends once they did neither for this long (--idle)
   bool follow_children = true;
   bool stacks = false;
   bool failed_only = false;
@@ -121,7 +124,25 @@ class Sink {
   virtual void on_losses(const Losses&) {}
 };
 
+// Why a trace ended, for the summary: a trace cut short must say so.
+enum class StopReason {
+  command_done,    // the command exited and nothing else was traced
+  targets_exited,  // -p only: every traced process exited
+  idle,            // after the command, the other processes made no call and used no CPU for --idle
+  grace,           // --grace ran out after the command exited
+  duration,        // -d ran out
+  interrupted,     // Ctrl-C or another signal
+};
+const char* stop_reason_name(StopReason reason);  // "command_done", ...
+
 struct RunResult {
+  StopReason stop_reason = StopReason::command_done;
+  uint64_t stopped_at_ns = 0;  // since the trace started
+  double limit_seconds = 0;    // the --grace, --idle or -d that ran out
+  // Traced processes that were still making calls (or, for -p ones, using CPU time) within
+  // --idle seconds before the end: their work may have been cut short.
+  std::vector<uint32_t> busy_pids;
+
   std::string backend;         // "bpf" or "ptrace"
   std::string backend_reason;  // why it was chosen, one line
   std::string attach;          // BPF: "tracepoint" or "tp_btf"; empty with ptrace

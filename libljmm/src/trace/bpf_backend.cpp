@@ -75,7 +75,7 @@ int handle_event(void* context, void* data, size_t size) {
   Event event = std::move(decoded).value();
   if (event.kind == EventKind::fork) state->traced->add(event.pid);
   if (event.kind == EventKind::exit) state->traced->remove(event.pid);
-  state->policy->saw_event(monotonic_ns());
+  state->policy->saw_event(monotonic_ns(), event.pid);
   ++state->events;
   state->sink->on_event(event);
   return 0;
@@ -219,6 +219,7 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
     if (policy.should_stop(now, traced.others_than(command_pid), result.interrupted)) break;
   }
   ring_buffer__consume(ring.get());  // what arrived before the stop
+  policy.describe_stop(monotonic_ns(), traced.pids(), result);
   result.events = state.events;
   result.losses = read_losses(*skeleton);
   result.losses.out_of_step = out_of_step;

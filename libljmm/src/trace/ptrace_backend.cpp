@@ -158,7 +158,7 @@ Status PtraceSession::launch() {
 }
 
 void PtraceSession::emit(Event event) {
-  policy_.saw_event(monotonic_ns());
+  policy_.saw_event(monotonic_ns(), event.pid);
   ++result_.events;
   sink_.on_event(event);
 }
@@ -297,7 +297,7 @@ Result<RunResult> PtraceSession::run() {
       threads_.erase(known);
       continue;
     }
-    policy_.saw_event(monotonic_ns());  // any stop is activity: the traced processes are still at work
+    policy_.saw_event(monotonic_ns(), thread.pid);  // any stop is activity: the traced processes are still at work
     int signal = WSTOPSIG(status), event = status >> 16;
     int inject = 0;
     if (signal == (SIGTRAP | 0x80)) {
@@ -322,6 +322,7 @@ Result<RunResult> PtraceSession::run() {
     ::ptrace(resume, tid, nullptr, reinterpret_cast<void*>(static_cast<uintptr_t>(inject)));
   }
 
+  policy_.describe_stop(monotonic_ns(), traced_.pids(), result_);
   end_filtered();
   itimerval off{};
   ::setitimer(ITIMER_REAL, &off, nullptr);

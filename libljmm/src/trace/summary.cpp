@@ -50,7 +50,10 @@ void Summary::on_event(const Event& event) {
         it = live_.erase(it);
       last_break_.erase(event.pid);
       return;
-    case EventKind::exit: ++exits_; return;
+    case EventKind::exit:
+      ++exits_;
+      retire(event.pid);
+      return;
     case EventKind::syscall: break;
   }
   SyscallCount& count = syscalls_[syscall_name(event.syscall)];
