@@ -69,6 +69,9 @@ struct Event {
   std::string comm;
   std::vector<uint64_t> stack;         // user return addresses, innermost first (--stack)
   std::vector<FrameFile> stack_files;  // one per stack entry when the BPF backend knows them
+  // A file mmap's file: from /proc/PID/fd at the call (ptrace), else from the mapping made (BPF
+  // reads it just after). Empty for anonymous maps, or when the process is already gone.
+  std::string path;
   // The thread ended inside the call (exit_group from another thread, a fatal signal): the
   // call has no result (strace prints "= ?") and made no mapping anyone can use.
   bool unfinished = false;

@@ -18,6 +18,7 @@
 #include "trace/bpf_backend.hpp"
 #include "trace/bpf_event.hpp"
 #include "trace/bpf_losses.hpp"
+#include "trace/mapped_path.hpp"
 #include "trace/session.hpp"
 
 namespace ljmm::trace::detail {
@@ -73,6 +74,7 @@ int handle_event(void* context, void* data, size_t size) {
   auto decoded = decode_bpf_event(data, size, state->start_ns);
   if (!decoded) return 0;
   Event event = std::move(decoded).value();
+  event.path = mapped_path(event, PathSource::after_call);
   if (event.kind == EventKind::fork) state->traced->add(event.pid);
   if (event.kind == EventKind::exit) state->traced->remove(event.pid);
   state->policy->saw_event(monotonic_ns(), event.pid);

@@ -30,6 +30,7 @@
 #include "ljmm/child_process.hpp"
 #include "ljmm/process.hpp"
 #include "trace/ia32.hpp"
+#include "trace/mapped_path.hpp"
 #include "trace/ptrace_backend.hpp"
 #include "trace/session.hpp"
 #include "trace/stack.hpp"
@@ -158,6 +159,7 @@ Status PtraceSession::launch() {
 }
 
 void PtraceSession::emit(Event event) {
+  event.path = mapped_path(event, PathSource::fd_now);  // the tracee is stopped at the call's exit
   policy_.saw_event(monotonic_ns(), event.pid);
   ++result_.events;
   sink_.on_event(event);

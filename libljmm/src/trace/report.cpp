@@ -47,6 +47,7 @@ void write_arguments(JsonWriter& json, const Event& event) {
     case Syscall::mmap:
       json.address_field("addr", a[0]).field("length", a[1]).field("prot", describe_prot(a[2]));
       json.field("flags", describe_mmap_flags(a[3])).field("fd", static_cast<int>(a[4]));
+      if (!event.path.empty()) json.field("path", event.path);
       json.field(event.ia32_syscall == ia32_mmap2 ? "pgoffset" : "offset", a[5]);
       break;
     case Syscall::munmap: json.address_field("addr", a[0]).field("length", a[1]); break;
