@@ -1,6 +1,6 @@
 /* A library's bss with other anonymous memory right after it, as when glibc's fallback mmaps land
- * after a library: blocks the break with a PROT_NONE page at sbrk(0), loads the library named by
- * argv[1], and maps 1 MiB rw right after the library's bss (the kernel merges it with the bss).
+ * after a library: loads the library named by argv[1], maps 1 MiB rw right after the library's
+ * bss (the kernel merges it with the bss), and blocks the break with a PROT_NONE page at sbrk(0).
  * Prints its pid and the address of the 1 MiB, and waits until stdin closes. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -39,7 +39,6 @@ static uintptr_t library_end(const char *name) {
 
 int main(int argc, char **argv) {
   if (argc != 2) return 2;
-  void *block = mmap(sbrk(0), 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
   /* A cushion below everything mapped so far: the library (built with 2 MiB segment alignment, so
    * it fits no small gap) lands right below it, and unmapping the cushion frees what follows. */
   size_t cushion_size = 64 << 20;
@@ -55,8 +54,15 @@ int main(int argc, char **argv) {
   uintptr_t end = library_end(strrchr(argv[1], '/') ? strrchr(argv[1], '/') + 1 : argv[1]);
   void *after =
       mmap((void *)end, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-  if (block == MAP_FAILED || end == 0 || after == MAP_FAILED) {
-    perror("bss_neighbour: mmap");
+  if (end == 0 || after == MAP_FAILED) {
+    perror("bss_neighbour: mmap after the library");
+    return 1;
+  }
+  /* The break is blocked last: before, malloc (in dlopen too) would map fallback memory of its
+   * own, which may land between the library and the cushion. */
+  void *block = mmap(sbrk(0), 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+  if (block == MAP_FAILED) {
+    perror("bss_neighbour: mmap at the break");
     return 1;
   }
   memset(after, 1, 4096);
