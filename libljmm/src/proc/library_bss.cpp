@@ -1,7 +1,7 @@
 #include "proc/library_bss.hpp"
 
-#include <map>
-#include <tuple>
+#include <algorithm>
+#include <string>
 
 #include "proc/memory.hpp"
 
@@ -18,6 +18,25 @@ bool followed_by_anonymous(const std::vector<Region>& regions, size_t i) {
   if (i + 1 >= regions.size()) return false;
   const Region& next = regions[i + 1];
   return next.start == region.end && next.kind == RegionKind::anonymous && !next.perms.shared;
+}
+
+// The program headers of the file `data` maps. ld.so maps a library's first page (the ELF header
+// and, in every file a linker writes, the program headers) at its load base: one read of the
+// process's memory instead of opening the file (ljmm-inspect --all does this for every library).
+std::optional<ElfFile> read_headers(int pid, const std::vector<Region>& regions, const Region& data) {
+  for (const Region& region : regions) {
+    if (region.kind != RegionKind::file || region.offset != 0 || !region.perms.read || region.inode != data.inode ||
+        region.dev_major != data.dev_major || region.dev_minor != data.dev_minor)
+      continue;
+    std::string page(std::min<uint64_t>(region.size(), 4096), '\0');
+    if (!read_process_memory(pid, region.start, page.data(), page.size())) break;
+    auto file = parse_elf(page, region.path, ElfParts::header);
+    if (file && !file->loads.empty()) return std::move(file).value();
+    break;
+  }
+  auto file = read_elf_file(mapped_file_path(pid, data), ElfParts::header);
+  if (!file) return std::nullopt;
+  return std::move(file).value();
 }
 
 }  // namespace
@@ -37,17 +56,14 @@ std::optional<uint64_t> declared_bss(const ElfFile& file, const Region& data, ui
   return std::nullopt;
 }
 
-void read_declared_bss(int pid, std::vector<Region>& regions, uint64_t page_size) {
-  // A process maps dozens of libraries; read each file's program headers once.
-  std::map<std::tuple<uint32_t, uint32_t, uint64_t>, std::optional<ElfFile>> files;
+void read_declared_bss(int pid, std::vector<Region>& regions, uint64_t page_size, DeclaredBssCache* cache) {
+  DeclaredBssCache own;
+  auto& files = (cache ? cache : &own)->files;
   for (size_t i = 0; i < regions.size(); ++i) {
     if (!followed_by_anonymous(regions, i)) continue;
     Region& data = regions[i];
     auto [entry, inserted] = files.try_emplace({data.dev_major, data.dev_minor, data.inode});
-    if (inserted) {
-      auto file = read_elf_file(mapped_file_path(pid, data), ElfParts::header);
-      if (file) entry->second = std::move(file).value();
-    }
+    if (inserted) entry->second = read_headers(pid, regions, data);
     if (entry->second) data.declared_bss = declared_bss(*entry->second, data, page_size);
   }
 }
