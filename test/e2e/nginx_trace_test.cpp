@@ -82,6 +82,12 @@ class NginxMaster {
   int pid_ = 0;
 };
 
+json inspected_brk_blocker(int pid) {
+  CommandResult result = run_command({tool("ljmm-inspect"), std::to_string(pid), "--json"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  return json::parse(result.out)["brk_blocker"];
+}
+
 uint64_t inspected_fallback_bytes(int pid) {
   CommandResult result = run_command({tool("ljmm-inspect"), std::to_string(pid), "--json"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
@@ -132,6 +138,10 @@ TEST(NginxReload, TraceSeesTheBrkHoleFallbacksThatInspectFinds) {
     NginxMaster master("hole-" + backend, true);
     ASSERT_GT(master.pid(), 0);
     uint64_t before = inspected_fallback_bytes(master.pid());
+    // Without a trace, ljmm-inspect names the blocker from the runtime's counters page.
+    json blocker = inspected_brk_blocker(master.pid());
+    ASSERT_TRUE(blocker.is_object()) << backend;
+    EXPECT_EQ(blocker["owner"], "ljmm_brk_block") << blocker.dump();
     Reload reload = traced_reload(master, backend);
     uint64_t after = inspected_fallback_bytes(master.pid());
     ASSERT_FALSE(reload.summary.is_null()) << backend;
@@ -155,6 +165,7 @@ TEST(NginxReload, WithoutTheHoleThereAreNoFallbacks) {
     NginxMaster master("plain-" + backend, false);
     ASSERT_GT(master.pid(), 0);
     EXPECT_EQ(inspected_fallback_bytes(master.pid()), 0u);
+    EXPECT_TRUE(inspected_brk_blocker(master.pid()).is_null()) << backend;
     Reload reload = traced_reload(master, backend);
     EXPECT_GE(reload.forks_from_master, 1) << backend;
     EXPECT_EQ(reload.summary["fallbacks"]["pairs"], 0) << backend;

@@ -39,6 +39,11 @@ BlockerIdentity identify(const Snapshot& snapshot, const Region& blocker) {
   if (blocker.kind == RegionKind::file) return {BlockerOwner::file, blocker.label(), "the file " + blocker.label()};
   if (blocker.kind == RegionKind::anon_named)
     return {BlockerOwner::anon_named, blocker.path, fmt::format("anonymous memory named \"{}\"", blocker.path)};
+  // A block with the heap's permissions right at the break merges into [heap]: anonymous memory.
+  if (blocker.kind == RegionKind::heap)
+    return {BlockerOwner::anonymous, "",
+            "unnamed anonymous memory mapped right at the break (merged into [heap]; ljmm-trace --stack on the "
+            "process's start names the call)"};
   if (blocker.kind != RegionKind::anonymous) return {BlockerOwner::other, blocker.label(), blocker.label()};
   // The runtime's brk-block mode maps one PROT_NONE page right after sbrk(0) at start-up.
   if (runtime && runtime->reserve_mode == LJMM_RESERVE_BRK_BLOCK && is_none(blocker))

@@ -82,9 +82,9 @@ void add_brk_findings(const Snapshot& snapshot, const Layout& layout, const Diag
     finding.summary = fmt::format("brk blocked by {}: 0 B between the break {} and it", describe_region(blocker),
                                   format_address_short(brk.brk));
   }
-  // A file's path is in the region's description already.
+  // A file's path, and a block merged into [heap], are in the summary already.
   BlockerOwner owner = diagnosis.blocker ? diagnosis.blocker->owner : BlockerOwner::file;
-  if (owner != BlockerOwner::file && owner != BlockerOwner::other)
+  if (!merged && owner != BlockerOwner::file && owner != BlockerOwner::other)
     finding.summary += "; it is " + diagnosis.blocker->description;
   findings.push_back(std::move(finding));
 }
