@@ -75,7 +75,7 @@ TEST(Diagnose, ThreadsAreNotFallbacks) {
 }
 
 TEST(Diagnose, TextReportPutsFindingsFirstWithTheFix) {
-  Demo demo = start_demo("brk-hole", {"--mib", "8"});
+  Demo demo = start_demo("brk-hole", {"--mib", "32"});
   CommandResult result = run_command({tool("ljmm-inspect"), demo.pid()});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   size_t findings = result.out.find("Findings (worst first)");
@@ -90,7 +90,7 @@ TEST(Diagnose, TextReportPutsFindingsFirstWithTheFix) {
 }
 
 TEST(Diagnose, FindingsOnlyAndFailOnForScripts) {
-  Demo hole = start_demo("brk-hole", {"--mib", "8"});
+  Demo hole = start_demo("brk-hole", {"--mib", "32"});
   Demo plain = start_demo("plain", {"--mib", "8"});
   CommandResult failing = run_command({tool("ljmm-inspect"), hole.pid(), "--findings-only", "--fail-on", "error"});
   EXPECT_EQ(failing.exit_code, 1);

@@ -56,7 +56,7 @@ std::string cgroup_of(const std::string& pid) {
 }
 
 TEST(InspectAll, FindsTheBrkHoleAndFilters) {
-  Demo hole = start_demo("brk-hole"), plain = start_demo("plain"), threads = start_demo("threads");
+  Demo hole = start_demo("brk-hole", {"--mib", "32"}), plain = start_demo("plain"), threads = start_demo("threads");
   auto demos = inspect_all({"--comm", "^ljmm-demo$"});
   ASSERT_TRUE(demos.count(hole.pid()) && demos.count(plain.pid()) && demos.count(threads.pid()));
   EXPECT_TRUE(has_finding(demos[hole.pid()], "brk-blocked"));

@@ -82,6 +82,12 @@ class NginxMaster {
   int pid_ = 0;
 };
 
+json inspected_brk_blocker(int pid) {
+  CommandResult result = run_command({tool("ljmm-inspect"), std::to_string(pid), "--json"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  return json::parse(result.out)["brk_blocker"];
+}
+
 uint64_t inspected_fallback_bytes(int pid) {
   CommandResult result = run_command({tool("ljmm-inspect"), std::to_string(pid), "--json"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
@@ -99,9 +105,10 @@ struct Reload {
 
 Reload traced_reload(const NginxMaster& master, const std::string& backend) {
   std::string output = master.dir() + "/trace-" + backend + ".jsonl";
-  CommandResult result =
-      run_command({tool("ljmm-trace"), "--backend", backend, "--json", "-o", output, "--grace", "60", "--idle", "5",
-                   "-p", std::to_string(master.pid()), "--", nginx, "-s", "reload", "-c", master.config()});
+  // The defaults must capture the whole reload: nginx -s reload only signals the master, which
+  // then reads its configuration again (hundreds of CA bundle loads) after the command exited.
+  CommandResult result = run_command({tool("ljmm-trace"), "--backend", backend, "--json", "-o", output, "-p",
+                                      std::to_string(master.pid()), "--", nginx, "-s", "reload", "-c", master.config()});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   Reload reload;
   std::ifstream file(output);
@@ -112,8 +119,15 @@ Reload traced_reload(const NginxMaster& master, const std::string& backend) {
     if (document["type"] == "event" && document["event"] == "fork" && document["ppid"] == master.pid())
       ++reload.forks_from_master;
   }
+  bool master_listed = false;
   for (const json& process : reload.summary["processes"])
-    if (process["pid"] == master.pid()) reload.master_fallback_bytes = process["fallback_bytes"];
+    if (process["pid"] == master.pid()) {
+      reload.master_fallback_bytes = process["fallback_bytes"];
+      master_listed = process["target"].get<bool>();
+    }
+  EXPECT_TRUE(master_listed) << backend << ": every -p process is in the per-process table";
+  EXPECT_EQ(reload.summary["stop_reason"], "idle") << backend << ": " << reload.summary["stop"];
+  EXPECT_TRUE(reload.summary["busy_pids"].empty()) << backend << ": " << reload.summary["stop"];
   return reload;
 }
 
@@ -124,6 +138,10 @@ TEST(NginxReload, TraceSeesTheBrkHoleFallbacksThatInspectFinds) {
     NginxMaster master("hole-" + backend, true);
     ASSERT_GT(master.pid(), 0);
     uint64_t before = inspected_fallback_bytes(master.pid());
+    // Without a trace, ljmm-inspect names the blocker from the runtime's counters page.
+    json blocker = inspected_brk_blocker(master.pid());
+    ASSERT_TRUE(blocker.is_object()) << backend;
+    EXPECT_EQ(blocker["owner"], "ljmm_brk_block") << blocker.dump();
     Reload reload = traced_reload(master, backend);
     uint64_t after = inspected_fallback_bytes(master.pid());
     ASSERT_FALSE(reload.summary.is_null()) << backend;
@@ -147,6 +165,7 @@ TEST(NginxReload, WithoutTheHoleThereAreNoFallbacks) {
     NginxMaster master("plain-" + backend, false);
     ASSERT_GT(master.pid(), 0);
     EXPECT_EQ(inspected_fallback_bytes(master.pid()), 0u);
+    EXPECT_TRUE(inspected_brk_blocker(master.pid()).is_null()) << backend;
     Reload reload = traced_reload(master, backend);
     EXPECT_GE(reload.forks_from_master, 1) << backend;
     EXPECT_EQ(reload.summary["fallbacks"]["pairs"], 0) << backend;

@@ -10,6 +10,7 @@
 
 #include "../common/cli.hpp"
 #include "ljmm/call_sites.hpp"
+#include "ljmm/process.hpp"
 #include "ljmm/trace_report.hpp"
 #include "ljmm/units.hpp"
 #include "ljmm/version.hpp"
@@ -50,9 +51,11 @@ void declare(CLI::App& app, CliOptions& options) {
       ->needs(all);
   app.add_option("-d,--duration", t.duration_seconds, "Stop after this many seconds")->check(cli::positive_number);
   app.add_option("--grace", t.grace_seconds,
-                 "After the command exits, keep tracing the -p processes at most this long (default 10)")
+                 "After the command exits, keep tracing the -p processes while they work, at most this long "
+                 "(default 120)")
       ->check(cli::non_negative_number);
-  app.add_option("--idle", t.quiet_seconds, "... but stop once they made no traced call for this long (default 2)")
+  app.add_option("--idle", t.quiet_seconds,
+                 "... and stop once they made no traced call and used no CPU for this long (default 2)")
       ->check(cli::non_negative_number);
   app.add_flag("--json", options.json, "JSON Lines (schema ljmm.trace/v1): one object per event, then the summary");
   app.add_flag("-q,--quiet", options.quiet,
@@ -75,7 +78,7 @@ void declare(CLI::App& app, CliOptions& options) {
       ->check(CLI::Range(8, 65536));
   app.add_option("--stack-depth", t.stack_depth, "Frames kept per stack (default 64)")->check(CLI::Range(1, 1024));
   app.add_option("--top", options.top, "With --stack: call sites listed in the summary (default 5)")
-      ->check(CLI::PositiveNumber);
+      ->check(cli::positive_number);
   app.add_option("--folded", options.folded,
                  "With --stack: write the malloc fallback's folded stacks, weighted by bytes, to FILE (flame graphs)");
   app.add_flag("-x,--failed", t.failed_only, "Only calls that failed");
@@ -190,6 +193,10 @@ int run(CliOptions& options) {
   std::FILE* out = file ? file.get() : stdout;
   install_signal_handlers();
   trace::Summary summary;
+  for (int pid : options.trace.pids) {
+    auto comm = read_comm(pid);
+    summary.add_target(static_cast<uint32_t>(pid), comm ? *comm : std::string());
+  }
   PrintingSink sink(options, summary, out);
   trace::Log log = [&](const std::string& message) {
     if (options.trace.verbose) fmt::print(stderr, "{}: {}\n", tool, message);

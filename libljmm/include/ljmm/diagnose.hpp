@@ -35,6 +35,26 @@ struct BrkRoom {
 };
 BrkRoom measure_brk_room(const Snapshot& snapshot, const Layout& layout);
 
+// Who put the mapping in the heap's way, as far as the snapshot tells without a trace.
+enum class BlockerOwner {
+  file,              // a mapped file: its path
+  memfd,             // a memfd: its name
+  anon_named,        // [anon:NAME] (prctl PR_SET_VMA_ANON_NAME)
+  ljmm_brk_block,    // the ljmm runtime's start-up block (LJMM_RESERVE=brk-block)
+  ljmm_reservation,  // the ljmm runtime's window reservation (LJMM_RESERVE=window)
+  ljmm_window,       // anonymous memory inside the window of the ljmm runtime the process runs
+  anonymous,         // nothing names it
+  other,             // [vdso], [stack] and the like
+};
+const char* blocker_owner_name(BlockerOwner owner);  // "file", "memfd", ...
+struct BlockerIdentity {
+  BlockerOwner owner = BlockerOwner::anonymous;
+  std::string name;         // the path, memfd name or anon name; empty when there is none
+  std::string description;  // "the memfd \"jit\"": what the brk-blocked finding says
+};
+// nullopt when the break is not blocked by a mapping.
+std::optional<BlockerIdentity> identify_brk_blocker(const Snapshot& snapshot, const BrkRoom& brk);
+
 // Free space of one address window, as a low-memory allocator (LuaJIT, MAP_32BIT) sees it.
 struct WindowBudget {
   std::string id;  // "below-2g", "map32bit", "below-4g", or a user's label
@@ -57,15 +77,42 @@ std::vector<WindowBudget> standard_windows(const Snapshot& snapshot, const Layou
 // snapshot counts regions and bytes; ljmm-trace counts the mmap calls themselves.
 struct FallbackArenas {
   uint64_t count = 0;  // regions
-  uint64_t bytes = 0;
+  uint64_t bytes = 0;  // without the library bss that a fallback merged with
   std::vector<size_t> regions;
+  // Anonymous regions after libraries taken as their bss with no ELF to check the size
+  // (maps files): fallback memory merged into them is not counted.
+  uint64_t unchecked_bss_regions = 0;
+};
+
+// What glibc malloc's main arena holds: the brk heap plus the fallback regions, the one
+// definition for the malloc-memory finding, the Prometheus metric and the max_malloc_bytes rule.
+struct MallocMemory {
+  uint64_t heap_bytes = 0;
+  uint64_t fallback_bytes = 0;
+  uint64_t anonymous_bytes = 0;  // all private anonymous rw memory of the process, [heap] included
+  uint64_t total() const { return heap_bytes + fallback_bytes; }
+};
+MallocMemory measure_malloc_memory(const Snapshot& snapshot, const Layout& layout, const FallbackArenas& fallbacks);
+
+// What the fallback costs a process, as far as it is known: the memory it holds (glibc never
+// unmaps morecore chunks, so it can never be trimmed), its share of the process's anonymous
+// memory, and the failed brk() paid before each chunk. 0 means unknown.
+struct FallbackCost {
+  uint64_t bytes = 0;
+  uint64_t anonymous_bytes = 0;  // of the whole process; 0 when unknown (a trace)
+  uint64_t chunks = 0;           // fallback mmap calls (a trace) or regions (a snapshot)
+  uint64_t brk_failures = 0;     // 0 when unknown (a snapshot)
+  // Percent of the process's anonymous memory; nullopt when that is unknown.
+  std::optional<uint64_t> share_percent() const;
 };
 
 struct Diagnosis {
   std::vector<RegionRole> role_of;  // one per region
   std::vector<Finding> findings;    // worst first
   BrkRoom brk;
+  std::optional<BlockerIdentity> blocker;
   FallbackArenas fallbacks;
+  MallocMemory malloc;
   std::vector<WindowBudget> windows;
 };
 
@@ -74,8 +121,14 @@ Diagnosis diagnose(const Snapshot& snapshot, const Layout& layout);
 // The one explanation of the brk-failure -> 1 MiB mmap pattern, shared with ljmm-trace.
 std::string malloc_fallback_explanation();
 std::string malloc_fallback_fix();
-// Error from 16 MiB of fallback memory on, a warning below: the one threshold for both tools.
-Severity malloc_fallback_severity(uint64_t fallback_bytes);
+// The one severity rule for both tools. A blocked break changes where malloc's memory goes more
+// than how much there is, so the numbers decide: an error when at least 16 MiB of fallback is at
+// least half of the process's anonymous memory (most of it can never be given back), info when
+// it is under 16 MiB and under 5% of it, a warning otherwise and whenever the share is unknown.
+Severity malloc_fallback_severity(const FallbackCost& cost);
+inline constexpr uint64_t fallback_error_bytes = 16 * 1024 * 1024;
+inline constexpr uint64_t fallback_error_percent = 50;
+inline constexpr uint64_t fallback_info_percent = 5;
 
 // Sizes that the glibc fallback uses: MMAP_AS_MORECORE_SIZE and HEAP_MAX_SIZE on 64-bit.
 inline constexpr uint64_t glibc_fallback_size = 1024 * 1024;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,6 +57,10 @@ struct Region {
   std::string path;      // file path, or the NAME of [anon:NAME] / [special]; empty otherwise
   bool deleted = false;  // file path ended in " (deleted)" (stripped from path)
   int thread_id = 0;     // for [stack:TID]
+  // For the last mapping of a shared object's writable load segment: the anonymous bss its ELF
+  // program header declares right after it (memsz beyond filesz, page-rounded as the loader maps
+  // it; 0 when the bss fits in the last file page). Read from the file for live processes only.
+  std::optional<uint64_t> declared_bss;
 
   // From /proc/PID/smaps when it was read; empty otherwise.
   std::vector<SmapsField> smaps;

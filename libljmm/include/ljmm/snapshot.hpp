@@ -47,9 +47,14 @@ struct BreakSymbolCache {
   std::map<std::tuple<uint32_t, uint32_t, uint64_t>, std::optional<Location>> files;  // nullopt: no __curbrk
 };
 
+// The program headers of each shared object seen so far, by device and inode, for the bss they
+// declare (internal: see proc/library_bss.hpp). Owned by the caller, like BreakSymbolCache.
+class DeclaredBssCache;
+
 struct SnapshotOptions {
   bool read_smaps = false;  // Rss/Pss/Swap per region; costs one smaps read instead of maps
   BreakSymbolCache* break_cache = nullptr;  // shared across snapshots when set
+  DeclaredBssCache* bss_cache = nullptr;    // shared across snapshots when set
   const SystemInfo* system = nullptr;       // read once for many snapshots when set
 };
 

@@ -70,6 +70,9 @@ struct Event {
   std::string comm;
   std::vector<uint64_t> stack;         // user return addresses, innermost first (--stack)
   std::vector<FrameFile> stack_files;  // one per stack entry when the BPF backend knows them
+  // A file mmap's file: from /proc/PID/fd at the call (ptrace), else from the mapping made (BPF
+  // reads it just after). Empty for anonymous maps, or when the process is already gone.
+  std::string path;
   // The thread ended inside the call (exit_group from another thread, a fatal signal): the
   // call has no result (strace prints "= ?") and made no mapping anyone can use.
   bool unfinished = false;
@@ -115,8 +118,11 @@ struct Options {
   std::vector<int> pids;             // -p, may be several
   std::vector<std::string> command;  // after --
   double duration_seconds = 0;       // -d; 0: until the command and its grace end, or Ctrl-C
-  double grace_seconds = 10.0;       // at most this long after the command exits (-p processes at work)
-  double quiet_seconds = 2.0;        // ... and less once they made no traced call for this long
+  // After the command exits, -p processes often have their work still ahead (nginx -s reload
+  // only signals the master, which then reads its whole configuration again): the trace goes on
+  // while they make traced calls or use CPU time, up to this long ...
+  double grace_seconds = 120.0;
+  double quiet_seconds = 2.0;  // ... and ends once they did neither for this long (--idle)
   bool follow_children = true;
   StackMode stacks = StackMode::off;
   uint32_t stack_bytes = 8192;  // DWARF: bytes of the stack copied at each call (BPF), as perf's default
@@ -192,7 +198,25 @@ struct StackStats {
   std::string last_failure;  // why the last failed one stopped
 };
 
+// Why a trace ended, for the summary: a trace cut short must say so.
+enum class StopReason {
+  command_done,    // the command exited and nothing else was traced
+  targets_exited,  // -p only: every traced process exited
+  idle,            // after the command, the other processes made no call and used no CPU for --idle
+  grace,           // --grace ran out after the command exited
+  duration,        // -d ran out
+  interrupted,     // Ctrl-C or another signal
+};
+const char* stop_reason_name(StopReason reason);  // "command_done", ...
+
 struct RunResult {
+  StopReason stop_reason = StopReason::command_done;
+  uint64_t stopped_at_ns = 0;  // since the trace started
+  double limit_seconds = 0;    // the --grace, --idle or -d that ran out
+  // Traced processes that were still making calls (or, for -p ones, using CPU time) within
+  // --idle seconds before the end: their work may have been cut short.
+  std::vector<uint32_t> busy_pids;
+
   std::string backend;         // "bpf" or "ptrace"
   std::string backend_reason;  // why it was chosen, one line
   std::string attach;          // BPF: "fexit", "tracepoint" or "tp_btf"; empty with ptrace

@@ -54,6 +54,8 @@ std::string event_json(const Event& event, Symbolizer* symbolizer);
 class Summary : public Sink {
  public:
   void on_event(const Event& event) override;
+  // A -p process: listed in the per-process table even when it makes no traced call.
+  void add_target(uint32_t pid, const std::string& comm);
 
   struct SyscallCount {
     uint64_t calls = 0;
@@ -65,6 +67,14 @@ class Summary : public Sink {
     uint64_t mapped_bytes = 0;
     uint64_t unmapped_bytes = 0;
     uint64_t brk_growth_bytes = 0;
+    bool target = false;  // named with -p
+    bool exited = false;  // exited during the trace
+  };
+  // Mappings of processes that exited during the trace: gone with them, so not "still alive".
+  struct ExitedMappings {
+    uint64_t processes = 0;
+    uint64_t count = 0;
+    uint64_t bytes = 0;
   };
   struct LiveMapping {
     uint64_t start = 0;
@@ -86,7 +96,8 @@ class Summary : public Sink {
 
   const std::map<std::string, SyscallCount>& syscalls() const { return syscalls_; }
   const std::map<uint32_t, ProcessTotals>& processes() const { return processes_; }
-  std::vector<LiveMapping> live_mappings() const;  // largest first
+  std::vector<LiveMapping> live_mappings() const;  // of processes alive at the end, largest first
+  const ExitedMappings& exited_mappings() const { return exited_; }
   const Fallbacks& fallbacks() const { return fallbacks_; }
   const std::map<uint64_t, uint64_t>& size_histogram() const { return sizes_; }  // power of two -> count
   uint64_t forks() const { return forks_; }
@@ -97,6 +108,7 @@ class Summary : public Sink {
 
  private:
   void remove_live(uint32_t pid, uint64_t start, uint64_t size);
+  void retire(uint32_t pid);  // the process exited: its live mappings go to exited_
 
   std::map<std::string, SyscallCount> syscalls_;
   std::map<uint32_t, ProcessTotals> processes_;
@@ -106,6 +118,7 @@ class Summary : public Sink {
   Fallbacks fallbacks_;
   std::map<uint64_t, uint64_t> sizes_;
   uint64_t forks_ = 0, execs_ = 0, exits_ = 0;
+  ExitedMappings exited_;
 };
 
 std::string summary_text(const Summary& summary, const RunResult& run, bool color);
@@ -114,6 +127,10 @@ std::string ended_processes_note(const RunResult& run);
 // The non-zero causes of losses: "3 ring buffer full (...), 1 entry table full"; "none".
 std::string describe_losses(const Losses& losses);
 std::string summary_json(const Summary& summary, const RunResult& run);
+// Why the trace stopped, in a sentence ("the grace of 120 s ran out while pid 12 (nginx) was still
+// making calls"), and a warning line when a traced process was still busy (empty when none).
+std::string stop_sentence(const Summary& summary, const RunResult& run);
+std::string busy_warning(const Summary& summary, const RunResult& run);
 
 // System-wide (-a): the ranking of processes, worst first, at most `top` rows, and as one JSON
 // Lines object of type "activity" (every --interval seconds).

@@ -8,22 +8,6 @@
 
 namespace ljmm {
 
-std::string malloc_fallback_explanation() {
-  return "When brk() cannot grow the heap, glibc malloc maps morecore memory with anonymous mmap "
-         "instead (1 MiB the first time, then request + M_TOP_PAD, page-rounded) and never returns it; "
-         "every later small allocation that needs a new chunk pays a failing brk() first.";
-}
-
-std::string malloc_fallback_fix() {
-  return "Remove what blocks brk (see brk-blocked). Until then, raise M_TOP_PAD "
-         "(MALLOC_TOP_PAD_=16777216) so malloc maps fewer, larger chunks.";
-}
-
-Severity malloc_fallback_severity(uint64_t fallback_bytes) {
-  constexpr uint64_t error_bytes = 16 * MiB;
-  return fallback_bytes >= error_bytes ? Severity::error : Severity::warning;
-}
-
 namespace {
 
 constexpr uint64_t exhausted_largest_gap = 1 * MiB;
@@ -39,8 +23,9 @@ Metric bytes(std::string name, uint64_t value) { return {std::move(name), value,
 Metric count(std::string name, uint64_t value) { return {std::move(name), value, MetricUnit::count}; }
 Metric address(std::string name, uint64_t value) { return {std::move(name), value, MetricUnit::address}; }
 
-void add_brk_findings(const Snapshot& snapshot, const Layout& layout, const BrkRoom& brk,
-                      const FallbackArenas& fallbacks, std::vector<Finding>& findings) {
+void add_brk_findings(const Snapshot& snapshot, const Layout& layout, const Diagnosis& diagnosis,
+                      Severity fallback_severity, std::vector<Finding>& findings) {
+  const BrkRoom& brk = diagnosis.brk;
   if (!brk.known) return;
   const ProcessInfo& process = snapshot.process;
   Finding finding;
@@ -61,7 +46,8 @@ void add_brk_findings(const Snapshot& snapshot, const Layout& layout, const BrkR
     return;
   }
   finding.id = "brk-blocked";
-  finding.severity = fallbacks.bytes > 0 ? Severity::error : Severity::warning;
+  // The break blocked is a warning in itself; what it cost (the fallback's severity) can raise it.
+  finding.severity = std::max(Severity::warning, fallback_severity);
   finding.explanation =
       "Every brk() that would grow the heap fails, so glibc malloc maps anonymous memory "
       "instead and keeps it (see malloc-mmap-fallback).";
@@ -96,25 +82,10 @@ void add_brk_findings(const Snapshot& snapshot, const Layout& layout, const BrkR
     finding.summary = fmt::format("brk blocked by {}: 0 B between the break {} and it", describe_region(blocker),
                                   format_address_short(brk.brk));
   }
-  findings.push_back(std::move(finding));
-}
-
-void add_fallback_finding(const Snapshot& snapshot, const FallbackArenas& fallbacks, std::vector<Finding>& findings) {
-  if (fallbacks.count == 0) return;
-  Finding finding;
-  finding.id = "malloc-mmap-fallback";
-  finding.severity = malloc_fallback_severity(fallbacks.bytes);
-  finding.summary = fmt::format("{} of malloc fallback memory in {} anonymous rw-p region{} outside [heap]",
-                                format_size(fallbacks.bytes), fallbacks.count, fallbacks.count == 1 ? "" : "s");
-  finding.explanation = malloc_fallback_explanation() +
-                        " Adjacent fallback mappings merge, so regions are fewer than mmap calls "
-                        "(ljmm-trace counts the calls).";
-  finding.fix = malloc_fallback_fix();
-  finding.confidence =
-      "medium: with brk blocked, all unexplained anonymous rw-p memory is counted "
-      "(thread stacks, arena heaps and library bss are not)";
-  finding.metrics = {count("fallback_regions", fallbacks.count), bytes("fallback_bytes", fallbacks.bytes)};
-  for (size_t index : fallbacks.regions) finding.region_starts.push_back(snapshot.regions[index].start);
+  // A file's path, and a block merged into [heap], are in the summary already.
+  BlockerOwner owner = diagnosis.blocker ? diagnosis.blocker->owner : BlockerOwner::file;
+  if (!merged && owner != BlockerOwner::file && owner != BlockerOwner::other)
+    finding.summary += "; it is " + diagnosis.blocker->description;
   findings.push_back(std::move(finding));
 }
 
@@ -248,12 +219,16 @@ Diagnosis diagnose(const Snapshot& snapshot, const Layout& layout) {
   Diagnosis diagnosis;
   diagnosis.role_of = assign_roles(snapshot, layout);
   diagnosis.brk = measure_brk_room(snapshot, layout);
+  diagnosis.blocker = identify_brk_blocker(snapshot, diagnosis.brk);
   diagnosis.fallbacks = find_fallback_arenas(snapshot, layout, diagnosis.brk, diagnosis.role_of);
+  diagnosis.malloc = measure_malloc_memory(snapshot, layout, diagnosis.fallbacks);
   diagnosis.windows = standard_windows(snapshot, layout);
 
   std::vector<Finding>& findings = diagnosis.findings;
-  add_brk_findings(snapshot, layout, diagnosis.brk, diagnosis.fallbacks, findings);
-  add_fallback_finding(snapshot, diagnosis.fallbacks, findings);
+  Severity fallback_severity = fallback_cost_severity(diagnosis);
+  add_brk_findings(snapshot, layout, diagnosis, fallback_severity, findings);
+  add_fallback_finding(snapshot, diagnosis, findings);
+  add_malloc_memory_finding(diagnosis.malloc, findings);
   add_role_findings(snapshot, diagnosis.role_of, findings);
   add_window_findings(diagnosis.windows, findings);
   add_map_count_finding(snapshot, layout, findings);

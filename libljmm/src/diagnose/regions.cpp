@@ -41,6 +41,13 @@ bool is_arena_heap(const std::vector<Region>& regions, size_t i) {
 
 }  // namespace
 
+bool follows_library_data(const std::vector<Region>& regions, const Layout& layout, size_t i) {
+  if (i == 0) return false;
+  const Region& below = regions[i - 1];
+  return adjacent(below, regions[i]) && below.kind == RegionKind::file && below.perms.write &&
+         layout.segment_of[i - 1] == Segment::mmap;
+}
+
 std::vector<RegionRole> assign_roles(const Snapshot& snapshot, const Layout& layout) {
   const std::vector<Region>& regions = snapshot.regions;
   std::vector<RegionRole> roles(regions.size(), RegionRole::none);
@@ -63,9 +70,11 @@ std::vector<RegionRole> assign_roles(const Snapshot& snapshot, const Layout& lay
         roles[i] = RegionRole::thread_stack;
         continue;
       }
-      if (adjacent(below, region) && below.kind == RegionKind::file && below.perms.write &&
-          layout.segment_of[i - 1] == Segment::mmap) {
-        roles[i] = RegionRole::library_bss;  // a shared object's .bss beyond its last file page
+      if (follows_library_data(regions, layout, i)) {
+        // A shared object's .bss beyond its last file page, as far as its ELF declares it: more
+        // anonymous memory than that was mapped after it (and merged), so it is something else.
+        std::optional<uint64_t> bss = below.declared_bss;
+        if (!bss || *bss >= region.size()) roles[i] = RegionRole::library_bss;
         continue;
       }
     }
@@ -106,7 +115,11 @@ FallbackArenas find_fallback_arenas(const Snapshot& snapshot, const Layout& layo
     roles[i] = RegionRole::malloc_fallback;
     fallbacks.regions.push_back(i);
     fallbacks.bytes += region.size();
+    // A fallback mapped right after a library's bss merged with it: the library's part is not malloc's.
+    if (follows_library_data(regions, layout, i)) fallbacks.bytes -= regions[i - 1].declared_bss.value_or(0);
   }
+  for (size_t i = 0; i < regions.size(); ++i)
+    if (roles[i] == RegionRole::library_bss && !regions[i - 1].declared_bss) ++fallbacks.unchecked_bss_regions;
   fallbacks.count = fallbacks.regions.size();
   if (brk.blocker && roles[*brk.blocker] == RegionRole::none) roles[*brk.blocker] = RegionRole::brk_blocker;
   return fallbacks;

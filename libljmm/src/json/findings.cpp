@@ -2,8 +2,6 @@
 
 namespace ljmm {
 
-namespace {
-
 const char* metric_unit_name(MetricUnit unit) {
   switch (unit) {
     case MetricUnit::bytes: return "bytes";
@@ -13,8 +11,6 @@ const char* metric_unit_name(MetricUnit unit) {
   }
   return "count";
 }
-
-}  // namespace
 
 void write_findings(JsonWriter& json, const std::vector<Finding>& findings) {
   json.key("findings").begin_array();

@@ -9,6 +9,9 @@
 
 namespace ljmm {
 
+// "bytes", "count", "address", "percent": a metric's unit as every document names it.
+const char* metric_unit_name(MetricUnit unit);
+
 void write_findings(JsonWriter& json, const std::vector<Finding>& findings);
 
 }  // namespace ljmm

@@ -74,6 +74,9 @@ Result<Region> read_region(const json& object, const std::string& where) {
   region.path = string_or_empty(object, "path");
   region.deleted = optional_bool(object, "deleted").value_or(false);
   region.thread_id = object.value("thread_id", 0);
+  if (object.contains("declared_bss")) {
+    LJMM_TRY_ASSIGN(region.declared_bss, uint_member(object, "declared_bss", where));
+  }
   if (auto smaps = object.find("smaps"); smaps != object.end() && smaps->is_object()) {
     for (const auto& [name, value] : smaps->items()) {
       SmapsField field{name, 0};

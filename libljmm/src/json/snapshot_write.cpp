@@ -74,6 +74,7 @@ void write_region(JsonWriter& json, const Region& region, Segment segment, Regio
   json.field("dev", device_text(region.dev_major, region.dev_minor)).field("inode", region.inode);
   json.field("kind", region_kind_name(region.kind)).field("path", region.path).field("deleted", region.deleted);
   if (region.kind == RegionKind::thread_stack) json.field("thread_id", region.thread_id);
+  if (region.declared_bss) json.field("declared_bss", *region.declared_bss);
   json.field("segment", segment_id(segment)).field("role", region_role_name(role));
   if (!region.smaps.empty()) {
     json.key("smaps").begin_object();
@@ -123,6 +124,19 @@ void write_runtime(JsonWriter& json, const std::optional<RuntimeStats>& runtime)
   json.end_object().end_object();
 }
 
+void write_brk_blocker(JsonWriter& json, const Snapshot& snapshot, const Diagnosis& diagnosis) {
+  json.key("brk_blocker");
+  if (!diagnosis.blocker) {
+    json.null();
+    return;
+  }
+  const Region& region = snapshot.regions[*diagnosis.brk.blocker];
+  json.begin_object(true).address_field("start", region.start).address_field("end", region.end);
+  json.field("size", region.size()).field("perms", region.perms.str());
+  json.field("owner", blocker_owner_name(diagnosis.blocker->owner)).field("name", diagnosis.blocker->name);
+  json.field("description", diagnosis.blocker->description).end_object();
+}
+
 }  // namespace
 
 std::string snapshot_to_json(const Analysis& analysis, int indent, bool with_regions) {
@@ -142,6 +156,7 @@ std::string snapshot_to_json(const Analysis& analysis, int indent, bool with_reg
   json.field("has_smaps", snapshot.has_smaps);
   json.address_field("user_top", layout.user_top);
   write_runtime(json, snapshot.runtime);
+  write_brk_blocker(json, snapshot, analysis.diagnosis);
   json.field("regions_left_out", !with_regions);
   json.key("regions").begin_array();
   for (size_t i = 0; with_regions && i < snapshot.regions.size(); ++i)

@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "ljmm/diff.hpp"
+#include "model/diff_findings.hpp"
 
 namespace ljmm {
 
@@ -23,7 +24,7 @@ bool same_mapping(const Region& a, const Region& b) {
 
 std::string source_text(const Analysis& analysis) {
   std::string text = analysis.snapshot.source.description();
-  if (analysis.snapshot.taken_at_unix_ms) text += " at " + std::to_string(analysis.snapshot.taken_at_unix_ms) + " ms";
+  if (analysis.snapshot.taken_at_unix_ms) text += " at " + format_unix_ms(analysis.snapshot.taken_at_unix_ms);
   return text;
 }
 
@@ -65,13 +66,9 @@ SnapshotDiff diff_snapshots(const Analysis& before, const Analysis& after) {
   diff.before = before.layout.totals;
   diff.after = after.layout.totals;
 
-  auto has = [](const std::vector<Finding>& findings, const Finding& finding) {
-    return std::any_of(findings.begin(), findings.end(), [&](const Finding& f) { return f.id == finding.id; });
-  };
-  for (const Finding& finding : after.findings())
-    if (!has(before.findings(), finding)) diff.appeared.push_back(finding);
-  for (const Finding& finding : before.findings())
-    if (!has(after.findings(), finding)) diff.disappeared.push_back(finding);
+  diff_findings(before.findings(), after.findings(), diff);
+  if (before.snapshot.taken_at_unix_ms && after.snapshot.taken_at_unix_ms)
+    diff.elapsed_ms = after.snapshot.taken_at_unix_ms - before.snapshot.taken_at_unix_ms;
   return diff;
 }
 

@@ -15,6 +15,27 @@ namespace {
 // span around them (the region table lists every one of them).
 constexpr uint64_t own_row_gap = 1 * GiB;
 
+Span* span_holding(std::vector<Span>& spans, uint64_t address) {
+  for (Span& span : spans)
+    if (!span.free_only && address >= span.start && address < span.end) return &span;
+  return nullptr;
+}
+
+void mark_fallback_and_blocker(const Analysis& analysis, std::vector<Span>& spans) {
+  const auto& regions = analysis.snapshot.regions;
+  const Diagnosis& diagnosis = analysis.diagnosis;
+  for (size_t index : diagnosis.fallbacks.regions)
+    if (Span* span = span_holding(spans, regions[index].start)) span->fallback += regions[index].size();
+  if (!diagnosis.blocker) return;
+  const Region& blocker = regions[*diagnosis.brk.blocker];
+  // A block right at the break merges into [heap]: the blocker is the part above the break.
+  uint64_t start = std::max(blocker.start, diagnosis.brk.brk);
+  if (Span* span = span_holding(spans, start)) {
+    span->blocker_start = start;
+    span->blocker_size = blocker.end - start;
+  }
+}
+
 }  // namespace
 
 std::vector<Span> build_spans(const Analysis& analysis) {
@@ -46,6 +67,7 @@ std::vector<Span> build_spans(const Analysis& analysis) {
     }
   }
   while (gap_index < layout.gaps.size()) add_free(layout.gaps[gap_index++]);
+  mark_fallback_and_blocker(analysis, spans);
 
   // The kernel half, with whatever of it the process sees ([vsyscall]).
   Span kernel{Segment::kernel, kernel_start, 0, 0, 0, 0, false};
@@ -74,6 +96,10 @@ std::string span_detail(const Span& span) {
   std::string detail =
       fmt::format("{} region{}, {} mapped", span.regions, span.regions == 1 ? "" : "s", format_size(span.mapped));
   if (span.free > 0) detail += fmt::format(", {} free", format_size(span.free));
+  if (span.fallback > 0) detail += fmt::format(", {} malloc fallback", format_size(span.fallback));
+  if (span.blocker_size > 0)
+    detail += fmt::format("; brk blocked here by {} at {}", format_size(span.blocker_size),
+                          format_address_short(span.blocker_start));
   return detail;
 }
 

@@ -17,6 +17,11 @@ struct Span {
   uint64_t free = 0;
   uint64_t regions = 0;
   bool free_only = false;
+  uint64_t fallback = 0;  // bytes of malloc fallback memory among the mapped ones
+  // The mapping in the heap's way when it lies in this span (size 0: none), so the picture
+  // shows where the break is blocked, not only that it is.
+  uint64_t blocker_start = 0;
+  uint64_t blocker_size = 0;
   uint64_t size() const { return end - start; }  // wraps to the right value for end == 0
 };
 

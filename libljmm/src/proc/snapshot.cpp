@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "ljmm/units.hpp"
+#include "proc/library_bss.hpp"
 #include "proc/memory.hpp"
 
 namespace ljmm {
@@ -148,6 +149,7 @@ Result<Snapshot> snapshot_pid(int pid, const SnapshotOptions& options) {
   snapshot.regions = std::move(regions).value();
   snapshot.has_smaps = options.read_smaps;
   snapshot.runtime = read_runtime_stats(pid, snapshot.regions);
+  read_declared_bss(pid, snapshot.regions, snapshot.system.page_size, options.bss_cache);
   if (auto brk = read_glibc_break(pid, snapshot.regions, snapshot.process.exe, options.break_cache)) {
     snapshot.process.brk = *brk;
     snapshot.process.brk_source = BrkSource::glibc;

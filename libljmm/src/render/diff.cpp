@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "json/findings.hpp"
 #include "json/writer.hpp"
 #include "ljmm/diff.hpp"
 #include "ljmm/units.hpp"
@@ -26,11 +27,30 @@ size_t count(const SnapshotDiff& diff, ChangeKind kind) {
       std::count_if(diff.changes.begin(), diff.changes.end(), [&](const RegionChange& c) { return c.kind == kind; }));
 }
 
+// "malloc-mmap-fallback (warning -> error): fallback_bytes 329 MiB -> 657 MiB (+328 MiB), ..."
+std::string finding_change_text(const FindingChange& change) {
+  std::string severity = severity_name(change.severity_after);
+  if (change.severity_before != change.severity_after)
+    severity = fmt::format("{} -> {}", severity_name(change.severity_before), severity);
+  std::string text = fmt::format("{} ({})", change.id, severity);
+  const char* separator = ": ";
+  for (const MetricChange& metric : change.metrics) {
+    MetricUnit unit = metric.before.unit;
+    text += fmt::format("{}{} {} -> {}", separator, metric.before.name, format_metric_value(unit, metric.before.value),
+                        format_metric_value(unit, metric.after));
+    if (unit == MetricUnit::bytes) text += " (" + signed_size(metric.before.value, metric.after) + ")";
+    separator = ", ";
+  }
+  return text;
+}
+
 }  // namespace
 
 std::string diff_text(const SnapshotDiff& diff, bool color) {
   TextStyle style(color);
-  std::string out = style.bold("Diff") + fmt::format(": {}\n   -> {}\n\n", diff.before_source, diff.after_source);
+  std::string out = style.bold("Diff") + fmt::format(": {}\n   -> {}", diff.before_source, diff.after_source);
+  if (diff.elapsed_ms) out += fmt::format(" ({} later)", format_duration_ms(*diff.elapsed_ms));
+  out += "\n\n";
   out += style.bold("Regions") + fmt::format(": {} added, {} removed, {} grown, {} shrunk, {} changed\n",
                                              count(diff, ChangeKind::added), count(diff, ChangeKind::removed),
                                              count(diff, ChangeKind::grown), count(diff, ChangeKind::shrunk),
@@ -69,7 +89,9 @@ std::string diff_text(const SnapshotDiff& diff, bool color) {
     out += fmt::format("  appeared     {} ({}): {}\n", finding.id, severity_name(finding.severity), finding.summary);
   for (const Finding& finding : diff.disappeared)
     out += fmt::format("  disappeared  {} ({}): {}\n", finding.id, severity_name(finding.severity), finding.summary);
-  if (diff.appeared.empty() && diff.disappeared.empty()) out += "  the same ids before and after\n";
+  for (const FindingChange& change : diff.changed) out += "  changed      " + finding_change_text(change) + "\n";
+  if (diff.appeared.empty() && diff.disappeared.empty() && diff.changed.empty())
+    out += "  the same findings and numbers before and after\n";
   return out;
 }
 
@@ -114,7 +136,24 @@ std::string diff_json(const SnapshotDiff& diff) {
     }
     json.end_array();
   }
-  json.end_object().end_object();
+  json.key("changed").begin_array();
+  for (const FindingChange& change : diff.changed) {
+    json.begin_object(true).field("id", change.id).field("severity_before", severity_name(change.severity_before));
+    json.field("severity_after", severity_name(change.severity_after)).key("metrics").begin_array();
+    for (const MetricChange& metric : change.metrics)
+      json.begin_object(true)
+          .field("name", metric.before.name)
+          .field("unit", metric_unit_name(metric.before.unit))
+          .field("before", metric.before.value)
+          .field("after", metric.after)
+          .end_object();
+    json.end_array().end_object();
+  }
+  json.end_array();
+  json.end_object();
+  json.key("elapsed_ms");
+  diff.elapsed_ms ? json.value(*diff.elapsed_ms) : json.null();
+  json.end_object();
   return json.take();
 }
 

@@ -21,10 +21,18 @@ std::string span_bar(const Span& span, int bar_width, double max_weight, const T
     double fraction = static_cast<double>(span.mapped) / static_cast<double>(span.mapped + span.free);
     mapped_chars = std::clamp(static_cast<int>(std::lround(fraction * length)), 1, length);
   }
-  std::string mapped, free;
-  for (int i = 0; i < mapped_chars; ++i) mapped += "\u2588";     // full block
-  for (int i = mapped_chars; i < length; ++i) free += "\u2591";  // light shade
-  return style.segment(span.segment, mapped) + style.free(free);
+  // The malloc fallback's part of the mapped bytes gets its own shade, so the picture shows
+  // where malloc's memory went when brk was blocked.
+  int fallback_chars = 0;
+  if (span.fallback > 0) {
+    double fraction = static_cast<double>(span.fallback) / static_cast<double>(span.mapped);
+    fallback_chars = std::clamp(static_cast<int>(std::lround(fraction * mapped_chars)), 1, mapped_chars);
+  }
+  std::string mapped, fallback, free;
+  for (int i = fallback_chars; i < mapped_chars; ++i) mapped += "\u2588";  // full block
+  for (int i = 0; i < fallback_chars; ++i) fallback += "\u2593";           // dark shade
+  for (int i = mapped_chars; i < length; ++i) free += "\u2591";            // light shade
+  return style.segment(span.segment, mapped + fallback) + style.free(free);
 }
 
 }  // namespace
@@ -38,9 +46,11 @@ std::string render_picture(const Analysis& analysis, const TextOptions& options)
   // label(28) start(19) size(10) bar detail: the bar takes what the width leaves.
   constexpr int fixed_columns = 28 + 19 + 10 + 2;
   int bar_width = std::clamp(options.width - fixed_columns - 28, 10, 80);
-  std::string out = style.bold("Address space, low to high") +
-                    fmt::format(" (bar length ~ log2 of size; {} mapped, {} free)\n",
-                                style.segment(Segment::heap, "\u2588"), style.free("\u2591"));
+  bool fallbacks = !analysis.diagnosis.fallbacks.regions.empty();
+  std::string out =
+      style.bold("Address space, low to high") +
+      fmt::format(" (bar length ~ log2 of size; {} mapped, {}{} free)\n", style.segment(Segment::heap, "\u2588"),
+                  fallbacks ? style.segment(Segment::mmap, "\u2593") + " malloc fallback, " : "", style.free("\u2591"));
   for (const Span& span : spans) {
     out +=
         fmt::format("  {:<28}{:<19}{:>10}  ", span_label(span), format_address(span.start), format_size(span.size()));

@@ -151,6 +151,8 @@ const std::vector<MetricFamily>& metrics() {
        [](const Analysis& a) { return one(static_cast<double>(a.diagnosis.fallbacks.count)); }},
       {"ljmm_malloc_fallback_bytes", "Bytes of glibc malloc fallback memory (brk blocked).",
        [](const Analysis& a) { return one(static_cast<double>(a.diagnosis.fallbacks.bytes)); }},
+      {"ljmm_malloc_bytes", "What glibc malloc's main arena holds: the brk heap plus the fallback memory.",
+       [](const Analysis& a) { return one(static_cast<double>(a.diagnosis.malloc.total())); }},
       {"ljmm_mappings", "Mappings of the process.",
        [](const Analysis& a) { return one(static_cast<double>(a.snapshot.regions.size())); }},
       {"ljmm_max_map_count", "vm.max_map_count: mmap fails with ENOMEM beyond it.",

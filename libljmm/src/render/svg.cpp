@@ -29,6 +29,34 @@ const char* colour(Segment segment) {
 }
 
 constexpr int row_height = 24, top = 64, label_width = 230, address_width = 170, size_width = 90, bar_width = 420;
+constexpr const char* fallback_colour = "#c0392b";
+constexpr const char* blocker_colour = "#000000";
+
+// The malloc fallback's part of the mapped bar, hatched in red at its right end, and a black
+// marker with "brk blocked" at the left of the span that holds the blocker.
+std::string fallback_and_blocker(const Span& span, int bar_x, int y, int mapped) {
+  std::string svg;
+  if (span.fallback > 0 && mapped > 0) {
+    double fraction = static_cast<double>(span.fallback) / static_cast<double>(span.mapped);
+    int width = std::clamp(static_cast<int>(fraction * mapped), 1, mapped);
+    svg += fmt::format(
+        "  <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"url(#fallback)\" stroke=\"{}\" "
+        "stroke-width=\"0.5\"/>\n",
+        bar_x + mapped - width, y + 4, width, row_height - 8, fallback_colour);
+  }
+  if (span.blocker_size > 0)
+    svg += fmt::format(
+        "  <path d=\"M {0} {1} l -7 -6 l 0 12 z\" fill=\"{2}\"/><rect x=\"{0}\" y=\"{3}\" "
+        "width=\"3\" height=\"{4}\" fill=\"{2}\"/>\n",
+        bar_x, y + row_height / 2, blocker_colour, y + 1, row_height - 2);
+  return svg;
+}
+
+// Red diagonal hatching for fallback memory: visible on every segment colour and in grey print.
+constexpr const char* fallback_pattern =
+    "<defs><pattern id=\"fallback\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
+    "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#f5b7b1\"/>"
+    "<rect width=\"3\" height=\"6\" fill=\"#c0392b\"/></pattern></defs>\n";
 
 }  // namespace
 
@@ -57,6 +85,7 @@ std::string render_svg(const Analysis& analysis) {
       "<text x=\"12\" y=\"44\" fill=\"#555555\">address space, low to high; bar length ~ log2 of size; "
       "dark: mapped, pale: free</text>\n",
       width, height, xml_escape(title));
+  svg += fallback_pattern;
   for (size_t i = 0; i < problems.size(); ++i) {
     const Finding& finding = *problems[i];
     svg += fmt::format("<text x=\"12\" y=\"{}\" fill=\"{}\" font-weight=\"bold\">{} {}: {}</text>\n",
@@ -82,6 +111,7 @@ std::string render_svg(const Analysis& analysis) {
     if (mapped)
       svg += fmt::format("  <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>\n", bar_x, y + 4, mapped,
                          row_height - 8, colour(span.segment));
+    svg += fallback_and_blocker(span, bar_x, y, mapped);
     svg += fmt::format("  <text x=\"{}\" y=\"{}\" fill=\"#444444\">{}</text>\n</g>\n", bar_x + length + 8, y + 16,
                        xml_escape(span_detail(span)));
   }
@@ -94,6 +124,16 @@ std::string render_svg(const Analysis& analysis) {
         y - 10, colour(segment), x + 16, y, xml_escape(label));
     x += 16 + static_cast<int>(label.size()) * 8 + 16;
   }
+  if (!analysis.diagnosis.fallbacks.regions.empty())
+    svg += fmt::format(
+        "<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"url(#fallback)\"/><text x=\"{}\" "
+        "y=\"{}\">malloc fallback</text>\n",
+        x, y - 10, x + 16, y);
+  if (analysis.diagnosis.blocker)
+    svg += fmt::format(
+        "<rect x=\"{}\" y=\"{}\" width=\"3\" height=\"12\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">"
+        "brk blocker</text>\n",
+        x + 150, y - 10, blocker_colour, x + 158, y);
   svg += "</svg>\n";
   return svg;
 }

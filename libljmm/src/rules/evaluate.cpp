@@ -112,10 +112,7 @@ void check_rule(const Rule& rule, const Analysis& analysis, std::vector<Check>& 
       checker.at_most("max_fallback_bytes", analysis.diagnosis.fallbacks.bytes, rule.max_fallback_bytes);
       break;
     case RuleKind::malloc:
-      // What glibc malloc holds: the brk heap, and the regions it mapped when brk was blocked.
-      checker.at_most("max_malloc_bytes",
-                      analysis.layout.total(Segment::heap).bytes + analysis.diagnosis.fallbacks.bytes,
-                      rule.max_malloc_bytes);
+      checker.at_most("max_malloc_bytes", analysis.diagnosis.malloc.total(), rule.max_malloc_bytes);
       break;
     case RuleKind::forbidden_range: {
       std::vector<const Region*> inside;

@@ -22,6 +22,7 @@
 #include "trace/bpf_event.hpp"
 #include "trace/bpf_losses.hpp"
 #include "trace/fallback_rule.hpp"
+#include "trace/mapped_path.hpp"
 #include "trace/session.hpp"
 #include "trace/stack_delivery.hpp"
 
@@ -96,9 +97,10 @@ int handle_event(void* context, void* data, size_t size) {
   auto decoded = decode_bpf_event(data, size, state->start_ns);
   if (!decoded) return 0;
   Event event = std::move(decoded).value();
+  event.path = mapped_path(event, PathSource::after_call);
   if (event.kind == EventKind::fork) state->traced->add(event.pid);
   if (event.kind == EventKind::exit) state->traced->remove(event.pid);
-  state->policy->saw_event(monotonic_ns());
+  state->policy->saw_event(monotonic_ns(), event.pid);
   ++state->events;
   state->delivery->add(std::move(event), data, size);
   return 0;
@@ -302,6 +304,7 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
   ring_buffer__consume(ring.get());  // what arrived before the stop
   delivery.deliver();
   result.stacks = delivery.stats();
+  policy.describe_stop(monotonic_ns(), traced.pids(), result);
   result.events = state.events;
   result.losses = read_losses(*skeleton);
   result.losses.out_of_step = out_of_step;

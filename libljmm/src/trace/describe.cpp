@@ -131,8 +131,10 @@ std::string describe_arguments(const Event& event) {
   switch (static_cast<Syscall>(event.syscall)) {
     case Syscall::mmap:
       // mmap2's last argument is in pages: shown as given, like strace.
-      return fmt::format("{}, {}, {}, {}, {}, {:#x}{}", pointer(a[0]), format_size(a[1]), describe_prot(a[2]),
-                         describe_mmap_flags(a[3]), static_cast<int>(a[4]), a[5],
+      // The fd with its file as strace -y shows it: 3</usr/lib/libc.so.6>.
+      return fmt::format("{}, {}, {}, {}, {}{}, {:#x}{}", pointer(a[0]), format_size(a[1]), describe_prot(a[2]),
+                         describe_mmap_flags(a[3]), static_cast<int>(a[4]),
+                         event.path.empty() ? "" : "<" + event.path + ">", a[5],
                          event.ia32_syscall == ia32_mmap2 ? " pages" : "");
     case Syscall::munmap: return fmt::format("{}, {}", pointer(a[0]), format_size(a[1]));
     case Syscall::mremap:

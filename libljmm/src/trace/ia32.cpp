@@ -1,6 +1,9 @@
 #include "trace/ia32.hpp"
 
+#include <linux/audit.h>
 #include <sys/uio.h>
+
+#include "trace/tracee.hpp"
 
 namespace ljmm::trace::detail {
 
@@ -27,6 +30,19 @@ bool read_old_mmap_block(pid_t tid, Event& event) {
   if (::process_vm_readv(tid, &local, 1, &remote, 1, 0) != static_cast<ssize_t>(sizeof block)) return false;
   for (size_t i = 0; i < 6; ++i) event.args[i] = block[i];
   return true;
+}
+
+std::optional<Event> traced_call_at_entry(const __ptrace_syscall_info& info, uint64_t& x32_calls) {
+  // The seccomp record has the entry's layout: number, then arguments.
+  bool i386 = info.arch == AUDIT_ARCH_I386;
+  const Ia32Syscall* ia32 = i386 ? find_ia32_syscall(info.entry.nr) : nullptr;
+  if (!i386 && x32_variant(info.entry.nr)) ++x32_calls;
+  if (i386 ? ia32 == nullptr : !wanted(info.entry.nr)) return std::nullopt;
+  Event call;
+  call.syscall = ia32 ? static_cast<int>(ia32->does) : static_cast<int>(info.entry.nr);
+  call.ia32_syscall = ia32 ? ia32->number : 0;
+  for (size_t i = 0; i < 6; ++i) call.args[i] = info.entry.args[i];
+  return call;
 }
 
 }  // namespace ljmm::trace::detail

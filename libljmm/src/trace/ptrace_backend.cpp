@@ -28,6 +28,7 @@
 #include "ljmm/child_process.hpp"
 #include "ljmm/process.hpp"
 #include "trace/ia32.hpp"
+#include "trace/mapped_path.hpp"
 #include "trace/ptrace_backend.hpp"
 #include "trace/ptrace_stacks.hpp"
 #include "trace/session.hpp"
@@ -164,7 +165,8 @@ Status PtraceSession::launch() {
 
 void PtraceSession::emit(Event event) {
   if (event.kind == EventKind::exec || event.kind == EventKind::exit) stacks_.forget(event.pid);
-  policy_.saw_event(monotonic_ns());
+  event.path = mapped_path(event, PathSource::fd_now);  // the tracee is stopped at the call's exit
+  policy_.saw_event(monotonic_ns(), event.pid);
   ++result_.events;
   sink_.on_event(event);
 }
@@ -173,19 +175,13 @@ void PtraceSession::on_syscall_stop(pid_t tid, Thread& thread) {
   __ptrace_syscall_info info{};
   if (::ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof info, &info) <= 0) return;
   if (info.op == PTRACE_SYSCALL_INFO_ENTRY || info.op == PTRACE_SYSCALL_INFO_SECCOMP) {
-    // The seccomp record has the entry's layout: number, then arguments.
-    // i386 numbers overlap x86-64 ones: the arch says which table the number is in.
-    const Ia32Syscall* ia32 = info.arch == AUDIT_ARCH_I386 ? find_ia32_syscall(info.entry.nr) : nullptr;
-    if (info.arch != AUDIT_ARCH_I386 && x32_variant(info.entry.nr)) ++result_.losses.x32_calls;
-    thread.pending = info.arch == AUDIT_ARCH_I386 ? ia32 != nullptr : wanted(info.entry.nr);
+    std::optional<Event> call = traced_call_at_entry(info, result_.losses.x32_calls);
+    thread.pending = call.has_value();
     if (!thread.pending) return;
     thread.entry_ns = monotonic_ns();
-    thread.call = Event{};
+    thread.call = std::move(*call);
     thread.call.pid = thread.pid;
     thread.call.tid = static_cast<uint32_t>(tid);
-    thread.call.syscall = ia32 ? static_cast<int>(ia32->does) : static_cast<int>(info.entry.nr);
-    thread.call.ia32_syscall = ia32 ? ia32->number : 0;
-    for (size_t i = 0; i < 6; ++i) thread.call.args[i] = info.entry.args[i];
   } else if (info.op == PTRACE_SYSCALL_INFO_EXIT && thread.pending) {
     thread.pending = false;
     Event event = thread.call;
@@ -309,7 +305,7 @@ Result<RunResult> PtraceSession::run() {
       threads_.erase(known);
       continue;
     }
-    policy_.saw_event(monotonic_ns());  // any stop is activity: the traced processes are still at work
+    policy_.saw_event(monotonic_ns(), thread.pid);  // any stop is activity: the traced processes are still at work
     int signal = WSTOPSIG(status), event = status >> 16;
     int inject = 0;
     if (signal == (SIGTRAP | 0x80)) {
@@ -334,6 +330,7 @@ Result<RunResult> PtraceSession::run() {
     ::ptrace(resume, tid, nullptr, reinterpret_cast<void*>(static_cast<uintptr_t>(inject)));
   }
 
+  policy_.describe_stop(monotonic_ns(), traced_.pids(), result_);
   end_filtered();
   itimerval off{};
   ::setitimer(ITIMER_REAL, &off, nullptr);

@@ -49,6 +49,7 @@ void write_arguments(JsonWriter& json, const Event& event) {
     case Syscall::mmap:
       json.address_field("addr", a[0]).field("length", a[1]).field("prot", describe_prot(a[2]));
       json.field("flags", describe_mmap_flags(a[3])).field("fd", static_cast<int>(a[4]));
+      if (!event.path.empty()) json.field("path", event.path);
       json.field(event.ia32_syscall == ia32_mmap2 ? "pgoffset" : "offset", a[5]);
       break;
     case Syscall::munmap: json.address_field("addr", a[0]).field("length", a[1]); break;
@@ -120,10 +121,11 @@ std::string per_process_table(const Summary& summary) {
                                 "BRK GROWTH", "FALLBACK");
   for (const auto& [pid, process] : summary.processes()) {
     auto fallback = summary.fallbacks().bytes_by_pid.find(pid);
-    out += fmt::format("  {:>7} {:<16} {:>12} {:>12} {:>12} {:>12}\n", pid, process.comm,
+    out += fmt::format("  {:>7} {:<16} {:>12} {:>12} {:>12} {:>12}{}{}\n", pid, process.comm,
                        format_size(process.mapped_bytes), format_size(process.unmapped_bytes),
                        format_size(process.brk_growth_bytes),
-                       format_size(fallback == summary.fallbacks().bytes_by_pid.end() ? 0 : fallback->second));
+                       format_size(fallback == summary.fallbacks().bytes_by_pid.end() ? 0 : fallback->second),
+                       process.target ? "  -p" : "", process.exited ? "  exited" : "");
   }
   return out;
 }
@@ -169,6 +171,8 @@ std::string summary_text(const Summary& summary, const RunResult& run, bool colo
     out += fmt::format("  WARNING: {} events were lost ({}); the counts below miss them.\n", run.lost_events(),
                        describe_losses(run.losses));
   if (std::string note = ended_processes_note(run); !note.empty()) out += "  " + note + "\n";
+  out += "  " + stop_sentence(summary, run) + "\n";
+  if (std::string busy = busy_warning(summary, run); !busy.empty()) out += "  " + busy + "\n";
   out += detail::stack_stats_text(run.stacks);
   out += syscall_counts(summary);
 
@@ -195,6 +199,9 @@ std::string summary_text(const Summary& summary, const RunResult& run, bool colo
   for (const auto& mapping : live) live_bytes += mapping.size;
   out += "\n" + bold("Mappings still alive at the end (mapped during the trace, never unmapped)") + "\n";
   out += fmt::format("  {} mappings, {}\n", live.size(), format_size(live_bytes));
+  if (const Summary::ExitedMappings& exited = summary.exited_mappings(); exited.count > 0)
+    out += fmt::format("  not counted: {} mappings, {}, of {} processes that exited during the trace\n", exited.count,
+                       format_size(exited.bytes), exited.processes);
   for (size_t i = 0; i < live.size() && i < 10; ++i) {
     const auto& m = live[i];
     out += fmt::format("  {:<18} {:>10} {} {:<27} first by {} {}/{} at {:.6f}s\n", format_address(m.start),
@@ -234,6 +241,10 @@ std::string summary_json(const Summary& summary, const RunResult& run) {
   json.field("system_wide", run.system_wide).field("counts_only", run.counts_only);
   if (run.system_wide) write_activity(json, "activity", run.activity);
   detail::write_stack_stats(json, run.stacks);
+  json.field("stop_reason", stop_reason_name(run.stop_reason)).field("stopped_after_ns", run.stopped_at_ns);
+  json.field("stop", stop_sentence(summary, run)).key("busy_pids").begin_array();
+  for (uint32_t pid : run.busy_pids) json.value(pid);
+  json.end_array();
   json.key("syscalls").begin_object();
   for (const auto& [name, count] : summary.syscalls()) {
     json.key(name).begin_object().field("calls", count.calls).field("failed", count.failed);
@@ -246,6 +257,7 @@ std::string summary_json(const Summary& summary, const RunResult& run) {
     json.field("unmapped_bytes", process.unmapped_bytes).field("brk_growth_bytes", process.brk_growth_bytes);
     auto fallback = summary.fallbacks().bytes_by_pid.find(pid);
     json.field("fallback_bytes", fallback == summary.fallbacks().bytes_by_pid.end() ? uint64_t{0} : fallback->second);
+    json.field("target", process.target).field("exited", process.exited);
     json.end_object();
   }
   json.end_array();
@@ -259,6 +271,9 @@ std::string summary_json(const Summary& summary, const RunResult& run) {
       .begin_object()
       .field("count", static_cast<uint64_t>(live.size()))
       .field("bytes", live_bytes);
+  const Summary::ExitedMappings& exited = summary.exited_mappings();
+  json.key("exited").begin_object().field("processes", exited.processes).field("count", exited.count);
+  json.field("bytes", exited.bytes).end_object();
   json.key("largest").begin_array();
   for (size_t i = 0; i < live.size() && i < 20; ++i) {
     const auto& m = live[i];

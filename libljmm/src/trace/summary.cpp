@@ -39,7 +39,10 @@ void Summary::on_event(const Event& event) {
         it = live_.erase(it);
       last_break_.erase(event.pid);
       return;
-    case EventKind::exit: ++exits_; return;
+    case EventKind::exit:
+      ++exits_;
+      retire(event.pid);
+      return;
     case EventKind::syscall: break;
   }
   SyscallCount& count = syscalls_[syscall_name(event.syscall)];
@@ -139,11 +142,13 @@ Finding Summary::fallback_finding() const {
   Finding finding;
   if (fallbacks_.pairs == 0) return finding;
   finding.id = "malloc-mmap-fallback";
-  finding.severity = malloc_fallback_severity(fallbacks_.bytes);
+  // A trace does not see the process's other memory: the share, and so the severity, comes from ljmm-inspect.
+  finding.severity = malloc_fallback_severity(FallbackCost{fallbacks_.bytes, 0, fallbacks_.pairs, fallbacks_.brk_failures});
   finding.summary = fmt::format(
       "{} failed brk calls each followed by an anonymous rw mmap from the same thread: {} of malloc "
-      "fallback memory ({} of them 1 MiB)",
-      fallbacks_.pairs, format_size(fallbacks_.bytes), fallbacks_.one_mib);
+      "fallback memory ({} of them 1 MiB), held for good; {:.1f} failed brk calls per chunk",
+      fallbacks_.pairs, format_size(fallbacks_.bytes), fallbacks_.one_mib,
+      static_cast<double>(fallbacks_.brk_failures) / static_cast<double>(fallbacks_.pairs));
   finding.explanation = malloc_fallback_explanation();
   finding.fix = malloc_fallback_fix();
   finding.confidence = "high: each pair was seen as it happened";

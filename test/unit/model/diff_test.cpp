@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <algorithm>
 
 #include "../test_data.hpp"
 
@@ -63,12 +64,47 @@ TEST(Diff, FindingsThatAppearAndDisappear) {
   EXPECT_THAT(ids(better.appeared), testing::Not(testing::Contains("brk-blocked")));
 }
 
+TEST(Diff, FindingsWithTheSameIdButOtherNumbersAreChanged) {
+  std::string blocked =
+      "555555559000-55555557a000 rw-p 00000000 00:00 0 [heap]\n"
+      "55555557a000-55555557b000 ---p 00000000 00:00 0 \n";
+  Analysis before = analysis_of(blocked + "7ffff0800000-7ffff1000000 rw-p 00000000 00:00 0 \n");
+  Analysis after = analysis_of(blocked + "7fffe0000000-7ffff1000000 rw-p 00000000 00:00 0 \n");
+  before.snapshot.taken_at_unix_ms = 1'700'000'000'000;
+  after.snapshot.taken_at_unix_ms = 1'700'000'125'000;
+  SnapshotDiff diff = diff_snapshots(before, after);
+  EXPECT_TRUE(diff.appeared.empty());
+  const FindingChange* fallback = nullptr;
+  for (const FindingChange& change : diff.changed)
+    if (change.id == "malloc-mmap-fallback") fallback = &change;
+  ASSERT_NE(fallback, nullptr);
+  auto bytes = std::find_if(fallback->metrics.begin(), fallback->metrics.end(),
+                            [](const MetricChange& m) { return m.before.name == "fallback_bytes"; });
+  ASSERT_NE(bytes, fallback->metrics.end());
+  EXPECT_EQ(bytes->before.value, 8u << 20);
+  EXPECT_EQ(fallback->severity_before, Severity::warning);
+  EXPECT_EQ(bytes->after, 272u << 20);
+  EXPECT_EQ(fallback->severity_after, Severity::error);
+  EXPECT_EQ(diff.elapsed_ms, 125'000);
+  EXPECT_EQ(diff.before_source, "maps file inline at 2023-11-14 22:13:20 UTC");
+}
+
+TEST(Diff, TimesForPeople) {
+  EXPECT_EQ(format_duration_ms(250), "250 ms");
+  EXPECT_EQ(format_duration_ms(3'200), "3.2 s");
+  EXPECT_EQ(format_duration_ms(125'000), "2 min 5 s");
+  EXPECT_EQ(format_duration_ms(3'840'000), "1 h 4 min");
+  EXPECT_EQ(format_duration_ms(-3'200), "-3.2 s");
+  EXPECT_EQ(format_unix_ms(0), "1970-01-01 00:00:00 UTC");
+}
+
 TEST(Diff, TheSameSnapshotHasNoChanges) {
   Analysis one = analysis_of("555555559000-55555557a000 rw-p 00000000 00:00 0 [heap]\n");
   SnapshotDiff diff = diff_snapshots(one, one);
   EXPECT_TRUE(diff.changes.empty());
   EXPECT_TRUE(diff.appeared.empty());
   EXPECT_TRUE(diff.disappeared.empty());
+  EXPECT_TRUE(diff.changed.empty());
 }
 
 }  // namespace

@@ -37,6 +37,43 @@ TEST(RenderSvg, OneDocumentWithTheSegments) {
   EXPECT_NE(svg.find("heap"), std::string::npos);
 }
 
+// The picture alone tells the story: where the break is blocked, and where malloc's memory went.
+TEST(RenderPicture, MarksTheBlockerAndTheFallback) {
+  Analysis analysis = brk_hole();
+  ASSERT_TRUE(analysis.diagnosis.blocker);
+  std::string text = render_picture(analysis, TextOptions{false, 120});
+  EXPECT_NE(text.find("brk blocked here by 4 KiB at 0x563cca4f5000"), std::string::npos) << text;
+  EXPECT_NE(text.find("malloc fallback"), std::string::npos) << text;
+  EXPECT_NE(text.find("\u2593"), std::string::npos) << "the fallback's shade in the bar";
+  std::string svg = render_svg(analysis);
+  EXPECT_NE(svg.find("url(#fallback)"), std::string::npos);
+  EXPECT_NE(svg.find("brk blocker"), std::string::npos);
+  EXPECT_NE(svg.find("brk blocked here"), std::string::npos);
+}
+
+TEST(RenderDiff, ChangedNumbersAndHumanTimes) {
+  std::string program =
+      "555555554000-555555555000 r-xp 00000000 fe:00 7 /bin/p\n"
+      "555555559000-55555557a000 rw-p 00000000 00:00 0 [heap]\n"
+      "55555557a000-55555557b000 ---p 00000000 00:00 0 \n";
+  Analysis before = analyze(test::snapshot_from_text(program + "7ffff0800000-7ffff1000000 rw-p 00000000 00:00 0 \n"));
+  Analysis after = analyze(test::snapshot_from_text(program + "7fffe0000000-7ffff1000000 rw-p 00000000 00:00 0 \n"));
+  before.snapshot.taken_at_unix_ms = 1'700'000'000'000;
+  after.snapshot.taken_at_unix_ms = 1'700'000'002'500;
+  SnapshotDiff diff = diff_snapshots(before, after);
+  std::string text = diff_text(diff, false);
+  EXPECT_NE(text.find("changed      malloc-mmap-fallback (warning -> error): "), std::string::npos) << text;
+  EXPECT_NE(text.find("fallback_bytes 8 MiB -> 272 MiB (+264 MiB)"), std::string::npos) << text;
+  EXPECT_NE(text.find("(2.5 s later)"), std::string::npos) << text;
+  EXPECT_EQ(text.find(" ms\n"), std::string::npos) << "no raw milliseconds";
+  auto json = nlohmann::json::parse(diff_json(diff));
+  EXPECT_EQ(json["elapsed_ms"], 2500);
+  bool seen = false;
+  for (const auto& change : json["findings"]["changed"])
+    if (change["id"] == "malloc-mmap-fallback") seen = true;
+  EXPECT_TRUE(seen) << json.dump(2);
+}
+
 TEST(RenderPrometheus, EachFamilyDescribedOnceAndEveryProcessLabelled) {
   Analysis one = brk_hole();
   Analysis two = brk_hole();

@@ -1,0 +1,32 @@
+// The bss that shared objects declare: the loader maps it as anonymous memory right after a
+// library's writable data, and glibc's fallback mmaps can land (and merge) right after it, so
+// only the ELF file says where the library's part ends.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <tuple>
+#include <vector>
+
+#include "elf/elf_file.hpp"
+#include "ljmm/maps.hpp"
+
+namespace ljmm {
+
+// The anonymous bss that follows `data`, the last mapping of one of `file`'s writable PT_LOAD
+// segments: PAGE_ALIGN(vaddr + memsz) - PAGE_ALIGN(vaddr + filesz), as ld.so and the kernel map
+// it. nullopt when no writable segment of the file ends where `data` ends.
+std::optional<uint64_t> declared_bss(const ElfFile& file, const Region& data, uint64_t page_size);
+
+// Program headers by device and inode: a scan of every process on a host reads each library once.
+class DeclaredBssCache {
+ public:
+  std::map<std::tuple<uint32_t, uint32_t, uint64_t>, std::optional<ElfFile>> files;  // nullopt: not ELF
+};
+
+// Sets Region::declared_bss on every private writable file mapping followed at once by anonymous
+// memory, reading each such file's program headers once (once per cache when one is given).
+void read_declared_bss(int pid, std::vector<Region>& regions, uint64_t page_size, DeclaredBssCache* cache = nullptr);
+
+}  // namespace ljmm
