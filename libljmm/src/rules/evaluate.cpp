@@ -22,7 +22,14 @@ class Checker {
     if (limit) numbers(check, measured <= *limit, measured, *limit, "<= ", bytes ? "bytes" : "count");
   }
   void add(std::string_view check, bool passed, std::string measured, std::string limit) {
-    out_.push_back(Check{rule_.index, rule_.name, std::string(check), passed, std::move(measured), std::move(limit)});
+    Check result;
+    result.rule_index = rule_.index;
+    result.rule_name = rule_.name;
+    result.check = check;
+    result.passed = passed;
+    result.measured = std::move(measured);
+    result.limit = std::move(limit);
+    out_.push_back(std::move(result));
   }
   // A comparison of two numbers: the words for people and the numbers for scripts.
   void numbers(std::string_view check, bool passed, uint64_t measured, uint64_t limit, std::string_view relation,
