@@ -102,8 +102,9 @@ TEST(TraceIa32, X32CallsAreCountedAsSkippedNeverMisread) {
     for (const std::string& call : seen) EXPECT_EQ(call.find("mremap"), std::string::npos) << name_of(backend);
     EXPECT_EQ(trace.summary["losses"]["x32_calls"], 4) << name_of(backend);
     // The VM tests boot Debian's kernels with x32 on (syscall.x32=y): there the calls really run.
-    if (const char* expect = std::getenv("LJMM_EXPECT_X32"); expect && std::string(expect) == "1")
+    if (const char* expect = std::getenv("LJMM_EXPECT_X32"); expect && std::string(expect) == "1") {
       EXPECT_NE(trace.command.out.find("x32: ran"), std::string::npos) << trace.command.out;
+    }
   }
 }
 
