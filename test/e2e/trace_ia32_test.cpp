@@ -39,7 +39,9 @@ TEST(TraceIa32, AnI386ProgramsCallsAreDecodedAsWhatTheyAre) {
     EXPECT_EQ(calls(trace), expected) << name_of(backend);
     for (const auto& event : trace.events) {
       if (event["event"] != "syscall") continue;
-      if (event["syscall"] == "mmap2") EXPECT_EQ(event["args"]["pgoffset"], 0);
+      if (event["syscall"] == "mmap2") {
+        EXPECT_EQ(event["args"]["pgoffset"], 0);
+      }
       if (event["syscall"] == "mmap") {  // old mmap: the arguments come from its block
         EXPECT_EQ(event["args"]["prot"], "rw-") << name_of(backend);
         EXPECT_EQ(event["args"]["flags"], "MAP_PRIVATE|MAP_ANONYMOUS") << name_of(backend);

@@ -14,7 +14,7 @@ TEST(JsonWriter, PrettyAndCompactContainers) {
   EXPECT_EQ(json.str(),
             "{\n  \"a\": 1,\n  \"list\": [\n    \"x\",\n    true,\n    null\n  ],\n"
             "  \"row\": {\"b\": 2, \"at\": \"0x1000\"}\n}\n");
-  EXPECT_NO_THROW((void)nlohmann::json::parse(json.str()));
+  EXPECT_FALSE(nlohmann::json::parse(json.str(), nullptr, false).is_discarded());
 }
 
 TEST(JsonWriter, NumbersKeepTheirFullRange) {
