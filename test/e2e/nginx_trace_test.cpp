@@ -4,83 +4,17 @@
 // failing brk calls and the fallback mmaps, and they must add up to what `ljmm-inspect MASTER`
 // finds added by the reload; without the block there are none. Both backends.
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <unistd.h>
 
-#include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
-#include <thread>
 
 #include "command.hpp"
+#include "nginx_master.hpp"
 
 namespace ljmm::test {
 namespace {
 
 using nlohmann::json;
-constexpr int locations = 300;
-const std::string nginx = "/usr/sbin/nginx";
-
-class NginxMaster {
- public:
-  NginxMaster(const std::string& name, bool brk_hole) {
-    dir_ = ::testing::TempDir() + "/nginx-" + name + "-" + std::to_string(::getpid());
-    run_command({"rm", "-rf", dir_});
-    run_command({"mkdir", "-p", dir_});
-    static int instances = 0;
-    int port = 20000 + (::getpid() * 8 + instances++ * 2 + (brk_hole ? 1 : 0)) % 20000;
-    std::ofstream conf(config());
-    conf << "load_module /usr/lib/nginx/modules/ndk_http_module.so;\n"
-            "load_module /usr/lib/nginx/modules/ngx_http_lua_module.so;\n"
-         << "pid " << dir_ << "/nginx.pid;\nerror_log " << dir_ << "/error.log notice;\n"
-         << "worker_processes 1;\nevents { worker_connections 64; }\nhttp {\n  access_log off;\n";
-    for (const char* temp : {"client_body", "proxy", "fastcgi", "uwsgi", "scgi"})
-      conf << "  " << temp << "_temp_path " << dir_ << "/" << temp << ";\n";
-    conf << "  server {\n    listen 127.0.0.1:" << port << ";\n";
-    for (int i = 0; i < locations; ++i)
-      conf << "    location /l" << i
-           << " { lua_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt; return 200; }\n";
-    conf << "  }\n}\n";
-    conf.close();
-    std::vector<std::string> start = {nginx, "-c", config()};
-    if (brk_hole)
-      start.insert(start.begin(), {"env", "LD_PRELOAD=" + std::string(LJMM_LIB_DIR) + "/libljmm_preload.so",
-                                   "LJMM_RESERVE=brk-block"});
-    CommandResult started = run_command(start);
-    EXPECT_EQ(started.exit_code, 0) << started.err;
-    pid_ = read_pid();
-  }
-
-  ~NginxMaster() {
-    // Stopped by its pid file; SIGKILL if it does not go.
-    int pid = read_pid();
-    if (pid > 0) {
-      ::kill(pid, SIGQUIT);
-      for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      if (::kill(pid, 0) == 0) ::kill(pid, SIGKILL);
-    }
-    run_command({"rm", "-rf", dir_});
-  }
-
-  int pid() const { return pid_; }
-  std::string config() const { return dir_ + "/nginx.conf"; }
-  std::string dir() const { return dir_; }
-
- private:
-  int read_pid() const {
-    for (int i = 0; i < 300; ++i) {
-      std::ifstream file(dir_ + "/nginx.pid");
-      int pid = 0;
-      if (file >> pid && pid > 0) return pid;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return 0;
-  }
-
-  std::string dir_;
-  int pid_ = 0;
-};
 
 json inspected_brk_blocker(int pid) {
   CommandResult result = run_command({tool("ljmm-inspect"), std::to_string(pid), "--json"});
@@ -107,8 +41,9 @@ Reload traced_reload(const NginxMaster& master, const std::string& backend) {
   std::string output = master.dir() + "/trace-" + backend + ".jsonl";
   // The defaults must capture the whole reload: nginx -s reload only signals the master, which
   // then reads its configuration again (hundreds of CA bundle loads) after the command exited.
-  CommandResult result = run_command({tool("ljmm-trace"), "--backend", backend, "--json", "-o", output, "-p",
-                                      std::to_string(master.pid()), "--", nginx, "-s", "reload", "-c", master.config()});
+  CommandResult result =
+      run_command({tool("ljmm-trace"), "--backend", backend, "--json", "-o", output, "-p", std::to_string(master.pid()),
+                   "--", nginx, "-s", "reload", "-c", master.config()});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   Reload reload;
   std::ifstream file(output);
