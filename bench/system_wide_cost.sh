@@ -9,6 +9,8 @@
 #   all-q-other  ljmm-trace -a -q --comm <another name>: the loop left out by the kernel filter
 #   all-events   ljmm-trace -a -o /dev/null: every process, an event per call
 # Run as root: bench/system_wide_cost.sh BUILD_DIR [ROUNDS] [PAIRS]
+# In a guest booted with a Debian kernel (where fexit is allowed), e.g.:
+#   test/vm/run_in_vm.sh --share BUILD_DIR 6.12 "bash $PWD/bench/system_wide_cost.sh BUILD_DIR 3 100000"
 set -euo pipefail
 build=${1:?usage: system_wide_cost.sh BUILD_DIR [ROUNDS] [PAIRS]}
 rounds=${2:-5}
@@ -50,8 +52,17 @@ measure() {
   esac
 }
 
+# Every attach method this kernel allows (fexit is refused by some).
+attaches=()
+for attach in fexit tracepoint tp_btf; do
+  if "$trace" -q -o /dev/null --backend bpf --attach "$attach" -- true 2>/dev/null; then
+    attaches+=("$attach")
+  else
+    echo "system_wide_cost: --attach $attach is not available on this kernel" >&2
+  fi
+done
 cases=("none -")
-for attach in tracepoint tp_btf; do
+for attach in "${attaches[@]}"; do
   for method in one-other one-self all-q all-q-other all-events; do cases+=("$method $attach"); done
 done
 declare -A results
@@ -60,7 +71,7 @@ for ((round = 0; round < rounds; round++)); do
 done
 median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 base=$(median "${results[none -]}")
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), kernel $(uname -r)"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), kernel $(uname -r), $rounds rounds of $pairs pairs"
 printf '%-12s %-11s %10s %7s   %s\n' method attach "ns/pair" ratio "all rounds"
 for entry in "${cases[@]}"; do
   m=$(median "${results[$entry]}")

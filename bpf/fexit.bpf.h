@@ -9,16 +9,46 @@
  * (__x64_sys_*, also called by x32 calls, which are counted and skipped) and i386's
  * (__ia32_sys_*, __ia32_compat_sys_*: i386 programs and int $0x80 from 64-bit ones). Their
  * names are those of arch/x86/entry/syscalls/syscall_{32,64}.tbl; user space probes each one
- * before choosing fexit (trace/bpf_fexit_probe.cpp). Duration is not measured (0). */
+ * before choosing fexit (trace/bpf_fexit_probe.cpp).
+ *
+ * Duration: an fentry program on the same entry point notes when each traced call starts, in the
+ * calling thread's own storage (task storage: no table to size or fill, freed with the thread);
+ * the fexit program reads it and clears it. A call whose start was not noted (one already running
+ * when the programs were attached) has duration 0. */
 #ifndef LJMM_FEXIT_BPF_H
 #define LJMM_FEXIT_BPF_H
+
+struct {
+  __uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+  __uint(map_flags, BPF_F_NO_PREALLOC); /* the kernel requires it of task storage */
+  __type(key, int);
+  __type(value, u64); /* bpf_ktime_get_ns() at entry; 0 once the exit has used it */
+} call_start SEC(".maps");
+
+/* The same early filter as the exit's: other processes' calls store nothing. */
+static __always_inline int fentry_call(void) {
+  struct ns_ids ids = current_ids();
+  if (!ids.tgid || !wanted_process(ids.tgid)) return 0;
+  u64 *start = bpf_task_storage_get(&call_start, bpf_get_current_task_btf(), 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+  if (start) *start = bpf_ktime_get_ns();
+  return 0;
+}
+
+/* When the current call started, or 0 if its start was not noted. */
+static __always_inline u64 call_started(void) {
+  u64 *start = bpf_task_storage_get(&call_start, bpf_get_current_task_btf(), 0, 0);
+  if (!start) return 0;
+  u64 started = *start;
+  *start = 0;
+  return started;
+}
 
 static __always_inline int fexit_call(void *ctx, s32 syscall, s32 ia32_nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4,
                                       u64 a5, long ret) {
   struct ns_ids ids = current_ids();
   if (!ids.tgid || !wanted_process(ids.tgid)) return 0;
   struct inflight_call call = {
-      .start_ns = bpf_ktime_get_ns(),
+      .start_ns = call_started(),
       .args = {a0, a1, a2, a3, a4, a5},
       .syscall = syscall,
       .ia32_syscall = ia32_nr,
@@ -48,22 +78,33 @@ static __always_inline int fexit_ia32(void *ctx, const struct pt_regs *regs, s32
                     (u32)regs->si, (u32)regs->di, (u32)regs->bp, ret);
 }
 
-#define FEXIT_X64(name, call, nr)                                            \
-  SEC("fexit/__x64_sys_" #call)                                              \
-  int BPF_PROG(name, const struct pt_regs *regs, long ret) { return fexit_x64(ctx, regs, nr, ret); }
+/* x32 calls are not traced: their start is not noted either. */
+static __always_inline int fentry_x64(const struct pt_regs *regs) {
+  if (regs->orig_ax & X32_SYSCALL_BIT) return 0;
+  return fentry_call();
+}
 
-#define FEXIT_IA32(name, function, nr)                                       \
-  SEC("fexit/" #function)                                                    \
-  int BPF_PROG(name, const struct pt_regs *regs, long ret) { return fexit_ia32(ctx, regs, nr, ret); }
+/* One fentry and one fexit program per entry point, named after the call. */
+#define FEXIT_X64(call, nr)                                                            \
+  SEC("fentry/__x64_sys_" #call)                                                       \
+  int BPF_PROG(fentry_##call, const struct pt_regs *regs) { return fentry_x64(regs); } \
+  SEC("fexit/__x64_sys_" #call)                                                        \
+  int BPF_PROG(fexit_##call, const struct pt_regs *regs, long ret) { return fexit_x64(ctx, regs, nr, ret); }
 
-FEXIT_X64(fexit_mmap, mmap, MMT_MMAP)
-FEXIT_X64(fexit_munmap, munmap, MMT_MUNMAP)
-FEXIT_X64(fexit_mremap, mremap, MMT_MREMAP)
-FEXIT_X64(fexit_brk, brk, MMT_BRK)
-FEXIT_IA32(fexit_ia32_mmap2, __ia32_sys_mmap_pgoff, MMT_IA32_MMAP2)
-FEXIT_IA32(fexit_ia32_old_mmap, __ia32_compat_sys_ia32_mmap, MMT_IA32_OLD_MMAP)
-FEXIT_IA32(fexit_ia32_munmap, __ia32_sys_munmap, MMT_IA32_MUNMAP)
-FEXIT_IA32(fexit_ia32_mremap, __ia32_sys_mremap, MMT_IA32_MREMAP)
-FEXIT_IA32(fexit_ia32_brk, __ia32_sys_brk, MMT_IA32_BRK)
+#define FEXIT_IA32(name, function, nr)                                              \
+  SEC("fentry/" #function)                                                          \
+  int BPF_PROG(fentry_##name, const struct pt_regs *regs) { return fentry_call(); } \
+  SEC("fexit/" #function)                                                           \
+  int BPF_PROG(fexit_##name, const struct pt_regs *regs, long ret) { return fexit_ia32(ctx, regs, nr, ret); }
+
+FEXIT_X64(mmap, MMT_MMAP)
+FEXIT_X64(munmap, MMT_MUNMAP)
+FEXIT_X64(mremap, MMT_MREMAP)
+FEXIT_X64(brk, MMT_BRK)
+FEXIT_IA32(ia32_mmap2, __ia32_sys_mmap_pgoff, MMT_IA32_MMAP2)
+FEXIT_IA32(ia32_old_mmap, __ia32_compat_sys_ia32_mmap, MMT_IA32_OLD_MMAP)
+FEXIT_IA32(ia32_munmap, __ia32_sys_munmap, MMT_IA32_MUNMAP)
+FEXIT_IA32(ia32_mremap, __ia32_sys_mremap, MMT_IA32_MREMAP)
+FEXIT_IA32(ia32_brk, __ia32_sys_brk, MMT_IA32_BRK)
 
 #endif

@@ -232,7 +232,7 @@ static __always_inline int emit_call(void *ctx, struct inflight_call *call, s32 
   }
   u64 now = bpf_ktime_get_ns();
   event->ts_ns = now;
-  event->duration_ns = now - call->start_ns;
+  event->duration_ns = call->start_ns ? now - call->start_ns : 0; /* 0: the start is unknown */
   for (int i = 0; i < 6; i++) event->args[i] = call->args[i];
   event->ret = ret;
   event->pid = call->tgid;

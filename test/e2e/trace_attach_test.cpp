@@ -50,5 +50,23 @@ TEST(TraceAttach, AttachForcesTheMethod) {
   }
 }
 
+// With fexit, each call's duration comes from the fentry program's note of its start; without
+// that note it would be 0.
+TEST(TraceAttach, FexitMeasuresEachCallsDuration) {
+  if (!fexit_available()) GTEST_SKIP() << "fexit programs cannot attach on this kernel (the VM tests run this one)";
+  MarkerTrace trace =
+      run_marker_trace({}, {"--backend", "bpf", "--attach", "fexit", "--", marker_maps(), "maps", "10"});
+  ASSERT_EQ(trace.command.exit_code, 0) << trace.command.err;
+  size_t calls = 0, timed = 0;
+  for (const nlohmann::json& event : trace.events) {
+    if (event["event"] != "syscall" || event["syscall"] != "mmap") continue;
+    if (event["args"].value("length", uint64_t{0}) != marker_bytes) continue;
+    ++calls;
+    timed += event.value("duration_ns", uint64_t{0}) > 0;
+  }
+  EXPECT_EQ(calls, 10u);
+  EXPECT_EQ(timed, calls);
+}
+
 }  // namespace
 }  // namespace ljmm::test

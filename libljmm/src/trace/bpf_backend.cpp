@@ -48,9 +48,15 @@ int print_libbpf(enum libbpf_print_level level, const char* format, va_list args
 bool exists(const char* path) { return ::access(path, F_OK) == 0; }
 
 constexpr std::string_view fexit_section = "fexit/";
+constexpr std::string_view fentry_section = "fentry/";
 
 bool is_fexit(const bpf_program* program) {
   return std::string_view(bpf_program__section_name(program)).starts_with(fexit_section);
+}
+
+// The fentry programs note when each call starts, for the fexit programs' durations.
+bool is_fentry(const bpf_program* program) {
+  return std::string_view(bpf_program__section_name(program)).starts_with(fentry_section);
 }
 
 // The kernel functions the fexit programs attach to, from their sections ("fexit/__x64_sys_mmap").
@@ -63,8 +69,8 @@ std::vector<std::string> fexit_targets(const mmaptrace_bpf& skeleton) {
   return targets;
 }
 
-// One set of programs sees the calls: the fexit ones, the raw ones, or the syscalls tracepoints
-// with compat_sys_exit for the 32-bit calls those skip.
+// One set of programs sees the calls: the fexit ones with their fentry twins, the raw ones, or
+// the syscalls tracepoints with compat_sys_exit for the 32-bit calls those skip.
 void choose_programs(mmaptrace_bpf& skeleton, Attach method) {
   bpf_program* tracepoints[] = {
       skeleton.progs.tp_enter_mmap,  skeleton.progs.tp_exit_mmap,    skeleton.progs.tp_enter_munmap,
@@ -75,7 +81,9 @@ void choose_programs(mmaptrace_bpf& skeleton, Attach method) {
   bpf_program__set_autoload(skeleton.progs.raw_sys_exit, method == Attach::tp_btf);
   bpf_program* program = nullptr;
   while ((program = bpf_object__next_program(skeleton.obj, program)))
-    if (is_fexit(program)) bpf_program__set_autoload(program, method == Attach::fexit);
+    if (is_fexit(program) || is_fentry(program)) bpf_program__set_autoload(program, method == Attach::fexit);
+  // Only they use the calls' start times; kernels before 5.11 could not create the map.
+  bpf_map__set_autocreate(skeleton.maps.call_start, method == Attach::fexit);
 }
 
 size_t ring_size(size_t wanted) {

@@ -2,6 +2,7 @@
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -48,6 +49,9 @@ Status try_fexit(const btf& vmlinux, const std::string& function) {
 Status probe_fexit(const std::vector<std::string>& functions) {
   Btf vmlinux(btf__load_vmlinux_btf(), &btf__free);
   if (!vmlinux) return make_error(Errc::unsupported, fmt::format("no kernel BTF: {}", std::strerror(errno)));
+  // The fentry programs beside them keep each call's start in task storage (5.11).
+  if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, nullptr) != 1)
+    return make_error(Errc::unsupported, "the kernel has no task storage, which the calls' durations need");
   for (const std::string& function : functions)
     if (Status tried = try_fexit(*vmlinux, function); !tried) return tried;
   return {};
