@@ -25,6 +25,9 @@ complete_words() {  # complete_words WORD... -> what completion offers for the l
 [ "$(complete_words ljmm-demo br)" = "brk-hole" ] || { echo "ljmm-demo br"; exit 1; }
 
 for tool in ljmm-inspect ljmm-trace ljmm-check; do
-  "$bin_dir/$tool" --help | grep -q "^Examples:" || { echo "$tool --help has no examples"; exit 1; }
+  # Read whole first: grep -q stops at the match, and the tool's write into a closed pipe would
+  # fail the pipeline (pipefail).
+  help=$("$bin_dir/$tool" --help)
+  grep -q "^Examples:" <<<"$help" || { echo "$tool --help has no examples"; exit 1; }
 done
 echo "man pages, completion and --help are fine"

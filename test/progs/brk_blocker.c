@@ -40,6 +40,8 @@ __attribute__((noinline)) size_t allocate_until_fallback(int blocks) {
     char *p = malloc(64 * 1024);
     if (!p) break;
     memset(p, i, 64);  // keep it: the fallback memory stays mapped
+    // The block escapes: without this, clang may remove a malloc whose memory is never read.
+    __asm__ volatile("" : : "r"(p) : "memory");
     total += 64 * 1024;
   }
   return total;
