@@ -32,14 +32,9 @@ measure() {
 }
 
 # Every attach method this kernel allows (fexit is refused by some).
+source "$(dirname "$0")/attaches.sh"
 methods=(none)
-for attach in fexit tracepoint tp_btf; do
-  if "$trace" -q -o /dev/null --backend bpf --attach "$attach" -- true 2>/dev/null; then
-    methods+=("$attach")
-  else
-    echo "host_cost: --attach $attach is not available on this kernel" >&2
-  fi
-done
+mapfile -t -O ${#methods[@]} methods < <(available_attaches "$trace" host_cost)
 echo "host_cost: kernel $(uname -r), $rounds rounds of $calls calls" >&2
 declare -A results
 for ((round = 0; round < rounds; round++)); do

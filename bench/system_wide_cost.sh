@@ -53,14 +53,9 @@ measure() {
 }
 
 # Every attach method this kernel allows (fexit is refused by some).
+source "$(dirname "$0")/attaches.sh"
 attaches=()
-for attach in fexit tracepoint tp_btf; do
-  if "$trace" -q -o /dev/null --backend bpf --attach "$attach" -- true 2>/dev/null; then
-    attaches+=("$attach")
-  else
-    echo "system_wide_cost: --attach $attach is not available on this kernel" >&2
-  fi
-done
+mapfile -t -O ${#attaches[@]} attaches < <(available_attaches "$trace" system_wide_cost)
 cases=("none -")
 for attach in "${attaches[@]}"; do
   for method in one-other one-self all-q all-q-other all-events; do cases+=("$method $attach"); done
