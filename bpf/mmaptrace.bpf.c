@@ -243,6 +243,8 @@ static __always_inline int emit_call(void *ctx, struct inflight_call *call, s32 
   event->syscall = syscall;
   event->ia32_syscall = call->ia32_syscall;
   event->stack_depth = 0;
+  bool maps = syscall == MMT_MMAP || syscall == MMT_MREMAP;
+  event->caller = maps && !call_failed ? return_address(call->ia32_syscall != 0) : 0;
   bpf_get_current_comm(event->comm, sizeof event->comm);
   if (capture_stack) {
     long bytes = bpf_get_stack(ctx, event->stack, sizeof event->stack, BPF_F_USER_STACK);

@@ -53,6 +53,10 @@ struct mmt_event {
   int syscall;
   unsigned int stack_depth;
   char comm[MMT_COMM_LEN];
+  /* A successful mmap or mremap: the return address on top of the user stack at the call, i.e.
+   * the code that called the libc wrapper (mmap is a leaf there). Cheap enough for every call,
+   * so live mappings can be grouped by call site without --stack. 0: not known. */
+  unsigned long long caller;
   unsigned long long stack[MMT_MAX_STACK];    /* user stack with --stack, innermost first */
   struct mmt_frame_file files[MMT_MAX_STACK]; /* where each frame's code comes from */
 };

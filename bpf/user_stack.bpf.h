@@ -65,6 +65,20 @@ static __always_inline bool user_stack_wanted(s32 syscall, u64 first_argument, l
   return brk != 0 && (u64)ret >= brk && (u64)ret - brk < near_break_bytes;
 }
 
+/* The word on top of the user stack at the call: the return address into whoever called the
+ * libc wrapper (a leaf, so it pushed nothing). 4 bytes for a 32-bit call. 0 when unreadable. */
+static __always_inline u64 return_address(bool ia32) {
+  struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+  u64 sp = regs->sp, address = 0; /* a BTF pointer: a direct load */
+  if (ia32) {
+    u32 short_address = 0;
+    bpf_probe_read_user(&short_address, sizeof short_address, (void *)sp);
+    return short_address;
+  }
+  bpf_probe_read_user(&address, sizeof address, (void *)sp);
+  return address;
+}
+
 static __always_inline struct mmt_stack_record *claim_stack_record(void) {
   u32 cpu = bpf_get_smp_processor_id();
   return bpf_map_lookup_elem(&stack_records, &cpu);

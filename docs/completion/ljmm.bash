@@ -32,7 +32,7 @@ _ljmm_complete() {
         if [[ ${COMP_WORDS[i]} == "--" ]]; then COMPREPLY=($(compgen -c -- "$current")); return; fi
       done
       options="-p --pid -a --all --comm --uid --cgroup --interval -d --duration --grace --idle --json -q --quiet
-               -o --output --stack -x --failed --no-follow --backend --attach --ring-size --max-processes -v --verbose --color --help
+               -o --output --stack -x --failed --no-follow --backend --attach --ring-size --max-processes --max-threads --top --folded -v --verbose --color --help
                --version --"
       case $previous in
         -p|--pid) _ljmm_pids "$current"; return ;;
@@ -41,7 +41,7 @@ _ljmm_complete() {
         --color) values="auto always never" ;;
         -o|--output) COMPREPLY=($(compgen -f -- "$current")); return ;;
         --uid) COMPREPLY=($(compgen -u -- "$current")); return ;;
-        -d|--duration|--grace|--idle|--ring-size|--max-processes|--comm|--cgroup|--interval) return ;;
+        -d|--duration|--grace|--idle|--ring-size|--max-processes|--max-threads|--top|--comm|--cgroup|--interval) return ;;
       esac ;;
     ljmm-check)
       options="-r --rules --json --junit --after --wait-for-file --timeout --smaps --maps --snapshot --color

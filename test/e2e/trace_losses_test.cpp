@@ -41,10 +41,10 @@ TEST(TraceLosses, LossesAreSaidLiveAndBrokenDownByCause) {
 TEST(TraceLosses, AFullTracedSetCountsEachChildItCannotFollow) {
   for (const std::string& attach : bpf_attaches()) {
     std::string output = ::testing::TempDir() + "/traced-set-" + attach + ".jsonl";
-    MarkerTrace trace = read_marker_trace(
-        output, run_command({"timeout", "120", tool("ljmm-trace"), "--backend", "bpf", "--attach", attach,
-                             "--max-processes", "3", "-q", "--json", "-o", output, "--", "sh", "-c",
-                             "for i in 1 2 3 4 5 6; do sleep 1 & done; wait"}));
+    MarkerTrace trace =
+        read_marker_trace(output, run_command({"timeout", "120", tool("ljmm-trace"), "--backend", "bpf", "--attach",
+                                               attach, "--max-processes", "3", "-q", "--json", "-o", output, "--", "sh",
+                                               "-c", "for i in 1 2 3 4 5 6; do sleep 1 & done; wait"}));
     ASSERT_EQ(trace.command.exit_code, 0) << attach << ": " << trace.command.err;
     EXPECT_EQ(trace.summary["losses"]["traced_set"], 4) << attach << ": " << trace.summary["losses"].dump();
     EXPECT_EQ(trace.summary["lost_events"], 4) << attach;
@@ -71,6 +71,32 @@ TEST(TraceLosses, AFullPerProcessTableCountsTheCallsItCannotCount) {
   EXPECT_EQ(trace.summary["activity"].size(), 2u) << trace.summary["activity"].dump();
   EXPECT_GT(trace.summary["losses"]["activity_table"].get<uint64_t>(), 0u) << trace.summary["losses"].dump();
   EXPECT_NE(trace.command.err.find("per-process table full"), std::string::npos) << trace.command.err;
+}
+
+// An entry table with room for two threads, and four threads inside their calls at once: the
+// main thread and the first worker to call hold the two slots (a thread keeps its slot until it
+// exits), and every call of the other three is counted, and said while it happens. fexit
+// programs keep no entry table: with them every call is seen.
+TEST(TraceLosses, AFullEntryTableCountsEachCallItCannotPair) {
+  constexpr uint64_t threads = 4, pairs = 50;
+  for (const std::string& attach : bpf_attaches()) {
+    std::string output = ::testing::TempDir() + "/entry-table-" + attach + ".jsonl";
+    MarkerTrace trace = read_marker_trace(
+        output, run_command({"timeout", "120", tool("ljmm-trace"), "--backend", "bpf", "--attach", attach,
+                             "--max-threads", "2", "--json", "-o", output, "--", marker_maps(), "threads-at-once",
+                             std::to_string(threads), std::to_string(pairs)}));
+    ASSERT_EQ(trace.command.exit_code, 0) << attach << ": " << trace.command.err;
+    const auto& losses = trace.summary["losses"];
+    if (attach == "fexit") {
+      EXPECT_EQ(losses["entry_table"], 0) << losses.dump();
+      EXPECT_EQ(trace.mmaps, threads * pairs);
+      continue;
+    }
+    EXPECT_EQ(losses["entry_table"], (threads - 1) * pairs * 2) << attach << ": " << losses.dump();
+    EXPECT_EQ(trace.mmaps, pairs) << attach;
+    EXPECT_EQ(trace.munmaps, pairs) << attach;
+    EXPECT_NE(trace.command.err.find("entry table full"), std::string::npos) << trace.command.err;
+  }
 }
 
 }  // namespace

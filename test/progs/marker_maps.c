@@ -3,7 +3,9 @@
  *   maps K                 K mmap+munmap pairs, then exit
  *   wait-signal K          print the pid, wait for SIGUSR1, then as `maps K` (for -p)
  *   main-exits-first N K   N threads make K pairs each, after the main thread has pthread_exit'ed
- *   thread-execs K         a thread that is not the main one execs `maps K` */
+ *   thread-execs K         a thread that is not the main one execs `maps K`
+ *   threads-at-once N K    N threads make K pairs each, all of them alive from the first call
+ *                          of any to the last */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <signal.h>
@@ -47,6 +49,16 @@ static void *worker(void *arg) {
   return NULL;
 }
 
+static pthread_barrier_t together;
+
+static void *together_worker(void *arg) {
+  (void)arg;
+  pthread_barrier_wait(&together);
+  map_pairs(pairs);
+  pthread_barrier_wait(&together);
+  return NULL;
+}
+
 static void *exec_maps(void *arg) {
   char *argv[] = {"marker_maps", "maps", arg, NULL};
   execv("/proc/self/exe", argv);
@@ -74,12 +86,22 @@ int main(int argc, char **argv) {
       if (pthread_create(&thread, NULL, worker, NULL) != 0) return 2;
     }
     pthread_exit(NULL);
+  } else if (argc == 4 && strcmp(argv[1], "threads-at-once") == 0) {
+    long count = atol(argv[2]);
+    pairs = atol(argv[3]);
+    pthread_t threads[64];
+    if (count < 1 || count > 64 || pthread_barrier_init(&together, NULL, (unsigned)count) != 0) return 2;
+    for (long i = 0; i < count; i++)
+      if (pthread_create(&threads[i], NULL, together_worker, NULL) != 0) return 2;
+    for (long i = 0; i < count; i++) pthread_join(threads[i], NULL);
   } else if (argc == 3 && strcmp(argv[1], "thread-execs") == 0) {
     pthread_t thread;
     if (pthread_create(&thread, NULL, exec_maps, argv[2]) != 0) return 2;
     pause(); /* ended by the exec */
   } else {
-    fprintf(stderr, "usage: marker_maps maps K | wait-signal K | main-exits-first N K | thread-execs K\n");
+    fprintf(stderr,
+            "usage: marker_maps maps K | wait-signal K | main-exits-first N K | thread-execs K | "
+            "threads-at-once N K\n");
     return 1;
   }
   return 0;

@@ -77,7 +77,9 @@ void declare(CLI::App& app, CliOptions& options) {
   app.add_option("--stack-size", t.stack_bytes, "Bytes of each stack copied for unwinding (BPF; default 8192)")
       ->check(CLI::Range(8, 65536));
   app.add_option("--stack-depth", t.stack_depth, "Frames kept per stack (default 64)")->check(CLI::Range(1, 1024));
-  app.add_option("--top", options.top, "With --stack: call sites listed in the summary (default 5)")
+  app.add_option("--top", options.top,
+                 "Call sites listed in the summary: of the mappings still alive, and with --stack of the "
+                 "fallbacks and failed brk (default 5)")
       ->check(cli::positive_number);
   app.add_option("--folded", options.folded,
                  "With --stack: write the malloc fallback's folded stacks, weighted by bytes, to FILE (flame graphs)");
@@ -92,7 +94,8 @@ void declare(CLI::App& app, CliOptions& options) {
                                                       {"fexit", trace::AttachChoice::fexit},
                                                       {"tracepoint", trace::AttachChoice::tracepoint},
                                                       {"tp_btf", trace::AttachChoice::tp_btf}};
-  app.add_option("--attach", t.attach, "BPF attach: auto (the cheapest for other processes the kernel allows, "
+  app.add_option("--attach", t.attach,
+                 "BPF attach: auto (the cheapest for other processes the kernel allows, "
                  "in this order), fexit (the calls' entry points), tracepoint (tracefs, mounted if needed), "
                  "tp_btf (no tracefs)")
       ->transform(CLI::CheckedTransformer(attaches, CLI::ignore_case));
@@ -100,6 +103,10 @@ void declare(CLI::App& app, CliOptions& options) {
   app.add_option("--max-processes", t.max_processes,
                  "BPF: processes followed at once (the traced set; with -a the per-process counts); "
                  "beyond it misses are counted (default 32768)")
+      ->check(CLI::Range(1u, 1u << 22));
+  app.add_option("--max-threads", t.max_threads,
+                 "BPF: threads in a traced call at once (the entry table; not used by fexit); beyond it the "
+                 "calls are counted as lost (default 65536)")
       ->check(CLI::Range(1u, 1u << 22));
   app.add_flag("-v,--verbose", t.verbose, "Say what the backend decided");
   cli::add_color_option(app, options.color);
@@ -149,6 +156,7 @@ class PrintingSink : public trace::Sink {
   }
 
   const trace::CallSites& call_sites() const { return call_sites_; }
+  trace::Symbolizer& symbolizer() { return symbolizer_; }
 
  private:
   const CliOptions& options_;
@@ -206,8 +214,9 @@ int run(CliOptions& options) {
   if (!result) return cli::report(tool, result.error());
   if (options.trace.backend == trace::BackendChoice::automatic || options.trace.verbose)
     fmt::print(stderr, "{}: backend {} ({})\n", tool, result->backend, result->backend_reason);
-  std::string text = options.json ? trace::summary_json(summary, *result)
-                                  : trace::summary_text(summary, *result, cli::use_color(options.color));
+  std::vector<trace::LiveSite> live = trace::live_sites(summary, sink.symbolizer(), options.top);
+  std::string text = options.json ? trace::summary_json(summary, *result, live)
+                                  : trace::summary_text(summary, *result, cli::use_color(options.color), live);
   std::fwrite(text.data(), 1, text.size(), out);
   if (options.trace.stacks != trace::StackMode::off) {
     std::string sites = options.json ? trace::call_sites_json(sink.call_sites(), options.top)

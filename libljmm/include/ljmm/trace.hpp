@@ -68,6 +68,9 @@ struct Event {
   std::array<uint64_t, 6> args{};
   int64_t ret = 0;
   std::string comm;
+  // A successful mmap or mremap: the return address on top of the user stack at the call, the
+  // code that called libc's (leaf) wrapper; read for every such call, stacks or not. 0: not known.
+  uint64_t caller = 0;
   std::vector<uint64_t> stack;         // user return addresses, innermost first (--stack)
   std::vector<FrameFile> stack_files;  // one per stack entry when the BPF backend knows them
   // A file mmap's file: from /proc/PID/fd at the call (ptrace), else from the mapping made (BPF
@@ -134,6 +137,9 @@ struct Options {
   // How many processes the BPF programs follow at once: the traced set, and with -a the table of
   // per-process counts. Beyond it, what is missed is counted (traced_set, activity_table).
   uint32_t max_processes = 32768;
+  // BPF: threads with a traced call in progress at once (the entry table; a thread keeps its
+  // slot until it exits). Beyond it the calls are counted (entry_table). Not used with fexit.
+  uint32_t max_threads = 65536;
   bool verbose = false;
   SystemWide system_wide;
 };
@@ -221,8 +227,8 @@ struct RunResult {
   std::string backend_reason;  // why it was chosen, one line
   std::string attach;          // BPF: "fexit", "tracepoint" or "tp_btf"; empty with ptrace
   uint64_t events = 0;
-  Losses losses;                 // never silent
-  StackStats stacks;             // with --stack (DWARF)
+  Losses losses;      // never silent
+  StackStats stacks;  // with --stack (DWARF)
   uint64_t lost_events() const { return losses.total(); }
   int command_exit = -1;         // the command's exit status when known, else -1
   bool command_running = false;  // the command outlived the trace and runs on, untraced

@@ -85,6 +85,7 @@ class Summary : public Sink {
     uint64_t time_ns = 0;
     uint64_t prot = 0;
     uint64_t flags = 0;
+    uint64_t caller = 0;  // the code that called mmap (Event::caller); 0: not known
   };
   struct Fallbacks {
     uint64_t brk_failures = 0;  // brk calls that could not move the break
@@ -121,12 +122,27 @@ class Summary : public Sink {
   ExitedMappings exited_;
 };
 
-std::string summary_text(const Summary& summary, const RunResult& run, bool color);
+// Mappings still alive at the end grouped by the code that called mmap (Event::caller, named
+// by the symbolizer): memleak's outstanding allocations by call site, one frame deep. Callers
+// in several processes of one program (nginx's workers) are one site.
+struct LiveSite {
+  std::string site;  // "sysmalloc+0x4e2 (libc.so.6)"; "not known" when the caller was unreadable
+  std::string comm;  // of the first process seen
+  uint64_t mappings = 0;
+  uint64_t bytes = 0;
+  uint64_t processes = 0;
+};
+// Named now, at the end, while the processes still live (the live list holds only those). The
+// most bytes first, at most `top`.
+std::vector<LiveSite> live_sites(const Summary& summary, Symbolizer& symbolizer, size_t top);
+
+std::string summary_text(const Summary& summary, const RunResult& run, bool color,
+                         const std::vector<LiveSite>& sites = {});
 // One line when the trace ended processes it had started (ptrace), empty otherwise.
 std::string ended_processes_note(const RunResult& run);
-// The non-zero causes of losses: "3 ring buffer full (...), 1 entry table full"; "none".
+// The non-zero causes of losses: "3 ring buffer full (...), 1 calls unpaired (...)"; "none".
 std::string describe_losses(const Losses& losses);
-std::string summary_json(const Summary& summary, const RunResult& run);
+std::string summary_json(const Summary& summary, const RunResult& run, const std::vector<LiveSite>& sites = {});
 // Why the trace stopped, in a sentence ("the grace of 120 s ran out while pid 12 (nginx) was still
 // making calls"), and a warning line when a traced process was still busy (empty when none).
 std::string stop_sentence(const Summary& summary, const RunResult& run);

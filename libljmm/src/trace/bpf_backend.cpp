@@ -132,12 +132,15 @@ uint64_t catch_up(const mmaptrace_bpf& skeleton, TracedSet& traced, uint32_t com
 }
 
 // The traced set holds --max-processes processes; so does the per-process table with -a,
-// which otherwise is not used (one entry, not megabytes of locked kernel memory).
-std::optional<Error> size_process_tables(mmaptrace_bpf& skeleton, const Options& options) {
+// which otherwise is not used (one entry, not megabytes of locked kernel memory). The entry
+// table holds --max-threads threads.
+std::optional<Error> size_tables(mmaptrace_bpf& skeleton, const Options& options) {
   uint32_t activity = options.system_wide.enabled ? options.max_processes : 1;
   if (bpf_map__set_max_entries(skeleton.maps.traced, options.max_processes) != 0 ||
       bpf_map__set_max_entries(skeleton.maps.activity, activity) != 0)
     return make_error(Errc::invalid_argument, fmt::format("--max-processes {}: refused", options.max_processes));
+  if (bpf_map__set_max_entries(skeleton.maps.inflight, options.max_threads) != 0)
+    return make_error(Errc::invalid_argument, fmt::format("--max-threads {}: refused", options.max_threads));
   return std::nullopt;
 }
 
@@ -154,8 +157,8 @@ Status configure_user_stacks(mmaptrace_bpf& skeleton, const Options& options) {
                                      : options.stacks == StackMode::dwarf_all ? MMT_USER_STACK_ALL
                                                                               : MMT_USER_STACK_OFF;
   if (options.stack_bytes == 0 || options.stack_bytes > MMT_USER_STACK_MAX || options.stack_bytes % 8 != 0)
-    return make_error(Errc::invalid_argument,
-                      fmt::format("stack size {}: give a multiple of 8 up to {}", options.stack_bytes, MMT_USER_STACK_MAX));
+    return make_error(Errc::invalid_argument, fmt::format("stack size {}: give a multiple of 8 up to {}",
+                                                          options.stack_bytes, MMT_USER_STACK_MAX));
   skeleton.rodata->user_stack_bytes = options.stack_bytes;
   skeleton.rodata->near_break_bytes = near_break_bytes;
   int cpus = libbpf_num_possible_cpus();
@@ -206,13 +209,14 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
   skeleton->rodata->ring_bytes = ring_size(options.ring_bytes);
   if (int error = bpf_map__set_max_entries(skeleton->maps.events, static_cast<uint32_t>(ring_size(options.ring_bytes))))
     return make_error(Errc::invalid_argument, fmt::format("ring buffer size: {}", std::strerror(-error)));
-  if (auto error = size_process_tables(*skeleton, options)) return *error;
+  if (auto error = size_tables(*skeleton, options)) return *error;
   if (int error = mmaptrace_bpf::load(skeleton.get())) return load_error(-error);
   if (Status filtered = set_cgroup_filter(*skeleton, cgroup); !filtered) return filtered.error();
   if (uses_dwarf(options.stacks))
     log(fmt::format("stack copies of up to {} bytes{}", options.stack_bytes,
-                    skeleton->rodata->frame_files ? ", clamped to the stack mapping (bpf_find_vma)"
-                                                  : " (no bpf_find_vma before 5.17: a copy past the stack's end fails)"));
+                    skeleton->rodata->frame_files
+                        ? ", clamped to the stack mapping (bpf_find_vma)"
+                        : " (no bpf_find_vma before 5.17: a copy past the stack's end fails)"));
   if (options.stacks == StackMode::frame_pointers)
     log(skeleton->rodata->frame_files ? "stack frames: files named by the kernel at each call (bpf_find_vma)"
                                       : "stack frames: named from /proc/PID/maps (no bpf_find_vma before 5.17)");

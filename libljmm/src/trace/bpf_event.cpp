@@ -42,6 +42,7 @@ Result<Event> decode_bpf_event(const void* data, size_t size, uint64_t start_ns)
   event.ia32_syscall = raw.ia32_syscall;
   for (size_t i = 0; i < 6; ++i) event.args[i] = raw.args[i];
   event.ret = raw.ret;
+  event.caller = raw.caller;
   event.comm.assign(raw.comm, ::strnlen(raw.comm, sizeof raw.comm));
   event.stack.assign(raw.stack, raw.stack + std::min<unsigned>(raw.stack_depth, MMT_MAX_STACK));
   trim_stack(event.stack);

@@ -195,6 +195,8 @@ void PtraceSession::on_syscall_stop(pid_t tid, Thread& thread) {
     }
     if (thread.silent || (options_.failed_only && !event.failed())) return;
     event.comm = comm(thread.pid, tid);
+    if ((event.is(Syscall::mmap) || event.is(Syscall::mremap)) && !event.failed())
+      event.caller = return_address(tid, info.stack_pointer, event.ia32_syscall != 0);
     if (options_.stacks == StackMode::frame_pointers) {
       event.stack = user_stack(tid);
       trim_stack(event.stack);

@@ -30,8 +30,8 @@ std::string frame_name(const Event& event, size_t i, Symbolizer* symbolizer) {
 std::string event_line(const Event& event, Symbolizer* symbolizer) {
   // A 32-bit call is marked with its ABI: ia32:mmap2.
   std::string call = event.kind != EventKind::syscall ? event_kind_name(event.kind)
-                     : event.ia32_syscall      ? fmt::format("ia32:{}", event.call_name())
-                                               : event.call_name();
+                     : event.ia32_syscall             ? fmt::format("ia32:{}", event.call_name())
+                                                      : event.call_name();
   std::string line = fmt::format("{:<10.6f} {:>7} {:>7} {:<16} {:<7} {:<56} {:<18} {:>8.1f}\n", event.time_ns / 1e9,
                                  event.pid, event.tid, event.comm, call, describe_arguments(event),
                                  describe_result(event), event.duration_ns / 1e3);
@@ -85,6 +85,7 @@ std::string event_json(const Event& event, Symbolizer* symbolizer) {
     json.key("error");
     error ? json.value(errno_name(-event.ret)) : json.null();
     json.field("duration_ns", event.duration_ns);
+    if (event.caller) json.address_field("caller", event.caller);
   }
   if (!event.stack.empty()) {
     json.key("stack").begin_array();
@@ -151,7 +152,7 @@ std::string describe_losses(const Losses& losses) {
     text += fmt::format("{} {}", count, cause);
   };
   add(losses.ring_buffer, "ring buffer full (--ring-size enlarges it)");
-  add(losses.entry_table, "entry table full");
+  add(losses.entry_table, "calls unpaired (entry table full: --max-threads enlarges it)");
   add(losses.traced_set, "forked processes untraced (traced set full)");
   add(losses.ia32_arguments, "old mmap argument blocks unreadable");
   add(losses.x32_calls, "x32 calls not traced");
@@ -160,7 +161,7 @@ std::string describe_losses(const Losses& losses) {
   return text.empty() ? "none" : text;
 }
 
-std::string summary_text(const Summary& summary, const RunResult& run, bool color) {
+std::string summary_text(const Summary& summary, const RunResult& run, bool color, const std::vector<LiveSite>& sites) {
   if (run.counts_only) return counts_summary_text(run, color);
   TextStyle style(color);
   auto bold = [&](std::string_view text) { return style.bold(text); };
@@ -208,6 +209,11 @@ std::string summary_text(const Summary& summary, const RunResult& run, bool colo
                        format_size(m.size), describe_prot(m.prot), describe_mmap_flags(m.flags), m.comm, m.pid, m.tid,
                        m.time_ns / 1e9);
   }
+  if (!sites.empty()) out += "  by the code that called mmap, the most bytes first:\n";
+  for (const LiveSite& site : sites)
+    out += fmt::format("  {:>10} {:>7} {:<8}  {}  in {}{}\n", format_size(site.bytes), site.mappings,
+                       site.mappings == 1 ? "mapping" : "mappings", site.site, site.comm,
+                       site.processes > 1 ? fmt::format(" and {} more processes", site.processes - 1) : "");
 
   out += "\n" + bold("mmap sizes") + "\n";
   uint64_t most = 0;
@@ -222,7 +228,7 @@ std::string summary_text(const Summary& summary, const RunResult& run, bool colo
   return out;
 }
 
-std::string summary_json(const Summary& summary, const RunResult& run) {
+std::string summary_json(const Summary& summary, const RunResult& run, const std::vector<LiveSite>& sites) {
   JsonWriter json(0);
   json.begin_object().field("schema", trace_schema).field("type", "summary");
   json.field("backend", run.backend).field("backend_reason", run.backend_reason);
@@ -279,7 +285,14 @@ std::string summary_json(const Summary& summary, const RunResult& run) {
     const auto& m = live[i];
     json.begin_object().address_field("start", m.start).field("size", m.size).field("pid", m.pid).field("tid", m.tid);
     json.field("comm", m.comm).field("time_ns", m.time_ns).field("prot", describe_prot(m.prot));
-    json.field("flags", describe_mmap_flags(m.flags)).end_object();
+    json.field("flags", describe_mmap_flags(m.flags));
+    if (m.caller) json.address_field("caller", m.caller);
+    json.end_object();
+  }
+  json.end_array().key("by_call_site").begin_array();
+  for (const LiveSite& site : sites) {
+    json.begin_object().field("site", site.site).field("comm", site.comm).field("mappings", site.mappings);
+    json.field("bytes", site.bytes).field("processes", site.processes).end_object();
   }
   json.end_array().end_object();
   json.key("size_histogram").begin_array();

@@ -82,8 +82,10 @@ void Summary::on_event(const Event& event) {
     process.mapped_bytes += size;
     sizes_[size_bucket(size)] += 1;
     remove_live(event.pid, static_cast<uint64_t>(event.ret), size);  // MAP_FIXED replaces
-    live_[{event.pid, static_cast<uint64_t>(event.ret)}] = LiveMapping{
+    LiveMapping made{
         static_cast<uint64_t>(event.ret), size, event.pid, event.tid, event.comm, event.time_ns, a[2], a[3]};
+    made.caller = event.caller;
+    live_[{event.pid, made.start}] = made;
   } else if (event.is(Syscall::munmap)) {
     process.unmapped_bytes += page_round(a[1]);
     remove_live(event.pid, a[0], page_round(a[1]));
@@ -92,8 +94,9 @@ void Summary::on_event(const Event& event) {
     if (new_size > old_size) process.mapped_bytes += new_size - old_size;
     if (old_size > new_size) process.unmapped_bytes += old_size - new_size;
     auto found = live_.find({event.pid, a[0]});
-    LiveMapping moved =
-        found != live_.end() ? found->second : LiveMapping{0, 0, event.pid, event.tid, event.comm, event.time_ns, 0, 0};
+    LiveMapping moved = found != live_.end()
+                            ? found->second
+                            : LiveMapping{0, 0, event.pid, event.tid, event.comm, event.time_ns, 0, 0, event.caller};
     constexpr uint64_t dont_unmap = 4;  // MREMAP_DONTUNMAP: the old range stays mapped (and empty)
     if (!(a[3] & dont_unmap)) remove_live(event.pid, a[0], old_size);
     moved.start = static_cast<uint64_t>(event.ret);
@@ -143,7 +146,8 @@ Finding Summary::fallback_finding() const {
   if (fallbacks_.pairs == 0) return finding;
   finding.id = "malloc-mmap-fallback";
   // A trace does not see the process's other memory: the share, and so the severity, comes from ljmm-inspect.
-  finding.severity = malloc_fallback_severity(FallbackCost{fallbacks_.bytes, 0, fallbacks_.pairs, fallbacks_.brk_failures});
+  finding.severity =
+      malloc_fallback_severity(FallbackCost{fallbacks_.bytes, 0, fallbacks_.pairs, fallbacks_.brk_failures});
   finding.summary = fmt::format(
       "{} failed brk calls each followed by an anonymous rw mmap from the same thread: {} of malloc "
       "fallback memory ({} of them 1 MiB), held for good; {:.1f} failed brk calls per chunk",

@@ -60,4 +60,11 @@ bool is_stop_signal(int signal) {
   return signal == SIGSTOP || signal == SIGTSTP || signal == SIGTTIN || signal == SIGTTOU;
 }
 
+uint64_t return_address(pid_t tid, uint64_t stack_pointer, bool ia32) {
+  uint64_t address = 0;  // little-endian: a 4-byte read fills the low half
+  iovec local{&address, ia32 ? 4u : 8u}, remote{reinterpret_cast<void*>(stack_pointer), local.iov_len};
+  if (::process_vm_readv(tid, &local, 1, &remote, 1, 0) != static_cast<ssize_t>(local.iov_len)) return 0;
+  return address;
+}
+
 }  // namespace ljmm::trace::detail

@@ -120,6 +120,35 @@ TEST(TraceSummary, UnfinishedCallsAreCountedButMapNothing) {
 }
 
 // Names as strace prints them: the map type from the low four bits, the huge page size apart.
+// The caller stays with a mapping that moves; mappings whose caller was unreadable are one site.
+TEST(TraceSummary, LiveSitesGroupByCallerAndFollowMremap) {
+  Summary summary;
+  Event first = call(Syscall::mmap, 0, 0x4000, 0x7f0000000000);
+  first.pid = 0x7ffffff0;  // no such process: the caller is shown as an address
+  first.caller = 0x401234;
+  Event second = first;
+  second.ret = 0x7f0000100000;
+  Event unknown = first;
+  unknown.ret = 0x7f0000200000;
+  unknown.caller = 0;
+  Event moved = call(Syscall::mremap, 0x7f0000100000, 0x4000, 0x7f0000300000);
+  moved.pid = first.pid;
+  moved.args[2] = 0x10000;
+  moved.caller = 0x405678;  // mremap's own caller: the mapping still belongs to the first one
+  for (const Event& event : {first, second, unknown, moved}) summary.on_event(event);
+  Symbolizer symbolizer;
+  std::vector<LiveSite> sites = live_sites(summary, symbolizer, 10);
+  ASSERT_EQ(sites.size(), 2u);
+  EXPECT_EQ(sites[0].site, "0x401234");
+  EXPECT_EQ(sites[0].mappings, 2u);
+  EXPECT_EQ(sites[0].bytes, 0x14000u);
+  EXPECT_EQ(sites[1].site, "not known");
+  EXPECT_EQ(live_sites(summary, symbolizer, 1).size(), 1u);
+  RunResult run;
+  EXPECT_NE(summary_text(summary, run, false, sites).find("0x401234"), std::string::npos);
+  EXPECT_NE(summary_json(summary, run, sites).find("\"by_call_site\""), std::string::npos);
+}
+
 TEST(TraceDescribe, MmapFlagsAsStraceNamesThem) {
   EXPECT_EQ(describe_mmap_flags(0x22), "MAP_PRIVATE|MAP_ANONYMOUS");
   EXPECT_EQ(describe_mmap_flags(0x03), "MAP_SHARED_VALIDATE");
