@@ -165,5 +165,43 @@ TEST(NginxReloadStacks, TopFallbackSiteHasTheFramesStraceKShows) {
   EXPECT_GE(by_name, 5u) << "frames both name compared by function+offset";
 }
 
+// The ptrace backend unwinds the stopped master with libdw too. strace cannot watch the same
+// reload (a process has one tracer), so the top fallback site is checked against the path
+// strace -k shows for it, outermost last: the CA bundle parsed under the lua module's
+// trusted-certificate directive, under nginx's configuration parser and the new cycle.
+TEST(NginxReloadStacks, PtraceUnwindsTheSameCallPath) {
+  NginxMaster master("stacks-ptrace", true);
+  ASSERT_GT(master.pid(), 0);
+  std::string ours_path = master.dir() + "/trace.jsonl";
+  CommandResult result =
+      run_command({tool("ljmm-trace"), "--backend", "ptrace", "--stack", "-q", "--json", "-o", ours_path, "-p",
+                   std::to_string(master.pid()), "--", nginx, "-s", "reload", "-c", master.config()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  json summary, sites;
+  std::ifstream file(ours_path);
+  for (std::string line; std::getline(file, line);) {
+    json document = json::parse(line);
+    if (document["type"] == "summary") summary = document;
+    if (document["type"] == "call_sites") sites = document;
+  }
+  ASSERT_TRUE(sites.is_object());
+  EXPECT_EQ(summary["backend"], "ptrace");
+  EXPECT_EQ(summary["stacks"]["complete"], summary["stacks"]["unwound"]) << summary["stacks"].dump();
+  EXPECT_GT(summary["stacks"]["unwound"].get<uint64_t>(), 1000u) << summary["stacks"].dump();
+  ASSERT_FALSE(sites["fallbacks"].empty());
+  std::vector<Frame> top;
+  for (const json& text : sites["fallbacks"][0]["stack"]) top.push_back(ljmm_frame(text));
+  std::vector<std::pair<std::string, std::string>> path = {{"libcrypto.so.3", "PEM_X509_INFO_read_bio_ex"},
+                                                           {"libssl.so.3", "SSL_CTX_load_verify_locations"},
+                                                           {"nginx", "ngx_ssl_trusted_certificate"},
+                                                           {"nginx", "ngx_conf_parse"},
+                                                           {"nginx", "ngx_init_cycle"}};
+  size_t at = 0;  // each frame of the path further out than the one before
+  for (const auto& [module, function] : path) {
+    while (at < top.size() && !(top[at].module == module && top[at].function == function)) ++at;
+    EXPECT_LT(at, top.size()) << module << " " << function << " in order in " << sites["fallbacks"][0].dump();
+  }
+}
+
 }  // namespace
 }  // namespace ljmm::test
