@@ -33,17 +33,14 @@ measure() {
 
 # Every attach method this kernel allows (fexit is refused by some).
 source "$(dirname "$0")/attaches.sh"
-methods=(none)
-mapfile -t -O ${#methods[@]} methods < <(available_attaches "$trace" host_cost)
+source "$(dirname "$0")/rounds.sh"
+cases=(none)
+mapfile -t -O ${#cases[@]} cases < <(available_attaches "$trace" host_cost)
 echo "host_cost: kernel $(uname -r), $rounds rounds of $calls calls" >&2
-declare -A results
-for ((round = 0; round < rounds; round++)); do
-  for method in "${methods[@]}"; do results[$method]+="$(measure "$method") "; done
-done
-median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+run_rounds "$rounds"
 base=$(median "${results[none]}")
 printf '%-12s %12s %8s   %s\n' attach "ns/getppid" ratio "all rounds"
-for method in "${methods[@]}"; do
+for method in "${cases[@]}"; do
   m=$(median "${results[$method]}")
-  printf '%-12s %12s %8.2f   %s\n' "$method" "$m" "$(awk -v a="$m" -v b="$base" 'BEGIN {print a / b}')" "${results[$method]}"
+  printf '%-12s %12s %8s   %s\n' "$method" "$m" "$(ratio "$m" "$base")" "${results[$method]}"
 done

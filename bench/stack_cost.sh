@@ -41,15 +41,12 @@ measure() {
 
 cases=(storm-untraced storm-q storm-stack storm-stack-fp storm-stack-all
        blocker-untraced blocker-stack blocker-stack-all blocker-strace-k)
-declare -A results
-for ((round = 0; round < rounds; round++)); do
-  for entry in "${cases[@]}"; do results[$entry]+="$(measure "$entry") "; done
-done
-median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+source "$(dirname "$0")/rounds.sh"
+run_rounds "$rounds"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), kernel $(uname -r)"
 printf '%-18s %10s %7s   %s\n' case median ratio "all rounds (storm: ns/pair; blocker: ms)"
 for entry in "${cases[@]}"; do
   m=$(median "${results[$entry]}")
   base=$(median "${results[${entry%%-*}-untraced]}")
-  printf '%-18s %10s %7.2f   %s\n' "$entry" "$m" "$(awk -v a="$m" -v b="$base" 'BEGIN {print a / b}')" "${results[$entry]}"
+  printf '%-18s %10s %7s   %s\n' "$entry" "$m" "$(ratio "$m" "$base")" "${results[$entry]}"
 done

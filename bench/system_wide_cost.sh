@@ -60,17 +60,13 @@ cases=("none -")
 for attach in "${attaches[@]}"; do
   for method in one-other one-self all-q all-q-other all-events; do cases+=("$method $attach"); done
 done
-declare -A results
-for ((round = 0; round < rounds; round++)); do
-  for entry in "${cases[@]}"; do results[$entry]+="$(measure $entry) "; done
-done
-median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+source "$(dirname "$0")/rounds.sh"
+run_rounds "$rounds"
 base=$(median "${results[none -]}")
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), kernel $(uname -r), $rounds rounds of $pairs pairs"
 printf '%-12s %-11s %10s %7s   %s\n' method attach "ns/pair" ratio "all rounds"
 for entry in "${cases[@]}"; do
   m=$(median "${results[$entry]}")
   read -r method attach <<<"$entry"
-  printf '%-12s %-11s %10s %7.2f   %s\n' "$method" "$attach" "$m" "$(awk -v a="$m" -v b="$base" 'BEGIN {print a / b}')" \
-    "${results[$entry]}"
+  printf '%-12s %-11s %10s %7s   %s\n' "$method" "$attach" "$m" "$(ratio "$m" "$base")" "${results[$entry]}"
 done
