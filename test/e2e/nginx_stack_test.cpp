@@ -203,5 +203,41 @@ TEST(NginxReloadStacks, PtraceUnwindsTheSameCallPath) {
   }
 }
 
+// When the start is traced, the blocker is seen: nginx's configuration check (the start's
+// cycle, CA bundles and all) under the preload shim's brk block. The summary names the shim's
+// call that put the block at the break and the first failed brk it caused, and the fallback
+// memory comes from OpenSSL.
+TEST(NginxReloadStacks, TheShimsBlockIsNamedWhenTheStartIsTraced) {
+  NginxMaster master("stacks-start", false);  // for its configuration
+  ASSERT_GT(master.pid(), 0);
+  std::string ours_path = master.dir() + "/start.jsonl";
+  CommandResult result = run_command(
+      {tool("ljmm-trace"), "--stack", "-q", "--json", "-o", ours_path, "--", "env",
+       "LD_PRELOAD=" + std::string(LJMM_LIB_DIR) + "/libljmm_preload.so", "LJMM_RESERVE=brk-block", nginx, "-t", "-q",
+       "-c", master.config()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  json sites;
+  std::ifstream file(ours_path);
+  for (std::string line; std::getline(file, line);) {
+    json document = json::parse(line);
+    if (document["type"] == "call_sites") sites = document;
+  }
+  ASSERT_EQ(sites["blockers"].size(), 1u) << sites.dump();
+  const json& blocker = sites["blockers"][0];
+  std::vector<Frame> placed, first_failure;
+  for (const json& text : blocker["stack"]) placed.push_back(ljmm_frame(text));
+  for (const json& text : blocker["first_failed_brk"]["stack"]) first_failure.push_back(ljmm_frame(text));
+  bool by_the_shim = false;
+  for (const Frame& frame : placed) by_the_shim = by_the_shim || frame.module == "libljmm_preload.so";
+  EXPECT_TRUE(by_the_shim) << blocker.dump();
+  // The block sits right at the break: nginx's very first malloc fails on it.
+  EXPECT_TRUE(has_frame(first_failure, "nginx", "main")) << blocker["first_failed_brk"].dump();
+  EXPECT_TRUE(sites["blocker_not_seen"].empty()) << sites.dump();
+  ASSERT_FALSE(sites["fallbacks"].empty());
+  std::vector<Frame> top;
+  for (const json& text : sites["fallbacks"][0]["stack"]) top.push_back(ljmm_frame(text));
+  EXPECT_TRUE(has_frame(top, "libcrypto.so.3", "PEM_X509_INFO_read_bio_ex")) << sites["fallbacks"][0].dump();
+}
+
 }  // namespace
 }  // namespace ljmm::test
