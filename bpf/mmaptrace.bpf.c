@@ -287,31 +287,32 @@ int BPF_PROG(raw_sys_exit, struct pt_regs *regs, long ret) {
   return record_exit(ctx, ret);
 }
 
-/* With the syscalls:* tracepoints, which skip 32-bit calls, those are taken whole at their exit:
- * one program on every call of the host instead of two (the registers still hold the
- * arguments). Their duration is not measured (0). */
+/* The exits of the tracepoint method. Its entries are the syscalls:sys_enter_* tracepoints
+ * below, which run only on the four calls; they skip every 32-bit call, so those are taken whole
+ * here, at their exit, where the registers still hold the arguments (their duration is not
+ * measured: 0). A program on every call's exit is needed for them anyway, so it takes the
+ * x86-64 exits too: with the syscalls:sys_exit_* tracepoints as well, every call of the host ran
+ * two probes on that tracepoint and cost other processes a third more (docs/performance.md). */
 SEC("tp_btf/sys_exit")
-int BPF_PROG(compat_sys_exit, struct pt_regs *regs, long ret) {
+int BPF_PROG(tracepoint_sys_exit, struct pt_regs *regs, long ret) {
   long nr = regs->orig_ax;
-  if (!wanted_ia32_syscall(nr)) {
+  bool native = wanted_syscall(nr), ia32 = wanted_ia32_syscall(nr);
+  if (!native && !ia32) {
     skip_x32(nr); /* the syscalls tracepoints skip x32 calls too */
     return 0;
   }
-  if (!in_ia32_syscall()) return 0;
+  if (!in_ia32_syscall()) return native ? record_exit(ctx, ret) : 0;
+  if (!ia32) return 0;
   record_entry(ia32_equivalent(nr), nr, (u32)regs->bx, (u32)regs->cx, (u32)regs->dx, (u32)regs->si, (u32)regs->di,
                (u32)regs->bp);
   return record_exit(ctx, ret);
 }
 
-/* --- the same through the syscalls:* tracepoints (tracefs) ---
+/* --- the entries through the syscalls:sys_enter_* tracepoints (tracefs) ---
  * Each tracepoint's record holds only that call's arguments, and the kernel refuses to attach a
  * program that reads past it, so each entry reads exactly its own arguments. The record's call
  * number is an int followed by padding the kernel does not clear, so each program passes the
  * number of the call it is attached to instead of reading it. */
-
-#define TRACEPOINT_EXIT(name)                \
-  SEC("tracepoint/syscalls/sys_exit_" #name) \
-  int tp_exit_##name(struct trace_event_raw_sys_exit *ctx) { return record_exit(ctx, ctx->ret); }
 
 SEC("tracepoint/syscalls/sys_enter_mmap")
 int tp_enter_mmap(struct trace_event_raw_sys_enter *ctx) {
@@ -327,11 +328,6 @@ int tp_enter_mremap(struct trace_event_raw_sys_enter *ctx) {
 }
 SEC("tracepoint/syscalls/sys_enter_brk")
 int tp_enter_brk(struct trace_event_raw_sys_enter *ctx) { return record_entry(MMT_BRK, 0, ctx->args[0], 0, 0, 0, 0, 0); }
-
-TRACEPOINT_EXIT(mmap)
-TRACEPOINT_EXIT(munmap)
-TRACEPOINT_EXIT(mremap)
-TRACEPOINT_EXIT(brk)
 
 /* --- the same through fexit programs on the system calls' entry points (fexit.bpf.h) --- */
 

@@ -1,5 +1,5 @@
 // The attach method: probed when not given (fexit where the kernel lets fexit programs attach,
-// else tp_btf), forced by --attach, said with -v and in the JSON summary.
+// else the syscalls tracepoints), forced by --attach, said with -v and in the JSON summary.
 #include <gtest/gtest.h>
 
 #include "trace_marker.hpp"
@@ -17,8 +17,8 @@ TEST(TraceAttach, AutoPrefersTheCheapestForOtherProcessesAndSaysWhy) {
               std::string::npos)
         << trace.command.err;
   } else {
-    EXPECT_EQ(trace.summary["attach"], "tp_btf");
-    EXPECT_NE(trace.command.err.find("attached with tp_btf raw tracepoints: the cheapest for other processes here "
+    EXPECT_EQ(trace.summary["attach"], "tracepoint");
+    EXPECT_NE(trace.command.err.find("attached with syscalls tracepoints: the cheapest for other processes here "
                                      "(fexit is not available: "),
               std::string::npos)
         << trace.command.err;

@@ -31,7 +31,7 @@ inline const std::vector<std::string>& bpf_attaches() {
   static const std::vector<std::string> attaches = [] {
     std::vector<std::string> methods;
     if (fexit_available()) methods.push_back("fexit");
-    methods.insert(methods.end(), {"tp_btf", "tracepoint"});
+    methods.insert(methods.end(), {"tracepoint", "tp_btf"});
     return methods;
   }();
   return attaches;

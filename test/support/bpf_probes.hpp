@@ -15,13 +15,12 @@ namespace ljmm::test {
 
 // The programs of ljmm-trace's BPF object (bpf/mmaptrace.bpf.c).
 inline const std::set<std::string> trace_programs = {
-    "raw_sys_enter",  "raw_sys_exit",    "on_fork",         "on_exec",      "on_exit",
-    "tp_enter_mmap",  "tp_enter_munmap", "tp_enter_mremap", "tp_enter_brk", "tp_exit_mmap",
-    "tp_exit_munmap", "tp_exit_mremap",  "tp_exit_brk",     "compat_sys_exit", "fexit_mmap",
-    "fexit_munmap",   "fexit_mremap",    "fexit_brk",       "fexit_ia32_mmap2", "fexit_ia32_old_mmap",
-    "fexit_ia32_munmap", "fexit_ia32_mremap", "fexit_ia32_brk", "fentry_mmap", "fentry_munmap",
-    "fentry_mremap", "fentry_brk", "fentry_ia32_mmap2", "fentry_ia32_old_mmap", "fentry_ia32_munmap",
-    "fentry_ia32_mremap", "fentry_ia32_brk"};
+    "raw_sys_enter",       "raw_sys_exit",       "on_fork",           "on_exec",           "on_exit",
+    "tp_enter_mmap",       "tp_enter_munmap",    "tp_enter_mremap",   "tp_enter_brk",      "tracepoint_sys_exit",
+    "fexit_mmap",          "fexit_munmap",       "fexit_mremap",      "fexit_brk",         "fexit_ia32_mmap2",
+    "fexit_ia32_old_mmap", "fexit_ia32_munmap",  "fexit_ia32_mremap", "fexit_ia32_brk",    "fentry_mmap",
+    "fentry_munmap",       "fentry_mremap",      "fentry_brk",        "fentry_ia32_mmap2", "fentry_ia32_old_mmap",
+    "fentry_ia32_munmap",  "fentry_ia32_mremap", "fentry_ia32_brk"};
 
 // BPF program ids that a running ljmm-trace holds open (its program and link fds).
 inline std::set<uint64_t> programs_held_by_running_tracers() {

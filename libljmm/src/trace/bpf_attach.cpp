@@ -51,16 +51,21 @@ Result<AttachPlan> choose_attach(AttachChoice choice, const std::vector<std::str
     case AttachChoice::automatic: break;
   }
   // fexit programs run only on the traced calls. Both other methods put a program on every
-  // system call of the host: tp_btf two that leave after comparing the call's number; the
-  // syscalls tracepoints one for the 32-bit calls they skip, on top of the tracepoints' own
-  // work on every call. Measured (docs/performance.md), tp_btf costs other processes less on
-  // 6.18 and 6.12, and the traced program less on every kernel tried, so it comes next.
+  // system call's exit; tp_btf one on every entry too, where the tracepoint method's entry
+  // tracepoints run only on the four calls. Measured (docs/performance.md), that order holds
+  // for other processes.
   Status fexit = probe_fexit(fexit_targets);
   if (fexit)
     return AttachPlan{Attach::fexit, "fexit programs on the calls' entry points: they cost other processes nothing"};
-  return AttachPlan{Attach::tp_btf, fmt::format("tp_btf raw tracepoints: the cheapest for other processes here "
-                                                "(fexit is not available: {})",
-                                                fexit.error().message)};
+  Status tracefs = ensure_tracefs(log);
+  if (tracefs)
+    return AttachPlan{Attach::tracepoint, fmt::format("syscalls tracepoints: the cheapest for other processes here "
+                                                      "(fexit is not available: {})",
+                                                      fexit.error().message)};
+  return AttachPlan{
+      Attach::tp_btf,
+      fmt::format("tp_btf raw tracepoints: fexit is not available ({}) nor are the syscalls tracepoints ({})",
+                  fexit.error().message, tracefs.error().message)};
 }
 
 }  // namespace ljmm::trace::detail

@@ -70,12 +70,11 @@ std::vector<std::string> fexit_targets(const mmaptrace_bpf& skeleton) {
 }
 
 // One set of programs sees the calls: the fexit ones with their fentry twins, the raw ones, or
-// the syscalls tracepoints with compat_sys_exit for the 32-bit calls those skip.
+// the syscalls entry tracepoints with one exit program (which also takes the 32-bit calls).
 void choose_programs(mmaptrace_bpf& skeleton, Attach method) {
-  bpf_program* tracepoints[] = {
-      skeleton.progs.tp_enter_mmap,  skeleton.progs.tp_exit_mmap,    skeleton.progs.tp_enter_munmap,
-      skeleton.progs.tp_exit_munmap, skeleton.progs.tp_enter_mremap, skeleton.progs.tp_exit_mremap,
-      skeleton.progs.tp_enter_brk,   skeleton.progs.tp_exit_brk,     skeleton.progs.compat_sys_exit};
+  bpf_program* tracepoints[] = {skeleton.progs.tp_enter_mmap, skeleton.progs.tp_enter_munmap,
+                                skeleton.progs.tp_enter_mremap, skeleton.progs.tp_enter_brk,
+                                skeleton.progs.tracepoint_sys_exit};
   for (bpf_program* program : tracepoints) bpf_program__set_autoload(program, method == Attach::tracepoint);
   bpf_program__set_autoload(skeleton.progs.raw_sys_enter, method == Attach::tp_btf);
   bpf_program__set_autoload(skeleton.progs.raw_sys_exit, method == Attach::tp_btf);
