@@ -1,6 +1,8 @@
 // ljmm-trace's output: a line or a JSON object per event, and the summary, in text or JSON.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "json/findings.hpp"
 #include "json/writer.hpp"
 #include "ljmm/trace_report.hpp"
@@ -161,6 +163,24 @@ std::string describe_losses(const Losses& losses) {
   return text.empty() ? "none" : text;
 }
 
+namespace {
+
+// What the listed call sites leave out of the live mappings.
+struct OtherSites {
+  uint64_t mappings = 0, bytes = 0;
+};
+OtherSites other_sites(const std::vector<Summary::LiveMapping>& live, const std::vector<LiveSite>& sites) {
+  OtherSites rest{live.size(), 0};
+  for (const auto& mapping : live) rest.bytes += mapping.size;
+  for (const LiveSite& site : sites) {
+    rest.mappings -= std::min(rest.mappings, site.mappings);
+    rest.bytes -= std::min(rest.bytes, site.bytes);
+  }
+  return rest;
+}
+
+}  // namespace
+
 std::string summary_text(const Summary& summary, const RunResult& run, bool color, const std::vector<LiveSite>& sites) {
   if (run.counts_only) return counts_summary_text(run, color);
   TextStyle style(color);
@@ -210,10 +230,20 @@ std::string summary_text(const Summary& summary, const RunResult& run, bool colo
                        m.time_ns / 1e9);
   }
   if (!sites.empty()) out += "  by the code that called mmap, the most bytes first:\n";
-  for (const LiveSite& site : sites)
-    out += fmt::format("  {:>10} {:>7} {:<8}  {}  in {}{}\n", format_size(site.bytes), site.mappings,
-                       site.mappings == 1 ? "mapping" : "mappings", site.site, site.comm,
-                       site.processes > 1 ? fmt::format(" and {} more processes", site.processes - 1) : "");
+  auto line = [](uint64_t bytes, uint64_t mappings, const std::string& where) {
+    return fmt::format("  {:>10} {:>7} {:<8}  {}\n", format_size(bytes), mappings,
+                       mappings == 1 ? "mapping" : "mappings", where);
+  };
+  for (const LiveSite& site : sites) {
+    uint64_t others = site.processes - 1;
+    out += line(site.bytes, site.mappings,
+                fmt::format("{}  by {}{}", site.site, site.comm,
+                            others == 0   ? ""
+                            : others == 1 ? " and 1 other process"
+                                          : fmt::format(" and {} other processes", others)));
+  }
+  if (OtherSites rest = other_sites(live, sites); rest.mappings > 0 && !sites.empty())
+    out += line(rest.bytes, rest.mappings, "at other call sites (--top N lists more)");
 
   out += "\n" + bold("mmap sizes") + "\n";
   uint64_t most = 0;
@@ -294,7 +324,9 @@ std::string summary_json(const Summary& summary, const RunResult& run, const std
     json.begin_object().field("site", site.site).field("comm", site.comm).field("mappings", site.mappings);
     json.field("bytes", site.bytes).field("processes", site.processes).end_object();
   }
-  json.end_array().end_object();
+  OtherSites rest = other_sites(live, sites);
+  json.end_array().key("other_sites").begin_object().field("mappings", rest.mappings).field("bytes", rest.bytes);
+  json.end_object().end_object();
   json.key("size_histogram").begin_array();
   for (const auto& [size, count] : summary.size_histogram())
     json.begin_object().field("up_to", size).field("count", count).end_object();
