@@ -225,6 +225,11 @@ TEST(TraceErrors, BadTargetsGetOneLineAndNoLeftovers) {
   }
   expect_error({tool("ljmm-trace")}, 2, "nothing to trace");
   expect_error({tool("ljmm-trace"), "--ring-size", "1GB", "-p", "1"}, 2, "not a size");
+  expect_error({tool("ljmm-trace"), "--max-threads", "abc", "-p", "1"}, 2,
+               "--max-threads: must be a whole number from 1 to 4194304, not abc");
+  expect_error({tool("ljmm-trace"), "--top", "2.5", "-p", "1"}, 2, "--top: must be a whole number from 1 to 1000000");
+  expect_error({tool("ljmm-trace"), "--backend", "ptrace", "--attach", "tp_btf", "-p", "1"}, 2,
+               "--attach chooses how BPF attaches: it does not go with --backend ptrace");
   EXPECT_TRUE(no_probe_left());
 }
 

@@ -46,7 +46,7 @@ void declare(CLI::App& app, Options& options) {
                  "Check once this file exists (the program under test creates it when it is ready)");
   app.add_option("--settle", options.settle_ms,
                  "Then wait until the process's maps have not changed for this many ms (a reload settling)")
-      ->check(CLI::Range(1, 600000));
+      ->check(cli::whole_number(1, 600000));
   app.add_option("--timeout", options.timeout_seconds,
                  "How long --wait-for-file and --settle wait (seconds, default 60)")
       ->check(cli::positive_number);

@@ -74,6 +74,18 @@ const CLI::Validator non_negative_number = CLI::Validator(
     },
     "NUMBER >= 0");
 
+CLI::Validator whole_number(uint64_t low, uint64_t high) {
+  return CLI::Validator(
+      [low, high](const std::string& text) -> std::string {
+        uint64_t value = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (ec != std::errc() || end != text.data() + text.size() || value < low || value > high)
+          return fmt::format("must be a whole number from {} to {}, not {}", low, high, text.empty() ? "nothing" : text);
+        return {};
+      },
+      fmt::format("{}..{}", low, high));
+}
+
 Result<uint32_t> parse_user(std::string_view option, const std::string& text) {
   uint32_t uid = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), uid);

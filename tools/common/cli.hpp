@@ -36,6 +36,8 @@ int terminal_width();  // stdout's columns, else $COLUMNS, else 100
 // CLI11's PositiveNumber and NonNegativeNumber, with messages a person can read.
 extern const CLI::Validator positive_number;
 extern const CLI::Validator non_negative_number;
+// A whole number from `low` to `high`: "must be a whole number from 1 to 64, not 2.5".
+CLI::Validator whole_number(uint64_t low, uint64_t high);
 
 // A user name or a numeric uid, as --user/--uid take it: "OPTION NAME: no such user".
 Result<uint32_t> parse_user(std::string_view option, const std::string& text);

@@ -36,7 +36,7 @@ void declare(CLI::App& app, Options& options) {
   app.add_flag("--no-regions", options.no_regions, "Leave out the table of every region");
   cli::add_color_option(app, options.color);
   app.add_option("--width", options.width, "Columns for the picture (default: the terminal's)")
-      ->check(CLI::Range(40, 1000));
+      ->check(cli::whole_number(40, 1000));
   app.add_flag("--demo", options.demo, "Start ljmm-demo and inspect it (see --demo-mode)");
   inspect::declare_all_options(app, options.all);
   app.add_option("--demo-mode", options.demo_mode, "Demo to run: brk-hole, plain, threads")

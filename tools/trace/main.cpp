@@ -75,12 +75,12 @@ void declare(CLI::App& app, CliOptions& options) {
       ->default_str("dwarf")
       ->transform(CLI::CheckedTransformer(stack_modes, CLI::ignore_case));
   app.add_option("--stack-size", t.stack_bytes, "Bytes of each stack copied for unwinding (BPF; default 8192)")
-      ->check(CLI::Range(8, 65536));
-  app.add_option("--stack-depth", t.stack_depth, "Frames kept per stack (default 64)")->check(CLI::Range(1, 1024));
+      ->check(cli::whole_number(8, 65536));
+  app.add_option("--stack-depth", t.stack_depth, "Frames kept per stack (default 64)")->check(cli::whole_number(1, 1024));
   app.add_option("--top", options.top,
                  "Call sites listed in the summary: of the mappings still alive, and with --stack of the "
                  "fallbacks and failed brk (default 5)")
-      ->check(cli::positive_number);
+      ->check(cli::whole_number(1, 1000000));
   app.add_option("--folded", options.folded,
                  "With --stack: write the malloc fallback's folded stacks, weighted by bytes, to FILE (flame graphs)");
   app.add_flag("-x,--failed", t.failed_only, "Only calls that failed");
@@ -103,11 +103,11 @@ void declare(CLI::App& app, CliOptions& options) {
   app.add_option("--max-processes", t.max_processes,
                  "BPF: processes followed at once (the traced set; with -a the per-process counts); "
                  "beyond it misses are counted (default 32768)")
-      ->check(CLI::Range(1u, 1u << 22));
+      ->check(cli::whole_number(1, 1u << 22));
   app.add_option("--max-threads", t.max_threads,
                  "BPF: threads in a traced call at once (the entry table; not used by fexit); beyond it the "
                  "calls are counted as lost (default 65536)")
-      ->check(CLI::Range(1u, 1u << 22));
+      ->check(cli::whole_number(1, 1u << 22));
   app.add_flag("-v,--verbose", t.verbose, "Say what the backend decided");
   cli::add_color_option(app, options.color);
   app.add_option("command", t.command, "The command to run and trace, after --");
@@ -183,6 +183,8 @@ int run(CliOptions& options) {
   trace::SystemWide& wide = options.trace.system_wide;
   if (options.trace.pids.empty() && options.trace.command.empty() && !wide.enabled)
     return cli::report(tool, "nothing to trace: give -p PID and/or -- COMMAND, or -a", cli::exit_usage);
+  if (options.trace.backend == trace::BackendChoice::ptrace && options.trace.attach != trace::AttachChoice::automatic)
+    return cli::report(tool, "--attach chooses how BPF attaches: it does not go with --backend ptrace", cli::exit_usage);
   if (wide.enabled && !options.trace.pids.empty())
     return cli::report(tool, "-a traces every process: it takes no -p", cli::exit_usage);
   wide.counts_only = wide.enabled && options.quiet;
