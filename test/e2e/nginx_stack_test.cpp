@@ -39,6 +39,28 @@ Frame ljmm_frame(const std::string& text) {
   return {"?", "", ""};
 }
 
+// Every frame of a stack as ljmm-trace writes it in JSON.
+std::vector<Frame> ljmm_frames(const json& stack) {
+  std::vector<Frame> frames;
+  for (const json& text : stack) frames.push_back(ljmm_frame(text));
+  return frames;
+}
+
+// The summary and the call sites of an ljmm-trace --json output file.
+struct TraceOutput {
+  json summary, sites;
+};
+TraceOutput read_trace_output(const std::string& path) {
+  TraceOutput output;
+  std::ifstream file(path);
+  for (std::string line; std::getline(file, line);) {
+    json document = json::parse(line);
+    if (document["type"] == "summary") output.summary = document;
+    if (document["type"] == "call_sites") output.sites = document;
+  }
+  return output;
+}
+
 // strace -k: " > /usr/lib/x86_64-linux-gnu/libc.so.6(mmap64+0x13) [0x10b6a3]" (the name may be empty)
 std::vector<std::vector<Frame>> strace_mmap_stacks(const std::string& path) {
   std::vector<std::vector<Frame>> stacks;
@@ -120,13 +142,7 @@ TEST(NginxReloadStacks, TopFallbackSiteHasTheFramesStraceKShows) {
   strace.stop();
   ASSERT_EQ(result.exit_code, 0) << result.err;
 
-  json summary, sites;
-  std::ifstream file(ours_path);
-  for (std::string line; std::getline(file, line);) {
-    json document = json::parse(line);
-    if (document["type"] == "summary") summary = document;
-    if (document["type"] == "call_sites") sites = document;
-  }
+  auto [summary, sites] = read_trace_output(ours_path);
   ASSERT_TRUE(sites.is_object());
   EXPECT_EQ(summary["lost_events"], 0);
   EXPECT_EQ(summary["stacks"]["complete"], summary["stacks"]["unwound"]) << summary["stacks"].dump();
@@ -137,8 +153,7 @@ TEST(NginxReloadStacks, TopFallbackSiteHasTheFramesStraceKShows) {
   EXPECT_GT(sites["blocker_not_seen"][0]["failed_brk"].get<uint64_t>(), 100u);
 
   ASSERT_FALSE(sites["fallbacks"].empty());
-  std::vector<Frame> top;
-  for (const json& text : sites["fallbacks"][0]["stack"]) top.push_back(ljmm_frame(text));
+  std::vector<Frame> top = ljmm_frames(sites["fallbacks"][0]["stack"]);
   EXPECT_TRUE(has_frame(top, "libcrypto.so.3", "PEM_X509_INFO_read_bio_ex")) << sites["fallbacks"][0].dump();
   EXPECT_TRUE(has_frame(top, "nginx", "ngx_conf_parse")) << sites["fallbacks"][0].dump();
 
@@ -177,20 +192,13 @@ TEST(NginxReloadStacks, PtraceUnwindsTheSameCallPath) {
       run_command({tool("ljmm-trace"), "--backend", "ptrace", "--stack", "-q", "--json", "-o", ours_path, "-p",
                    std::to_string(master.pid()), "--", nginx, "-s", "reload", "-c", master.config()});
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  json summary, sites;
-  std::ifstream file(ours_path);
-  for (std::string line; std::getline(file, line);) {
-    json document = json::parse(line);
-    if (document["type"] == "summary") summary = document;
-    if (document["type"] == "call_sites") sites = document;
-  }
+  auto [summary, sites] = read_trace_output(ours_path);
   ASSERT_TRUE(sites.is_object());
   EXPECT_EQ(summary["backend"], "ptrace");
   EXPECT_EQ(summary["stacks"]["complete"], summary["stacks"]["unwound"]) << summary["stacks"].dump();
   EXPECT_GT(summary["stacks"]["unwound"].get<uint64_t>(), 1000u) << summary["stacks"].dump();
   ASSERT_FALSE(sites["fallbacks"].empty());
-  std::vector<Frame> top;
-  for (const json& text : sites["fallbacks"][0]["stack"]) top.push_back(ljmm_frame(text));
+  std::vector<Frame> top = ljmm_frames(sites["fallbacks"][0]["stack"]);
   std::vector<std::pair<std::string, std::string>> path = {{"libcrypto.so.3", "PEM_X509_INFO_read_bio_ex"},
                                                            {"libssl.so.3", "SSL_CTX_load_verify_locations"},
                                                            {"nginx", "ngx_ssl_trusted_certificate"},
@@ -211,22 +219,15 @@ TEST(NginxReloadStacks, TheShimsBlockIsNamedWhenTheStartIsTraced) {
   NginxMaster master("stacks-start", false);  // for its configuration
   ASSERT_GT(master.pid(), 0);
   std::string ours_path = master.dir() + "/start.jsonl";
-  CommandResult result = run_command(
-      {tool("ljmm-trace"), "--stack", "-q", "--json", "-o", ours_path, "--", "env",
-       "LD_PRELOAD=" + std::string(LJMM_LIB_DIR) + "/libljmm_preload.so", "LJMM_RESERVE=brk-block", nginx, "-t", "-q",
-       "-c", master.config()});
+  CommandResult result = run_command({tool("ljmm-trace"), "--stack", "-q", "--json", "-o", ours_path, "--", "env",
+                                      "LD_PRELOAD=" + std::string(LJMM_LIB_DIR) + "/libljmm_preload.so",
+                                      "LJMM_RESERVE=brk-block", nginx, "-t", "-q", "-c", master.config()});
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  json sites;
-  std::ifstream file(ours_path);
-  for (std::string line; std::getline(file, line);) {
-    json document = json::parse(line);
-    if (document["type"] == "call_sites") sites = document;
-  }
+  json sites = read_trace_output(ours_path).sites;
   ASSERT_EQ(sites["blockers"].size(), 1u) << sites.dump();
   const json& blocker = sites["blockers"][0];
-  std::vector<Frame> placed, first_failure;
-  for (const json& text : blocker["stack"]) placed.push_back(ljmm_frame(text));
-  for (const json& text : blocker["first_failed_brk"]["stack"]) first_failure.push_back(ljmm_frame(text));
+  std::vector<Frame> placed = ljmm_frames(blocker["stack"]);
+  std::vector<Frame> first_failure = ljmm_frames(blocker["first_failed_brk"]["stack"]);
   bool by_the_shim = false;
   for (const Frame& frame : placed) by_the_shim = by_the_shim || frame.module == "libljmm_preload.so";
   EXPECT_TRUE(by_the_shim) << blocker.dump();
@@ -234,8 +235,7 @@ TEST(NginxReloadStacks, TheShimsBlockIsNamedWhenTheStartIsTraced) {
   EXPECT_TRUE(has_frame(first_failure, "nginx", "main")) << blocker["first_failed_brk"].dump();
   EXPECT_TRUE(sites["blocker_not_seen"].empty()) << sites.dump();
   ASSERT_FALSE(sites["fallbacks"].empty());
-  std::vector<Frame> top;
-  for (const json& text : sites["fallbacks"][0]["stack"]) top.push_back(ljmm_frame(text));
+  std::vector<Frame> top = ljmm_frames(sites["fallbacks"][0]["stack"]);
   EXPECT_TRUE(has_frame(top, "libcrypto.so.3", "PEM_X509_INFO_read_bio_ex")) << sites["fallbacks"][0].dump();
 }
 
