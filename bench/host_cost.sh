@@ -38,9 +38,4 @@ cases=(none)
 mapfile -t -O ${#cases[@]} cases < <(available_attaches "$trace" host_cost)
 echo "host_cost: kernel $(uname -r), $rounds rounds of $calls calls" >&2
 run_rounds "$rounds"
-base=$(median "${results[none]}")
-printf '%-12s %12s %8s   %s\n' attach "ns/getppid" ratio "all rounds"
-for method in "${cases[@]}"; do
-  m=$(median "${results[$method]}")
-  printf '%-12s %12s %8s   %s\n' "$method" "$m" "$(ratio "$m" "$base")" "${results[$method]}"
-done
+print_medians attach ns/getppid none

@@ -84,9 +84,4 @@ measure() { reload_ms "$1"; }
 cases=(untraced stack stack-all strace-k)
 echo "nginx_reload_cost: load average $(cut -d' ' -f1-3 /proc/loadavg), kernel $(uname -r), $rounds rounds, $locations locations" >&2
 run_rounds "$rounds"
-base=$(median "${results[untraced]}")
-printf '%-10s %10s %8s   %s\n' case "reload ms" ratio "all rounds"
-for c in "${cases[@]}"; do
-  m=$(median "${results[$c]}")
-  printf '%-10s %10s %8s   %s\n' "$c" "$m" "$(ratio "$m" "$base")" "${results[$c]}"
-done
+print_medians case "reload ms" untraced

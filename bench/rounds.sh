@@ -15,3 +15,15 @@ median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{a[NR]=$1} END {print a
 
 # A divided by B, two decimals.
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+
+# A line per case: its median, its ratio to the median of case BASE, and every round.
+# print_medians CASE_HEADER UNIT BASE
+print_medians() {
+  local base m entry
+  base=$(median "${results[$3]}")
+  printf '%-12s %12s %8s   %s\n' "$1" "$2" ratio "all rounds"
+  for entry in "${cases[@]}"; do
+    m=$(median "${results[$entry]}")
+    printf '%-12s %12s %8s   %s\n' "$entry" "$m" "$(ratio "$m" "$base")" "${results[$entry]}"
+  done
+}
