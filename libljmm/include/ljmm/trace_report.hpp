@@ -122,13 +122,13 @@ class Summary : public Sink {
   ExitedMappings exited_;
 };
 
-// Mappings still alive at the end grouped by the code that called mmap (Event::caller, named
-// by the symbolizer): memleak's outstanding allocations by call site, one frame deep. Callers
-// in several processes of one program (nginx's workers) are one site.
 // The site of mappings whose caller is not known: the word on top of the stack was unreadable, or
 // not a return address (the call did not come through a leaf wrapper such as libc's).
 inline constexpr const char* not_known_site = "not known (use --stack)";
 
+// Mappings still alive at the end grouped by the code that called mmap (Event::caller, named
+// by the symbolizer): memleak's outstanding allocations by call site, one frame deep. Callers
+// in several processes of one program (nginx's workers) are one site.
 struct LiveSite {
   std::string site;  // "sysmalloc+0x4e2 (libc.so.6)", or not_known_site
   std::string comm;  // of the first process seen
