@@ -5,7 +5,7 @@
 
 #include "ljmm/trace_report.hpp"
 #include "mmaptrace.h"
-#include "trace/bpf_event.hpp"
+#include "trace/bpf/event.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ljmm::trace::Summary summary;

@@ -138,7 +138,7 @@ class PrintingSink : public trace::Sink {
       std::fwrite(header.data(), 1, header.size(), out_);
       header_printed_ = true;
     }
-    trace::Symbolizer* symbolizer = options_.trace.stacks != trace::StackMode::off ? &symbolizer_ : nullptr;
+    Symbolizer* symbolizer = options_.trace.stacks != trace::StackMode::off ? &symbolizer_ : nullptr;
     std::string text = options_.json ? trace::event_json(event, symbolizer) : trace::event_line(event, symbolizer);
     std::fwrite(text.data(), 1, text.size(), out_);
     if (event.kind == trace::EventKind::exec || event.kind == trace::EventKind::exit) symbolizer_.forget(event.pid);
@@ -156,13 +156,13 @@ class PrintingSink : public trace::Sink {
   }
 
   const trace::CallSites& call_sites() const { return call_sites_; }
-  trace::Symbolizer& symbolizer() { return symbolizer_; }
+  Symbolizer& symbolizer() { return symbolizer_; }
 
  private:
   const CliOptions& options_;
   trace::Summary& summary_;
   std::FILE* out_;
-  trace::Symbolizer symbolizer_;
+  Symbolizer symbolizer_;
   trace::CallSites call_sites_;  // shares the symbolizer's cache
   bool header_printed_ = false;
 };

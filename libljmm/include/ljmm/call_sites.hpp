@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "ljmm/symbolizer.hpp"
 #include "ljmm/trace.hpp"
-#include "ljmm/trace_report.hpp"
 
 namespace ljmm::trace {
 
@@ -64,13 +64,5 @@ class CallSites : public Sink {
   std::vector<Blocker> blockers_;
   std::map<uint32_t, uint64_t> unexplained_;  // pid -> failed brk calls with no blocker seen
 };
-
-// The summary's call-site part: the top `top` fallback and failed-brk stacks, and the blockers.
-std::string call_sites_text(const CallSites& sites, size_t top);
-// One JSON Lines object, "type": "call_sites", written after the summary.
-std::string call_sites_json(const CallSites& sites, size_t top);
-// Folded stacks ("comm;outermost;...;innermost BYTES" per line) of the fallback memory, for
-// flame-graph tools; the weights add up to the fallback bytes.
-std::string folded_fallbacks(const CallSites& sites);
 
 }  // namespace ljmm::trace

@@ -1,6 +1,6 @@
 // Tracing mmap, munmap, mremap and brk of a process tree: the event, the options, the backends
-// (eBPF, ptrace) and the sink that receives events. Renderers and the summary are in
-// trace_report.hpp.
+// (eBPF, ptrace) and the sink that receives events. The summary is in trace_summary.hpp, what
+// is printed in trace_report.hpp.
 #pragma once
 
 #include <array>
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ljmm/result.hpp"
+#include "ljmm/symbolizer.hpp"
 
 namespace ljmm::trace {
 
@@ -45,15 +46,6 @@ inline constexpr int ia32_mmap2 = 192;
 
 const char* syscall_name(int syscall);  // "mmap", ...; "?" for a call that is not traced
 const char* event_kind_name(EventKind kind);
-
-// The file a stack frame's code is mapped from, as the kernel saw it at the call, so a frame
-// can be named after its process is gone. inode 0: not known.
-struct FrameFile {
-  uint64_t offset = 0;  // of the address in the file
-  uint64_t inode = 0;
-  uint32_t dev_major = 0;
-  uint32_t dev_minor = 0;
-};
 
 struct Event {
   uint64_t time_ns = 0;      // since the trace started

@@ -1,9 +1,9 @@
 // Picking the backend: BPF when the kernel lets us load it, ptrace otherwise (or when asked).
 #include <unistd.h>
 
-#include "trace/bpf_backend.hpp"
-#include "trace/ptrace_backend.hpp"
-#include "trace/session.hpp"
+#include "trace/bpf/backend.hpp"
+#include "trace/ptrace/backend.hpp"
+#include "trace/session/session.hpp"
 
 namespace ljmm::trace {
 

@@ -1,0 +1,332 @@
+// The eBPF backend: open the skeleton, set the filters, load, seed the traced set, attach,
+// release the command, poll the ring buffer until the stop policy says so, count what was lost.
+#include <bpf/libbpf.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string_view>
+#include <vector>
+
+#include "ljmm/child_process.hpp"
+#include "mmaptrace.h"
+#include "mmaptrace.skel.h"
+#include "trace/bpf/activity.hpp"
+#include "trace/bpf/attach.hpp"
+#include "trace/bpf/backend.hpp"
+#include "trace/bpf/event.hpp"
+#include "trace/bpf/losses.hpp"
+#include "trace/session/fallback_rule.hpp"
+#include "trace/session/mapped_path.hpp"
+#include "trace/session/session.hpp"
+#include "trace/bpf/stack_delivery.hpp"
+
+namespace ljmm::trace::detail {
+
+namespace {
+
+using Skeleton = std::unique_ptr<mmaptrace_bpf, decltype(&mmaptrace_bpf::destroy)>;
+using RingBuffer = std::unique_ptr<ring_buffer, decltype(&ring_buffer__free)>;
+
+const Log* libbpf_log = nullptr;
+
+int print_libbpf(enum libbpf_print_level level, const char* format, va_list args) {
+  if (!libbpf_log || level == LIBBPF_DEBUG) return 0;
+  char line[1024];
+  int length = std::vsnprintf(line, sizeof line, format, args);
+  std::string text(line, length > 0 ? std::min<size_t>(static_cast<size_t>(length), sizeof line - 1) : 0);
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  (*libbpf_log)("libbpf: " + text);
+  return length;
+}
+
+bool exists(const char* path) { return ::access(path, F_OK) == 0; }
+
+constexpr std::string_view fexit_section = "fexit/";
+constexpr std::string_view fentry_section = "fentry/";
+
+bool is_fexit(const bpf_program* program) {
+  return std::string_view(bpf_program__section_name(program)).starts_with(fexit_section);
+}
+
+// The fentry programs note when each call starts, for the fexit programs' durations.
+bool is_fentry(const bpf_program* program) {
+  return std::string_view(bpf_program__section_name(program)).starts_with(fentry_section);
+}
+
+// The kernel functions the fexit programs attach to, from their sections ("fexit/__x64_sys_mmap").
+std::vector<std::string> fexit_targets(const mmaptrace_bpf& skeleton) {
+  std::vector<std::string> targets;
+  bpf_program* program = nullptr;
+  while ((program = bpf_object__next_program(skeleton.obj, program)))
+    if (is_fexit(program))
+      targets.emplace_back(std::string_view(bpf_program__section_name(program)).substr(fexit_section.size()));
+  return targets;
+}
+
+// One set of programs sees the calls: the fexit ones with their fentry twins, the raw ones, or
+// the syscalls entry tracepoints with one exit program (which also takes the 32-bit calls).
+void choose_programs(mmaptrace_bpf& skeleton, Attach method) {
+  bpf_program* tracepoints[] = {skeleton.progs.tp_enter_mmap, skeleton.progs.tp_enter_munmap,
+                                skeleton.progs.tp_enter_mremap, skeleton.progs.tp_enter_brk,
+                                skeleton.progs.tracepoint_sys_exit};
+  for (bpf_program* program : tracepoints) bpf_program__set_autoload(program, method == Attach::tracepoint);
+  bpf_program__set_autoload(skeleton.progs.raw_sys_enter, method == Attach::tp_btf);
+  bpf_program__set_autoload(skeleton.progs.raw_sys_exit, method == Attach::tp_btf);
+  bpf_program* program = nullptr;
+  while ((program = bpf_object__next_program(skeleton.obj, program)))
+    if (is_fexit(program) || is_fentry(program)) bpf_program__set_autoload(program, method == Attach::fexit);
+  // Only they use the calls' start times; kernels before 5.11 could not create the map.
+  bpf_map__set_autocreate(skeleton.maps.call_start, method == Attach::fexit);
+}
+
+size_t ring_size(size_t wanted) {
+  size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE)), size = page;
+  while (size < wanted) size <<= 1;  // a power-of-two number of pages
+  return size;
+}
+
+struct PollState {
+  StackDelivery* delivery;
+  uint64_t start_ns;
+  uint64_t events = 0;
+  TracedSet* traced;
+  StopPolicy* policy;
+};
+
+int handle_event(void* context, void* data, size_t size) {
+  auto* state = static_cast<PollState*>(context);
+  auto decoded = decode_bpf_event(data, size, state->start_ns);
+  if (!decoded) return 0;
+  Event event = std::move(decoded).value();
+  event.path = mapped_path(event, PathSource::after_call);
+  if (event.kind == EventKind::fork) state->traced->add(event.pid);
+  if (event.kind == EventKind::exit) state->traced->remove(event.pid);
+  state->policy->saw_event(monotonic_ns(), event.pid);
+  ++state->events;
+  state->delivery->add(std::move(event), data, size);
+  return 0;
+}
+
+// After fork or exit events were dropped, user space's traced set differs from the kernel's:
+// take the kernel's (the command is user space's to end). Returns how many processes differed.
+uint64_t catch_up(const mmaptrace_bpf& skeleton, TracedSet& traced, uint32_t command_pid) {
+  std::set<uint32_t> kernel = traced_in_kernel(skeleton);
+  uint64_t differed = 0;
+  for (uint32_t pid : kernel) {
+    if (traced.contains(pid) || !process_alive(pid)) continue;
+    traced.add(pid);  // its fork event was lost
+    ++differed;
+  }
+  std::vector<uint32_t> gone;
+  for (uint32_t pid : traced.pids())
+    if (pid != command_pid && !kernel.contains(pid)) gone.push_back(pid);  // its exit event was lost
+  for (uint32_t pid : gone) traced.remove(pid);
+  return differed + gone.size();
+}
+
+// The traced set holds --max-processes processes; so does the per-process table with -a,
+// which otherwise is not used (one entry, not megabytes of locked kernel memory). The entry
+// table holds --max-threads threads.
+std::optional<Error> size_tables(mmaptrace_bpf& skeleton, const Options& options) {
+  uint32_t activity = options.system_wide.enabled ? options.max_processes : 1;
+  if (bpf_map__set_max_entries(skeleton.maps.traced, options.max_processes) != 0 ||
+      bpf_map__set_max_entries(skeleton.maps.activity, activity) != 0)
+    return make_error(Errc::invalid_argument, fmt::format("--max-processes {}: refused", options.max_processes));
+  if (bpf_map__set_max_entries(skeleton.maps.inflight, options.max_threads) != 0)
+    return make_error(Errc::invalid_argument, fmt::format("--max-threads {}: refused", options.max_threads));
+  return std::nullopt;
+}
+
+Error load_error(int error) {
+  if (error == EPERM || error == EACCES)
+    return make_error(Errc::not_permitted, "no BPF permission: loading needs root or CAP_BPF with CAP_PERFMON");
+  return make_error(Errc::unsupported, fmt::format("loading the BPF program failed: {}", std::strerror(error)));
+}
+
+// DWARF stacks: which calls copy the stack, how much of it, and one record per CPU to build the
+// event in (bpf/user_stack.bpf.h).
+Status configure_user_stacks(mmaptrace_bpf& skeleton, const Options& options) {
+  skeleton.rodata->user_stack_mode = options.stacks == StackMode::dwarf       ? MMT_USER_STACK_NEEDED
+                                     : options.stacks == StackMode::dwarf_all ? MMT_USER_STACK_ALL
+                                                                              : MMT_USER_STACK_OFF;
+  if (options.stack_bytes == 0 || options.stack_bytes > MMT_USER_STACK_MAX || options.stack_bytes % 8 != 0)
+    return make_error(Errc::invalid_argument, fmt::format("stack size {}: give a multiple of 8 up to {}",
+                                                          options.stack_bytes, MMT_USER_STACK_MAX));
+  skeleton.rodata->user_stack_bytes = options.stack_bytes;
+  skeleton.rodata->near_break_bytes = near_break_bytes;
+  int cpus = libbpf_num_possible_cpus();
+  if (cpus <= 0) return make_error(Errc::unsupported, "cannot count the possible CPUs");
+  // Without DWARF stacks the records are never used: one keeps the map small.
+  uint32_t records = uses_dwarf(options.stacks) ? static_cast<uint32_t>(cpus) : 1;
+  if (int error = bpf_map__set_max_entries(skeleton.maps.stack_records, records))
+    return make_error(Errc::invalid_argument, fmt::format("stack records: {}", std::strerror(-error)));
+  return {};
+}
+
+}  // namespace
+
+Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
+  libbpf_log = options.verbose ? &log : nullptr;
+  libbpf_set_print(print_libbpf);
+
+  // The fork, exec and exit programs are tp_btf, and the rest relocate with CO-RE: without kernel
+  // BTF nothing could follow the process tree (classic tracepoints cannot tell threads apart).
+  if (!exists("/sys/kernel/btf/vmlinux"))
+    return make_error(Errc::unsupported, "no kernel BTF (/sys/kernel/btf/vmlinux), which the BPF programs need");
+  Skeleton skeleton(mmaptrace_bpf::open(), &mmaptrace_bpf::destroy);
+  if (!skeleton) return load_error(errno);
+  auto plan = choose_attach(options.attach, fexit_targets(*skeleton), log);
+  if (!plan) return plan.error();
+  skeleton->rodata->follow_children = options.follow_children;
+  skeleton->rodata->capture_stack = options.stacks == StackMode::frame_pointers;
+  // Kernels before 5.17 lack the helper, and the verifier never sees the call when this is false.
+  // libbpf cannot probe helpers of tp_btf programs; they get the same helpers as tracepoints.
+  skeleton->rodata->frame_files = options.stacks != StackMode::off &&
+                                  libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_find_vma, nullptr) == 1;
+  if (Status stacks = configure_user_stacks(*skeleton, options); !stacks) return stacks.error();
+  skeleton->rodata->failed_only = options.failed_only;
+  // Pids are given and printed in our own PID namespace; the programs key on it.
+  if (struct stat ns{}; ::stat("/proc/self/ns/pid", &ns) == 0) {
+    skeleton->rodata->pidns_dev = ns.st_dev;
+    skeleton->rodata->pidns_ino = ns.st_ino;
+  } else {
+    log(fmt::format("no /proc/self/ns/pid ({}): keying on host pids", std::strerror(errno)));
+  }
+  UniqueFd cgroup;
+  if (options.system_wide.enabled) {
+    auto configured = configure_system_wide(*skeleton, options.system_wide, log);
+    if (!configured) return configured.error();
+    cgroup = std::move(configured).value();
+  }
+  choose_programs(*skeleton, plan->method);
+  skeleton->rodata->ring_bytes = ring_size(options.ring_bytes);
+  if (int error = bpf_map__set_max_entries(skeleton->maps.events, static_cast<uint32_t>(ring_size(options.ring_bytes))))
+    return make_error(Errc::invalid_argument, fmt::format("ring buffer size: {}", std::strerror(-error)));
+  if (auto error = size_tables(*skeleton, options)) return *error;
+  if (int error = mmaptrace_bpf::load(skeleton.get())) return load_error(-error);
+  if (Status filtered = set_cgroup_filter(*skeleton, cgroup); !filtered) return filtered.error();
+  if (uses_dwarf(options.stacks))
+    log(fmt::format("stack copies of up to {} bytes{}", options.stack_bytes,
+                    skeleton->rodata->frame_files
+                        ? ", clamped to the stack mapping (bpf_find_vma)"
+                        : " (no bpf_find_vma before 5.17: a copy past the stack's end fails)"));
+  if (options.stacks == StackMode::frame_pointers)
+    log(skeleton->rodata->frame_files ? "stack frames: files named by the kernel at each call (bpf_find_vma)"
+                                      : "stack frames: named from /proc/PID/maps (no bpf_find_vma before 5.17)");
+
+  TracedSet traced;
+  uint8_t yes = 1;
+  for (int pid : options.pids) {
+    auto key = static_cast<uint32_t>(pid);
+    bpf_map__update_elem(skeleton->maps.traced, &key, sizeof key, &yes, sizeof yes, BPF_ANY);
+    traced.add(key);
+  }
+  std::optional<ChildProcess> command;
+  uint32_t command_pid = 0;
+  if (!options.command.empty()) {
+    auto child = spawn(options.command, SpawnOptions{.hold_before_exec = true});
+    if (!child) return child.error();
+    command = std::move(child).value();
+    command_pid = static_cast<uint32_t>(command->pid());
+    if (!options.system_wide.enabled) {  // system-wide, every process is traced already
+      bpf_map__update_elem(skeleton->maps.traced, &command_pid, sizeof command_pid, &yes, sizeof yes, BPF_ANY);
+      traced.add(command_pid);
+    }
+  }
+  if (int error = mmaptrace_bpf::attach(skeleton.get()))
+    return make_error(Errc::unsupported, fmt::format("attaching the BPF programs failed: {}", std::strerror(-error)));
+  // Said once the programs are attached: from here on nothing a target does is missed.
+  log(fmt::format("attached with {} (ring buffer {} bytes)", plan->why, ring_size(options.ring_bytes)));
+
+  uint64_t start_ns = monotonic_ns();
+  StopPolicy policy(options, start_ns);
+  StackDelivery delivery(sink, options);
+  PollState state{&delivery, start_ns, 0, &traced, &policy};
+  RingBuffer ring(ring_buffer__new(bpf_map__fd(skeleton->maps.events), handle_event, &state, nullptr),
+                  &ring_buffer__free);
+  if (!ring) return make_error(Errc::io_error, "creating the ring buffer reader failed");
+  if (command) {
+    if (Status released = command->release(); !released) return released.error();  // "cannot run ..."
+  }
+
+  RunResult result;
+  result.backend = "bpf";
+  result.attach = attach_name(plan->method);
+  uint64_t last_prune = start_ns, last_loss_check = 0, last_loss_report = 0, reported_total = 0, out_of_step = 0;
+  ActivityReader activity;
+  auto ranking = [&] {
+    std::vector<ProcessActivity> ranked = activity.read(*skeleton);
+    if (options.failed_only) std::erase_if(ranked, [](const ProcessActivity& p) { return p.total_failed() == 0; });
+    return ranked;
+  };
+  uint64_t interval_ns = static_cast<uint64_t>(options.system_wide.interval_seconds * 1e9), last_ranking = start_ns;
+  for (;;) {
+    // The kernel side wakes us only when the ring is a quarter full, so after each wait the ring is
+    // read whether or not epoll saw a wake-up: events reach the sink at most 50 ms late.
+    int polled = ring_buffer__poll(ring.get(), 50);
+    if (polled >= 0 || polled == -EINTR) polled = ring_buffer__consume(ring.get());
+    delivery.deliver();  // the ring is drained: now unwind
+    if (polled < 0 && polled != -EINTR)
+      return make_error(Errc::io_error, fmt::format("reading the ring buffer: {}", std::strerror(-polled)));
+    uint64_t now = monotonic_ns();
+    if (command && result.command_exit < 0) {
+      if (std::optional<int> status = command->poll()) {
+        result.command_exit = *status;
+        traced.remove(command_pid);
+        policy.command_exited(now);
+      }
+    }
+    if (now - last_loss_check >= 250'000'000) {
+      last_loss_check = now;
+      Losses losses = read_losses(*skeleton);
+      if (losses.ring_buffer > result.losses.ring_buffer) {
+        ring_buffer__consume(ring.get());  // what is still in the ring is not lost
+        delivery.deliver();
+        out_of_step += catch_up(*skeleton, traced, command_pid);
+      }
+      losses.out_of_step = out_of_step;
+      if (losses.total() > reported_total && now - last_loss_report >= 1'000'000'000) {
+        sink.on_losses(losses);
+        last_loss_report = now;
+        reported_total = losses.total();
+      }
+      result.losses = losses;
+    }
+    if (now - last_prune > 1'000'000'000) {  // an exit event may have been lost, or came before tracing
+      last_prune = now;
+      if (options.system_wide.enabled) activity.sweep(*skeleton);  // exited processes make room
+      std::vector<uint32_t> gone;
+      for (uint32_t pid : traced.pids())
+        if (pid != command_pid && !process_alive(pid)) gone.push_back(pid);
+      for (uint32_t pid : gone) traced.remove(pid);
+    }
+    if (options.system_wide.enabled && interval_ns > 0 && now - last_ranking >= interval_ns) {
+      last_ranking = now;
+      sink.on_activity(ranking(), now - start_ns);
+    }
+    if (policy.should_stop(now, traced.others_than(command_pid), result.interrupted)) break;
+  }
+  ring_buffer__consume(ring.get());  // what arrived before the stop
+  delivery.deliver();
+  result.stacks = delivery.stats();
+  policy.describe_stop(monotonic_ns(), traced.pids(), result);
+  result.events = state.events;
+  result.losses = read_losses(*skeleton);
+  result.losses.out_of_step = out_of_step;
+  result.command_running = command && result.command_exit < 0;
+  if (options.system_wide.enabled) {
+    result.system_wide = true;
+    result.counts_only = options.system_wide.counts_only;
+    result.activity = ranking();
+  }
+  if (result.command_running) command->forget();  // still running: it is not ours to kill
+  return result;
+}
+
+}  // namespace ljmm::trace::detail

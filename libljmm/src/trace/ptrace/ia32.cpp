@@ -1,0 +1,48 @@
+#include "trace/ptrace/ia32.hpp"
+
+#include <linux/audit.h>
+#include <sys/uio.h>
+
+#include "trace/ptrace/tracee.hpp"
+
+namespace ljmm::trace::detail {
+
+namespace {
+constexpr int ia32_old_mmap = 90;
+}
+
+const Ia32Syscall* find_ia32_syscall(uint64_t number) {
+  for (const Ia32Syscall& call : ia32_syscalls)
+    if (static_cast<uint64_t>(call.number) == number) return &call;
+  return nullptr;
+}
+
+std::vector<int> ia32_numbers() {
+  std::vector<int> numbers;
+  for (const Ia32Syscall& call : ia32_syscalls) numbers.push_back(call.number);
+  return numbers;
+}
+
+bool read_old_mmap_block(pid_t tid, Event& event) {
+  if (event.ia32_syscall != ia32_old_mmap) return true;
+  uint32_t block[6];  // struct mmap_arg_struct: addr, len, prot, flags, fd, offset
+  iovec local{block, sizeof block}, remote{reinterpret_cast<void*>(event.args[0]), sizeof block};
+  if (::process_vm_readv(tid, &local, 1, &remote, 1, 0) != static_cast<ssize_t>(sizeof block)) return false;
+  for (size_t i = 0; i < 6; ++i) event.args[i] = block[i];
+  return true;
+}
+
+std::optional<Event> traced_call_at_entry(const __ptrace_syscall_info& info, uint64_t& x32_calls) {
+  // The seccomp record has the entry's layout: number, then arguments.
+  bool i386 = info.arch == AUDIT_ARCH_I386;
+  const Ia32Syscall* ia32 = i386 ? find_ia32_syscall(info.entry.nr) : nullptr;
+  if (!i386 && x32_variant(info.entry.nr)) ++x32_calls;
+  if (i386 ? ia32 == nullptr : !wanted(info.entry.nr)) return std::nullopt;
+  Event call;
+  call.syscall = ia32 ? static_cast<int>(ia32->does) : static_cast<int>(info.entry.nr);
+  call.ia32_syscall = ia32 ? ia32->number : 0;
+  for (size_t i = 0; i < 6; ++i) call.args[i] = info.entry.args[i];
+  return call;
+}
+
+}  // namespace ljmm::trace::detail

@@ -1,0 +1,112 @@
+// Call sites by stack: fallbacks, failed brk, and who blocked brk.
+#include "ljmm/call_sites.hpp"
+
+#include <algorithm>
+
+#include "trace/session/fallback_rule.hpp"
+
+namespace ljmm::trace {
+
+namespace {
+
+using detail::page_round;
+
+// A mapping this far above the break is in the heap's way (bpf/user_stack.bpf.h's rule).
+constexpr uint64_t near_break = detail::near_break_bytes;
+
+std::vector<CallSites::Site> sorted(const std::map<std::vector<std::string>, CallSites::Site>& sites, bool by_bytes) {
+  std::vector<CallSites::Site> list;
+  for (const auto& [frames, site] : sites) list.push_back(site);
+  std::stable_sort(list.begin(), list.end(), [by_bytes](const CallSites::Site& a, const CallSites::Site& b) {
+    return by_bytes ? a.bytes > b.bytes : a.calls > b.calls;
+  });
+  return list;
+}
+
+}  // namespace
+
+std::vector<std::string> CallSites::name(const Event& event) {
+  std::vector<std::string> frames;
+  for (size_t i = 0; i < event.stack.size(); ++i) {
+    const FrameFile* file = i < event.stack_files.size() ? &event.stack_files[i] : nullptr;
+    frames.push_back(symbolizer_.symbolize(event.pid, event.stack[i], file));
+  }
+  return frames;
+}
+
+void CallSites::on_event(const Event& event) {
+  if (event.kind == EventKind::exec || event.kind == EventKind::exit) {
+    break_.erase(event.pid);
+    candidates_.erase(event.pid);
+    if (event.kind == EventKind::exec) explained_.erase(event.pid);
+    symbolizer_.forget(event.pid);
+    return;
+  }
+  if (event.kind != EventKind::syscall || event.unfinished) return;
+  auto pending = pending_.find(event.tid);
+  if (pending != pending_.end()) {
+    if (detail::looks_like_morecore(event)) {
+      std::vector<std::string> frames = name(event);
+      Site& site = fallbacks_[frames];
+      site.frames = frames;
+      site.comm = event.comm;
+      ++site.calls;
+      site.bytes += page_round(event.args[1]);
+    }
+    pending_.erase(pending);
+  }
+  if (event.is(Syscall::brk)) {
+    if (event.failed()) {
+      std::vector<std::string> frames = name(event);
+      Site& site = failed_brks_[frames];
+      site.frames = frames;
+      site.comm = event.comm;
+      ++site.calls;
+      pending_[event.tid] = frames;
+      on_failed_brk(event, frames);
+    } else {
+      break_[event.pid] = static_cast<uint64_t>(event.ret);
+    }
+    return;
+  }
+  if (event.failed()) return;
+  if (event.is(Syscall::munmap)) {  // a blocker unmapped before any brk failed on it is none
+    auto& list = candidates_[event.pid];
+    uint64_t start = event.args[0], end = start + page_round(event.args[1]);
+    std::erase_if(list, [&](const Candidate& c) { return c.start >= start && c.end <= end; });
+    return;
+  }
+  if (!event.is(Syscall::mmap) && !event.is(Syscall::mremap)) return;
+  auto known = break_.find(event.pid);
+  auto start = static_cast<uint64_t>(event.ret);
+  if (known == break_.end() || start < known->second || start - known->second >= near_break) return;
+  uint64_t size = page_round(event.is(Syscall::mmap) ? event.args[1] : event.args[2]);
+  candidates_[event.pid].push_back(Candidate{start, start + size, event, name(event)});
+}
+
+// The first failed brk of a process: the mapping that lies between the break and what brk
+// asked for is the blocker.
+void CallSites::on_failed_brk(const Event& event, const std::vector<std::string>& frames) {
+  if (explained_[event.pid]) return;
+  uint64_t now = static_cast<uint64_t>(event.ret), asked = event.args[0];
+  for (const Candidate& candidate : candidates_[event.pid]) {
+    if (candidate.start >= asked || candidate.end <= now) continue;
+    explained_[event.pid] = true;
+    blockers_.push_back(Blocker{event.pid, event.comm, candidate.event, candidate.frames, event.time_ns, event.tid,
+                                asked, frames});
+    unexplained_.erase(event.pid);
+    return;
+  }
+  ++unexplained_[event.pid];
+}
+
+std::vector<CallSites::Site> CallSites::fallbacks() const { return sorted(fallbacks_, true); }
+std::vector<CallSites::Site> CallSites::failed_brks() const { return sorted(failed_brks_, false); }
+
+uint64_t CallSites::fallback_bytes() const {
+  uint64_t total = 0;
+  for (const auto& [frames, site] : fallbacks_) total += site.bytes;
+  return total;
+}
+
+}  // namespace ljmm::trace
