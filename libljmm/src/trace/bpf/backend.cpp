@@ -1,5 +1,5 @@
-// The eBPF backend: open the skeleton, set the filters, load, seed the traced set, attach,
-// release the command, poll the ring buffer until the stop policy says so, count what was lost.
+// The eBPF backend: open the skeleton, set the filters, load, seed the traced set, attach; then
+// poll.cpp reads the ring buffer until the stop policy says so.
 #include <bpf/libbpf.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -19,12 +19,8 @@
 #include "trace/bpf/activity.hpp"
 #include "trace/bpf/attach.hpp"
 #include "trace/bpf/backend.hpp"
-#include "trace/bpf/event.hpp"
-#include "trace/bpf/losses.hpp"
 #include "trace/session/fallback_rule.hpp"
-#include "trace/session/mapped_path.hpp"
-#include "trace/session/session.hpp"
-#include "trace/bpf/stack_delivery.hpp"
+#include "trace/bpf/poll.hpp"
 
 namespace ljmm::trace::detail {
 
@@ -85,49 +81,10 @@ void choose_programs(mmaptrace_bpf& skeleton, Attach method) {
   bpf_map__set_autocreate(skeleton.maps.call_start, method == Attach::fexit);
 }
 
-size_t ring_size(size_t wanted) {
+size_t ring_size(size_t at_least) {
   size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE)), size = page;
-  while (size < wanted) size <<= 1;  // a power-of-two number of pages
+  while (size < at_least) size <<= 1;  // a power-of-two number of pages
   return size;
-}
-
-struct PollState {
-  StackDelivery* delivery;
-  uint64_t start_ns;
-  uint64_t events = 0;
-  TracedSet* traced;
-  StopPolicy* policy;
-};
-
-int handle_event(void* context, void* data, size_t size) {
-  auto* state = static_cast<PollState*>(context);
-  auto decoded = decode_bpf_event(data, size, state->start_ns);
-  if (!decoded) return 0;
-  Event event = std::move(decoded).value();
-  event.path = mapped_path(event, PathSource::after_call);
-  if (event.kind == EventKind::fork) state->traced->add(event.pid);
-  if (event.kind == EventKind::exit) state->traced->remove(event.pid);
-  state->policy->saw_event(monotonic_ns(), event.pid);
-  ++state->events;
-  state->delivery->add(std::move(event), data, size);
-  return 0;
-}
-
-// After fork or exit events were dropped, user space's traced set differs from the kernel's:
-// take the kernel's (the command is user space's to end). Returns how many processes differed.
-uint64_t catch_up(const mmaptrace_bpf& skeleton, TracedSet& traced, uint32_t command_pid) {
-  std::set<uint32_t> kernel = traced_in_kernel(skeleton);
-  uint64_t differed = 0;
-  for (uint32_t pid : kernel) {
-    if (traced.contains(pid) || !process_alive(pid)) continue;
-    traced.add(pid);  // its fork event was lost
-    ++differed;
-  }
-  std::vector<uint32_t> gone;
-  for (uint32_t pid : traced.pids())
-    if (pid != command_pid && !kernel.contains(pid)) gone.push_back(pid);  // its exit event was lost
-  for (uint32_t pid : gone) traced.remove(pid);
-  return differed + gone.size();
 }
 
 // The traced set holds --max-processes processes; so does the per-process table with -a,
@@ -169,8 +126,77 @@ Status configure_user_stacks(mmaptrace_bpf& skeleton, const Options& options) {
   return {};
 }
 
+// The programs' constants, set before load: what to follow, which stacks, the PID namespace,
+// -a's filters, the attach method's programs and the tables' sizes. Returns -a's cgroup.
+Result<UniqueFd> configure(mmaptrace_bpf& skeleton, const Options& options, Attach method, const Log& log) {
+  skeleton.rodata->follow_children = options.follow_children;
+  skeleton.rodata->capture_stack = options.stacks == StackMode::frame_pointers;
+  // Kernels before 5.17 lack the helper, and the verifier never sees the call when this is false.
+  // libbpf cannot probe helpers of tp_btf programs; they get the same helpers as tracepoints.
+  skeleton.rodata->frame_files = options.stacks != StackMode::off &&
+                                 libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_find_vma, nullptr) == 1;
+  if (Status stacks = configure_user_stacks(skeleton, options); !stacks) return stacks.error();
+  skeleton.rodata->failed_only = options.failed_only;
+  // Pids are given and printed in our own PID namespace; the programs key on it.
+  if (struct stat ns{}; ::stat("/proc/self/ns/pid", &ns) == 0) {
+    skeleton.rodata->pidns_dev = ns.st_dev;
+    skeleton.rodata->pidns_ino = ns.st_ino;
+  } else {
+    log(fmt::format("no /proc/self/ns/pid ({}): keying on host pids", std::strerror(errno)));
+  }
+  UniqueFd cgroup;
+  if (options.system_wide.enabled) {
+    auto configured = configure_system_wide(skeleton, options.system_wide, log);
+    if (!configured) return configured.error();
+    cgroup = std::move(configured).value();
+  }
+  choose_programs(skeleton, method);
+  skeleton.rodata->ring_bytes = ring_size(options.ring_bytes);
+  if (int error = bpf_map__set_max_entries(skeleton.maps.events, static_cast<uint32_t>(ring_size(options.ring_bytes))))
+    return make_error(Errc::invalid_argument, fmt::format("ring buffer size: {}", std::strerror(-error)));
+  if (auto error = size_tables(skeleton, options)) return *error;
+  return cgroup;
+}
+
+// Said with -v: how stacks are copied and how their frames are named, on this kernel.
+void log_stack_method(const mmaptrace_bpf& skeleton, const Options& options, const Log& log) {
+  if (uses_dwarf(options.stacks))
+    log(fmt::format("stack copies of up to {} bytes{}", options.stack_bytes,
+                    skeleton.rodata->frame_files
+                        ? ", clamped to the stack mapping (bpf_find_vma)"
+                        : " (no bpf_find_vma before 5.17: a copy past the stack's end fails)"));
+  if (options.stacks == StackMode::frame_pointers)
+    log(skeleton.rodata->frame_files ? "stack frames: files named by the kernel at each call (bpf_find_vma)"
+                                     : "stack frames: named from /proc/PID/maps (no bpf_find_vma before 5.17)");
+}
+
+void trace_in_kernel(mmaptrace_bpf& skeleton, uint32_t pid) {
+  uint8_t yes = 1;
+  bpf_map__update_elem(skeleton.maps.traced, &pid, sizeof pid, &yes, sizeof yes, BPF_ANY);
+}
+
+// The -p processes and the command (started, held before its exec) in the kernel's traced set.
+Result<Targets> seed_targets(mmaptrace_bpf& skeleton, const Options& options) {
+  Targets targets;
+  for (int pid : options.pids) {
+    trace_in_kernel(skeleton, static_cast<uint32_t>(pid));
+    targets.traced.add(static_cast<uint32_t>(pid));
+  }
+  if (options.command.empty()) return targets;
+  auto child = spawn(options.command, SpawnOptions{.hold_before_exec = true});
+  if (!child) return child.error();
+  targets.command = std::move(child).value();
+  targets.command_pid = static_cast<uint32_t>(targets.command->pid());
+  if (!options.system_wide.enabled) {  // system-wide, every process is traced already
+    trace_in_kernel(skeleton, targets.command_pid);
+    targets.traced.add(targets.command_pid);
+  }
+  return targets;
+}
+
 }  // namespace
 
+// The steps of libbpf-bootstrap's tools: open, configure, load, seed, attach, poll.
 Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
   libbpf_log = options.verbose ? &log : nullptr;
   libbpf_set_print(print_libbpf);
@@ -183,149 +209,19 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
   if (!skeleton) return load_error(errno);
   auto plan = choose_attach(options.attach, fexit_targets(*skeleton), log);
   if (!plan) return plan.error();
-  skeleton->rodata->follow_children = options.follow_children;
-  skeleton->rodata->capture_stack = options.stacks == StackMode::frame_pointers;
-  // Kernels before 5.17 lack the helper, and the verifier never sees the call when this is false.
-  // libbpf cannot probe helpers of tp_btf programs; they get the same helpers as tracepoints.
-  skeleton->rodata->frame_files = options.stacks != StackMode::off &&
-                                  libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_find_vma, nullptr) == 1;
-  if (Status stacks = configure_user_stacks(*skeleton, options); !stacks) return stacks.error();
-  skeleton->rodata->failed_only = options.failed_only;
-  // Pids are given and printed in our own PID namespace; the programs key on it.
-  if (struct stat ns{}; ::stat("/proc/self/ns/pid", &ns) == 0) {
-    skeleton->rodata->pidns_dev = ns.st_dev;
-    skeleton->rodata->pidns_ino = ns.st_ino;
-  } else {
-    log(fmt::format("no /proc/self/ns/pid ({}): keying on host pids", std::strerror(errno)));
-  }
-  UniqueFd cgroup;
-  if (options.system_wide.enabled) {
-    auto configured = configure_system_wide(*skeleton, options.system_wide, log);
-    if (!configured) return configured.error();
-    cgroup = std::move(configured).value();
-  }
-  choose_programs(*skeleton, plan->method);
-  skeleton->rodata->ring_bytes = ring_size(options.ring_bytes);
-  if (int error = bpf_map__set_max_entries(skeleton->maps.events, static_cast<uint32_t>(ring_size(options.ring_bytes))))
-    return make_error(Errc::invalid_argument, fmt::format("ring buffer size: {}", std::strerror(-error)));
-  if (auto error = size_tables(*skeleton, options)) return *error;
+  auto cgroup = configure(*skeleton, options, plan->method, log);
+  if (!cgroup) return cgroup.error();
   if (int error = mmaptrace_bpf::load(skeleton.get())) return load_error(-error);
-  if (Status filtered = set_cgroup_filter(*skeleton, cgroup); !filtered) return filtered.error();
-  if (uses_dwarf(options.stacks))
-    log(fmt::format("stack copies of up to {} bytes{}", options.stack_bytes,
-                    skeleton->rodata->frame_files
-                        ? ", clamped to the stack mapping (bpf_find_vma)"
-                        : " (no bpf_find_vma before 5.17: a copy past the stack's end fails)"));
-  if (options.stacks == StackMode::frame_pointers)
-    log(skeleton->rodata->frame_files ? "stack frames: files named by the kernel at each call (bpf_find_vma)"
-                                      : "stack frames: named from /proc/PID/maps (no bpf_find_vma before 5.17)");
-
-  TracedSet traced;
-  uint8_t yes = 1;
-  for (int pid : options.pids) {
-    auto key = static_cast<uint32_t>(pid);
-    bpf_map__update_elem(skeleton->maps.traced, &key, sizeof key, &yes, sizeof yes, BPF_ANY);
-    traced.add(key);
-  }
-  std::optional<ChildProcess> command;
-  uint32_t command_pid = 0;
-  if (!options.command.empty()) {
-    auto child = spawn(options.command, SpawnOptions{.hold_before_exec = true});
-    if (!child) return child.error();
-    command = std::move(child).value();
-    command_pid = static_cast<uint32_t>(command->pid());
-    if (!options.system_wide.enabled) {  // system-wide, every process is traced already
-      bpf_map__update_elem(skeleton->maps.traced, &command_pid, sizeof command_pid, &yes, sizeof yes, BPF_ANY);
-      traced.add(command_pid);
-    }
-  }
+  if (Status filtered = set_cgroup_filter(*skeleton, *cgroup); !filtered) return filtered.error();
+  log_stack_method(*skeleton, options, log);
+  auto targets = seed_targets(*skeleton, options);
+  if (!targets) return targets.error();
   if (int error = mmaptrace_bpf::attach(skeleton.get()))
     return make_error(Errc::unsupported, fmt::format("attaching the BPF programs failed: {}", std::strerror(-error)));
   // Said once the programs are attached: from here on nothing a target does is missed.
   log(fmt::format("attached with {} (ring buffer {} bytes)", plan->why, ring_size(options.ring_bytes)));
-
-  uint64_t start_ns = monotonic_ns();
-  StopPolicy policy(options, start_ns);
-  StackDelivery delivery(sink, options);
-  PollState state{&delivery, start_ns, 0, &traced, &policy};
-  RingBuffer ring(ring_buffer__new(bpf_map__fd(skeleton->maps.events), handle_event, &state, nullptr),
-                  &ring_buffer__free);
-  if (!ring) return make_error(Errc::io_error, "creating the ring buffer reader failed");
-  if (command) {
-    if (Status released = command->release(); !released) return released.error();  // "cannot run ..."
-  }
-
-  RunResult result;
-  result.backend = "bpf";
-  result.attach = attach_name(plan->method);
-  uint64_t last_prune = start_ns, last_loss_check = 0, last_loss_report = 0, reported_total = 0, out_of_step = 0;
-  ActivityReader activity;
-  auto ranking = [&] {
-    std::vector<ProcessActivity> ranked = activity.read(*skeleton);
-    if (options.failed_only) std::erase_if(ranked, [](const ProcessActivity& p) { return p.total_failed() == 0; });
-    return ranked;
-  };
-  uint64_t interval_ns = static_cast<uint64_t>(options.system_wide.interval_seconds * 1e9), last_ranking = start_ns;
-  for (;;) {
-    // The kernel side wakes us only when the ring is a quarter full, so after each wait the ring is
-    // read whether or not epoll saw a wake-up: events reach the sink at most 50 ms late.
-    int polled = ring_buffer__poll(ring.get(), 50);
-    if (polled >= 0 || polled == -EINTR) polled = ring_buffer__consume(ring.get());
-    delivery.deliver();  // the ring is drained: now unwind
-    if (polled < 0 && polled != -EINTR)
-      return make_error(Errc::io_error, fmt::format("reading the ring buffer: {}", std::strerror(-polled)));
-    uint64_t now = monotonic_ns();
-    if (command && result.command_exit < 0) {
-      if (std::optional<int> status = command->poll()) {
-        result.command_exit = *status;
-        traced.remove(command_pid);
-        policy.command_exited(now);
-      }
-    }
-    if (now - last_loss_check >= 250'000'000) {
-      last_loss_check = now;
-      Losses losses = read_losses(*skeleton);
-      if (losses.ring_buffer > result.losses.ring_buffer) {
-        ring_buffer__consume(ring.get());  // what is still in the ring is not lost
-        delivery.deliver();
-        out_of_step += catch_up(*skeleton, traced, command_pid);
-      }
-      losses.out_of_step = out_of_step;
-      if (losses.total() > reported_total && now - last_loss_report >= 1'000'000'000) {
-        sink.on_losses(losses);
-        last_loss_report = now;
-        reported_total = losses.total();
-      }
-      result.losses = losses;
-    }
-    if (now - last_prune > 1'000'000'000) {  // an exit event may have been lost, or came before tracing
-      last_prune = now;
-      if (options.system_wide.enabled) activity.sweep(*skeleton);  // exited processes make room
-      std::vector<uint32_t> gone;
-      for (uint32_t pid : traced.pids())
-        if (pid != command_pid && !process_alive(pid)) gone.push_back(pid);
-      for (uint32_t pid : gone) traced.remove(pid);
-    }
-    if (options.system_wide.enabled && interval_ns > 0 && now - last_ranking >= interval_ns) {
-      last_ranking = now;
-      sink.on_activity(ranking(), now - start_ns);
-    }
-    if (policy.should_stop(now, traced.others_than(command_pid), result.interrupted)) break;
-  }
-  ring_buffer__consume(ring.get());  // what arrived before the stop
-  delivery.deliver();
-  result.stacks = delivery.stats();
-  policy.describe_stop(monotonic_ns(), traced.pids(), result);
-  result.events = state.events;
-  result.losses = read_losses(*skeleton);
-  result.losses.out_of_step = out_of_step;
-  result.command_running = command && result.command_exit < 0;
-  if (options.system_wide.enabled) {
-    result.system_wide = true;
-    result.counts_only = options.system_wide.counts_only;
-    result.activity = ranking();
-  }
-  if (result.command_running) command->forget();  // still running: it is not ours to kill
+  auto result = poll_until_stopped(*skeleton, options, sink, *targets);
+  if (result) result->attach = attach_name(plan->method);
   return result;
 }
 
