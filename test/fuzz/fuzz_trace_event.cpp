@@ -17,8 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto event = ljmm::trace::detail::decode_bpf_event(data, record, 0);
     if (event) {
       summary.on_event(*event);
-      ljmm::trace::event_line(*event, nullptr);
-      ljmm::trace::event_json(*event, nullptr);
+      ljmm::trace::event_line(*event, ljmm::trace::name_frames(*event, nullptr));
+      ljmm::trace::event_json(*event, ljmm::trace::name_frames(*event, nullptr));
     }
     data += record;
     size -= record;

@@ -11,6 +11,7 @@
 #include "../common/cli.hpp"
 #include "ljmm/call_sites.hpp"
 #include "ljmm/process.hpp"
+#include "ljmm/trace_output.hpp"
 #include "ljmm/trace_report.hpp"
 #include "ljmm/units.hpp"
 #include "ljmm/version.hpp"
@@ -54,7 +55,7 @@ void declare(CLI::App& app, CliOptions& options) {
                  "After the command exits, keep tracing the -p processes while they work, at most this long "
                  "(default 120)")
       ->check(cli::non_negative_number);
-  app.add_option("--idle", t.quiet_seconds,
+  app.add_option("--idle", t.idle_seconds,
                  "... and stop once they made no traced call and used no CPU for this long (default 2)")
       ->check(cli::non_negative_number);
   app.add_flag("--json", options.json, "JSON Lines (schema ljmm.trace/v1): one object per event, then the summary");
@@ -124,47 +125,13 @@ void declare(CLI::App& app, CliOptions& options) {
       "5 BPF refused with --backend=bpf or -a.");
 }
 
-class PrintingSink : public trace::Sink {
+// Losses said on stderr while they happen: the output may be a file nobody watches.
+class LossReporter : public trace::Sink {
  public:
-  PrintingSink(const CliOptions& options, trace::Summary& summary, std::FILE* out)
-      : options_(options), summary_(summary), out_(out), call_sites_(symbolizer_) {}
-
-  void on_event(const trace::Event& event) override {
-    summary_.on_event(event);
-    if (options_.trace.stacks != trace::StackMode::off) call_sites_.on_event(event);
-    if (options_.quiet) return;
-    if (!options_.json && !header_printed_) {
-      std::string header = trace::header_line();
-      std::fwrite(header.data(), 1, header.size(), out_);
-      header_printed_ = true;
-    }
-    Symbolizer* symbolizer = options_.trace.stacks != trace::StackMode::off ? &symbolizer_ : nullptr;
-    std::string text = options_.json ? trace::event_json(event, symbolizer) : trace::event_line(event, symbolizer);
-    std::fwrite(text.data(), 1, text.size(), out_);
-    if (event.kind == trace::EventKind::exec || event.kind == trace::EventKind::exit) symbolizer_.forget(event.pid);
-  }
-
-  void on_activity(const std::vector<trace::ProcessActivity>& ranked, uint64_t time_ns) override {
-    std::string text = options_.json ? trace::activity_json(ranked, time_ns)
-                                     : fmt::format("\n{:.1f} s\n{}", time_ns / 1e9, trace::activity_text(ranked, 20));
-    std::fwrite(text.data(), 1, text.size(), out_);
-    std::fflush(out_);
-  }
-
+  void on_event(const trace::Event&) override {}
   void on_losses(const trace::Losses& losses) override {
     fmt::print(stderr, "{}: {} lost so far ({})\n", tool, losses.total(), trace::describe_losses(losses));
   }
-
-  const trace::CallSites& call_sites() const { return call_sites_; }
-  Symbolizer& symbolizer() { return symbolizer_; }
-
- private:
-  const CliOptions& options_;
-  trace::Summary& summary_;
-  std::FILE* out_;
-  Symbolizer symbolizer_;
-  trace::CallSites call_sites_;  // shares the symbolizer's cache
-  bool header_printed_ = false;
 };
 
 void on_signal(int) { trace::stop_requested().store(true); }
@@ -207,7 +174,18 @@ int run(CliOptions& options) {
     auto comm = read_comm(pid);
     summary.add_target(static_cast<uint32_t>(pid), comm ? *comm : std::string());
   }
-  PrintingSink sink(options, summary, out);
+  bool stacks = options.trace.stacks != trace::StackMode::off;
+  Symbolizer symbolizer;
+  trace::CallSites call_sites(symbolizer);  // shares the symbolizer's cache
+  std::unique_ptr<trace::Output> output = options.json ? trace::make_json_output(out)
+                                                       : trace::make_text_output(out, cli::use_color(options.color));
+  trace::OutputSink printer(*output, stacks ? &symbolizer : nullptr, !options.quiet);
+  LossReporter losses;
+  trace::Fanout sink;
+  sink.add(summary);
+  if (stacks) sink.add(call_sites);
+  sink.add(printer);
+  sink.add(losses);
   trace::Log log = [&](const std::string& message) {
     if (options.trace.verbose) fmt::print(stderr, "{}: {}\n", tool, message);
   };
@@ -216,19 +194,12 @@ int run(CliOptions& options) {
   if (!result) return cli::report(tool, result.error());
   if (options.trace.backend == trace::BackendChoice::automatic || options.trace.verbose)
     fmt::print(stderr, "{}: backend {} ({})\n", tool, result->backend, result->backend_reason);
-  std::vector<trace::LiveSite> live = trace::live_sites(summary, sink.symbolizer(), options.top);
-  std::string text = options.json ? trace::summary_json(summary, *result, live)
-                                  : trace::summary_text(summary, *result, cli::use_color(options.color), live);
-  std::fwrite(text.data(), 1, text.size(), out);
-  if (options.trace.stacks != trace::StackMode::off) {
-    std::string sites = options.json ? trace::call_sites_json(sink.call_sites(), options.top)
-                                     : trace::call_sites_text(sink.call_sites(), options.top);
-    std::fwrite(sites.data(), 1, sites.size(), out);
-  }
+  std::vector<trace::LiveSite> live = trace::live_sites(summary, symbolizer, options.top);
+  output->summary({summary, *result, live, stacks ? &call_sites : nullptr, options.top});
   if (!options.folded.empty()) {
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> folded(std::fopen(options.folded.c_str(), "we"), &std::fclose);
-    std::string stacks = trace::folded_fallbacks(sink.call_sites());
-    if (!folded || std::fwrite(stacks.data(), 1, stacks.size(), folded.get()) != stacks.size())
+    std::string folded_stacks = trace::folded_fallbacks(call_sites);
+    if (!folded || std::fwrite(folded_stacks.data(), 1, folded_stacks.size(), folded.get()) != folded_stacks.size())
       return cli::report(tool, fmt::format("{}: {}", options.folded, std::strerror(errno)), cli::exit_unavailable);
   }
   if (result->lost_events() > 0) fmt::print(stderr, "{}: {} events lost\n", tool, result->lost_events());

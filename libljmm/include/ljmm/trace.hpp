@@ -117,7 +117,7 @@ struct Options {
   // only signals the master, which then reads its whole configuration again): the trace goes on
   // while they make traced calls or use CPU time, up to this long ...
   double grace_seconds = 120.0;
-  double quiet_seconds = 2.0;  // ... and ends once they did neither for this long (--idle)
+  double idle_seconds = 2.0;  // ... and ends once they did neither for this long (--idle)
   bool follow_children = true;
   StackMode stacks = StackMode::off;
   uint32_t stack_bytes = 8192;  // DWARF: bytes of the stack copied at each call (BPF), as perf's default

@@ -8,6 +8,7 @@
 #include "ljmm/call_sites.hpp"
 #include "ljmm/finding.hpp"
 #include "ljmm/trace.hpp"
+#include "ljmm/trace_output.hpp"
 #include "ljmm/trace_summary.hpp"
 
 namespace ljmm::trace {
@@ -25,8 +26,9 @@ std::string describe_result(const Event& event);
 std::string errno_name(int64_t error);  // "ENOMEM"
 
 std::string header_line();
-std::string event_line(const Event& event, Symbolizer* symbolizer);
-std::string event_json(const Event& event, Symbolizer* symbolizer);
+// An event as a line (its stack's frames on lines below) or as a JSON Lines object.
+std::string event_line(const Event& event, const std::vector<Frame>& frames = {});
+std::string event_json(const Event& event, const std::vector<Frame>& frames = {});
 
 std::string summary_text(const Summary& summary, const RunResult& run, bool color,
                          const std::vector<LiveSite>& sites = {});

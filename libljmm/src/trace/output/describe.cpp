@@ -1,11 +1,13 @@
 // Events as people read them: names of system calls, flags and errors.
 #include <fmt/format.h>
+#include <linux/mman.h>
 #include <sys/mman.h>
 
 #include <cstring>
 
 #include "ljmm/trace_report.hpp"
 #include "ljmm/units.hpp"
+#include "trace/output/arguments.hpp"
 
 namespace ljmm::trace {
 
@@ -27,8 +29,6 @@ std::string describe_flags(uint64_t flags, const std::vector<FlagName>& names, c
   if (flags) text += fmt::format("{}{:#x}", text.empty() ? "" : "|", flags);
   return text.empty() ? none : text;
 }
-
-std::string pointer(uint64_t address) { return address == 0 ? "NULL" : format_address_short(address); }
 
 }  // namespace
 
@@ -83,7 +83,7 @@ std::string describe_mmap_flags(uint64_t flags) {
 }
 
 std::string describe_mremap_flags(uint64_t flags) {
-  static const std::vector<FlagName> names = {{1, "MREMAP_MAYMOVE"}, {2, "MREMAP_FIXED"}, {4, "MREMAP_DONTUNMAP"}};
+  static const std::vector<FlagName> names = {{MREMAP_MAYMOVE, "MREMAP_MAYMOVE"}, {MREMAP_FIXED, "MREMAP_FIXED"}, {MREMAP_DONTUNMAP, "MREMAP_DONTUNMAP"}};
   return describe_flags(flags, names, "0");
 }
 
@@ -93,28 +93,19 @@ std::string errno_name(int64_t error) {
 }
 
 std::string describe_arguments(const Event& event) {
-  const auto& a = event.args;
   switch (event.kind) {
     case EventKind::fork: return fmt::format("parent {}", event.ppid);
     case EventKind::exec: return fmt::format("now {}", event.comm);
     case EventKind::exit: return "";
     case EventKind::syscall: break;
   }
-  switch (static_cast<Syscall>(event.syscall)) {
-    case Syscall::mmap:
-      // mmap2's last argument is in pages: shown as given, like strace.
-      // The fd with its file as strace -y shows it: 3</usr/lib/libc.so.6>.
-      return fmt::format("{}, {}, {}, {}, {}{}, {:#x}{}", pointer(a[0]), format_size(a[1]), describe_prot(a[2]),
-                         describe_mmap_flags(a[3]), static_cast<int>(a[4]),
-                         event.path.empty() ? "" : "<" + event.path + ">", a[5],
-                         event.ia32_syscall == ia32_mmap2 ? " pages" : "");
-    case Syscall::munmap: return fmt::format("{}, {}", pointer(a[0]), format_size(a[1]));
-    case Syscall::mremap:
-      return fmt::format("{}, {}, {}, {}{}", pointer(a[0]), format_size(a[1]), format_size(a[2]),
-                         describe_mremap_flags(a[3]), (a[3] & 2) ? ", " + pointer(a[4]) : "");
-    case Syscall::brk: return pointer(a[0]);
+  std::string text;
+  for (const detail::Argument& argument : detail::decode_arguments(event)) {
+    if (!argument.in_line) continue;
+    if (!text.empty()) text += ", ";
+    text += argument.text;
   }
-  return "";
+  return text;
 }
 
 std::string describe_result(const Event& event) {

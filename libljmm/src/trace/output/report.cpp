@@ -8,6 +8,7 @@
 #include "ljmm/trace_report.hpp"
 #include "ljmm/units.hpp"
 #include "render/style.hpp"
+#include "trace/output/arguments.hpp"
 #include "trace/output/report_activity.hpp"
 #include "trace/output/stack_report.hpp"
 
@@ -20,16 +21,11 @@ std::string header_line() {
 
 namespace {
 
-// Frame `i` of the event's stack, named when there is a symbolizer.
-std::string frame_name(const Event& event, size_t i, Symbolizer* symbolizer) {
-  if (!symbolizer) return format_address_short(event.stack[i]);
-  const FrameFile* file = i < event.stack_files.size() ? &event.stack_files[i] : nullptr;
-  return symbolizer->symbolize(event.pid, event.stack[i], file);
-}
+std::string frame_text(const Frame& frame) { return frame.name.empty() ? format_address_short(frame.address) : frame.name; }
 
 }  // namespace
 
-std::string event_line(const Event& event, Symbolizer* symbolizer) {
+std::string event_line(const Event& event, const std::vector<Frame>& frames) {
   // A 32-bit call is marked with its ABI: ia32:mmap2.
   std::string call = event.kind != EventKind::syscall ? event_kind_name(event.kind)
                      : event.ia32_syscall             ? fmt::format("ia32:{}", event.call_name())
@@ -37,36 +33,30 @@ std::string event_line(const Event& event, Symbolizer* symbolizer) {
   std::string line = fmt::format("{:<10.6f} {:>7} {:>7} {:<16} {:<7} {:<56} {:<18} {:>8.1f}\n", event.time_ns / 1e9,
                                  event.pid, event.tid, event.comm, call, describe_arguments(event),
                                  describe_result(event), event.duration_ns / 1e3);
-  for (size_t i = 0; i < event.stack.size(); ++i)
-    line += fmt::format("{:>30}{}\n", "", frame_name(event, i, symbolizer));
+  for (const Frame& frame : frames) line += fmt::format("{:>30}{}\n", "", frame_text(frame));
   return line;
 }
 
 namespace {
 
 void write_arguments(JsonWriter& json, const Event& event) {
-  const auto& a = event.args;
   json.key("args").begin_object(true);
-  switch (static_cast<Syscall>(event.syscall)) {
-    case Syscall::mmap:
-      json.address_field("addr", a[0]).field("length", a[1]).field("prot", describe_prot(a[2]));
-      json.field("flags", describe_mmap_flags(a[3])).field("fd", static_cast<int>(a[4]));
-      if (!event.path.empty()) json.field("path", event.path);
-      json.field(event.ia32_syscall == ia32_mmap2 ? "pgoffset" : "offset", a[5]);
-      break;
-    case Syscall::munmap: json.address_field("addr", a[0]).field("length", a[1]); break;
-    case Syscall::mremap:
-      json.address_field("old_address", a[0]).field("old_size", a[1]).field("new_size", a[2]);
-      json.field("flags", describe_mremap_flags(a[3])).address_field("new_address", a[4]);
-      break;
-    case Syscall::brk: json.address_field("addr", a[0]); break;
+  for (const detail::Argument& argument : detail::decode_arguments(event)) {
+    switch (argument.json) {
+      case detail::Argument::Json::address: json.address_field(argument.name, argument.value); break;
+      case detail::Argument::Json::number: json.field(argument.name, argument.value); break;
+      case detail::Argument::Json::signed_number:
+        json.field(argument.name, static_cast<int64_t>(argument.value));
+        break;
+      case detail::Argument::Json::text: json.field(argument.name, argument.text); break;
+    }
   }
   json.end_object();
 }
 
 }  // namespace
 
-std::string event_json(const Event& event, Symbolizer* symbolizer) {
+std::string event_json(const Event& event, const std::vector<Frame>& frames) {
   JsonWriter json(0);
   json.begin_object().field("schema", trace_schema).field("type", "event");
   json.field("time_ns", event.time_ns).field("event", event_kind_name(event.kind));
@@ -89,13 +79,14 @@ std::string event_json(const Event& event, Symbolizer* symbolizer) {
     json.field("duration_ns", event.duration_ns);
     if (event.caller) json.address_field("caller", event.caller);
   }
-  if (!event.stack.empty()) {
+  if (!frames.empty()) {
     json.key("stack").begin_array();
-    for (uint64_t address : event.stack) json.address(address);
+    for (const Frame& frame : frames) json.address(frame.address);
     json.end_array();
-    if (symbolizer) {
+    // Named frames come from a symbolizer, which names every frame (an address when it must).
+    if (!frames.front().name.empty()) {
       json.key("symbols").begin_array();
-      for (size_t i = 0; i < event.stack.size(); ++i) json.value(frame_name(event, i, symbolizer));
+      for (const Frame& frame : frames) json.value(frame.name);
       json.end_array();
     }
   }

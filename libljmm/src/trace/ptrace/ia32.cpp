@@ -37,7 +37,7 @@ std::optional<Event> traced_call_at_entry(const __ptrace_syscall_info& info, uin
   bool i386 = info.arch == AUDIT_ARCH_I386;
   const Ia32Syscall* ia32 = i386 ? find_ia32_syscall(info.entry.nr) : nullptr;
   if (!i386 && x32_variant(info.entry.nr)) ++x32_calls;
-  if (i386 ? ia32 == nullptr : !wanted(info.entry.nr)) return std::nullopt;
+  if (i386 ? ia32 == nullptr : !is_traced_call(info.entry.nr)) return std::nullopt;
   Event call;
   call.syscall = ia32 ? static_cast<int>(ia32->does) : static_cast<int>(info.entry.nr);
   call.ia32_syscall = ia32 ? ia32->number : 0;

@@ -10,7 +10,7 @@
 
 namespace ljmm::trace::detail {
 
-bool wanted(uint64_t nr) {
+bool is_traced_call(uint64_t nr) {
   for (const TracedSyscall& traced : traced_syscalls)
     if (static_cast<uint64_t>(traced.id) == nr) return true;
   return false;
@@ -18,7 +18,7 @@ bool wanted(uint64_t nr) {
 
 constexpr uint64_t x32_syscall_bit = 0x40000000;  // __X32_SYSCALL_BIT
 
-bool x32_variant(uint64_t nr) { return (nr & x32_syscall_bit) && wanted(nr & ~x32_syscall_bit); }
+bool x32_variant(uint64_t nr) { return (nr & x32_syscall_bit) && is_traced_call(nr & ~x32_syscall_bit); }
 
 std::vector<int> traced_numbers() {
   std::vector<int> numbers;

@@ -10,7 +10,7 @@
 
 namespace ljmm::trace::detail {
 
-bool wanted(uint64_t nr);           // one of the traced x86-64 calls
+bool is_traced_call(uint64_t nr);   // one of the traced x86-64 calls
 bool x32_variant(uint64_t nr);      // the x32 number of one of them: not traced, counted as skipped
 std::vector<int> traced_numbers();  // their numbers and their x32 numbers, for the seccomp filter
 uint32_t tgid_of(pid_t tid);        // the thread's process (the thread itself when /proc says nothing)

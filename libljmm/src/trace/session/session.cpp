@@ -104,11 +104,11 @@ std::optional<StopReason> StopPolicy::decide(uint64_t now_ns, size_t targets) co
   if (command_exit_ns_ == 0) return std::nullopt;
   if (targets == 0) return StopReason::command_done;
   uint64_t grace = static_cast<uint64_t>(options_.grace_seconds * 1e9);
-  uint64_t quiet = std::min<uint64_t>(grace, static_cast<uint64_t>(options_.quiet_seconds * 1e9));
+  uint64_t idle = std::min<uint64_t>(grace, static_cast<uint64_t>(options_.idle_seconds * 1e9));
   if (now_ns - command_exit_ns_ >= grace) return StopReason::grace;
   uint64_t last = std::max(last_event_ns_, command_exit_ns_);
   for (const auto& [pid, at] : last_cpu_ns_) last = std::max(last, at);
-  if (now_ns - command_exit_ns_ >= quiet && now_ns - last >= quiet) return StopReason::idle;
+  if (now_ns - command_exit_ns_ >= idle && now_ns - last >= idle) return StopReason::idle;
   return std::nullopt;
 }
 
@@ -131,14 +131,14 @@ void StopPolicy::describe_stop(uint64_t now_ns, const std::set<uint32_t>& alive,
   result.stop_reason = reason_;
   result.stopped_at_ns = now_ns - start_ns_;
   result.limit_seconds = reason_ == StopReason::grace      ? options_.grace_seconds
-                         : reason_ == StopReason::idle     ? options_.quiet_seconds
+                         : reason_ == StopReason::idle     ? options_.idle_seconds
                          : reason_ == StopReason::duration ? options_.duration_seconds
                                                            : 0;
-  uint64_t quiet = static_cast<uint64_t>(options_.quiet_seconds * 1e9);
+  uint64_t idle = static_cast<uint64_t>(options_.idle_seconds * 1e9);
   std::set<uint32_t> busy;
   for (const auto* times : {&last_event_by_pid_, &last_cpu_ns_})
     for (const auto& [pid, at] : *times)
-      if (now_ns - at < quiet && alive.count(pid)) busy.insert(pid);
+      if (now_ns - at < idle && alive.count(pid)) busy.insert(pid);
   result.busy_pids.assign(busy.begin(), busy.end());
 }
 

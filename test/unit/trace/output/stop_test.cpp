@@ -14,7 +14,7 @@ Options with_command() {
   Options options;
   options.command = {"true"};
   options.grace_seconds = 10;
-  options.quiet_seconds = 2;
+  options.idle_seconds = 2;
   return options;
 }
 

@@ -1,0 +1,77 @@
+// Where a trace goes: one Output interface with a text and a JSON Lines implementation, as
+// bpftrace's output classes; the sink that hands events to an output with their stack frames
+// named; and a sink that forwards to several (the summary, the call sites, the output).
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ljmm/call_sites.hpp"
+#include "ljmm/symbolizer.hpp"
+#include "ljmm/trace.hpp"
+#include "ljmm/trace_summary.hpp"
+
+namespace ljmm::trace {
+
+// One frame of an event's user stack: named by the symbolizer, or only its address.
+struct Frame {
+  uint64_t address = 0;
+  std::string name;  // "sysmalloc+0x4e2 (libc.so.6)"; empty when no symbolizer named it
+};
+// The event's stack as data, innermost first, named when there is a symbolizer.
+std::vector<Frame> name_frames(const Event& event, Symbolizer* symbolizer);
+
+// The end of a trace, for Output::summary.
+struct TraceEnd {
+  const Summary& summary;
+  const RunResult& run;
+  const std::vector<LiveSite>& live_sites;
+  const CallSites* call_sites = nullptr;  // with --stack
+  size_t top = 5;                         // call sites listed
+};
+
+class Output {
+ public:
+  virtual ~Output() = default;
+  virtual void event(const Event& event, const std::vector<Frame>& frames) = 0;
+  // -a: the processes ranked, every --interval seconds.
+  virtual void activity(const std::vector<ProcessActivity>& ranked, uint64_t time_ns) = 0;
+  virtual void summary(const TraceEnd& end) = 0;
+};
+
+// Event lines under a header, and the summary as people read it.
+std::unique_ptr<Output> make_text_output(std::FILE* out, bool color);
+// JSON Lines of schema ljmm.trace/v1: an object per event, then the summary (and call sites).
+std::unique_ptr<Output> make_json_output(std::FILE* out);
+
+// Hands events (unless `events` is false: only the summary is wanted) and -a's rankings to an
+// output, with the stacks named while their processes live.
+class OutputSink : public Sink {
+ public:
+  OutputSink(Output& output, Symbolizer* symbolizer, bool events)
+      : output_(output), symbolizer_(symbolizer), events_(events) {}
+  void on_event(const Event& event) override;
+  void on_activity(const std::vector<ProcessActivity>& ranked, uint64_t time_ns) override;
+
+ private:
+  Output& output_;
+  Symbolizer* symbolizer_;
+  bool events_;
+};
+
+// Forwards everything to each of its sinks, in the order they were added.
+class Fanout : public Sink {
+ public:
+  void add(Sink& sink) { sinks_.push_back(&sink); }
+  void on_event(const Event& event) override;
+  void on_losses(const Losses& losses) override;
+  void on_activity(const std::vector<ProcessActivity>& ranked, uint64_t time_ns) override;
+
+ private:
+  std::vector<Sink*> sinks_;
+};
+
+}  // namespace ljmm::trace
