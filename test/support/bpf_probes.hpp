@@ -3,8 +3,10 @@
 
 #include <chrono>
 #include <filesystem>
+#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -43,10 +45,12 @@ inline std::set<uint64_t> programs_held_by_running_tracers() {
 }
 
 // ljmm-trace's programs that no running ljmm-trace holds: probes left behind. Counted by holder,
-// not in total, so traces that other tests run at the same time do not count.
-inline size_t orphaned_trace_programs() {
+// not in total, so traces that other tests run at the same time do not count. nullopt when
+// bpftool gave no list (missing, refused, or printed nothing): then nothing is known, and a
+// check built on it must fail rather than pass.
+inline std::optional<size_t> orphaned_trace_programs() {
   nlohmann::json programs = nlohmann::json::parse(run_command({"bpftool", "-j", "prog", "show"}).out, nullptr, false);
-  if (!programs.is_array()) return 0;
+  if (!programs.is_array()) return std::nullopt;
   std::set<uint64_t> held = programs_held_by_running_tracers();
   size_t orphaned = 0;
   for (const nlohmann::json& program : programs)
@@ -57,7 +61,12 @@ inline size_t orphaned_trace_programs() {
 // BPF programs are freed after an RCU grace period: wait for them to go.
 inline bool no_probe_left() {
   for (int tries = 0; tries < 50; ++tries) {
-    if (orphaned_trace_programs() == 0) return true;
+    std::optional<size_t> orphaned = orphaned_trace_programs();
+    if (!orphaned) {
+      std::fprintf(stderr, "no_probe_left: bpftool -j prog show gave no list of programs\n");
+      return false;
+    }
+    if (*orphaned == 0) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   return false;

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "ljmm/trace_summary.hpp"
+#include "trace/summary/call_instruction.hpp"
 
 namespace ljmm::trace {
 
@@ -17,24 +18,12 @@ namespace {
 // would name code that never called mmap. A return address follows a call instruction: the
 // bytes before it are checked, while the process lives.
 bool follows_a_call(uint32_t pid, uint64_t address) {
-  uint8_t code[7];
+  uint8_t code[detail::longest_call];
   iovec local{code, sizeof code}, remote{reinterpret_cast<void*>(address - sizeof code), sizeof code};
   if (address < sizeof code ||
       ::process_vm_readv(static_cast<pid_t>(pid), &local, 1, &remote, 1, 0) != static_cast<ssize_t>(sizeof code))
     return false;
-  auto before = [&](size_t back) { return code[sizeof code - back]; };  // the byte `back` bytes before
-  if (before(5) == 0xe8) return true;                                   // call rel32
-  // call r/m64: 0xff, then a ModRM byte whose reg field is 2; its length follows from the ModRM.
-  for (size_t length : {2, 3, 4, 6, 7}) {
-    if (before(length) != 0xff) continue;
-    uint8_t modrm = before(length - 1);
-    unsigned mod = modrm >> 6, reg = (modrm >> 3) & 7, rm = modrm & 7;
-    if (reg != 2) continue;
-    size_t expected =
-        2 + (mod != 3 && rm == 4 ? 1 : 0) + (mod == 1 ? 1 : 0) + (mod == 2 ? 4 : 0) + (mod == 0 && rm == 5 ? 4 : 0);
-    if (expected == length) return true;
-  }
-  return false;
+  return detail::ends_with_call(code);
 }
 
 }  // namespace
