@@ -57,6 +57,8 @@ g++ -std=c++20 -static-libstdc++ "$source_dir/core_consumer/main.cpp" -o "$prefi
     $(pkg-config --cflags ljmm-core) "$libdir/libljmm-core.a" $(pkg-config --static --libs-only-l ljmm-core | sed 's/-lljmm-core//')
 "$prefix/core-pkgconfig-static" | grep -q "parsed 2 regions"
 "$prefix/bin/ljmm-inspect" --version | grep -q "ljmm-inspect"
+grep -q "^ExecStart=$prefix/bin/ljmm-inspect " "$prefix/share/ljmm/systemd/ljmm-textfile.service" ||
+  { echo "the systemd service does not name the installed ljmm-inspect"; exit 1; }
 # No empty folders: every installed directory holds something.
 empty=$(find "$prefix" -type d -empty -not -path "*/consumer-build*" -not -path "*/core-build*")
 [ -z "$empty" ] || { echo "empty directories installed: $empty"; exit 1; }
