@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Set-up for a Debian 12 machine, as root: installs the Debian packages ljmm needs, builds it,
-# then runs the demo or the whole test suite.
+# then runs the demo or the whole test suite, or makes the Debian package.
 #
-#   bash setup.sh demo    install, build, inspect the brk-hole demo process
-#   bash setup.sh test    install, build, run every test (CTest)
-#   bash setup.sh build   install and build only
+#   bash setup.sh demo      install, build, inspect the brk-hole demo process
+#   bash setup.sh test      install, build, run every test (CTest)
+#   bash setup.sh build     install and build only
+#   bash setup.sh package   install, build, make ljmm_VERSION_amd64.deb in the build folder
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -18,11 +19,14 @@ build_packages=(
   libcli11-dev libfmt-dev nlohmann-json3-dev libelf-dev libdw-dev zlib1g-dev
   libbpf-dev bpftool clang llvm ca-certificates
 )
+# ... what making the Debian package adds: dpkg-shlibdeps, and file, with which CPack finds the
+# binaries whose dependencies it computes ...
+package_packages=(dpkg-dev file)
 # ... and what the tests and benchmarks add: real programs to test against, the checkers, and
 # QEMU with busybox for the tests in guests booted with Debian's kernels (test/vm/).
 test_packages=(
   googletest libgtest-dev libbenchmark-dev
-  python3 python3-jsonschema util-linux procps dpkg-dev binutils
+  python3 python3-jsonschema util-linux procps dpkg-dev binutils lintian
   nginx libnginx-mod-http-lua strace
   python3-prometheus-client prometheus-node-exporter prometheus librsvg2-bin libclang-rt-14-dev groff-base
   qemu-system-x86 busybox-static xz-utils
@@ -72,6 +76,19 @@ build_tools() {
   cmake --build "$BUILD_DIR" -j "$JOBS" --target ljmm-inspect ljmm-trace ljmm-check ljmm-demo
 }
 
+# The Debian package of the libraries and the tools, packed by CPack from the build tree.
+make_package() {
+  say "building in $BUILD_DIR"
+  configure -DLJMM_BUILD_TESTS=OFF
+  cmake --build "$BUILD_DIR" -j "$JOBS"
+  say "making the Debian package"
+  (cd "$BUILD_DIR" && cpack > /dev/null)
+  local deb
+  deb=$(realpath "$(ls -t "$BUILD_DIR"/ljmm_*_amd64.deb | head -1)")
+  say "made $deb"
+  say "install it with: apt install $deb"
+}
+
 run_tests() {
   say "running the test suite"
   ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" --timeout 600
@@ -100,7 +117,7 @@ case "${1:-}" in
     "$BUILD_DIR/bin/ljmm-inspect" --demo
     ;;
   test)
-    install_packages "${build_packages[@]}" "${test_packages[@]}"
+    install_packages "${build_packages[@]}" "${package_packages[@]}" "${test_packages[@]}"
     enable_debian_sources
     build
     run_tests
@@ -108,12 +125,16 @@ case "${1:-}" in
     run_sanitized_tests
     ;;
   build)
-    install_packages "${build_packages[@]}" "${test_packages[@]}"
+    install_packages "${build_packages[@]}" "${package_packages[@]}" "${test_packages[@]}"
     enable_debian_sources
     build
     ;;
+  package)
+    install_packages "${build_packages[@]}" "${package_packages[@]}"
+    make_package
+    ;;
   *)
-    echo "usage: bash setup.sh demo|test|build" >&2
+    echo "usage: bash setup.sh demo|test|build|package" >&2
     exit 2
     ;;
 esac

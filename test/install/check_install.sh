@@ -9,14 +9,7 @@ prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT
 
 cmake --install "$build_dir" --prefix "$prefix" > /dev/null
-for file in bin/ljmm-inspect bin/ljmm-trace bin/ljmm-check bin/ljmm-demo include/ljmm/analysis.hpp include/ljmm/version.hpp \
-            include/ljmm/runtime.h lib/libljmm.a lib/libljmm.so lib/cmake/ljmm/ljmmConfig.cmake lib/pkgconfig/ljmm.pc \
-            lib/libljmm-core.a lib/libljmm-core.so lib/pkgconfig/ljmm-core.pc \
-            lib/libljmm_runtime.a lib/libljmm_preload.so lib/ljmm/ljmm.o \
-            share/man/man1/ljmm-inspect.1 share/man/man1/ljmm-trace.1 share/man/man1/ljmm-check.1 \
-            share/man/man3/ljmm-runtime.3 share/bash-completion/completions/ljmm-trace \
-            share/ljmm/systemd/ljmm-textfile.service share/ljmm/systemd/ljmm-textfile.timer \
-            share/doc/ljmm/ci-example.sh share/doc/ljmm/fleet/ljmm-rules.yml; do
+grep -v '^#' "$source_dir/installed_files" | while read -r file; do
   found=$(find "$prefix" -path "*/$file" | head -1)
   [ -n "$found" ] || { echo "not installed: $file"; exit 1; }
 done
@@ -57,6 +50,8 @@ g++ -std=c++20 -static-libstdc++ "$source_dir/core_consumer/main.cpp" -o "$prefi
     $(pkg-config --cflags ljmm-core) "$libdir/libljmm-core.a" $(pkg-config --static --libs-only-l ljmm-core | sed 's/-lljmm-core//')
 "$prefix/core-pkgconfig-static" | grep -q "parsed 2 regions"
 "$prefix/bin/ljmm-inspect" --version | grep -q "ljmm-inspect"
+grep -q "^ExecStart=$prefix/bin/ljmm-inspect " "$prefix/share/ljmm/systemd/ljmm-textfile.service" ||
+  { echo "the systemd service does not name the installed ljmm-inspect"; exit 1; }
 # No empty folders: every installed directory holds something.
 empty=$(find "$prefix" -type d -empty -not -path "*/consumer-build*" -not -path "*/core-build*")
 [ -z "$empty" ] || { echo "empty directories installed: $empty"; exit 1; }
