@@ -26,11 +26,17 @@ const volatile bool follow_children = true;
 const volatile bool capture_stack = false;
 const volatile bool failed_only = false;
 const volatile bool frame_files = false;                        /* the kernel has bpf_find_vma (5.17) */
-const volatile unsigned long long ring_bytes = 8 * 1024 * 1024; /* the size user space gave the ring */
+const volatile unsigned long long ring_bytes = 0; /* the size user space gave the ring */
+
+/* The tables below are sized by user space before load, from trace::Options (--max-processes,
+ * --max-threads, --ring-size): the sizes written here only hold until then, so the defaults are
+ * spelled once, in the options. A ring buffer's size must be a power-of-two number of pages. */
+#define SIZED_BEFORE_LOAD 1
+#define RING_SIZED_BEFORE_LOAD 4096
 
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
-  __uint(max_entries, 32768); /* user space sets it (--max-processes) */
+  __uint(max_entries, SIZED_BEFORE_LOAD); /* --max-processes */
   __type(key, u32); /* tgid */
   __type(value, u8);
 } traced SEC(".maps");
@@ -46,14 +52,14 @@ struct inflight_call {
 
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
-  __uint(max_entries, 65536);
+  __uint(max_entries, SIZED_BEFORE_LOAD); /* --max-threads */
   __type(key, u32); /* tid */
   __type(value, struct inflight_call);
 } inflight SEC(".maps");
 
 struct {
   __uint(type, BPF_MAP_TYPE_RINGBUF);
-  __uint(max_entries, 8 * 1024 * 1024); /* user space may resize before load */
+  __uint(max_entries, RING_SIZED_BEFORE_LOAD); /* --ring-size */
 } events SEC(".maps");
 
 struct {
