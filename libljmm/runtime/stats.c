@@ -116,21 +116,9 @@ __attribute__((destructor)) static void ljmm_write_stats_at_exit(void) {
   put(&out, "-");
   put_number(&out, ljmm_state.window_end, 16);
   put(&out, "\n");
-  put_field(&out, "calls", s.calls);
-  put_field(&out, "low_requests", s.low_requests);
-  put_field(&out, "fast_path", s.fast_path);
-  put_field(&out, "fallbacks", s.fallbacks);
-  put_field(&out, "outside_window", s.outside_window);
-  put_field(&out, "failures", s.failures);
-  put_field(&out, "retries", s.retries);
-  put_field(&out, "bytes_placed", s.bytes_placed);
-  put_field(&out, "scans", s.scans);
-  put_field(&out, "unmaps_in_window", s.unmaps_in_window);
-  put_field(&out, "remaps_in_window", s.remaps_in_window);
-  put_field(&out, "returned_to_reserve", s.returned_to_reserve);
-  put_field(&out, "reserved_bytes", s.reserved_bytes);
-  put_field(&out, "near_requests", s.near_requests);
-  put_field(&out, "near_failures", s.near_failures);
+#define LJMM_PUT_COUNTER(name, unit, what) put_field(&out, #name, s.name);
+  LJMM_STATS_COUNTERS(LJMM_PUT_COUNTER)
+#undef LJMM_PUT_COUNTER
   long fd = raw_syscall3(SYS_open, (long)path.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (raw_failed(fd)) return;
   raw_write((int)fd, out.data, out.length);

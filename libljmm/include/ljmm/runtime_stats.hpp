@@ -4,9 +4,11 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
+#include "ljmm/finding.hpp"
 #include "ljmm/maps.hpp"
 #include "ljmm/runtime.h"
 
@@ -20,12 +22,14 @@ struct RuntimeStats {
   ljmm_stats counters{};
 };
 
-// The counters by name, in the order of struct ljmm_stats: one list for JSON, text and reading back.
+// The counters by name, in the order of struct ljmm_stats (LJMM_STATS_COUNTERS in runtime.h): one
+// list for JSON, text, metrics and reading back.
 struct RuntimeCounter {
   std::string_view name;
   uint64_t ljmm_stats::*member;
+  MetricUnit unit;  // count or bytes
 };
-const std::vector<RuntimeCounter>& runtime_counters();
+std::span<const RuntimeCounter> runtime_counters();
 const char* reserve_mode_name(uint32_t mode);  // "none", "brk-block", "window"
 
 // nullopt when the process does not run the ljmm runtime (or hides its memory from us).

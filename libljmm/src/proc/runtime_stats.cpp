@@ -1,31 +1,24 @@
 #include "ljmm/runtime_stats.hpp"
 
 #include <cstring>
+#include <iterator>
 
 #include "proc/memory.hpp"
 
 namespace ljmm {
 
-const std::vector<RuntimeCounter>& runtime_counters() {
-  static const std::vector<RuntimeCounter> counters = {
-      {"calls", &ljmm_stats::calls},
-      {"low_requests", &ljmm_stats::low_requests},
-      {"fast_path", &ljmm_stats::fast_path},
-      {"fallbacks", &ljmm_stats::fallbacks},
-      {"outside_window", &ljmm_stats::outside_window},
-      {"failures", &ljmm_stats::failures},
-      {"retries", &ljmm_stats::retries},
-      {"bytes_placed", &ljmm_stats::bytes_placed},
-      {"scans", &ljmm_stats::scans},
-      {"unmaps_in_window", &ljmm_stats::unmaps_in_window},
-      {"remaps_in_window", &ljmm_stats::remaps_in_window},
-      {"returned_to_reserve", &ljmm_stats::returned_to_reserve},
-      {"reserved_bytes", &ljmm_stats::reserved_bytes},
-      {"near_requests", &ljmm_stats::near_requests},
-      {"near_failures", &ljmm_stats::near_failures},
-  };
-  return counters;
-}
+namespace {
+
+constexpr RuntimeCounter counters[] = {
+#define LJMM_RUNTIME_COUNTER(name, unit, what) {#name, &ljmm_stats::name, MetricUnit::unit},
+    LJMM_STATS_COUNTERS(LJMM_RUNTIME_COUNTER)
+#undef LJMM_RUNTIME_COUNTER
+};
+static_assert(sizeof(ljmm_stats) == std::size(counters) * sizeof(uint64_t), "every field of ljmm_stats is listed");
+
+}  // namespace
+
+std::span<const RuntimeCounter> runtime_counters() { return counters; }
 
 const char* reserve_mode_name(uint32_t mode) {
   switch (mode) {

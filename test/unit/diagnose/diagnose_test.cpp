@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "../test_data.hpp"
 #include "ljmm/analysis.hpp"
 
@@ -180,6 +182,21 @@ TEST(Diagnose, MapCountNearTheLimit) {
   const Finding* near = analysis.finding("map-count-near-limit");
   ASSERT_NE(near, nullptr);
   EXPECT_EQ(near->severity, Severity::error);
+}
+
+// Each counter's metric has the unit the counters' list in runtime.h gives it.
+TEST(Diagnose, RuntimeCountersCarryTheirUnits) {
+  Snapshot snapshot = snapshot_from_text(std::string(exe_and_libc) + libc_and_stack);
+  snapshot.runtime = RuntimeStats{0x10000, 0x80000000, LJMM_RESERVE_WINDOW, 0, {}};
+  Analysis analysis = analyze(std::move(snapshot));
+  const Finding* runtime = analysis.finding("ljmm-runtime");
+  ASSERT_NE(runtime, nullptr);
+  std::map<std::string, MetricUnit> units;
+  for (const Metric& metric : runtime->metrics) units[metric.name] = metric.unit;
+  EXPECT_EQ(units.size(), runtime_counters().size());
+  for (const char* name : {"bytes_placed", "returned_to_reserve", "reserved_bytes"})
+    EXPECT_EQ(units[name], MetricUnit::bytes) << name;
+  for (const char* name : {"calls", "fallbacks", "near_failures"}) EXPECT_EQ(units[name], MetricUnit::count) << name;
 }
 
 TEST(Diagnose, RuntimeWithFixedPlacementOffSaysSo) {
