@@ -11,8 +11,13 @@
 
 #include "ljmm/runtime.h"
 
+/* The kernel's flags by name. <sys/mman.h> of an older C library lacks the newer ones; the
+ * values are the kernel's ABI (<linux/mman.h>, which is not included: its MAP_* would clash). */
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
+#endif
+#ifndef MFD_CLOEXEC
+#define MFD_CLOEXEC 1u
 #endif
 
 #define LJMM_MAX_RESERVATIONS 64

@@ -1,4 +1,4 @@
-/* The counters live in a one-page shared memfd mapping named "ljmm-runtime-stats": it shows in
+/* The counters live in a one-page shared mapping of the memfd LJMM_STATS_MEMFD: it shows in
  * /proc/PID/maps as /memfd:ljmm-runtime-stats (deleted), so ljmm-inspect can find and read it
  * in a running process. A forked child gets a page of its own. With LJMM_STATS=PATH they are
  * also written there at exit. */
@@ -7,17 +7,12 @@
 #include "internal.h"
 #include "raw.h"
 
-#ifndef SYS_memfd_create
-#define SYS_memfd_create 319
-#endif
-#define LJMM_MFD_CLOEXEC 1u
-
 static struct ljmm_stats_page fallback_page;
 
 /* A one-page shared memfd mapping, or 0. */
 static struct ljmm_stats_page *map_page(void) {
   struct ljmm_stats_page *page = 0;
-  long fd = raw_syscall3(SYS_memfd_create, (long)"ljmm-runtime-stats", LJMM_MFD_CLOEXEC, 0);
+  long fd = raw_memfd_create(LJMM_STATS_MEMFD, MFD_CLOEXEC);
   if (raw_failed(fd)) return 0;
   if (!raw_failed(raw_syscall3(SYS_ftruncate, fd, (long)ljmm_state.page_size, 0))) {
     long mapped = raw_mmap(0, ljmm_state.page_size, PROT_READ | PROT_WRITE, MAP_SHARED, (int)fd, 0);

@@ -63,8 +63,13 @@ struct ljmm_stats {
 #undef LJMM_STATS_FIELD
 };
 
-/* The page that holds the counters. It is a shared memfd mapping named
- * "ljmm-runtime-stats", so `ljmm-inspect PID` finds it in /proc/PID/maps and reads it. */
+/* The runtime's memfds by name. /proc/PID/maps shows each as LJMM_MEMFD_PATH(name) " (deleted)". */
+#define LJMM_STATS_MEMFD "ljmm-runtime-stats" /* the counters page */
+#define LJMM_RESERVE_MEMFD "ljmm-reserve"     /* the free parts of a reservation (LJMM_RESERVE) */
+#define LJMM_MEMFD_PATH(name) "/memfd:" name
+
+/* The page that holds the counters. It is a shared mapping of the memfd LJMM_STATS_MEMFD, so
+ * `ljmm-inspect PID` finds it in /proc/PID/maps and reads it. */
 #define LJMM_STATS_MAGIC "ljmm-stats-v1"
 struct ljmm_stats_page {
   char magic[16];

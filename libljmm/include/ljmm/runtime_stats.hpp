@@ -1,5 +1,5 @@
 // Reading the ljmm runtime's counters out of a live process: the runtime keeps them in a shared
-// memfd page named "ljmm-runtime-stats", which shows in /proc/PID/maps.
+// page of the memfd LJMM_STATS_MEMFD ("ljmm-runtime-stats"), which shows in /proc/PID/maps.
 #pragma once
 
 #include <cstdint>

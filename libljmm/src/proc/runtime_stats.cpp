@@ -30,7 +30,7 @@ const char* reserve_mode_name(uint32_t mode) {
 
 std::optional<RuntimeStats> read_runtime_stats(int pid, const std::vector<Region>& regions) {
   for (const Region& region : regions) {
-    if (region.kind != RegionKind::file || region.path != "/memfd:ljmm-runtime-stats") continue;
+    if (region.kind != RegionKind::file || region.path != LJMM_MEMFD_PATH(LJMM_STATS_MEMFD)) continue;
     ljmm_stats_page page{};
     if (!read_process_memory(pid, region.start, &page, sizeof page)) continue;
     if (std::memcmp(page.magic, LJMM_STATS_MAGIC, sizeof LJMM_STATS_MAGIC) != 0) continue;
