@@ -96,8 +96,8 @@ static void choose_window(void) {
 static enum ljmm_reserve_mode configured_reservation(void) {
   const char *mode = find_env("LJMM_RESERVE");
   if (!mode) return LJMM_RESERVE_NONE;
-  const char *names[] = {"none", "brk-block", "window"};
-  for (int i = 0; i < 3; ++i) {
+  static const char *const names[] = LJMM_RESERVE_MODE_NAMES;
+  for (int i = 0; i < (int)(sizeof names / sizeof *names); ++i) {
     const char *a = mode, *b = names[i];
     while (*b && *a == *b) ++a, ++b;
     if (*a == 0 && *b == 0) return (enum ljmm_reserve_mode)i;

@@ -81,6 +81,9 @@ struct ljmm_stats_page {
 };
 
 enum ljmm_reserve_mode { LJMM_RESERVE_NONE = 0, LJMM_RESERVE_BRK_BLOCK = 1, LJMM_RESERVE_WINDOW = 2 };
+/* Each mode's name, indexed by its value: what LJMM_RESERVE takes and ljmm-inspect shows. */
+#define LJMM_RESERVE_MODE_NAMES \
+  { "none", "brk-block", "window" }
 #define LJMM_FLAG_NOREPLACE_UNSUPPORTED 1u /* the kernel ignores MAP_FIXED_NOREPLACE: hints verified */
 #define LJMM_FLAG_FIXED_UNSUPPORTED 2u     /* fixed placement gives EINVAL (no-MMU style): no fallbacks */
 

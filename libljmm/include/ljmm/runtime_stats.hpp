@@ -30,7 +30,15 @@ struct RuntimeCounter {
   MetricUnit unit;  // count or bytes
 };
 std::span<const RuntimeCounter> runtime_counters();
-const char* reserve_mode_name(uint32_t mode);  // "none", "brk-block", "window"
+const char* reserve_mode_name(uint32_t mode);  // LJMM_RESERVE_MODE_NAMES: "none", "brk-block", "window"
+std::optional<uint32_t> parse_reserve_mode(std::string_view name);  // nullopt for a name not listed
+
+// The LJMM_FLAG_* bits by name ("fixed_unsupported"), for JSON written and read back.
+struct RuntimeFlag {
+  std::string_view name;
+  uint32_t flag;
+};
+std::span<const RuntimeFlag> runtime_flags();
 
 // nullopt when the process does not run the ljmm runtime (or hides its memory from us).
 std::optional<RuntimeStats> read_runtime_stats(int pid, const std::vector<Region>& regions);

@@ -133,11 +133,9 @@ Result<std::optional<RuntimeStats>> read_runtime(const json& document) {
   RuntimeStats runtime;
   LJMM_TRY_ASSIGN(runtime.window_start, address_member(*it, "window_start", "runtime"));
   LJMM_TRY_ASSIGN(runtime.window_end, address_member(*it, "window_end", "runtime"));
-  std::string mode = string_or_empty(*it, "reserve_mode");
-  for (uint32_t m : {LJMM_RESERVE_NONE, LJMM_RESERVE_BRK_BLOCK, LJMM_RESERVE_WINDOW})
-    if (mode == reserve_mode_name(m)) runtime.reserve_mode = m;
-  if (optional_bool(*it, "noreplace_unsupported").value_or(false)) runtime.flags |= LJMM_FLAG_NOREPLACE_UNSUPPORTED;
-  if (optional_bool(*it, "fixed_unsupported").value_or(false)) runtime.flags |= LJMM_FLAG_FIXED_UNSUPPORTED;
+  runtime.reserve_mode = parse_reserve_mode(string_or_empty(*it, "reserve_mode")).value_or(LJMM_RESERVE_NONE);
+  for (const RuntimeFlag& flag : runtime_flags())
+    if (optional_bool(*it, flag.name).value_or(false)) runtime.flags |= flag.flag;
   auto counters = member(*it, "counters", "runtime");
   if (!counters) return counters.error();
   for (const RuntimeCounter& counter : runtime_counters()) {

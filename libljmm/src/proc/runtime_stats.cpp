@@ -16,16 +16,25 @@ constexpr RuntimeCounter counters[] = {
 };
 static_assert(sizeof(ljmm_stats) == std::size(counters) * sizeof(uint64_t), "every field of ljmm_stats is listed");
 
+constexpr const char* reserve_mode_names[] = LJMM_RESERVE_MODE_NAMES;
+
+constexpr RuntimeFlag flags[] = {{"noreplace_unsupported", LJMM_FLAG_NOREPLACE_UNSUPPORTED},
+                                 {"fixed_unsupported", LJMM_FLAG_FIXED_UNSUPPORTED}};
+
 }  // namespace
 
 std::span<const RuntimeCounter> runtime_counters() { return counters; }
+std::span<const RuntimeFlag> runtime_flags() { return flags; }
 
+// An unknown mode (a newer runtime's) reads as "none", as before there were names for it.
 const char* reserve_mode_name(uint32_t mode) {
-  switch (mode) {
-    case LJMM_RESERVE_BRK_BLOCK: return "brk-block";
-    case LJMM_RESERVE_WINDOW: return "window";
-    default: return "none";
-  }
+  return mode < std::size(reserve_mode_names) ? reserve_mode_names[mode] : reserve_mode_names[LJMM_RESERVE_NONE];
+}
+
+std::optional<uint32_t> parse_reserve_mode(std::string_view name) {
+  for (uint32_t mode = 0; mode < std::size(reserve_mode_names); ++mode)
+    if (name == reserve_mode_names[mode]) return mode;
+  return std::nullopt;
 }
 
 std::optional<RuntimeStats> read_runtime_stats(int pid, const std::vector<Region>& regions) {

@@ -24,5 +24,13 @@ TEST(RuntimeCounters, EveryFieldOnceInTheStructsOrder) {
   EXPECT_EQ(runtime_counters().front().name, "calls");
 }
 
+TEST(RuntimeCounters, ReserveModesByName) {
+  for (uint32_t mode : {LJMM_RESERVE_NONE, LJMM_RESERVE_BRK_BLOCK, LJMM_RESERVE_WINDOW})
+    EXPECT_EQ(parse_reserve_mode(reserve_mode_name(mode)), mode);
+  EXPECT_STREQ(reserve_mode_name(LJMM_RESERVE_BRK_BLOCK), "brk-block");
+  EXPECT_STREQ(reserve_mode_name(99), "none") << "a newer runtime's mode";
+  EXPECT_EQ(parse_reserve_mode("brk_block"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace ljmm
