@@ -1,5 +1,6 @@
 /* Start-up: the window, the stats page, and a reservation, from the environment. */
 #include <fcntl.h>
+#include <sys/auxv.h>
 
 #include "internal.h"
 #include "raw.h"
@@ -112,7 +113,9 @@ void ljmm_init(void) {
     while (__atomic_load_n(&ljmm_state.init_state, __ATOMIC_ACQUIRE) != 2) raw_sched_yield();
     return;
   }
-  ljmm_state.page_size = 4096;
+  /* From the auxiliary vector the kernel passed at exec: no system call, no allocation, no lock. */
+  ljmm_state.page_size = getauxval(AT_PAGESZ);
+  if (ljmm_state.page_size == 0) ljmm_state.page_size = LJMM_ASSUMED_PAGE_SIZE;
   ljmm_state.mmap_min_addr = read_mmap_min_addr();
   choose_window();
   ljmm_stats_setup();
