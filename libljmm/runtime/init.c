@@ -54,7 +54,7 @@ static int parse_size(const char *text, uintptr_t *value) {
 }
 
 static uintptr_t read_mmap_min_addr(void) {
-  uintptr_t value = 65536;
+  uintptr_t value = LJMM_DEFAULT_MMAP_MIN_ADDR;
   long fd = raw_open("/proc/sys/vm/mmap_min_addr", O_RDONLY | O_CLOEXEC);
   if (raw_failed(fd)) return value;
   char text[32] = {0};
@@ -79,9 +79,9 @@ static uintptr_t brk_floor(uintptr_t start, uintptr_t end, int window_configured
 }
 
 static void choose_window(void) {
-  const uintptr_t two_gib = (uintptr_t)2 << 30;
-  uintptr_t low_floor = ljmm_state.mmap_min_addr > 65536 ? ljmm_state.mmap_min_addr : 65536;
-  uintptr_t start = low_floor, end = two_gib;
+  uintptr_t low_floor = ljmm_state.mmap_min_addr;
+  if (low_floor < LJMM_LOWEST_WINDOW_START) low_floor = LJMM_LOWEST_WINDOW_START;
+  uintptr_t start = low_floor, end = LJMM_TWO_GIB;
   const char *configured = find_env("LJMM_WINDOW");
   uintptr_t a, b;
   const char *rest = configured ? parse_number(configured, &a) : 0;

@@ -31,6 +31,8 @@
 #define LJMM_MAX_RETRIES 16
 #define LJMM_TWO_GIB ((uintptr_t)2 << 30)
 #define LJMM_DEFAULT_BRK_HEADROOM ((uintptr_t)256 << 20) /* docs/runtime.md, "brk headroom" */
+#define LJMM_LOWEST_WINDOW_START ((uintptr_t)64 << 10)   /* docs/runtime.md, "The window" */
+#define LJMM_DEFAULT_MMAP_MIN_ADDR ((uintptr_t)64 << 10) /* the kernel's, when vm.mmap_min_addr is unreadable */
 #define LJMM_ASSUMED_PAGE_SIZE ((uintptr_t)4 << 10)      /* x86-64's, when the kernel gave no AT_PAGESZ */
 
 struct ljmm_range {
