@@ -87,7 +87,7 @@ BrkRoom measure_brk_room(const Snapshot& snapshot, const Layout& layout) {
   const ProcessInfo& process = snapshot.process;
   if (process.brk_source == BrkSource::unknown || process.brk == 0) return room;
   const std::vector<Region>& regions = snapshot.regions;
-  uint64_t page = snapshot.system.page_size ? snapshot.system.page_size : 4096;
+  const uint64_t page = snapshot.system.page_size;
   room.known = true;
   room.brk = (process.brk + page - 1) / page * page;
   room.heap_started = layout.heap_index.has_value();

@@ -119,6 +119,7 @@ Status read_system(const json& document, SystemInfo& system) {
   const json& s = *it;
   if (!s.is_object()) return bad("system", "not an object");
   if (s.contains("page_size")) LJMM_TRY_ASSIGN(system.page_size, uint_member(s, "page_size", "system"));
+  if (system.page_size == 0) return bad("system.page_size", "0 is not a page size");
   if (s.contains("mmap_min_addr")) LJMM_TRY_ASSIGN(system.mmap_min_addr, address_member(s, "mmap_min_addr", "system"));
   if (s.contains("max_map_count")) LJMM_TRY_ASSIGN(system.max_map_count, uint_member(s, "max_map_count", "system"));
   system.randomize_va_space = s.value("randomize_va_space", -1);

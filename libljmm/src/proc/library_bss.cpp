@@ -41,8 +41,7 @@ std::optional<ElfFile> read_headers(int pid, const std::vector<Region>& regions,
 
 }  // namespace
 
-std::optional<uint64_t> declared_bss(const ElfFile& file, const Region& data, uint64_t page_size) {
-  uint64_t page = page_size ? page_size : 4096;
+std::optional<uint64_t> declared_bss(const ElfFile& file, const Region& data, uint64_t page) {
   uint64_t mapped_end = data.offset + data.size();  // the file offset where the mapping ends
   for (const ElfLoadSegment& load : file.loads) {
     if (!load.writable || load.memory_size < load.file_size) continue;
