@@ -60,7 +60,7 @@ BlockerIdentity identify(const Snapshot& snapshot, const Region& blocker) {
 }  // namespace
 
 std::optional<BlockerIdentity> identify_brk_blocker(const Snapshot& snapshot, const BrkRoom& brk) {
-  if (!brk.known || brk.room >= snapshot.system.page_size || !brk.blocker) return std::nullopt;
+  if (!brk.blocked || !brk.blocker) return std::nullopt;
   return identify(snapshot, snapshot.regions[*brk.blocker]);
 }
 

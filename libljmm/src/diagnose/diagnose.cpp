@@ -36,7 +36,7 @@ void add_brk_findings(const Snapshot& snapshot, const Layout& layout, const Diag
                            ? "low: the break is presumed, not known"
                            : "medium: the break is taken as the end of [heap] "
                              "or start_brk; a mapping merged into [heap] hides it";
-  if (brk.room >= snapshot.system.page_size) {
+  if (!brk.blocked) {
     finding.id = "brk-room";
     finding.severity = Severity::info;
     finding.summary = fmt::format("brk room: {} between the break {} and the next mapping", format_size(brk.room),
