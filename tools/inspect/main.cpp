@@ -83,14 +83,8 @@ std::string render(const Analysis& analysis, const Options& options) {
   if (options.format == "json") return snapshot_to_json(analysis);
   if (options.format == "svg") return render_svg(analysis);
   if (options.format == "prometheus") return render_prometheus({analysis});
-  TextOptions text{cli::use_color(options.color), options.width > 0 ? options.width : cli::terminal_width()};
-  if (options.findings_only) return render_findings(analysis, text);
-  std::string out = render_header(analysis, text);
-  out += '\n' + render_findings(analysis, text);
-  out += '\n' + render_picture(analysis, text);
-  if (!options.no_regions) out += '\n' + render_regions(analysis, text);
-  out += '\n' + render_totals(analysis, text);
-  return out;
+  TextOptions text = inspect::text_options(options);
+  return options.findings_only ? render_findings(analysis, text) : render_report(analysis, text);
 }
 
 // Several processes in one textfile-collector document: each metric family appears once.
