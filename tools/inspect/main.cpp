@@ -24,12 +24,15 @@ using inspect::Options;
 using inspect::tool;
 
 void declare(CLI::App& app, Options& options) {
+  const Options defaults;  // the help states the defaults the options struct holds
   cli::declare_target_options(app, options.target);
   app.add_option("--diff", options.diff,
                  "Compare two layouts, BEFORE AFTER: each a pid, a JSON snapshot or a maps file")
       ->expected(2);
   app.add_option("--format", options.format,
-                 "text, json (ljmm.snapshot/v1), prometheus (textfile collector; several pids allowed), svg")
+                 fmt::format("text, json (ljmm.snapshot/v1), prometheus (textfile collector; several pids allowed), "
+                             "svg (default {})",
+                             defaults.format))
       ->check(CLI::IsMember({"text", "json", "prometheus", "svg"}));
   app.add_flag("--json", options.json, "Same as --format json (schema ljmm.snapshot/v1)");
   app.add_flag("--findings-only", options.findings_only, "Print only the findings");
@@ -39,7 +42,8 @@ void declare(CLI::App& app, Options& options) {
       ->check(cli::whole_number(40, 1000));
   app.add_flag("--demo", options.demo, "Start ljmm-demo and inspect it (see --demo-mode)");
   inspect::declare_all_options(app, options.all);
-  app.add_option("--demo-mode", options.demo_mode, "Demo to run: brk-hole, plain, threads")
+  app.add_option("--demo-mode", options.demo_mode,
+                 fmt::format("Demo to run: brk-hole, plain, threads (default {})", defaults.demo_mode))
       ->check(CLI::IsMember({"brk-hole", "plain", "threads"}));
   app.add_option("--fail-on", options.fail_on, "Exit 1 when a finding has this severity or worse")
       ->check(CLI::IsMember({"info", "warning", "error"}));
