@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cstddef>
+#include <fstream>
 #include <set>
+
+#include <nlohmann/json.hpp>
 
 namespace ljmm {
 namespace {
@@ -30,6 +33,24 @@ TEST(RuntimeCounters, ReserveModesByName) {
   EXPECT_STREQ(reserve_mode_name(LJMM_RESERVE_BRK_BLOCK), "brk-block");
   EXPECT_STREQ(reserve_mode_name(99), "none") << "a newer runtime's mode";
   EXPECT_EQ(parse_reserve_mode("brk_block"), std::nullopt);
+}
+
+// docs/schema/snapshot.schema.json is the documents' contract: its modes and flags are the ones
+// the library writes, and the counters it requires are among those the runtime keeps.
+TEST(RuntimeCounters, TheSchemaSaysTheSameNames) {
+  std::ifstream file(std::string(LJMM_SOURCE_DIR) + "/docs/schema/snapshot.schema.json");
+  auto schema = nlohmann::json::parse(file);
+  const auto& runtime = schema["properties"]["runtime"]["oneOf"][1];
+  std::vector<std::string> modes;
+  for (uint32_t mode : {LJMM_RESERVE_NONE, LJMM_RESERVE_BRK_BLOCK, LJMM_RESERVE_WINDOW})
+    modes.push_back(reserve_mode_name(mode));
+  EXPECT_EQ(runtime["properties"]["reserve_mode"]["enum"].get<std::vector<std::string>>(), modes);
+  for (const RuntimeFlag& flag : runtime_flags())
+    EXPECT_EQ(runtime["properties"][std::string(flag.name)]["type"], "boolean") << flag.name;
+  std::set<std::string_view> counters;
+  for (const RuntimeCounter& counter : runtime_counters()) counters.insert(counter.name);
+  for (const auto& required : runtime["properties"]["counters"]["required"])
+    EXPECT_TRUE(counters.count(required.get<std::string>())) << required;
 }
 
 }  // namespace
