@@ -1,5 +1,6 @@
 // ljmm-inspect: the address-space layout of a process, a saved maps file or a snapshot.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -43,8 +44,8 @@ void declare(CLI::App& app, Options& options) {
   app.add_flag("--demo", options.demo, "Start ljmm-demo and inspect it (see --demo-mode)");
   inspect::declare_all_options(app, options.all);
   app.add_option("--demo-mode", options.demo_mode,
-                 fmt::format("Demo to run: brk-hole, plain, threads (default {})", defaults.demo_mode))
-      ->check(CLI::IsMember({"brk-hole", "plain", "threads"}));
+                 fmt::format("Demo to run: {} (default {})", fmt::join(inspect::demo_modes, ", "), defaults.demo_mode))
+      ->check(CLI::IsMember(inspect::demo_modes));
   app.add_option("--fail-on", options.fail_on, "Exit 1 when a finding has this severity or worse")
       ->check(CLI::IsMember({"info", "warning", "error"}));
   app.set_version_flag("--version", std::string("ljmm-inspect ") + version());
