@@ -37,9 +37,9 @@ struct CliOptions {
 // The largest BPF table --max-processes and --max-threads may ask for.
 constexpr uint32_t max_table_entries = 1u << 22;
 
-void declare(CLI::App& app, CliOptions& options) {
+// -p and -a with what narrows it.
+void declare_targets(CLI::App& app, CliOptions& options) {
   trace::Options& t = options.trace;
-  const CliOptions defaults;  // the help states the defaults the options struct holds
   // One pid per -p, so "-p 1 -- cmd" leaves "--" to end the options.
   app.add_option("-p,--pid", t.pids, "Trace this process and what it forks (repeat for more)")->allow_extra_args(false);
   CLI::Option* all = app.add_flag("-a,--all", t.system_wide.enabled,
@@ -55,22 +55,11 @@ void declare(CLI::App& app, CliOptions& options) {
                  "With -a: print the ranking of processes every S seconds, like top")
       ->check(cli::positive_number)
       ->needs(all);
-  app.add_option("-d,--duration", t.duration_seconds, "Stop after this many seconds")->check(cli::positive_number);
-  app.add_option("--grace", t.grace_seconds,
-                 fmt::format("After the command exits, keep tracing the -p processes while they work, at most this "
-                             "long (default {})",
-                             defaults.trace.grace_seconds))
-      ->check(cli::non_negative_number);
-  app.add_option("--idle", t.idle_seconds,
-                 fmt::format("... and stop once they made no traced call and used no CPU for this long (default {})",
-                             defaults.trace.idle_seconds))
-      ->check(cli::non_negative_number);
-  app.add_flag("--json", options.json, "JSON Lines (schema ljmm.trace/v1): one object per event, then the summary");
-  app.add_flag("-q,--quiet", options.quiet,
-               "Print only the summary; with -a, count per process in the kernel and send no event per call");
-  app.add_option("-o,--output", options.output,
-                 "Write the trace to FILE instead of standard output "
-                 "(which the command may use)");
+}
+
+// --stack and what goes with it.
+void declare_stack_options(CLI::App& app, CliOptions& options, const CliOptions& defaults) {
+  trace::Options& t = options.trace;
   std::map<std::string, trace::StackMode> stack_modes{{"dwarf", trace::StackMode::dwarf},
                                                       {"all", trace::StackMode::dwarf_all},
                                                       {"fp", trace::StackMode::frame_pointers}};
@@ -95,8 +84,11 @@ void declare(CLI::App& app, CliOptions& options) {
       ->check(cli::whole_number(1, 1000000));
   app.add_option("--folded", options.folded,
                  "With --stack: write the malloc fallback's folded stacks, weighted by bytes, to FILE (flame graphs)");
-  app.add_flag("-x,--failed", t.failed_only, "Only calls that failed");
-  app.add_flag("!--no-follow", t.follow_children, "Do not trace children forked after the start");
+}
+
+// How the calls are traced: the backend, BPF's attach and its tables' sizes.
+void declare_backend_options(CLI::App& app, CliOptions& options, const CliOptions& defaults) {
+  trace::Options& t = options.trace;
   std::map<std::string, trace::BackendChoice> backends{{"auto", trace::BackendChoice::automatic},
                                                        {"bpf", trace::BackendChoice::bpf},
                                                        {"ptrace", trace::BackendChoice::ptrace}};
@@ -123,6 +115,32 @@ void declare(CLI::App& app, CliOptions& options) {
                              "the calls are counted as lost (default {})",
                              defaults.trace.max_threads))
       ->check(cli::whole_number(1, max_table_entries));
+}
+
+void declare(CLI::App& app, CliOptions& options) {
+  trace::Options& t = options.trace;
+  const CliOptions defaults;  // the help states the defaults the options struct holds
+  declare_targets(app, options);
+  app.add_option("-d,--duration", t.duration_seconds, "Stop after this many seconds")->check(cli::positive_number);
+  app.add_option("--grace", t.grace_seconds,
+                 fmt::format("After the command exits, keep tracing the -p processes while they work, at most this "
+                             "long (default {})",
+                             defaults.trace.grace_seconds))
+      ->check(cli::non_negative_number);
+  app.add_option("--idle", t.idle_seconds,
+                 fmt::format("... and stop once they made no traced call and used no CPU for this long (default {})",
+                             defaults.trace.idle_seconds))
+      ->check(cli::non_negative_number);
+  app.add_flag("--json", options.json, "JSON Lines (schema ljmm.trace/v1): one object per event, then the summary");
+  app.add_flag("-q,--quiet", options.quiet,
+               "Print only the summary; with -a, count per process in the kernel and send no event per call");
+  app.add_option("-o,--output", options.output,
+                 "Write the trace to FILE instead of standard output "
+                 "(which the command may use)");
+  declare_stack_options(app, options, defaults);
+  app.add_flag("-x,--failed", t.failed_only, "Only calls that failed");
+  app.add_flag("!--no-follow", t.follow_children, "Do not trace children forked after the start");
+  declare_backend_options(app, options, defaults);
   app.add_flag("-v,--verbose", t.verbose, "Say what the backend decided");
   cli::add_color_option(app, options.color);
   app.add_option("command", t.command, "The command to run and trace, after --");
