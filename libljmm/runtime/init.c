@@ -1,5 +1,6 @@
 /* Start-up: the window, the stats page, and a reservation, from the environment. */
 #include <fcntl.h>
+#include <sys/auxv.h>
 
 #include "internal.h"
 #include "raw.h"
@@ -53,7 +54,7 @@ static int parse_size(const char *text, uintptr_t *value) {
 }
 
 static uintptr_t read_mmap_min_addr(void) {
-  uintptr_t value = 65536;
+  uintptr_t value = LJMM_DEFAULT_MMAP_MIN_ADDR;
   long fd = raw_open("/proc/sys/vm/mmap_min_addr", O_RDONLY | O_CLOEXEC);
   if (raw_failed(fd)) return value;
   char text[32] = {0};
@@ -78,9 +79,9 @@ static uintptr_t brk_floor(uintptr_t start, uintptr_t end, int window_configured
 }
 
 static void choose_window(void) {
-  const uintptr_t two_gib = (uintptr_t)2 << 30;
-  uintptr_t low_floor = ljmm_state.mmap_min_addr > 65536 ? ljmm_state.mmap_min_addr : 65536;
-  uintptr_t start = low_floor, end = two_gib;
+  uintptr_t low_floor = ljmm_state.mmap_min_addr;
+  if (low_floor < LJMM_LOWEST_WINDOW_START) low_floor = LJMM_LOWEST_WINDOW_START;
+  uintptr_t start = low_floor, end = LJMM_TWO_GIB;
   const char *configured = find_env("LJMM_WINDOW");
   uintptr_t a, b;
   const char *rest = configured ? parse_number(configured, &a) : 0;
@@ -96,8 +97,8 @@ static void choose_window(void) {
 static enum ljmm_reserve_mode configured_reservation(void) {
   const char *mode = find_env("LJMM_RESERVE");
   if (!mode) return LJMM_RESERVE_NONE;
-  const char *names[] = {"none", "brk-block", "window"};
-  for (int i = 0; i < 3; ++i) {
+  static const char *const names[] = LJMM_RESERVE_MODE_NAMES;
+  for (int i = 0; i < (int)(sizeof names / sizeof *names); ++i) {
     const char *a = mode, *b = names[i];
     while (*b && *a == *b) ++a, ++b;
     if (*a == 0 && *b == 0) return (enum ljmm_reserve_mode)i;
@@ -112,7 +113,9 @@ void ljmm_init(void) {
     while (__atomic_load_n(&ljmm_state.init_state, __ATOMIC_ACQUIRE) != 2) raw_sched_yield();
     return;
   }
-  ljmm_state.page_size = 4096;
+  /* From the auxiliary vector the kernel passed at exec: no system call, no allocation, no lock. */
+  ljmm_state.page_size = getauxval(AT_PAGESZ);
+  if (ljmm_state.page_size == 0) ljmm_state.page_size = LJMM_ASSUMED_PAGE_SIZE;
   ljmm_state.mmap_min_addr = read_mmap_min_addr();
   choose_window();
   ljmm_stats_setup();

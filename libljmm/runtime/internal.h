@@ -11,14 +11,29 @@
 
 #include "ljmm/runtime.h"
 
+/* The kernel's flags by name. <sys/mman.h> of an older C library lacks the newer ones; the
+ * values are the kernel's ABI (<linux/mman.h>, which is not included: its MAP_* would clash). */
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
+#endif
+#ifndef MREMAP_MAYMOVE
+#define MREMAP_MAYMOVE 1
+#define MREMAP_FIXED 2
+#endif
+#ifndef MREMAP_DONTUNMAP
+#define MREMAP_DONTUNMAP 4
+#endif
+#ifndef MFD_CLOEXEC
+#define MFD_CLOEXEC 1u
 #endif
 
 #define LJMM_MAX_RESERVATIONS 64
 #define LJMM_MAX_RETRIES 16
 #define LJMM_TWO_GIB ((uintptr_t)2 << 30)
 #define LJMM_DEFAULT_BRK_HEADROOM ((uintptr_t)256 << 20) /* docs/runtime.md, "brk headroom" */
+#define LJMM_LOWEST_WINDOW_START ((uintptr_t)64 << 10)   /* docs/runtime.md, "The window" */
+#define LJMM_DEFAULT_MMAP_MIN_ADDR ((uintptr_t)64 << 10) /* the kernel's, when vm.mmap_min_addr is unreadable */
+#define LJMM_ASSUMED_PAGE_SIZE ((uintptr_t)4 << 10)      /* x86-64's, when the kernel gave no AT_PAGESZ */
 
 struct ljmm_range {
   uintptr_t start, end;

@@ -38,7 +38,7 @@ static int parse_line(const char *line, const char *end, struct ljmm_map_entry *
   while (p < end && *p >= '0' && *p <= '9') inode = inode * 10 + (uintptr_t)(*p++ - '0');
   while (p < end && *p == ' ') ++p;
   entry->anonymous = inode == 0 && p == end;
-  static const char reserve_name[] = "/memfd:ljmm-reserve (deleted)";
+  static const char reserve_name[] = LJMM_MEMFD_PATH(LJMM_RESERVE_MEMFD) " (deleted)";
   size_t name_length = sizeof reserve_name - 1;
   entry->free_reserve = (size_t)(end - p) == name_length;
   for (size_t i = 0; entry->free_reserve && i < name_length; ++i) entry->free_reserve = p[i] == reserve_name[i];

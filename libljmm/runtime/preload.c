@@ -20,7 +20,7 @@ __attribute__((visibility("default"))) int munmap(void *addr, size_t length) { r
 __attribute__((visibility("default"))) void *mremap(void *old_address, size_t old_size, size_t new_size, int flags, ...) {
   va_list args;
   va_start(args, flags);
-  void *new_address = (flags & 2 /* MREMAP_FIXED */) ? va_arg(args, void *) : 0;
+  void *new_address = (flags & MREMAP_FIXED) ? va_arg(args, void *) : 0;
   va_end(args);
   return ljmm_mremap(old_address, old_size, new_size, flags, new_address);
 }

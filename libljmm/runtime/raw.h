@@ -6,6 +6,10 @@
 #include <stdint.h>
 #include <sys/syscall.h>
 
+#ifndef SYS_memfd_create
+#define SYS_memfd_create 319 /* x86-64; older headers lack it */
+#endif
+
 static inline long raw_syscall6(long number, long a, long b, long c, long d, long e, long f) {
   long result;
   register long r10 __asm__("r10") = d;
@@ -34,6 +38,9 @@ static inline long raw_open(const char *path, int flags) { return raw_syscall3(S
 static inline long raw_read(int fd, void *buffer, uintptr_t size) { return raw_syscall3(SYS_read, fd, (long)buffer, (long)size); }
 static inline long raw_write(int fd, const void *buffer, uintptr_t size) {
   return raw_syscall3(SYS_write, fd, (long)buffer, (long)size);
+}
+static inline long raw_memfd_create(const char *name, unsigned flags) {
+  return raw_syscall3(SYS_memfd_create, (long)name, (long)flags, 0);
 }
 static inline long raw_close(int fd) { return raw_syscall3(SYS_close, fd, 0, 0); }
 static inline long raw_brk(uintptr_t address) { return raw_syscall3(SYS_brk, (long)address, 0, 0); }

@@ -8,14 +8,6 @@
 #include "internal.h"
 #include "raw.h"
 
-#ifndef MREMAP_MAYMOVE
-#define MREMAP_MAYMOVE 1
-#define MREMAP_FIXED 2
-#endif
-#ifndef MREMAP_DONTUNMAP
-#define MREMAP_DONTUNMAP 4
-#endif
-
 /* Grows [old_start, old_end) to new_end where it is, under the lock. */
 static long grow_in_place(uintptr_t old_start, uintptr_t old_size, uintptr_t new_size, uintptr_t old_end,
                           uintptr_t new_end) {

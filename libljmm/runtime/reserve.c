@@ -9,18 +9,14 @@
  *   other mappers: they cannot get in), and munmap/mremap give ranges back as PROT_NONE instead
  *   of leaving holes.
  *
- * The reservation maps an empty memfd named "ljmm-reserve", so its free parts are named in
- * /proc/self/maps and never confused with a caller's own PROT_NONE mapping. Each piece is mapped
- * at the file offset equal to its address: neighbouring pieces then have contiguous offsets and
- * the kernel merges them back into one mapping when they are given back. */
+ * The reservation maps an empty memfd named LJMM_RESERVE_MEMFD ("ljmm-reserve"), so its free
+ * parts are named in /proc/self/maps and never confused with a caller's own PROT_NONE mapping.
+ * Each piece is mapped at the file offset equal to its address: neighbouring pieces then have
+ * contiguous offsets and the kernel merges them back into one mapping when they are given back. */
 #include <errno.h>
 
 #include "internal.h"
 #include "raw.h"
-
-#ifndef SYS_memfd_create
-#define SYS_memfd_create 319
-#endif
 
 static long map_reserve(uintptr_t start, uintptr_t length, int extra_flags) {
   int flags = MAP_PRIVATE | MAP_NORESERVE | extra_flags;
@@ -57,7 +53,7 @@ static int visit_for_reserve(const struct ljmm_map_entry *entry, void *context) 
 static int reserve_window(void) {
   int table = ljmm_table_setup();
   if (table != 0) return table;
-  long fd = raw_syscall3(SYS_memfd_create, (long)"ljmm-reserve", 1 /* MFD_CLOEXEC */, 0);
+  long fd = raw_memfd_create(LJMM_RESERVE_MEMFD, MFD_CLOEXEC);
   if (raw_failed(fd)) return (int)fd;
   ljmm_state.reserve_fd = (int)fd;
   /* Gaps are reserved while the scan goes on; each reservation only fills the gap it saw. */

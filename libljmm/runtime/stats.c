@@ -1,4 +1,4 @@
-/* The counters live in a one-page shared memfd mapping named "ljmm-runtime-stats": it shows in
+/* The counters live in a one-page shared mapping of the memfd LJMM_STATS_MEMFD: it shows in
  * /proc/PID/maps as /memfd:ljmm-runtime-stats (deleted), so ljmm-inspect can find and read it
  * in a running process. A forked child gets a page of its own. With LJMM_STATS=PATH they are
  * also written there at exit. */
@@ -7,17 +7,12 @@
 #include "internal.h"
 #include "raw.h"
 
-#ifndef SYS_memfd_create
-#define SYS_memfd_create 319
-#endif
-#define LJMM_MFD_CLOEXEC 1u
-
 static struct ljmm_stats_page fallback_page;
 
 /* A one-page shared memfd mapping, or 0. */
 static struct ljmm_stats_page *map_page(void) {
   struct ljmm_stats_page *page = 0;
-  long fd = raw_syscall3(SYS_memfd_create, (long)"ljmm-runtime-stats", LJMM_MFD_CLOEXEC, 0);
+  long fd = raw_memfd_create(LJMM_STATS_MEMFD, MFD_CLOEXEC);
   if (raw_failed(fd)) return 0;
   if (!raw_failed(raw_syscall3(SYS_ftruncate, fd, (long)ljmm_state.page_size, 0))) {
     long mapped = raw_mmap(0, ljmm_state.page_size, PROT_READ | PROT_WRITE, MAP_SHARED, (int)fd, 0);
@@ -116,21 +111,9 @@ __attribute__((destructor)) static void ljmm_write_stats_at_exit(void) {
   put(&out, "-");
   put_number(&out, ljmm_state.window_end, 16);
   put(&out, "\n");
-  put_field(&out, "calls", s.calls);
-  put_field(&out, "low_requests", s.low_requests);
-  put_field(&out, "fast_path", s.fast_path);
-  put_field(&out, "fallbacks", s.fallbacks);
-  put_field(&out, "outside_window", s.outside_window);
-  put_field(&out, "failures", s.failures);
-  put_field(&out, "retries", s.retries);
-  put_field(&out, "bytes_placed", s.bytes_placed);
-  put_field(&out, "scans", s.scans);
-  put_field(&out, "unmaps_in_window", s.unmaps_in_window);
-  put_field(&out, "remaps_in_window", s.remaps_in_window);
-  put_field(&out, "returned_to_reserve", s.returned_to_reserve);
-  put_field(&out, "reserved_bytes", s.reserved_bytes);
-  put_field(&out, "near_requests", s.near_requests);
-  put_field(&out, "near_failures", s.near_failures);
+#define LJMM_PUT_COUNTER(name, unit, what) put_field(&out, #name, s.name);
+  LJMM_STATS_COUNTERS(LJMM_PUT_COUNTER)
+#undef LJMM_PUT_COUNTER
   long fd = raw_syscall3(SYS_open, (long)path.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (raw_failed(fd)) return;
   raw_write((int)fd, out.data, out.length);

@@ -17,7 +17,7 @@ int __wrap_munmap(void *addr, size_t length) { return ljmm_munmap(addr, length);
 void *__wrap_mremap(void *old_address, size_t old_size, size_t new_size, int flags, ...) {
   va_list args;
   va_start(args, flags);
-  void *new_address = (flags & 2 /* MREMAP_FIXED */) ? va_arg(args, void *) : 0;
+  void *new_address = (flags & MREMAP_FIXED) ? va_arg(args, void *) : 0;
   va_end(args);
   return ljmm_mremap(old_address, old_size, new_size, flags, new_address);
 }

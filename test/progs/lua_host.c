@@ -73,7 +73,7 @@ static uintptr_t free_bytes(uintptr_t start, uintptr_t end, uintptr_t footprint,
   *gaps = 0, *limit = 0;
   while (maps && fgets(line, sizeof line, maps)) {
     unsigned long from, to;
-    if (sscanf(line, "%lx-%lx", &from, &to) != 2 || strstr(line, "/memfd:ljmm-reserve")) continue;
+    if (sscanf(line, "%lx-%lx", &from, &to) != 2 || strstr(line, LJMM_MEMFD_PATH(LJMM_RESERVE_MEMFD))) continue;
     if (to <= cursor) continue;
     if (from >= end) break;
     if (from > cursor) count_gap(cursor, from, footprint, &free, limit, gaps);

@@ -51,7 +51,7 @@ static int stats_pages(void) {
   FILE *maps = fopen("/proc/self/maps", "r");
   char line[512];
   int count = 0;
-  while (maps && fgets(line, sizeof line, maps)) count += strstr(line, "ljmm-runtime-stats") != NULL;
+  while (maps && fgets(line, sizeof line, maps)) count += strstr(line, LJMM_MEMFD_PATH(LJMM_STATS_MEMFD)) != NULL;
   if (maps) fclose(maps);
   return count;
 }

@@ -55,7 +55,7 @@ static uint32_t runtime_flags(void) {
   char line[512];
   unsigned long start = 0;
   while (maps && fgets(line, sizeof line, maps))
-    if (strstr(line, "ljmm-runtime-stats")) sscanf(line, "%lx", &start);
+    if (strstr(line, LJMM_MEMFD_PATH(LJMM_STATS_MEMFD))) sscanf(line, "%lx", &start);
   if (maps) fclose(maps);
   return start ? ((struct ljmm_stats_page *)start)->flags : 0;
 }

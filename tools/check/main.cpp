@@ -36,6 +36,7 @@ struct Options {
 };
 
 void declare(CLI::App& app, Options& options) {
+  const Options defaults;  // the help states the defaults the options struct holds
   cli::declare_target_options(app, options.target);
   app.add_option("-r,--rules", options.rules_file, "The rules file (schema ljmm.rules/v1)")->required();
   app.add_flag("--json", options.json, "Print the results as JSON (schema ljmm.check/v1)");
@@ -47,9 +48,9 @@ void declare(CLI::App& app, Options& options) {
   app.add_option("--settle", options.settle_ms,
                  "Then wait until the process's maps have not changed for this many ms (a reload settling)")
       ->check(cli::whole_number(1, 600000));
-  app.add_option("--timeout", options.timeout_seconds,
-                 "How long --wait-for-file and --settle wait (seconds, default 60)")
-      ->check(cli::positive_number);
+  std::string timeout =
+      fmt::format("How long --wait-for-file and --settle wait (seconds, default {})", defaults.timeout_seconds);
+  app.add_option("--timeout", options.timeout_seconds, timeout)->check(cli::positive_number);
   cli::add_color_option(app, options.color);
   app.set_version_flag("--version", std::string("ljmm-check ") + version());
   app.footer(

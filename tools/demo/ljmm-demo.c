@@ -77,15 +77,15 @@ static void allocate(struct work *work, size_t target_bytes) {
   }
 }
 
-static uintptr_t page_round_up(uintptr_t address) {
-  uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-  return (address + page - 1) & ~(page - 1);
-}
+static uintptr_t page_size(void) { return (uintptr_t)sysconf(_SC_PAGESIZE); }
 
+static uintptr_t page_round_up(uintptr_t address) { return (address + page_size() - 1) & ~(page_size() - 1); }
+
+/* One page, the least that blocks the break. */
 static void *map_block_after_break(void) {
   uintptr_t at = page_round_up((uintptr_t)sbrk(0));
   void *block =
-      mmap((void *)at, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+      mmap((void *)at, page_size(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
   if (block == MAP_FAILED || (uintptr_t)block != at) {
     fprintf(stderr, "ljmm-demo: cannot map the block at %#lx: %s\n", (unsigned long)at, strerror(errno));
     exit(1);
@@ -125,7 +125,7 @@ static void start_threads(int count) {
 static int usage(FILE *out, int exit_code) {
   fprintf(out,
           "usage: ljmm-demo brk-hole|plain|threads [--mib N] [--threads N] [--no-wait]\n"
-          "  brk-hole  map 4 KiB right after sbrk(0), then allocate N MiB in small objects\n"
+          "  brk-hole  map a page right after sbrk(0), then allocate N MiB in small objects\n"
           "  plain     allocate without the block\n"
           "  threads   allocate, and start threads with their own arenas and stacks\n"
           "Prints one JSON line, then waits until standard input closes.\n");
@@ -186,12 +186,12 @@ int main(int argc, char **argv) {
   size_t heap_bytes = brk_now - start_brk;
   size_t main_arena = info.arena;
   printf(
-      "{\"pid\":%d,\"mode\":\"%s\",\"start_brk\":\"0x%lx\",\"brk\":\"0x%lx\",\"block\":\"0x%lx\","
+      "{\"pid\":%d,\"mode\":\"%s\",\"start_brk\":\"0x%lx\",\"brk\":\"0x%lx\",\"block\":\"0x%lx\",\"block_bytes\":%zu,"
       "\"objects\":%zu,\"object_bytes\":%zu,\"heap_bytes\":%zu,\"malloc_arena_bytes\":%zu,"
       "\"fallback_bytes\":%zu,\"threads\":%d}\n",
-      getpid(), mode, (unsigned long)start_brk, (unsigned long)brk_now, (unsigned long)(uintptr_t)block, work.objects,
-      work.bytes, heap_bytes, main_arena, hole && main_arena > heap_bytes ? main_arena - heap_bytes : 0,
-      threads ? thread_count : 0);
+      getpid(), mode, (unsigned long)start_brk, (unsigned long)brk_now, (unsigned long)(uintptr_t)block,
+      block ? (size_t)page_size() : 0, work.objects, work.bytes, heap_bytes, main_arena,
+      hole && main_arena > heap_bytes ? main_arena - heap_bytes : 0, threads ? thread_count : 0);
   fflush(stdout);
   if (wait) {
     char sink[256];

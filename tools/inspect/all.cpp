@@ -31,8 +31,8 @@ bool has_problem(const Analysis& analysis, Severity at_least) {
 }
 
 std::string render(std::vector<Analysis>& analyses, const ScanCoverage& coverage, const Options& options) {
-  TextOptions text{cli::use_color(options.color), options.width > 0 ? options.width : cli::terminal_width()};
-  if (options.format == "text") return render_host_table(analyses, coverage, text, options.findings_only);
+  if (options.format == "text")
+    return render_host_table(analyses, coverage, text_options(options), options.findings_only);
   if (options.findings_only)
     std::erase_if(analyses, [](const Analysis& analysis) { return !has_problem(analysis, Severity::warning); });
   if (options.format == "prometheus") {

@@ -31,8 +31,9 @@ std::string describe_demo(const std::string& facts) {
       fmt::format("demo: ljmm-demo {} (pid {}) keeps {} in {} small objects", demo.value("mode", "?"),
                   demo.value("pid", 0), format_size(demo.value("object_bytes", uint64_t{0})), demo.value("objects", 0));
   if (demo.value("mode", "") == "brk-hole") {
-    text += fmt::format("; it mapped 4 KiB at the break {}, and glibc now accounts {} outside the heap",
-                        demo.value("block", "?"), format_size(demo.value("fallback_bytes", uint64_t{0})));
+    text += fmt::format("; it mapped {} at the break {}, and glibc now accounts {} outside the heap",
+                        format_size(demo.value("block_bytes", uint64_t{0})), demo.value("block", "?"),
+                        format_size(demo.value("fallback_bytes", uint64_t{0})));
   }
   return text + ".";
 }

@@ -1,5 +1,6 @@
 // ljmm-inspect: the address-space layout of a process, a saved maps file or a snapshot.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -24,12 +25,15 @@ using inspect::Options;
 using inspect::tool;
 
 void declare(CLI::App& app, Options& options) {
+  const Options defaults;  // the help states the defaults the options struct holds
   cli::declare_target_options(app, options.target);
   app.add_option("--diff", options.diff,
                  "Compare two layouts, BEFORE AFTER: each a pid, a JSON snapshot or a maps file")
       ->expected(2);
   app.add_option("--format", options.format,
-                 "text, json (ljmm.snapshot/v1), prometheus (textfile collector; several pids allowed), svg")
+                 fmt::format("text, json (ljmm.snapshot/v1), prometheus (textfile collector; several pids allowed), "
+                             "svg (default {})",
+                             defaults.format))
       ->check(CLI::IsMember({"text", "json", "prometheus", "svg"}));
   app.add_flag("--json", options.json, "Same as --format json (schema ljmm.snapshot/v1)");
   app.add_flag("--findings-only", options.findings_only, "Print only the findings");
@@ -39,8 +43,9 @@ void declare(CLI::App& app, Options& options) {
       ->check(cli::whole_number(40, 1000));
   app.add_flag("--demo", options.demo, "Start ljmm-demo and inspect it (see --demo-mode)");
   inspect::declare_all_options(app, options.all);
-  app.add_option("--demo-mode", options.demo_mode, "Demo to run: brk-hole, plain, threads")
-      ->check(CLI::IsMember({"brk-hole", "plain", "threads"}));
+  app.add_option("--demo-mode", options.demo_mode,
+                 fmt::format("Demo to run: {} (default {})", fmt::join(inspect::demo_modes, ", "), defaults.demo_mode))
+      ->check(CLI::IsMember(inspect::demo_modes));
   app.add_option("--fail-on", options.fail_on, "Exit 1 when a finding has this severity or worse")
       ->check(CLI::IsMember({"info", "warning", "error"}));
   app.set_version_flag("--version", std::string("ljmm-inspect ") + version());
@@ -83,14 +88,8 @@ std::string render(const Analysis& analysis, const Options& options) {
   if (options.format == "json") return snapshot_to_json(analysis);
   if (options.format == "svg") return render_svg(analysis);
   if (options.format == "prometheus") return render_prometheus({analysis});
-  TextOptions text{cli::use_color(options.color), options.width > 0 ? options.width : cli::terminal_width()};
-  if (options.findings_only) return render_findings(analysis, text);
-  std::string out = render_header(analysis, text);
-  out += '\n' + render_findings(analysis, text);
-  out += '\n' + render_picture(analysis, text);
-  if (!options.no_regions) out += '\n' + render_regions(analysis, text);
-  out += '\n' + render_totals(analysis, text);
-  return out;
+  TextOptions text = inspect::text_options(options);
+  return options.findings_only ? render_findings(analysis, text) : render_report(analysis, text);
 }
 
 // Several processes in one textfile-collector document: each metric family appears once.

@@ -8,6 +8,7 @@
 
 #include "../common/cli.hpp"
 #include "../common/target.hpp"
+#include "ljmm/render.hpp"
 
 namespace ljmm::inspect {
 
@@ -39,5 +40,11 @@ struct Options {
   std::string fail_on;
   AllOptions all;
 };
+
+// --color, --width (else the terminal's) and --no-regions, as the library's text renderers take them.
+inline TextOptions text_options(const Options& options) {
+  return TextOptions{cli::use_color(options.color), options.width > 0 ? options.width : cli::terminal_width(),
+                     !options.no_regions};
+}
 
 }  // namespace ljmm::inspect

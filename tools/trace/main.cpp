@@ -7,6 +7,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "../common/cli.hpp"
 #include "ljmm/call_sites.hpp"
@@ -26,14 +27,18 @@ struct CliOptions {
   std::string output;
   bool json = false;
   bool quiet = false;
-  std::string ring_size = "8MiB";
-  std::string uid;  // -a --uid NAME|UID
+  std::optional<std::string> ring_size;  // without it, trace::Options' ring_bytes
+  std::string uid;                       // -a --uid NAME|UID
   size_t top = 5;
   std::string folded;
   cli::ColorChoice color = cli::ColorChoice::automatic;
 };
 
-void declare(CLI::App& app, CliOptions& options) {
+// The largest BPF table --max-processes and --max-threads may ask for.
+constexpr uint32_t max_table_entries = 1u << 22;
+
+// -p and -a with what narrows it.
+void declare_targets(CLI::App& app, CliOptions& options) {
   trace::Options& t = options.trace;
   // One pid per -p, so "-p 1 -- cmd" leaves "--" to end the options.
   app.add_option("-p,--pid", t.pids, "Trace this process and what it forks (repeat for more)")->allow_extra_args(false);
@@ -50,20 +55,11 @@ void declare(CLI::App& app, CliOptions& options) {
                  "With -a: print the ranking of processes every S seconds, like top")
       ->check(cli::positive_number)
       ->needs(all);
-  app.add_option("-d,--duration", t.duration_seconds, "Stop after this many seconds")->check(cli::positive_number);
-  app.add_option("--grace", t.grace_seconds,
-                 "After the command exits, keep tracing the -p processes while they work, at most this long "
-                 "(default 120)")
-      ->check(cli::non_negative_number);
-  app.add_option("--idle", t.idle_seconds,
-                 "... and stop once they made no traced call and used no CPU for this long (default 2)")
-      ->check(cli::non_negative_number);
-  app.add_flag("--json", options.json, "JSON Lines (schema ljmm.trace/v1): one object per event, then the summary");
-  app.add_flag("-q,--quiet", options.quiet,
-               "Print only the summary; with -a, count per process in the kernel and send no event per call");
-  app.add_option("-o,--output", options.output,
-                 "Write the trace to FILE instead of standard output "
-                 "(which the command may use)");
+}
+
+// --stack and what goes with it.
+void declare_stack_options(CLI::App& app, CliOptions& options, const CliOptions& defaults) {
+  trace::Options& t = options.trace;
   std::map<std::string, trace::StackMode> stack_modes{{"dwarf", trace::StackMode::dwarf},
                                                       {"all", trace::StackMode::dwarf_all},
                                                       {"fp", trace::StackMode::frame_pointers}};
@@ -75,17 +71,24 @@ void declare(CLI::App& app, CliOptions& options) {
       ->expected(0, 1)
       ->default_str("dwarf")
       ->transform(CLI::CheckedTransformer(stack_modes, CLI::ignore_case));
-  app.add_option("--stack-size", t.stack_bytes, "Bytes of each stack copied for unwinding (BPF; default 8192)")
+  app.add_option("--stack-size", t.stack_bytes,
+                 fmt::format("Bytes of each stack copied for unwinding (BPF; default {})", defaults.trace.stack_bytes))
       ->check(cli::whole_number(8, 65536));
-  app.add_option("--stack-depth", t.stack_depth, "Frames kept per stack (default 64)")->check(cli::whole_number(1, 1024));
+  app.add_option("--stack-depth", t.stack_depth,
+                 fmt::format("Frames kept per stack (default {})", defaults.trace.stack_depth))
+      ->check(cli::whole_number(1, 1024));
   app.add_option("--top", options.top,
-                 "Call sites listed in the summary: of the mappings still alive, and with --stack of the "
-                 "fallbacks and failed brk (default 5)")
+                 fmt::format("Call sites listed in the summary: of the mappings still alive, and with --stack of the "
+                             "fallbacks and failed brk (default {})",
+                             defaults.top))
       ->check(cli::whole_number(1, 1000000));
   app.add_option("--folded", options.folded,
                  "With --stack: write the malloc fallback's folded stacks, weighted by bytes, to FILE (flame graphs)");
-  app.add_flag("-x,--failed", t.failed_only, "Only calls that failed");
-  app.add_flag("!--no-follow", t.follow_children, "Do not trace children forked after the start");
+}
+
+// How the calls are traced: the backend, BPF's attach and its tables' sizes.
+void declare_backend_options(CLI::App& app, CliOptions& options, const CliOptions& defaults) {
+  trace::Options& t = options.trace;
   std::map<std::string, trace::BackendChoice> backends{{"auto", trace::BackendChoice::automatic},
                                                        {"bpf", trace::BackendChoice::bpf},
                                                        {"ptrace", trace::BackendChoice::ptrace}};
@@ -100,15 +103,44 @@ void declare(CLI::App& app, CliOptions& options) {
                  "in this order), fexit (the calls' entry points), tracepoint (tracefs, mounted if needed), "
                  "tp_btf (no tracefs)")
       ->transform(CLI::CheckedTransformer(attaches, CLI::ignore_case));
-  app.add_option("--ring-size", options.ring_size, "BPF ring buffer size (default 8MiB)");
+  app.add_option("--ring-size", options.ring_size,
+                 fmt::format("BPF ring buffer size (default {})", format_size(defaults.trace.ring_bytes)));
   app.add_option("--max-processes", t.max_processes,
-                 "BPF: processes followed at once (the traced set; with -a the per-process counts); "
-                 "beyond it misses are counted (default 32768)")
-      ->check(cli::whole_number(1, 1u << 22));
+                 fmt::format("BPF: processes followed at once (the traced set; with -a the per-process counts); "
+                             "beyond it misses are counted (default {})",
+                             defaults.trace.max_processes))
+      ->check(cli::whole_number(1, max_table_entries));
   app.add_option("--max-threads", t.max_threads,
-                 "BPF: threads in a traced call at once (the entry table; not used by fexit); beyond it the "
-                 "calls are counted as lost (default 65536)")
-      ->check(cli::whole_number(1, 1u << 22));
+                 fmt::format("BPF: threads in a traced call at once (the entry table; not used by fexit); beyond it "
+                             "the calls are counted as lost (default {})",
+                             defaults.trace.max_threads))
+      ->check(cli::whole_number(1, max_table_entries));
+}
+
+void declare(CLI::App& app, CliOptions& options) {
+  trace::Options& t = options.trace;
+  const CliOptions defaults;  // the help states the defaults the options struct holds
+  declare_targets(app, options);
+  app.add_option("-d,--duration", t.duration_seconds, "Stop after this many seconds")->check(cli::positive_number);
+  app.add_option("--grace", t.grace_seconds,
+                 fmt::format("After the command exits, keep tracing the -p processes while they work, at most this "
+                             "long (default {})",
+                             defaults.trace.grace_seconds))
+      ->check(cli::non_negative_number);
+  app.add_option("--idle", t.idle_seconds,
+                 fmt::format("... and stop once they made no traced call and used no CPU for this long (default {})",
+                             defaults.trace.idle_seconds))
+      ->check(cli::non_negative_number);
+  app.add_flag("--json", options.json, "JSON Lines (schema ljmm.trace/v1): one object per event, then the summary");
+  app.add_flag("-q,--quiet", options.quiet,
+               "Print only the summary; with -a, count per process in the kernel and send no event per call");
+  app.add_option("-o,--output", options.output,
+                 "Write the trace to FILE instead of standard output "
+                 "(which the command may use)");
+  declare_stack_options(app, options, defaults);
+  app.add_flag("-x,--failed", t.failed_only, "Only calls that failed");
+  app.add_flag("!--no-follow", t.follow_children, "Do not trace children forked after the start");
+  declare_backend_options(app, options, defaults);
   app.add_flag("-v,--verbose", t.verbose, "Say what the backend decided");
   cli::add_color_option(app, options.color);
   app.add_option("command", t.command, "The command to run and trace, after --");
@@ -144,9 +176,11 @@ void install_signal_handlers() {
 }
 
 int run(CliOptions& options) {
-  auto ring = parse_size(options.ring_size);
-  if (!ring) return cli::report(tool, fmt::format("--ring-size: {}", ring.error().message), cli::exit_usage);
-  options.trace.ring_bytes = *ring;
+  if (options.ring_size) {
+    auto ring = parse_size(*options.ring_size);
+    if (!ring) return cli::report(tool, fmt::format("--ring-size: {}", ring.error().message), cli::exit_usage);
+    options.trace.ring_bytes = *ring;
+  }
   trace::SystemWide& wide = options.trace.system_wide;
   if (options.trace.pids.empty() && options.trace.command.empty() && !wide.enabled)
     return cli::report(tool, "nothing to trace: give -p PID and/or -- COMMAND, or -a", cli::exit_usage);

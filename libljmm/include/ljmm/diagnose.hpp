@@ -30,6 +30,7 @@ struct BrkRoom {
   bool known = false;             // false when start_brk is unknown (e.g. a maps file without [heap])
   uint64_t brk = 0;               // page-rounded current break
   uint64_t room = 0;              // bytes from brk to the next mapping above
+  bool blocked = false;           // known, and less than a page of room: brk() cannot grow the heap
   bool heap_started = false;      // a [heap] region exists
   std::optional<size_t> blocker;  // index of the region right above brk
 };

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ljmm/result.hpp"
+#include "ljmm/units.hpp"
 
 namespace ljmm {
 
@@ -42,11 +43,11 @@ struct ProcessInfo {
 
 // System-wide settings, read when the snapshot was taken.
 struct SystemInfo {
-  uint64_t page_size = 4096;
-  uint64_t mmap_min_addr = 65536;  // /proc/sys/vm/mmap_min_addr
-  int randomize_va_space = -1;     // /proc/sys/kernel/randomize_va_space; -1 unknown
-  uint64_t max_map_count = 65530;  // /proc/sys/vm/max_map_count
-  std::string kernel;              // uname -r
+  uint64_t page_size = assumed_page_size;  // sysconf(_SC_PAGESIZE); never 0
+  uint64_t mmap_min_addr = 65536;          // /proc/sys/vm/mmap_min_addr
+  int randomize_va_space = -1;             // /proc/sys/kernel/randomize_va_space; -1 unknown
+  uint64_t max_map_count = 65530;          // /proc/sys/vm/max_map_count
+  std::string kernel;                      // uname -r
 };
 
 // Reads a whole /proc (or any) file with read(2). Errors name `what` and say why.

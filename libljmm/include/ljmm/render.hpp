@@ -16,8 +16,9 @@
 namespace ljmm {
 
 struct TextOptions {
-  bool color = false;  // ANSI colors; the tool decides (tty, --color)
-  int width = 100;     // columns available
+  bool color = false;   // ANSI colors; the tool decides (tty, --color)
+  int width = 100;      // columns available
+  bool regions = true;  // the table of every region in the report (ljmm-inspect --no-regions: false)
 };
 
 std::string render_header(const Analysis& analysis, const TextOptions& options);
@@ -26,7 +27,8 @@ std::string render_picture(const Analysis& analysis, const TextOptions& options)
 std::string render_regions(const Analysis& analysis, const TextOptions& options);
 std::string render_totals(const Analysis& analysis, const TextOptions& options);
 
-// Header, findings, picture, regions, totals: what `ljmm-inspect PID` prints.
+// Header, findings, picture, regions (unless options.regions is false), totals: what
+// `ljmm-inspect PID` prints.
 std::string render_report(const Analysis& analysis, const TextOptions& options);
 
 // The picture as a self-contained SVG.

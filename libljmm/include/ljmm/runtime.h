@@ -35,28 +35,41 @@ extern "C" {
 
 #define LJMM_API __attribute__((visibility("default")))
 
-/* Counters since start-up. Every low request ends in exactly one of fast_path, fallbacks,
- * outside_window, failures: low_requests == fast_path + fallbacks + outside_window + failures. */
+/* Counters since start-up, each once: X(name, unit, what it counts), unit `count` or `bytes`.
+ * struct ljmm_stats, the LJMM_STATS file, and ljmm-inspect's JSON, text and metrics all come from
+ * this list, in this order. Every low request ends in exactly one of fast_path, fallbacks,
+ * outside_window, failures: low_requests == fast_path + fallbacks + outside_window + failures.
+ * Add a counter at the end: another build of ljmm reads the page by this layout. */
+#define LJMM_STATS_COUNTERS(X)                                                                 \
+  X(calls, count, "every mmap call seen by the runtime")                                       \
+  X(low_requests, count, "calls with MAP_32BIT or a hint inside the window")                   \
+  X(fast_path, count, "the kernel's own placement landed inside the window")                   \
+  X(fallbacks, count, "placed by ljmm from a scan of /proc/self/maps")                         \
+  X(outside_window, count, "hint requests the window had no room for: the kernel's placement") \
+  X(failures, count, "low requests that failed with ENOMEM (or another errno)")                \
+  X(retries, count, "lost races (EEXIST) and missed hints, each rescanned")                    \
+  X(bytes_placed, bytes, "bytes of the fallback placements")                                   \
+  X(scans, count, "reads of /proc/self/maps")                                                  \
+  X(unmaps_in_window, count, "munmap calls inside the window")                                 \
+  X(remaps_in_window, count, "mremap calls inside the window")                                 \
+  X(returned_to_reserve, bytes, "bytes given back to the reservation by munmap/mremap")        \
+  X(reserved_bytes, bytes, "bytes reserved at start-up")                                       \
+  X(near_requests, count, "ljmm_map_near calls")                                               \
+  X(near_failures, count, "ljmm_map_near calls that failed: a bad size, or nothing free within reach")
+
 struct ljmm_stats {
-  uint64_t calls;          /* every mmap call seen by the runtime */
-  uint64_t low_requests;   /* calls with MAP_32BIT or a hint inside the window */
-  uint64_t fast_path;      /* the kernel's own placement landed inside the window */
-  uint64_t fallbacks;      /* placed by ljmm from a scan of /proc/self/maps */
-  uint64_t outside_window; /* hint requests the window had no room for: the kernel's placement */
-  uint64_t failures;       /* low requests that failed with ENOMEM (or another errno) */
-  uint64_t retries;        /* lost races (EEXIST) and missed hints, each rescanned */
-  uint64_t bytes_placed;   /* bytes of the fallback placements */
-  uint64_t scans;          /* reads of /proc/self/maps */
-  uint64_t unmaps_in_window;    /* munmap calls inside the window */
-  uint64_t remaps_in_window;    /* mremap calls inside the window */
-  uint64_t returned_to_reserve; /* bytes given back to the reservation by munmap/mremap */
-  uint64_t reserved_bytes;      /* bytes reserved at start-up */
-  uint64_t near_requests;       /* ljmm_map_near calls */
-  uint64_t near_failures;
+#define LJMM_STATS_FIELD(name, unit, what) uint64_t name;
+  LJMM_STATS_COUNTERS(LJMM_STATS_FIELD)
+#undef LJMM_STATS_FIELD
 };
 
-/* The page that holds the counters. It is a shared memfd mapping named
- * "ljmm-runtime-stats", so `ljmm-inspect PID` finds it in /proc/PID/maps and reads it. */
+/* The runtime's memfds by name. /proc/PID/maps shows each as LJMM_MEMFD_PATH(name) " (deleted)". */
+#define LJMM_STATS_MEMFD "ljmm-runtime-stats" /* the counters page */
+#define LJMM_RESERVE_MEMFD "ljmm-reserve"     /* the free parts of a reservation (LJMM_RESERVE) */
+#define LJMM_MEMFD_PATH(name) "/memfd:" name
+
+/* The page that holds the counters. It is a shared mapping of the memfd LJMM_STATS_MEMFD, so
+ * `ljmm-inspect PID` finds it in /proc/PID/maps and reads it. */
 #define LJMM_STATS_MAGIC "ljmm-stats-v1"
 struct ljmm_stats_page {
   char magic[16];
@@ -68,6 +81,9 @@ struct ljmm_stats_page {
 };
 
 enum ljmm_reserve_mode { LJMM_RESERVE_NONE = 0, LJMM_RESERVE_BRK_BLOCK = 1, LJMM_RESERVE_WINDOW = 2 };
+/* Each mode's name, indexed by its value: what LJMM_RESERVE takes and ljmm-inspect shows. */
+#define LJMM_RESERVE_MODE_NAMES \
+  { "none", "brk-block", "window" }
 #define LJMM_FLAG_NOREPLACE_UNSUPPORTED 1u /* the kernel ignores MAP_FIXED_NOREPLACE: hints verified */
 #define LJMM_FLAG_FIXED_UNSUPPORTED 2u     /* fixed placement gives EINVAL (no-MMU style): no fallbacks */
 

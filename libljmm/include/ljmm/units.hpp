@@ -14,6 +14,10 @@ inline constexpr uint64_t MiB = 1024 * KiB;
 inline constexpr uint64_t GiB = 1024 * MiB;
 inline constexpr uint64_t TiB = 1024 * GiB;
 
+// x86-64's base page: the page size of a snapshot that does not record its machine's (a maps
+// file, a document without system.page_size). Wherever the machine is at hand, its own is read.
+inline constexpr uint64_t assumed_page_size = 4 * KiB;
+
 // "0x0000000000400000": fixed 16 hex digits, so columns line up.
 std::string format_address(uint64_t address);
 // "0x400000": shortest form, used in JSON and prose.

@@ -23,8 +23,7 @@ const char* blocker_owner_name(BlockerOwner owner) {
 
 namespace {
 
-constexpr std::string_view memfd_prefix = "/memfd:";
-constexpr std::string_view runtime_reservation_memfd = "ljmm-reserve";
+constexpr std::string_view memfd_prefix = LJMM_MEMFD_PATH("");  // any memfd's path in the maps
 
 bool is_none(const Region& region) { return !region.perms.read && !region.perms.write && !region.perms.exec; }
 
@@ -32,7 +31,7 @@ BlockerIdentity identify(const Snapshot& snapshot, const Region& blocker) {
   const std::optional<RuntimeStats>& runtime = snapshot.runtime;
   if (blocker.kind == RegionKind::file && blocker.path.starts_with(memfd_prefix)) {
     std::string name = blocker.path.substr(memfd_prefix.size());
-    if (name == runtime_reservation_memfd)
+    if (name == LJMM_RESERVE_MEMFD)
       return {BlockerOwner::ljmm_reservation, name, "the ljmm runtime's window reservation (LJMM_RESERVE=window)"};
     return {BlockerOwner::memfd, name, fmt::format("the memfd \"{}\"", name)};
   }
@@ -61,7 +60,7 @@ BlockerIdentity identify(const Snapshot& snapshot, const Region& blocker) {
 }  // namespace
 
 std::optional<BlockerIdentity> identify_brk_blocker(const Snapshot& snapshot, const BrkRoom& brk) {
-  if (!brk.known || brk.room >= snapshot.system.page_size || !brk.blocker) return std::nullopt;
+  if (!brk.blocked || !brk.blocker) return std::nullopt;
   return identify(snapshot, snapshot.regions[*brk.blocker]);
 }
 

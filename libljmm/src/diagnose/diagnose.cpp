@@ -36,7 +36,7 @@ void add_brk_findings(const Snapshot& snapshot, const Layout& layout, const Diag
                            ? "low: the break is presumed, not known"
                            : "medium: the break is taken as the end of [heap] "
                              "or start_brk; a mapping merged into [heap] hides it";
-  if (brk.room >= snapshot.system.page_size) {
+  if (!brk.blocked) {
     finding.id = "brk-room";
     finding.severity = Severity::info;
     finding.summary = fmt::format("brk room: {} between the break {} and the next mapping", format_size(brk.room),
@@ -205,11 +205,8 @@ void add_runtime_finding(const Snapshot& snapshot, std::vector<Finding>& finding
   if (runtime.flags & LJMM_FLAG_NOREPLACE_UNSUPPORTED)
     finding.summary += "; the kernel ignores MAP_FIXED_NOREPLACE (before 4.17): placements are hints, verified";
   finding.confidence = "high";
-  for (const RuntimeCounter& counter : runtime_counters()) {
-    bool bytes_counter = counter.name.find("bytes") != std::string_view::npos || counter.name == "returned_to_reserve";
-    finding.metrics.push_back(
-        Metric{std::string(counter.name), c.*counter.member, bytes_counter ? MetricUnit::bytes : MetricUnit::count});
-  }
+  for (const RuntimeCounter& counter : runtime_counters())
+    finding.metrics.push_back(Metric{std::string(counter.name), c.*counter.member, counter.unit});
   findings.push_back(std::move(finding));
 }
 

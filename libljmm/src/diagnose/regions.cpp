@@ -87,17 +87,18 @@ BrkRoom measure_brk_room(const Snapshot& snapshot, const Layout& layout) {
   const ProcessInfo& process = snapshot.process;
   if (process.brk_source == BrkSource::unknown || process.brk == 0) return room;
   const std::vector<Region>& regions = snapshot.regions;
-  uint64_t page = snapshot.system.page_size ? snapshot.system.page_size : 4096;
+  const uint64_t page = snapshot.system.page_size;
   room.known = true;
   room.brk = (process.brk + page - 1) / page * page;
   room.heap_started = layout.heap_index.has_value();
   size_t next = region_at_or_above(regions, room.brk);
   if (next >= regions.size() || layout.segment_of[next] == Segment::kernel) {
     room.room = layout.user_top > room.brk ? layout.user_top - room.brk : 0;
-    return room;
+  } else {
+    room.blocker = next;
+    room.room = regions[next].start > room.brk ? regions[next].start - room.brk : 0;
   }
-  room.blocker = next;
-  room.room = regions[next].start > room.brk ? regions[next].start - room.brk : 0;
+  room.blocked = room.room < page;
   return room;
 }
 
@@ -106,7 +107,7 @@ FallbackArenas find_fallback_arenas(const Snapshot& snapshot, const Layout& layo
   FallbackArenas fallbacks;
   // glibc maps morecore memory only when brk fails: without a blocked brk, anonymous memory is
   // the program's own and says nothing about malloc.
-  if (!brk.known || brk.room >= snapshot.system.page_size) return fallbacks;
+  if (!brk.blocked) return fallbacks;
   const std::vector<Region>& regions = snapshot.regions;
   for (size_t i = 0; i < regions.size(); ++i) {
     const Region& region = regions[i];

@@ -221,9 +221,8 @@ Result<ElfFile> read_elf_file(const std::string& path, ElfParts parts) {
   size_t size = static_cast<size_t>(status.st_size);
   if (size == 0) return make_error(Errc::malformed, fmt::format("{}: not an ELF file", path));
   if (parts == ElfParts::header) {
-    // The ELF header and, in every file a linker writes, the program headers sit in the first
-    // page: one pread instead of mapping the file (ljmm-inspect --all does this per process).
-    std::string head(std::min<size_t>(size, 4096), '\0');
+    // One pread of the head instead of mapping the file (ljmm-inspect --all does this per process).
+    std::string head(std::min<size_t>(size, elf_head_bytes), '\0');
     ssize_t got = ::pread(fd.get(), head.data(), head.size(), 0);
     if (got < 0) return file_error(path, errno);
     head.resize(static_cast<size_t>(got));

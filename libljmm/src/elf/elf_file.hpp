@@ -42,6 +42,10 @@ struct ElfFile {
 
 enum class ElfParts { header, header_and_symbols };
 
+// The head of an ELF file that holds the ELF header and, in every file a linker writes, the
+// program headers: all ElfParts::header needs. A number of bytes, not the machine's page size.
+inline constexpr size_t elf_head_bytes = 4096;
+
 // Reads an ELF file. With ElfParts::header only the type and program headers are read.
 Result<ElfFile> read_elf_file(const std::string& path, ElfParts parts = ElfParts::header_and_symbols);
 

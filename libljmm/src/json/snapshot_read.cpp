@@ -119,6 +119,7 @@ Status read_system(const json& document, SystemInfo& system) {
   const json& s = *it;
   if (!s.is_object()) return bad("system", "not an object");
   if (s.contains("page_size")) LJMM_TRY_ASSIGN(system.page_size, uint_member(s, "page_size", "system"));
+  if (system.page_size == 0) return bad("system.page_size", "0 is not a page size");
   if (s.contains("mmap_min_addr")) LJMM_TRY_ASSIGN(system.mmap_min_addr, address_member(s, "mmap_min_addr", "system"));
   if (s.contains("max_map_count")) LJMM_TRY_ASSIGN(system.max_map_count, uint_member(s, "max_map_count", "system"));
   system.randomize_va_space = s.value("randomize_va_space", -1);
@@ -133,11 +134,9 @@ Result<std::optional<RuntimeStats>> read_runtime(const json& document) {
   RuntimeStats runtime;
   LJMM_TRY_ASSIGN(runtime.window_start, address_member(*it, "window_start", "runtime"));
   LJMM_TRY_ASSIGN(runtime.window_end, address_member(*it, "window_end", "runtime"));
-  std::string mode = string_or_empty(*it, "reserve_mode");
-  for (uint32_t m : {LJMM_RESERVE_NONE, LJMM_RESERVE_BRK_BLOCK, LJMM_RESERVE_WINDOW})
-    if (mode == reserve_mode_name(m)) runtime.reserve_mode = m;
-  if (optional_bool(*it, "noreplace_unsupported").value_or(false)) runtime.flags |= LJMM_FLAG_NOREPLACE_UNSUPPORTED;
-  if (optional_bool(*it, "fixed_unsupported").value_or(false)) runtime.flags |= LJMM_FLAG_FIXED_UNSUPPORTED;
+  runtime.reserve_mode = parse_reserve_mode(string_or_empty(*it, "reserve_mode")).value_or(LJMM_RESERVE_NONE);
+  for (const RuntimeFlag& flag : runtime_flags())
+    if (optional_bool(*it, flag.name).value_or(false)) runtime.flags |= flag.flag;
   auto counters = member(*it, "counters", "runtime");
   if (!counters) return counters.error();
   for (const RuntimeCounter& counter : runtime_counters()) {

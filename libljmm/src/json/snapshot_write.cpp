@@ -117,8 +117,7 @@ void write_runtime(JsonWriter& json, const std::optional<RuntimeStats>& runtime)
       .address_field("window_start", runtime->window_start)
       .address_field("window_end", runtime->window_end);
   json.field("reserve_mode", reserve_mode_name(runtime->reserve_mode));
-  json.field("noreplace_unsupported", (runtime->flags & LJMM_FLAG_NOREPLACE_UNSUPPORTED) != 0);
-  json.field("fixed_unsupported", (runtime->flags & LJMM_FLAG_FIXED_UNSUPPORTED) != 0);
+  for (const RuntimeFlag& flag : runtime_flags()) json.field(flag.name, (runtime->flags & flag.flag) != 0);
   json.key("counters").begin_object(true);
   for (const RuntimeCounter& counter : runtime_counters()) json.field(counter.name, runtime->counters.*counter.member);
   json.end_object().end_object();

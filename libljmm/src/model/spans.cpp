@@ -81,7 +81,9 @@ std::vector<Span> build_spans(const Analysis& analysis) {
   return spans;
 }
 
-double log_weight(uint64_t size) { return std::log2(static_cast<double>(std::max<uint64_t>(size, 4096)) / 4096.0) + 1; }
+double log_weight(uint64_t size, uint64_t page) {
+  return std::log2(static_cast<double>(std::max(size, page)) / static_cast<double>(page)) + 1;
+}
 
 std::string span_label(const Span& span) {
   std::string label = fmt::format("{} {}", segment_id(span.segment), segment_name(span.segment));

@@ -27,8 +27,9 @@ struct Span {
 
 std::vector<Span> build_spans(const Analysis& analysis);
 
-// log2(size / 4 KiB) + 1: the length of a span's bar, relative to the others.
-double log_weight(uint64_t size);
+// log2(size / page) + 1, a page or less weighing 1: the length of a span's bar, relative to the
+// others (page: the snapshot's page size).
+double log_weight(uint64_t size, uint64_t page);
 
 // "s5 heap", "s6 mmap area (free)"; and "3 regions, 1 MiB mapped, 4 KiB free".
 std::string span_label(const Span& span);

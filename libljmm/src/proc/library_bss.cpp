@@ -28,9 +28,9 @@ std::optional<ElfFile> read_headers(int pid, const std::vector<Region>& regions,
     if (region.kind != RegionKind::file || region.offset != 0 || !region.perms.read || region.inode != data.inode ||
         region.dev_major != data.dev_major || region.dev_minor != data.dev_minor)
       continue;
-    std::string page(std::min<uint64_t>(region.size(), 4096), '\0');
-    if (!read_process_memory(pid, region.start, page.data(), page.size())) break;
-    auto file = parse_elf(page, region.path, ElfParts::header);
+    std::string head(std::min<uint64_t>(region.size(), elf_head_bytes), '\0');
+    if (!read_process_memory(pid, region.start, head.data(), head.size())) break;
+    auto file = parse_elf(head, region.path, ElfParts::header);
     if (file && !file->loads.empty()) return std::move(file).value();
     break;
   }
@@ -41,8 +41,7 @@ std::optional<ElfFile> read_headers(int pid, const std::vector<Region>& regions,
 
 }  // namespace
 
-std::optional<uint64_t> declared_bss(const ElfFile& file, const Region& data, uint64_t page_size) {
-  uint64_t page = page_size ? page_size : 4096;
+std::optional<uint64_t> declared_bss(const ElfFile& file, const Region& data, uint64_t page) {
   uint64_t mapped_end = data.offset + data.size();  // the file offset where the mapping ends
   for (const ElfLoadSegment& load : file.loads) {
     if (!load.writable || load.memory_size < load.file_size) continue;

@@ -16,8 +16,8 @@ namespace ljmm {
 
 // The anonymous bss that follows `data`, the last mapping of one of `file`'s writable PT_LOAD
 // segments: PAGE_ALIGN(vaddr + memsz) - PAGE_ALIGN(vaddr + filesz), as ld.so and the kernel map
-// it. nullopt when no writable segment of the file ends where `data` ends.
-std::optional<uint64_t> declared_bss(const ElfFile& file, const Region& data, uint64_t page_size);
+// it with pages of `page` bytes. nullopt when no writable segment of the file ends where `data` ends.
+std::optional<uint64_t> declared_bss(const ElfFile& file, const Region& data, uint64_t page);
 
 // Program headers by device and inode: a scan of every process on a host reads each library once.
 class DeclaredBssCache {

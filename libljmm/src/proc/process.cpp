@@ -146,7 +146,7 @@ Result<std::vector<int>> read_thread_ids(int pid) {
 
 SystemInfo read_system_info() {
   SystemInfo system;
-  system.page_size = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  if (long page = ::sysconf(_SC_PAGESIZE); page > 0) system.page_size = static_cast<uint64_t>(page);
   system.mmap_min_addr = read_number("/proc/sys/vm/mmap_min_addr", system.mmap_min_addr);
   system.max_map_count = read_number("/proc/sys/vm/max_map_count", system.max_map_count);
   uint64_t aslr = read_number("/proc/sys/kernel/randomize_va_space", UINT64_MAX);

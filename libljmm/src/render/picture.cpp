@@ -14,8 +14,9 @@ namespace ljmm {
 
 namespace {
 
-std::string span_bar(const Span& span, int bar_width, double max_weight, const TextStyle& style) {
-  int length = std::max(1, static_cast<int>(std::lround(log_weight(span.size()) / max_weight * bar_width)));
+// share: the span's log weight over the largest one's.
+std::string span_bar(const Span& span, int bar_width, double share, const TextStyle& style) {
+  int length = std::max(1, static_cast<int>(std::lround(share * bar_width)));
   int mapped_chars = 0;
   if (span.mapped > 0) {
     double fraction = static_cast<double>(span.mapped) / static_cast<double>(span.mapped + span.free);
@@ -40,8 +41,9 @@ std::string span_bar(const Span& span, int bar_width, double max_weight, const T
 std::string render_picture(const Analysis& analysis, const TextOptions& options) {
   TextStyle style(options.color);
   std::vector<Span> spans = build_spans(analysis);
+  const uint64_t page = analysis.snapshot.system.page_size;
   double max_weight = 0;
-  for (const Span& span : spans) max_weight = std::max(max_weight, log_weight(span.size()));
+  for (const Span& span : spans) max_weight = std::max(max_weight, log_weight(span.size(), page));
 
   // label(28) start(19) size(10) bar detail: the bar takes what the width leaves.
   constexpr int fixed_columns = 28 + 19 + 10 + 2;
@@ -54,7 +56,7 @@ std::string render_picture(const Analysis& analysis, const TextOptions& options)
   for (const Span& span : spans) {
     out +=
         fmt::format("  {:<28}{:<19}{:>10}  ", span_label(span), format_address(span.start), format_size(span.size()));
-    out += span_bar(span, bar_width, max_weight, style);
+    out += span_bar(span, bar_width, log_weight(span.size(), page) / max_weight, style);
     std::string detail = span_detail(span);
     if (!detail.empty()) out += "  " + detail;
     out += '\n';

@@ -94,7 +94,7 @@ std::string render_report(const Analysis& analysis, const TextOptions& options) 
   std::string out = render_header(analysis, options);
   out += '\n' + render_findings(analysis, options);
   out += '\n' + render_picture(analysis, options);
-  out += '\n' + render_regions(analysis, options);
+  if (options.regions) out += '\n' + render_regions(analysis, options);
   out += '\n' + render_totals(analysis, options);
   return out;
 }

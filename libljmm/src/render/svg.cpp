@@ -62,8 +62,9 @@ constexpr const char* fallback_pattern =
 
 std::string render_svg(const Analysis& analysis) {
   std::vector<Span> spans = build_spans(analysis);
+  const uint64_t page = analysis.snapshot.system.page_size;
   double max_weight = 1;
-  for (const Span& span : spans) max_weight = std::max(max_weight, log_weight(span.size()));
+  for (const Span& span : spans) max_weight = std::max(max_weight, log_weight(span.size(), page));
   std::vector<const Finding*> problems;
   for (const Finding& finding : analysis.findings())
     if (finding.severity != Severity::info) problems.push_back(&finding);
@@ -95,7 +96,7 @@ std::string render_svg(const Analysis& analysis) {
   for (size_t row = 0; row < spans.size(); ++row) {
     const Span& span = spans[row];
     int y = first_row + static_cast<int>(row) * row_height;
-    int length = std::max(2, static_cast<int>(log_weight(span.size()) / max_weight * bar_width));
+    int length = std::max(2, static_cast<int>(log_weight(span.size(), page) / max_weight * bar_width));
     double fraction =
         span.mapped + span.free ? static_cast<double>(span.mapped) / static_cast<double>(span.mapped + span.free) : 0;
     int mapped = span.mapped ? std::max(1, static_cast<int>(fraction * length)) : 0;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "../test_data.hpp"
 #include "ljmm/analysis.hpp"
 
@@ -180,6 +182,38 @@ TEST(Diagnose, MapCountNearTheLimit) {
   const Finding* near = analysis.finding("map-count-near-limit");
   ASSERT_NE(near, nullptr);
   EXPECT_EQ(near->severity, Severity::error);
+}
+
+// The break is page-rounded and the room compared with a page: the snapshot's page, not 4 KiB.
+TEST(Diagnose, BrkRoomIsMeasuredInTheSnapshotsPages) {
+  std::string maps = std::string(exe_and_libc) +
+                     "555555559000-55555557a000 rw-p 00000000 00:00 0 [heap]\n"
+                     "55555557c000-55555557d000 ---p 00000000 00:00 0 \n" +
+                     libc_and_stack;
+  Analysis small_pages = analyze(snapshot_from_text(maps));
+  EXPECT_EQ(small_pages.diagnosis.brk.room, 0x2000u);
+  EXPECT_NE(small_pages.finding("brk-room"), nullptr);
+  Snapshot snapshot = snapshot_from_text(maps);
+  snapshot.system.page_size = 16 * KiB;
+  Analysis large_pages = analyze(std::move(snapshot));
+  EXPECT_EQ(large_pages.diagnosis.brk.brk, 0x55555557c000u) << "the break rounded up to 16 KiB";
+  EXPECT_TRUE(large_pages.diagnosis.brk.blocked);
+  EXPECT_NE(large_pages.finding("brk-blocked"), nullptr);
+}
+
+// Each counter's metric has the unit the counters' list in runtime.h gives it.
+TEST(Diagnose, RuntimeCountersCarryTheirUnits) {
+  Snapshot snapshot = snapshot_from_text(std::string(exe_and_libc) + libc_and_stack);
+  snapshot.runtime = RuntimeStats{0x10000, 0x80000000, LJMM_RESERVE_WINDOW, 0, {}};
+  Analysis analysis = analyze(std::move(snapshot));
+  const Finding* runtime = analysis.finding("ljmm-runtime");
+  ASSERT_NE(runtime, nullptr);
+  std::map<std::string, MetricUnit> units;
+  for (const Metric& metric : runtime->metrics) units[metric.name] = metric.unit;
+  EXPECT_EQ(units.size(), runtime_counters().size());
+  for (const char* name : {"bytes_placed", "returned_to_reserve", "reserved_bytes"})
+    EXPECT_EQ(units[name], MetricUnit::bytes) << name;
+  for (const char* name : {"calls", "fallbacks", "near_failures"}) EXPECT_EQ(units[name], MetricUnit::count) << name;
 }
 
 TEST(Diagnose, RuntimeWithFixedPlacementOffSaysSo) {

@@ -60,6 +60,8 @@ TEST(SnapshotJson, BadDocumentsNameThePath) {
   expect_bad(R"({"schema":"ljmm.snapshot/v1","process":{},"regions":[{"start":4096,"end":"0x2000"}]})",
              "regions[0].start");
   expect_bad(R"({"schema":"ljmm.snapshot/v1","process":{"pid":"x"},"regions":[]})", "type");
+  expect_bad(R"({"schema":"ljmm.snapshot/v1","process":{},"system":{"page_size":0},"regions":[]})",
+             "system.page_size");
 }
 
 }  // namespace

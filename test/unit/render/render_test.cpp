@@ -29,6 +29,19 @@ TEST(RenderText, ReportHasEverySectionAndNoColourUnlessAsked) {
   EXPECT_NE(colour.find("\x1b["), std::string::npos);
 }
 
+// ljmm-inspect --no-regions: the report without the table of every region, all else the same.
+TEST(RenderText, ReportWithoutRegionsLeavesOutOnlyTheirTable) {
+  Analysis analysis = brk_hole();
+  std::string full = render_report(analysis, TextOptions{false, 100});
+  std::string without = render_report(analysis, TextOptions{false, 100, false});
+  EXPECT_NE(full.find("Regions by segment"), std::string::npos);
+  EXPECT_EQ(without.find("Regions by segment"), std::string::npos);
+  std::string regions = '\n' + render_regions(analysis, TextOptions{false, 100});
+  size_t at = full.find(regions);
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_EQ(full.substr(0, at) + full.substr(at + regions.size()), without);
+}
+
 TEST(RenderSvg, OneDocumentWithTheSegments) {
   std::string svg = render_svg(brk_hole());
   EXPECT_EQ(svg.rfind("<?xml", 0), 0u) << svg.substr(0, 80);
