@@ -191,7 +191,7 @@ static __always_inline void find_frame_files(struct mmt_event *event) {
 
 static __always_inline bool failed(s32 syscall, u64 first_argument, long ret) {
   if (syscall == MMT_BRK) return first_argument != 0 && (u64)ret != first_argument;
-  return ret < 0 && ret > -4096;
+  return ret < 0 && ret >= -MMT_MAX_ERRNO;
 }
 
 static __always_inline int emit_call(void *ctx, struct inflight_call *call, s32 syscall, long ret);

@@ -69,6 +69,7 @@ struct mmt_event {
 enum mmt_user_stack_mode { MMT_USER_STACK_OFF = 0, MMT_USER_STACK_NEEDED = 1, MMT_USER_STACK_ALL = 2 };
 
 #define MMT_USER_STACK_MAX 65536 /* bytes; perf's limit is about the same */
+#define MMT_MAX_ERRNO 4095       /* the kernel's MAX_ERRNO: results in [-4095, -1] are -errno */
 #define MMT_UNWIND_REGS 17       /* the x86-64 DWARF registers 0-16: rax .. r15, then rip */
 
 /* The registers at the call and the top of the user stack, sent after a whole mmt_event; only

@@ -73,7 +73,7 @@ void declare_stack_options(CLI::App& app, CliOptions& options, const CliOptions&
       ->transform(CLI::CheckedTransformer(stack_modes, CLI::ignore_case));
   app.add_option("--stack-size", t.stack_bytes,
                  fmt::format("Bytes of each stack copied for unwinding (BPF; default {})", defaults.trace.stack_bytes))
-      ->check(cli::whole_number(8, 65536));
+      ->check(cli::whole_number(8, trace::max_stack_bytes));
   app.add_option("--stack-depth", t.stack_depth,
                  fmt::format("Frames kept per stack (default {})", defaults.trace.stack_depth))
       ->check(cli::whole_number(1, 1024));

@@ -21,6 +21,11 @@ enum class Syscall : int { mmap = 9, munmap = 11, brk = 12, mremap = 25 };  // x
 
 // The traced system calls, in the order the summary lists them: the one list the backends, the
 // names and the BPF program's numbers (static_assert in the decoder) all follow.
+// The kernel's MAX_ERRNO: a call's result in [-4095, -1] is -errno, anything else a value.
+inline constexpr int64_t max_errno = 4095;
+// The most bytes of user stack a BPF event can carry (--stack-size).
+inline constexpr uint32_t max_stack_bytes = 65536;
+
 struct TracedSyscall {
   Syscall id;
   const char* name;
@@ -43,6 +48,8 @@ inline constexpr std::array<Ia32Syscall, 5> ia32_syscalls = {{{90, Syscall::mmap
                                                               {163, Syscall::mremap, "mremap"},
                                                               {45, Syscall::brk, "brk"}}};
 inline constexpr int ia32_mmap2 = 192;
+// mmap2 gives its file offset in 4096-byte units, on every i386 kernel, whatever the page size.
+inline constexpr uint64_t ia32_mmap2_offset_unit = 4096;
 
 const char* syscall_name(int syscall);  // "mmap", ...; "?" for a call that is not traced
 const char* event_kind_name(EventKind kind);
@@ -125,7 +132,7 @@ struct Options {
   bool failed_only = false;
   BackendChoice backend = BackendChoice::automatic;
   AttachChoice attach = AttachChoice::automatic;
-  size_t ring_bytes = 8 * 1024 * 1024;
+  size_t ring_bytes = 8 << 20;
   // How many processes the BPF programs follow at once: the traced set, and with -a the table of
   // per-process counts. Beyond it, what is missed is counted (traced_set, activity_table).
   uint32_t max_processes = 32768;

@@ -14,6 +14,7 @@ namespace ljmm::trace::detail {
 // The BPF program names the traced calls by the same numbers as user space.
 static_assert(MMT_MMAP == static_cast<int>(Syscall::mmap) && MMT_MUNMAP == static_cast<int>(Syscall::munmap) &&
               MMT_BRK == static_cast<int>(Syscall::brk) && MMT_MREMAP == static_cast<int>(Syscall::mremap));
+static_assert(MMT_MAX_ERRNO == max_errno && MMT_USER_STACK_MAX == max_stack_bytes);
 static_assert(traced_syscalls.size() == 4, "a new traced call needs its MMT_ number in bpf/mmaptrace.h");
 static_assert(ia32_syscalls[0].number == MMT_IA32_OLD_MMAP && ia32_syscalls[1].number == MMT_IA32_MMAP2 &&
               ia32_syscalls[2].number == MMT_IA32_MUNMAP && ia32_syscalls[3].number == MMT_IA32_MREMAP &&

@@ -28,7 +28,7 @@ const char* event_kind_name(EventKind kind) {
 bool Event::failed() const {
   if (kind != EventKind::syscall || unfinished) return false;
   if (is(Syscall::brk)) return args[0] != 0 && static_cast<uint64_t>(ret) != args[0];
-  return ret < 0 && ret > -4096;
+  return ret < 0 && ret >= -max_errno;
 }
 
 }  // namespace ljmm::trace

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <climits>
 
 #include "ljmm/maps.hpp"
 #include "ljmm/process.hpp"
@@ -15,7 +16,7 @@ namespace {
 
 std::string fd_path(uint32_t pid, int fd) {
   std::string link = fmt::format("/proc/{}/fd/{}", pid, fd);
-  char target[4096];
+  char target[PATH_MAX];
   ssize_t length = ::readlink(link.c_str(), target, sizeof target - 1);
   return length > 0 ? std::string(target, static_cast<size_t>(length)) : std::string();
 }
@@ -49,7 +50,7 @@ std::string mapped_path(const Event& event, PathSource source) {
   if ((event.args[3] & MAP_ANONYMOUS) || static_cast<int>(event.args[4]) < 0) return {};
   if (source == PathSource::fd_now) return fd_path(event.pid, static_cast<int>(event.args[4]));
   // Not the fd: by now the process may have closed it, or opened another file under its number.
-  uint64_t offset = event.ia32_syscall == ia32_mmap2 ? event.args[5] * 4096 : event.args[5];
+  uint64_t offset = event.ia32_syscall == ia32_mmap2 ? event.args[5] * ia32_mmap2_offset_unit : event.args[5];
   return mapping_path(event.pid, static_cast<uint64_t>(event.ret), event.args[1], offset);
 }
 
