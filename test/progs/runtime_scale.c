@@ -1,0 +1,129 @@
+/* MAP_32BIT requests in a process with tens of thousands of mappings. [1 GiB, 2 GiB) is taken
+ * (the kernel's MAP_32BIT has no room), the process is brought to a number of mappings with
+ * pages of alternating protections far above the window, and 64 KiB MAP_32BIT requests go through
+ * ljmm. Linked with ljmm.o and --wrap; the environment sets LJMM_RESERVE. Prints one JSON line per
+ * check and exits 0 when all pass.
+ *   runtime_scale COUNT   at COUNT mappings (every line of /proc/self/maps), a request is placed
+ *                         below 2 GiB, then 2,000 mmap+munmap pairs through ljmm are timed against
+ *                         2,000 plain pairs of system calls */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define KiB ((uintptr_t)1 << 10)
+#define GiB ((uintptr_t)1 << 30)
+#define PAGE ((uintptr_t)4096)
+#define REQUEST (64 * KiB)
+#define PAIRS 2000
+
+static int failures;
+static char output[4096];
+
+static void check(const char *name, int ok, const char *detail) {
+  printf("{\"check\":\"%s\",\"ok\":%s,\"detail\":\"%s\"}\n", name, ok ? "true" : "false", detail);
+  if (!ok) failures++;
+}
+
+static char *map_low(void) {
+  return mmap(NULL, REQUEST, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+}
+
+static int below_2gib(const void *p) { return p != MAP_FAILED && (uintptr_t)p + REQUEST <= 2 * GiB; }
+
+/* Lines of /proc/self/maps, read with read(2) into a static buffer: stdio would allocate. */
+static long count_mappings(void) {
+  static char buffer[1 << 16];
+  int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  long lines = 0;
+  for (ssize_t got; (got = read(fd, buffer, sizeof buffer)) > 0;)
+    for (ssize_t i = 0; i < got; ++i) lines += buffer[i] == '\n';
+  close(fd);
+  return lines;
+}
+
+static double now_us(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
+}
+
+/* One rw- block far above the window (the kernel's own placement), with every other page made
+   r--: each such page splits the block's last mapping into two more, and the kernel cannot merge
+   them back. */
+static char *block;
+static uintptr_t block_pages, next_odd = 1;
+
+static void make_block(uintptr_t pages) {
+  block_pages = pages;
+  block = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (block == MAP_FAILED) {
+    perror("runtime_scale: mmap");
+    exit(2);
+  }
+}
+
+/* Two more mappings, or -1 when the kernel refuses (vm.max_map_count). */
+static int split_once(void) {
+  if (next_odd + 2 >= block_pages) return -1;
+  if (mprotect(block + next_odd * PAGE, PAGE, PROT_READ) != 0) return -1;
+  next_odd += 2;
+  return 0;
+}
+
+/* Exactly `wanted` mappings in all; the block's last page, made r--, adds the odd one. */
+static long grow_to(long wanted) {
+  make_block((uintptr_t)wanted + 8);
+  long now = count_mappings();
+  while (now + 2 <= wanted && split_once() == 0) now += 2;
+  if (now < wanted && mprotect(block + (block_pages - 1) * PAGE, PAGE, PROT_READ) == 0) now++;
+  return count_mappings();
+}
+
+static void at_count(long wanted) {
+  char detail[160];
+  long have = grow_to(wanted);
+  snprintf(detail, sizeof detail, "%ld mappings", have);
+  check("the process has the mappings asked for", have == wanted, detail);
+  char *p = map_low();
+  snprintf(detail, sizeof detail, "got %p errno %d at %ld mappings", (void *)p, p == MAP_FAILED ? errno : 0, have);
+  check("a 64 KiB MAP_32BIT request is placed below 2 GiB", below_2gib(p), detail);
+  if (p != MAP_FAILED) p[0] = p[REQUEST - 1] = 1, munmap(p, REQUEST);
+  int all_low = 1;
+  double start = now_us();
+  for (int i = 0; i < PAIRS; ++i) {
+    char *q = map_low();
+    all_low &= below_2gib(q);
+    if (q != MAP_FAILED) munmap(q, REQUEST);
+  }
+  double placed = now_us();
+  for (int i = 0; i < PAIRS; ++i) {
+    long q = syscall(SYS_mmap, 0, REQUEST, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    syscall(SYS_munmap, q, REQUEST);
+  }
+  double plain = now_us();
+  snprintf(detail, sizeof detail, "ljmm %.2f us a pair, plain mmap+munmap %.2f us, %ld mappings",
+           (placed - start) / PAIRS, (plain - placed) / PAIRS, count_mappings());
+  check("every one of 2000 placements is below 2 GiB", all_low, detail);
+}
+
+int main(int argc, char **argv) {
+  setvbuf(stdout, output, _IOLBF, sizeof output); /* stdio's own buffer would be malloc'ed */
+  const char *what = argc > 1 ? argv[1] : "";
+  void *taken =
+      mmap((void *)GiB, GiB, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+  check("[1 GiB, 2 GiB) is taken", taken == (void *)GiB, "");
+  if (atol(what) > 0)
+    at_count(atol(what));
+  else
+    check("known scenario", 0, what);
+  return failures == 0 ? 0 : 1;
+}
