@@ -93,15 +93,44 @@ int ljmm_in_reservation(uintptr_t start, uintptr_t end) {
   return 0;
 }
 
+struct coverage {
+  uintptr_t cursor, end;
+  int covered;
+};
+
+static int visit_for_coverage(const struct ljmm_map_entry *entry, void *context) {
+  struct coverage *c = context;
+  if (entry->end <= c->cursor) return 0;
+  if (entry->start > c->cursor || !entry->free_reserve) return 1; /* a hole, or someone's mapping */
+  c->cursor = entry->end;
+  c->covered = c->cursor >= c->end;
+  return c->covered;
+}
+
+/* Whether the maps show [start, end) as free reservation from end to end. */
+static int still_free_reserve(uintptr_t start, uintptr_t end) {
+  struct coverage c = {start, end, 0};
+  return !raw_failed(ljmm_scan_maps(visit_for_coverage, &c)) && c.covered;
+}
+
 /* Maps [start, start + size) over free reservation, taking it out of the table. A request the
    kernel refuses up front (EBADF, EINVAL, EACCES...) changed nothing: the range is recorded as
-   free again. One that failed later (ENOMEM, EAGAIN) may have unmapped it: it is refilled. */
+   free again. ENOMEM and EAGAIN can be either: at vm.max_map_count the kernel refuses before
+   touching anything (cutting a block out of a reservation mapping needs one more mapping), while
+   an older kernel out of commit charge has already unmapped the range (it unmapped first, then
+   checked the charge). A NOREPLACE refill alone would meet our own untouched reservation (EEXIST)
+   and drop it from the table: every request refused at the limit would cost the window its size
+   for good. The maps, read only on this failure path, tell the two apart. */
 static long map_over_reserve(uintptr_t start, uintptr_t size, int prot, int flags, int fd, long offset) {
   flags = (flags & ~(MAP_32BIT | MAP_FIXED_NOREPLACE)) | MAP_FIXED;
   ljmm_table_remove(start, start + size);
   long result = raw_mmap(start, size, prot, flags, fd, offset);
-  if (result == -ENOMEM || result == -EAGAIN) ljmm_give_back(start, start + size, LJMM_REFILL);
-  else if (raw_failed(result)) ljmm_table_add(start, start + size);
+  if (result == -ENOMEM || result == -EAGAIN) {
+    if (still_free_reserve(start, start + size)) ljmm_table_add(start, start + size);
+    else ljmm_give_back(start, start + size, LJMM_REFILL);
+  } else if (raw_failed(result)) {
+    ljmm_table_add(start, start + size);
+  }
   return result;
 }
 

@@ -1,6 +1,7 @@
 // MAP_32BIT placement in processes with tens of thousands of mappings, in every reservation mode
 // (test/progs/runtime_scale.c). [1 GiB, 2 GiB) is taken, so every request needs the runtime.
-// vm.max_map_count is left as it is: 65,000 mappings fit under its default of 65,530.
+// vm.max_map_count is left as it is: 65,000 mappings fit under its default of 65,530, and the
+// limit scenario reaches whatever the limit is (skipped when it is too high to reach quickly).
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -40,6 +41,15 @@ TEST(RuntimeScale, Map32BitBelow2GiBAt40000To65000MappingsInEveryMode) {
       size_t timing = result.out.rfind("\"detail\"");  // the last check's detail: the timings
       if (timing != std::string::npos) std::cout << count << " " << mode << ": " << result.out.substr(timing);
     }
+}
+
+// At vm.max_map_count the kernel refuses every new mapping: ENOMEM is the right answer then, but
+// a failed request must not cost the window its room.
+TEST(RuntimeScale, AtTheMapCountLimitRequestsFailAloneInEveryMode) {
+  long limit = max_map_count();
+  if (limit < 0 || limit > 300000) GTEST_SKIP() << "vm.max_map_count is " << limit << ": too many to reach";
+  for (std::string mode : {"none", "window", "brk-block"})
+    expect_all_checks_pass(run_scale("limit", mode), "LJMM_RESERVE=" + mode);
 }
 
 }  // namespace

@@ -5,7 +5,12 @@
  * check and exits 0 when all pass.
  *   runtime_scale COUNT   at COUNT mappings (every line of /proc/self/maps), a request is placed
  *                         below 2 GiB, then 2,000 mmap+munmap pairs through ljmm are timed against
- *                         2,000 plain pairs of system calls */
+ *                         2,000 plain pairs of system calls
+ *   runtime_scale limit   at vm.max_map_count, requests fail with ENOMEM as the kernel's would,
+ *                         in-place growth works or is ENOMEM, and once the process is back under
+ *                         the limit the growth works and the next request gets the room it would
+ *                         have had before
+ * Nothing here allocates once the mappings are made: at the limit malloc could not map memory. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -50,6 +55,15 @@ static long count_mappings(void) {
   return lines;
 }
 
+static long read_max_map_count(void) {
+  char text[32] = {0};
+  int fd = open("/proc/sys/vm/max_map_count", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  ssize_t got = read(fd, text, sizeof text - 1);
+  close(fd);
+  return got > 0 ? atol(text) : -1;
+}
+
 static double now_us(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
@@ -77,6 +91,13 @@ static int split_once(void) {
   if (mprotect(block + next_odd * PAGE, PAGE, PROT_READ) != 0) return -1;
   next_odd += 2;
   return 0;
+}
+
+/* Two fewer: the last r-- page made rw- again merges with both neighbours. */
+static void unsplit_once(void) {
+  if (next_odd < 3) return;
+  next_odd -= 2;
+  mprotect(block + next_odd * PAGE, PAGE, PROT_READ | PROT_WRITE);
 }
 
 /* Exactly `wanted` mappings in all; the block's last page, made r--, adds the odd one. */
@@ -115,13 +136,89 @@ static void at_count(long wanted) {
   check("every one of 2000 placements is below 2 GiB", all_low, detail);
 }
 
+/* Single pages 2 pages apart, far from everything: each is a mapping of its own. The kernel's
+   limit is reached when one more is refused. Returns how many were made. */
+#define SPARE_BASE ((uintptr_t)0x300000000000)
+static long fill_to_the_limit(void) {
+  while (split_once() == 0) {
+  }
+  long made = 0;
+  for (;; ++made) {
+    long p = syscall(SYS_mmap, SPARE_BASE + (uintptr_t)made * 2 * PAGE, PAGE, PROT_READ,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+    if (p < 0 && p > -4096) break;
+  }
+  return made;
+}
+
+/* Low blocks made before the limit: `grown` (64 KiB, grown in place by 64 KiB) and right above
+   it `room`, a request given back: the room a request and the growth compete for. */
+static char *grown, *room;
+
+static int make_low_blocks(void) {
+  grown = map_low();
+  room = map_low();
+  int ok = below_2gib(grown) && below_2gib(room) && room == grown + REQUEST;
+  check("below the limit, requests are placed below 2 GiB, one above the other", ok, "");
+  if (!ok) return 0;
+  munmap(room, REQUEST);
+  return 1;
+}
+
+/* *grew: whether mremap did its work (else it is tried again below the limit). */
+static void checks_at_the_limit(long limit, int *grew) {
+  char detail[192];
+  long at_limit = count_mappings();
+  int refused = 1;
+  for (int i = 0; i < 3; ++i) { /* as a caller retrying would */
+    errno = 0;
+    char *p = map_low();
+    refused &= p == MAP_FAILED && errno == ENOMEM;
+    if (p != MAP_FAILED) munmap(p, REQUEST);
+  }
+  snprintf(detail, sizeof detail, "%ld mappings, vm.max_map_count %ld", at_limit, limit);
+  check("at the limit, MAP_32BIT requests fail with ENOMEM", refused, detail);
+  void *moved = mremap(grown, REQUEST, 2 * REQUEST, 0);
+  int error = errno;
+  *grew = moved == grown;
+  snprintf(detail, sizeof detail, "got %p errno %d", moved, *grew ? 0 : error);
+  check("at the limit, growth in place works or is ENOMEM", *grew || (moved == MAP_FAILED && error == ENOMEM), detail);
+}
+
+static void checks_under_the_limit(int grew) {
+  char detail[192];
+  if (!grew) {
+    void *moved = mremap(grown, REQUEST, 2 * REQUEST, 0);
+    snprintf(detail, sizeof detail, "%p grown to %p errno %d", (void *)grown, moved, moved == grown ? 0 : errno);
+    check("back under the limit, the block grows in place into the room above it", moved == grown, detail);
+  }
+  char *after = map_low();
+  snprintf(detail, sizeof detail, "expected %p, got %p errno %d", (void *)(room + REQUEST), (void *)after,
+           after == MAP_FAILED ? errno : 0);
+  check("and the next request gets the room right above it: the failures lost none", after == room + REQUEST, detail);
+}
+
+static void at_the_limit(void) {
+  long limit = read_max_map_count();
+  if (!make_low_blocks()) return;
+  make_block((uintptr_t)limit + 8);
+  long spares = fill_to_the_limit();
+  int grew;
+  checks_at_the_limit(limit, &grew);
+  for (long i = 0; i < spares; ++i) syscall(SYS_munmap, SPARE_BASE + (uintptr_t)i * 2 * PAGE, PAGE);
+  for (int i = 0; i < 32; ++i) unsplit_once();
+  checks_under_the_limit(grew);
+}
+
 int main(int argc, char **argv) {
   setvbuf(stdout, output, _IOLBF, sizeof output); /* stdio's own buffer would be malloc'ed */
   const char *what = argc > 1 ? argv[1] : "";
   void *taken =
       mmap((void *)GiB, GiB, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
   check("[1 GiB, 2 GiB) is taken", taken == (void *)GiB, "");
-  if (atol(what) > 0)
+  if (!strcmp(what, "limit"))
+    at_the_limit();
+  else if (atol(what) > 0)
     at_count(atol(what));
   else
     check("known scenario", 0, what);
