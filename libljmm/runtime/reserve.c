@@ -159,9 +159,14 @@ int ljmm_release(uintptr_t start, uintptr_t end) {
   return 0;
 }
 
-uintptr_t ljmm_give_back(uintptr_t start, uintptr_t end, enum ljmm_give_back_mode mode) {
+static void keep_first_error(long *error, long result) {
+  if (raw_failed(result) && *error == 0) *error = result;
+}
+
+long ljmm_give_back(uintptr_t start, uintptr_t end, enum ljmm_give_back_mode mode) {
   int replace = mode == LJMM_REPLACE;
   uintptr_t given = 0;
+  long error = 0;
   uintptr_t cursor = start;
   while (cursor < end) {
     /* The next reserved range that overlaps [cursor, end), if any. */
@@ -171,7 +176,7 @@ uintptr_t ljmm_give_back(uintptr_t start, uintptr_t end, enum ljmm_give_back_mod
       uintptr_t a = r.start > cursor ? r.start : cursor, b = r.end < end ? r.end : end;
       if (a < b && a < from) from = a, to = b;
     }
-    if (from > cursor && replace) raw_munmap(cursor, from - cursor); /* not ours: a real unmap */
+    if (from > cursor && replace) keep_first_error(&error, raw_munmap(cursor, from - cursor)); /* not ours */
     long got = from < to ? map_reserve(from, to - from, replace ? MAP_FIXED : MAP_FIXED_NOREPLACE) : -EINVAL;
     if (got != (long)from && !raw_failed(got)) raw_munmap((uintptr_t)got, to - from); /* taken as a hint */
     if (got == (long)from) {
@@ -180,10 +185,15 @@ uintptr_t ljmm_give_back(uintptr_t start, uintptr_t end, enum ljmm_give_back_mod
       } else {
         raw_munmap(from, to - from); /* the table is full: not ours any more, a plain hole */
       }
+    } else if (replace && from < to) {
+      /* The program's range is still mapped: at vm.max_map_count the kernel will not cut it out
+         of the block. Unmap it for real if the kernel will (a plain hole, as when the table is
+         full), or fail as munmap fails there, instead of saying it is gone. */
+      keep_first_error(&error, raw_munmap(from, to - from));
     }
     cursor = to;
   }
-  return given;
+  return error ? error : (long)given;
 }
 
 /* The free reservation as the maps show it: our memfd's pieces inside the reserved ranges. */

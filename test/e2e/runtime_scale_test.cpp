@@ -44,7 +44,7 @@ TEST(RuntimeScale, Map32BitBelow2GiBAt40000To65000MappingsInEveryMode) {
 }
 
 // At vm.max_map_count the kernel refuses every new mapping: ENOMEM is the right answer then, but
-// a failed request must not cost the window its room.
+// a failed request must not cost the window its room, and munmap must report what it did.
 TEST(RuntimeScale, AtTheMapCountLimitRequestsFailAloneInEveryMode) {
   long limit = max_map_count();
   if (limit < 0 || limit > 300000) GTEST_SKIP() << "vm.max_map_count is " << limit << ": too many to reach";

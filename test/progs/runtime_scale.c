@@ -7,9 +7,9 @@
  *                         below 2 GiB, then 2,000 mmap+munmap pairs through ljmm are timed against
  *                         2,000 plain pairs of system calls
  *   runtime_scale limit   at vm.max_map_count, requests fail with ENOMEM as the kernel's would,
- *                         in-place growth works or is ENOMEM, and once the process is back under
- *                         the limit the growth works and the next request gets the room it would
- *                         have had before
+ *                         munmap's answer matches what stays mapped, in-place growth works or is
+ *                         ENOMEM, and once the process is back under the limit all of it works
+ *                         and the next request gets the room it would have had before
  * Nothing here allocates once the mappings are made: at the limit malloc could not map memory. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -151,22 +151,34 @@ static long fill_to_the_limit(void) {
   return made;
 }
 
-/* Low blocks made before the limit: `grown` (64 KiB, grown in place by 64 KiB) and right above
-   it `room`, a request given back: the room a request and the growth compete for. */
-static char *grown, *room;
+/* Whether the page is still the program's block: readable, with its content. Through a pipe, so
+   a page that is gone (unmapped, or reservation again: PROT_NONE) is EFAULT, not a crash. */
+static int pipe_ends[2];
+static int still_ours(const char *page) {
+  char seen = 0;
+  if (write(pipe_ends[1], page, 1) != 1) return 0;
+  return read(pipe_ends[0], &seen, 1) == 1 && seen == 'f';
+}
+
+/* Low blocks made before the limit: `four` pages (munmap of its second page), `grown` (64 KiB,
+   grown in place by 64 KiB) and right above it `room`, a request given back: the room a request
+   and the growth compete for. */
+static char *four, *grown, *room;
 
 static int make_low_blocks(void) {
+  four = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
   grown = map_low();
   room = map_low();
-  int ok = below_2gib(grown) && below_2gib(room) && room == grown + REQUEST;
+  int ok = four != MAP_FAILED && below_2gib(grown) && below_2gib(room) && room == grown + REQUEST;
   check("below the limit, requests are placed below 2 GiB, one above the other", ok, "");
   if (!ok) return 0;
+  memset(four, 'f', 4 * PAGE);
   munmap(room, REQUEST);
   return 1;
 }
 
-/* *grew: whether mremap did its work (else it is tried again below the limit). */
-static void checks_at_the_limit(long limit, int *grew) {
+/* *unmapped, *grew: whether munmap and mremap did their work (else they are tried again below it). */
+static void checks_at_the_limit(long limit, int *unmapped, int *grew) {
   char detail[192];
   long at_limit = count_mappings();
   int refused = 1;
@@ -178,15 +190,28 @@ static void checks_at_the_limit(long limit, int *grew) {
   }
   snprintf(detail, sizeof detail, "%ld mappings, vm.max_map_count %ld", at_limit, limit);
   check("at the limit, MAP_32BIT requests fail with ENOMEM", refused, detail);
+  *unmapped = munmap(four + PAGE, PAGE) == 0;
+  int error = errno, ours = still_ours(four + PAGE);
+  snprintf(detail, sizeof detail, "munmap said %s (errno %d), still the block's: %d", *unmapped ? "done" : "failed",
+           *unmapped ? 0 : error, ours);
+  check("at the limit, munmap in the middle of a low block says what it did",
+        *unmapped ? !ours : error == ENOMEM && ours, detail);
   void *moved = mremap(grown, REQUEST, 2 * REQUEST, 0);
-  int error = errno;
+  error = errno;
   *grew = moved == grown;
   snprintf(detail, sizeof detail, "got %p errno %d", moved, *grew ? 0 : error);
   check("at the limit, growth in place works or is ENOMEM", *grew || (moved == MAP_FAILED && error == ENOMEM), detail);
 }
 
-static void checks_under_the_limit(int grew) {
+static void checks_under_the_limit(int unmapped, int grew) {
   char detail[192];
+  if (!unmapped) {
+    int done = munmap(four + PAGE, PAGE) == 0;
+    int error = done ? 0 : errno, ours = still_ours(four + PAGE);
+    snprintf(detail, sizeof detail, "munmap %s (errno %d), still the block's: %d, %ld mappings",
+             done ? "done" : "failed", error, ours, count_mappings());
+    check("back under the limit, that munmap works", done && !ours, detail);
+  }
   if (!grew) {
     void *moved = mremap(grown, REQUEST, 2 * REQUEST, 0);
     snprintf(detail, sizeof detail, "%p grown to %p errno %d", (void *)grown, moved, moved == grown ? 0 : errno);
@@ -196,6 +221,7 @@ static void checks_under_the_limit(int grew) {
   snprintf(detail, sizeof detail, "expected %p, got %p errno %d", (void *)(room + REQUEST), (void *)after,
            after == MAP_FAILED ? errno : 0);
   check("and the next request gets the room right above it: the failures lost none", after == room + REQUEST, detail);
+  check("the pages around the unmapped one are intact", four[0] == 'f' && four[3 * PAGE] == 'f', "");
 }
 
 static void at_the_limit(void) {
@@ -203,11 +229,11 @@ static void at_the_limit(void) {
   if (!make_low_blocks()) return;
   make_block((uintptr_t)limit + 8);
   long spares = fill_to_the_limit();
-  int grew;
-  checks_at_the_limit(limit, &grew);
+  int unmapped, grew;
+  checks_at_the_limit(limit, &unmapped, &grew);
   for (long i = 0; i < spares; ++i) syscall(SYS_munmap, SPARE_BASE + (uintptr_t)i * 2 * PAGE, PAGE);
   for (int i = 0; i < 32; ++i) unsplit_once();
-  checks_under_the_limit(grew);
+  checks_under_the_limit(unmapped, grew);
 }
 
 int main(int argc, char **argv) {
@@ -216,6 +242,7 @@ int main(int argc, char **argv) {
   void *taken =
       mmap((void *)GiB, GiB, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
   check("[1 GiB, 2 GiB) is taken", taken == (void *)GiB, "");
+  if (pipe(pipe_ends) != 0) return 2;
   if (!strcmp(what, "limit"))
     at_the_limit();
   else if (atol(what) > 0)
