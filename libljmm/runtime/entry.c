@@ -174,9 +174,13 @@ int ljmm_munmap(void *addr, size_t length) {
   }
   uint64_t mask;
   ljmm_lock(&mask);
-  uintptr_t given = ljmm_give_back(start, end, LJMM_REPLACE);
+  long given = ljmm_give_back(start, end, LJMM_REPLACE);
   ljmm_unlock(mask);
-  LJMM_COUNT(returned_to_reserve, given);
+  if (raw_failed(given)) { /* still mapped, as after the kernel's own munmap at the limit */
+    errno = (int)-given;
+    return -1;
+  }
+  LJMM_COUNT(returned_to_reserve, (uintptr_t)given);
   return 0;
 }
 

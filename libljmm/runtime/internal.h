@@ -109,12 +109,13 @@ int ljmm_in_reservation(uintptr_t start, uintptr_t end);
 long ljmm_carve(struct ljmm_fit *fit, int prot, int flags, int fd, long offset);
 /* Gives [start, end) back to the reservation as PROT_NONE; returns bytes given back.
    LJMM_REPLACE: the program's own range (munmap), replaced in one step, so no other mapper can
-     take it in between; parts outside the reservation are unmapped.
+     take it in between; parts outside the reservation are unmapped. A part the kernel will
+     neither replace nor unmap (vm.max_map_count) stays mapped: then the kernel's -errno.
    LJMM_REFILL: a hole the kernel has already left (after a shrink, a move, a failed growth).
      Another mapper that does not take the lock may have mapped there meanwhile: the hole is
      refilled with MAP_FIXED_NOREPLACE, and a piece someone took is theirs, not ours any more. */
 enum ljmm_give_back_mode { LJMM_REFILL = 0, LJMM_REPLACE = 1 };
-uintptr_t ljmm_give_back(uintptr_t start, uintptr_t end, enum ljmm_give_back_mode mode);
+long ljmm_give_back(uintptr_t start, uintptr_t end, enum ljmm_give_back_mode mode);
 /* For an in-place mremap: unmaps the reservation inside [start, end) so the kernel can grow into
    it; -ENOMEM (nothing changed) unless all of it is free reservation. */
 int ljmm_release(uintptr_t start, uintptr_t end);

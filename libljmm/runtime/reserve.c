@@ -89,15 +89,44 @@ int ljmm_in_reservation(uintptr_t start, uintptr_t end) {
   return 0;
 }
 
+struct coverage {
+  uintptr_t cursor, end;
+  int covered;
+};
+
+static int visit_for_coverage(const struct ljmm_map_entry *entry, void *context) {
+  struct coverage *c = context;
+  if (entry->end <= c->cursor) return 0;
+  if (entry->start > c->cursor || !entry->free_reserve) return 1; /* a hole, or someone's mapping */
+  c->cursor = entry->end;
+  c->covered = c->cursor >= c->end;
+  return c->covered;
+}
+
+/* Whether the maps show [start, end) as free reservation from end to end. */
+static int still_free_reserve(uintptr_t start, uintptr_t end) {
+  struct coverage c = {start, end, 0};
+  return !raw_failed(ljmm_scan_maps(visit_for_coverage, &c)) && c.covered;
+}
+
 /* Maps [start, start + size) over free reservation, taking it out of the table. A request the
    kernel refuses up front (EBADF, EINVAL, EACCES...) changed nothing: the range is recorded as
-   free again. One that failed later (ENOMEM, EAGAIN) may have unmapped it: it is refilled. */
+   free again. ENOMEM and EAGAIN can be either: at vm.max_map_count the kernel refuses before
+   touching anything (cutting a block out of a reservation mapping needs one more mapping), while
+   an older kernel out of commit charge has already unmapped the range (it unmapped first, then
+   checked the charge). A NOREPLACE refill alone would meet our own untouched reservation (EEXIST)
+   and drop it from the table: every request refused at the limit would cost the window its size
+   for good. The maps, read only on this failure path, tell the two apart. */
 static long map_over_reserve(uintptr_t start, uintptr_t size, int prot, int flags, int fd, long offset) {
   flags = (flags & ~(MAP_32BIT | MAP_FIXED_NOREPLACE)) | MAP_FIXED;
   ljmm_table_remove(start, start + size);
   long result = raw_mmap(start, size, prot, flags, fd, offset);
-  if (result == -ENOMEM || result == -EAGAIN) ljmm_give_back(start, start + size, LJMM_REFILL);
-  else if (raw_failed(result)) ljmm_table_add(start, start + size);
+  if (result == -ENOMEM || result == -EAGAIN) {
+    if (still_free_reserve(start, start + size)) ljmm_table_add(start, start + size);
+    else ljmm_give_back(start, start + size, LJMM_REFILL);
+  } else if (raw_failed(result)) {
+    ljmm_table_add(start, start + size);
+  }
   return result;
 }
 
@@ -126,9 +155,14 @@ int ljmm_release(uintptr_t start, uintptr_t end) {
   return 0;
 }
 
-uintptr_t ljmm_give_back(uintptr_t start, uintptr_t end, enum ljmm_give_back_mode mode) {
+static void keep_first_error(long *error, long result) {
+  if (raw_failed(result) && *error == 0) *error = result;
+}
+
+long ljmm_give_back(uintptr_t start, uintptr_t end, enum ljmm_give_back_mode mode) {
   int replace = mode == LJMM_REPLACE;
   uintptr_t given = 0;
+  long error = 0;
   uintptr_t cursor = start;
   while (cursor < end) {
     /* The next reserved range that overlaps [cursor, end), if any. */
@@ -138,7 +172,7 @@ uintptr_t ljmm_give_back(uintptr_t start, uintptr_t end, enum ljmm_give_back_mod
       uintptr_t a = r.start > cursor ? r.start : cursor, b = r.end < end ? r.end : end;
       if (a < b && a < from) from = a, to = b;
     }
-    if (from > cursor && replace) raw_munmap(cursor, from - cursor); /* not ours: a real unmap */
+    if (from > cursor && replace) keep_first_error(&error, raw_munmap(cursor, from - cursor)); /* not ours */
     long got = from < to ? map_reserve(from, to - from, replace ? MAP_FIXED : MAP_FIXED_NOREPLACE) : -EINVAL;
     if (got != (long)from && !raw_failed(got)) raw_munmap((uintptr_t)got, to - from); /* taken as a hint */
     if (got == (long)from) {
@@ -147,10 +181,15 @@ uintptr_t ljmm_give_back(uintptr_t start, uintptr_t end, enum ljmm_give_back_mod
       } else {
         raw_munmap(from, to - from); /* the table is full: not ours any more, a plain hole */
       }
+    } else if (replace && from < to) {
+      /* The program's range is still mapped: at vm.max_map_count the kernel will not cut it out
+         of the block. Unmap it for real if the kernel will (a plain hole, as when the table is
+         full), or fail as munmap fails there, instead of saying it is gone. */
+      keep_first_error(&error, raw_munmap(from, to - from));
     }
     cursor = to;
   }
-  return given;
+  return error ? error : (long)given;
 }
 
 /* The free reservation as the maps show it: our memfd's pieces inside the reserved ranges. */
