@@ -21,7 +21,7 @@
 #include "trace/bpf/backend.hpp"
 #include "trace/bpf/event.hpp"
 #include "trace/bpf/losses.hpp"
-#include "trace/session/fallback_rule.hpp"
+#include "trace/session/fallback.hpp"
 #include "trace/session/mapped_path.hpp"
 #include "trace/session/session.hpp"
 #include "trace/bpf/stack_delivery.hpp"
