@@ -83,6 +83,7 @@ static __always_inline void submit(void *event) {
   bpf_ringbuf_submit(event, wake ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 }
 
+#include "fallback.bpf.h"
 #include "user_stack.bpf.h"
 
 static __always_inline bool wanted_syscall(long nr) {
@@ -118,6 +119,12 @@ static __always_inline bool in_ia32_syscall(void) {
 static __always_inline bool is_traced(u32 tgid) { return bpf_map_lookup_elem(&traced, &tgid) != NULL; }
 
 #include "system_wide.bpf.h"
+
+/* The malloc-fallback rule is kept only for who asks: -a counts the fallbacks, and --stack
+ * gives them a stack (--stack=all gives every call one). Fixed at load: the rest is dead code. */
+static __always_inline bool fallback_rule_used(void) {
+  return system_wide || user_stack_mode == MMT_USER_STACK_NEEDED;
+}
 
 /* x32 is not traced: an x32 memory call of a traced process is counted as skipped. Returns
  * whether `nr` is an x32 call at all. */
@@ -221,14 +228,17 @@ static __always_inline int record_exit(void *ctx, long ret) {
 static __always_inline int emit_call(void *ctx, struct inflight_call *call, s32 syscall, long ret) {
   u64 pid_tgid = bpf_get_current_pid_tgid();
   bool call_failed = failed(syscall, call->args[0], ret);
+  /* Every call of the thread, shown or not: the rule is about its very next call. */
+  enum fallback_step fallback = fallback_rule_used() ? fallback_step(syscall, call->args, call_failed) : FALLBACK_NONE;
   if (system_wide) {
-    account(call->tgid, syscall, call->args, call_failed);
+    account(call->tgid, syscall, call->args, call_failed, fallback);
     if (aggregate_only) return 0;
   }
   if (failed_only && !call_failed) return 0;
   /* Two constant sizes, one per setting of capture_stack (fixed at load): a stack costs 512 bytes.
    * An event with a copy of the user stack is built in its CPU's record and sent at the end. */
-  struct mmt_stack_record *record = user_stack_wanted(syscall, call->args[0], ret) ? claim_stack_record() : NULL;
+  struct mmt_stack_record *record =
+      user_stack_wanted(syscall, fallback, call_failed, ret) ? claim_stack_record() : NULL;
   struct mmt_event *event = record          ? &record->event
                             : capture_stack ? bpf_ringbuf_reserve(&events, sizeof *event, 0)
                                             : bpf_ringbuf_reserve(&events, MMT_EVENT_BASE_SIZE, 0);

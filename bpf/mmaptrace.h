@@ -95,6 +95,15 @@ enum mmt_counter {
   MMT_COUNTER_COUNT = 7,
 };
 
+/* The page sizes are rounded to, as user space rounds them (trace/session/fallback.hpp). */
+#define MMT_PAGE_SIZE 4096
+
+/* What glibc's sysmalloc maps when brk failed, for the malloc-fallback rule (bpf/fallback.bpf.h;
+ * the rule is written in libljmm/src/trace/session/fallback.hpp): mmap(NULL, size, at least
+ * these protections, exactly these flags, -1, 0). */
+#define MMT_MORECORE_PROT 0x3   /* PROT_READ | PROT_WRITE */
+#define MMT_MORECORE_FLAGS 0x22 /* MAP_PRIVATE | MAP_ANONYMOUS */
+
 /* System-wide tracing (-a) keeps, in the kernel, what each process did (the "activity" map),
  * whether or not events are sent too. The calls are counted in the order of user space's
  * trace::traced_syscalls. */
@@ -111,7 +120,7 @@ struct mmt_process_activity {
   unsigned long long calls[MMT_CALLS];
   unsigned long long failed[MMT_CALLS];
   unsigned long long mapped_bytes;   /* by successful mmap calls, page-rounded */
-  unsigned long long fallback_mmaps; /* a failed brk followed by an anonymous rw mmap from the same thread */
+  unsigned long long fallback_mmaps; /* glibc's malloc fallbacks (bpf/fallback.bpf.h) */
   unsigned long long fallback_bytes;
   unsigned int host_pid;
   unsigned int uid;

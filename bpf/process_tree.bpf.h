@@ -43,6 +43,8 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child) {
 /* Exec by any thread continues the process: by now that thread has taken over the tgid. */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm) {
+  /* The thread's id before the exec (another thread's exec gives it the leader's). */
+  if (fallback_rule_used()) fallback_forget((u32)old_pid);
   u32 tgid = current_ids().tgid;
   if (!tgid) return 0;
   /* System-wide, a process that made traced calls: its old image's mappings are gone. */
@@ -59,6 +61,7 @@ SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_exit, struct task_struct *task) {
   u32 tid = BPF_CORE_READ(task, pid);
   bpf_map_delete_elem(&inflight, &tid);
+  if (fallback_rule_used()) fallback_forget(tid);
   if (BPF_CORE_READ(task, signal, live.counter) != 0) return 0; /* other threads live on */
   u32 tgid = current_ids().tgid;                                 /* runs in the exiting task */
   /* System-wide, a process that made traced calls: its mappings are gone (with events only). */

@@ -25,15 +25,6 @@ struct {
   __type(value, struct mmt_process_activity);
 } activity SEC(".maps");
 
-/* Threads whose last traced call was a failed brk: glibc's fallback mmap comes next. LRU: a
- * thread that exits with its mark set leaves nothing behind for long. Keyed by host tid. */
-struct {
-  __uint(type, BPF_MAP_TYPE_LRU_HASH);
-  __uint(max_entries, 16384);
-  __type(key, u32);
-  __type(value, u8);
-} brk_failed_last SEC(".maps");
-
 struct {
   __uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
   __uint(max_entries, 1);
@@ -78,34 +69,17 @@ static __always_inline struct mmt_process_key process_key(struct task_struct *ta
   return key;
 }
 
-/* What glibc's sysmalloc maps when brk failed (the same test as the trace summary's):
- * mmap(NULL, size, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0). */
-static __always_inline bool looks_like_morecore(const u64 *args) {
-  return args[0] == 0 && (args[2] & 3) == 3 && args[3] == (0x02 | 0x20);
-}
-
+/* Saturates as user space does: a size near 2^64 neither wraps nor overflows. */
 static __always_inline u64 page_round(u64 size) {
-  return size > ~0ULL - 4095 ? size & ~4095ULL : (size + 4095) & ~4095ULL;
+  const u64 mask = MMT_PAGE_SIZE - 1;
+  return size > ~0ULL - mask ? size & ~mask : (size + mask) & ~mask;
 }
 
-/* Whether this thread's previous traced call was a failed brk; marks this call for the next. */
-static __always_inline bool follows_failed_brk(s32 syscall, bool call_failed) {
-  u32 tid = (u32)bpf_get_current_pid_tgid();
-  bool marked = bpf_map_lookup_elem(&brk_failed_last, &tid) != NULL;
-  if (syscall == MMT_BRK && call_failed) {
-    u8 yes = 1;
-    if (!marked) bpf_map_update_elem(&brk_failed_last, &tid, &yes, BPF_ANY);
-  } else if (marked) {
-    bpf_map_delete_elem(&brk_failed_last, &tid);
-  }
-  return marked;
-}
-
-/* Counts a completed call of the current process. */
-static __always_inline void account(u32 tgid, s32 syscall, const u64 *args, bool call_failed) {
+/* Counts a completed call of the current process; `fallback` is what fallback_step() said of it. */
+static __always_inline void account(u32 tgid, s32 syscall, const u64 *args, bool call_failed,
+                                    enum fallback_step fallback) {
   int index = call_index(syscall);
   if (index < 0 || index >= MMT_CALLS) return;
-  bool failed_brk_before = follows_failed_brk(syscall, call_failed);
   struct task_struct *task = bpf_get_current_task_btf();
   struct mmt_process_key key = process_key(task, tgid);
   struct mmt_process_activity *counts = bpf_map_lookup_elem(&activity, &key);
@@ -130,7 +104,7 @@ static __always_inline void account(u32 tgid, s32 syscall, const u64 *args, bool
   if (syscall != MMT_MMAP) return;
   u64 bytes = page_round(args[1]);
   __sync_fetch_and_add(&counts->mapped_bytes, bytes);
-  if (failed_brk_before && looks_like_morecore(args)) {
+  if (fallback == FALLBACK_MMAP) {
     __sync_fetch_and_add(&counts->fallback_mmaps, 1);
     __sync_fetch_and_add(&counts->fallback_bytes, bytes);
   }

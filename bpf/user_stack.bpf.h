@@ -3,8 +3,8 @@
  * (most of Debian's libraries) cannot be walked in the kernel. Included by mmaptrace.bpf.c.
  *
  * Copying several KiB costs far more than the call itself, so by default only the calls the
- * summary's story needs carry a stack: a failed brk, the mmap that follows one in the same
- * thread (glibc's fallback), and a mapping placed at or just above the break (a blocker). */
+ * summary's story needs carry a stack: a failed brk, glibc's fallback mmap after it (the rule
+ * of fallback.bpf.h), and a mapping placed at or just above the break (a blocker). */
 #ifndef LJMM_USER_STACK_BPF_H
 #define LJMM_USER_STACK_BPF_H
 
@@ -15,16 +15,7 @@
 /* Set by user space before load. */
 const volatile unsigned int user_stack_mode = MMT_USER_STACK_OFF;
 const volatile unsigned int user_stack_bytes = 8192; /* at most MMT_USER_STACK_MAX */
-const volatile unsigned long long near_break_bytes = 1ULL << 30; /* trace/fallback_rule.hpp sets it */
-
-/* Threads whose last brk failed: their next mmap is glibc's fallback. LRU: a thread that exits
- * with a mark set leaves nothing behind for long. */
-struct {
-  __uint(type, BPF_MAP_TYPE_LRU_HASH);
-  __uint(max_entries, 16384);
-  __type(key, u32); /* host tid */
-  __type(value, u8);
-} after_failed_brk SEC(".maps");
+const volatile unsigned long long near_break_bytes = 1ULL << 30; /* trace/session/fallback.hpp sets it */
 
 struct mmt_stack_record {
   struct mmt_event event;
@@ -41,25 +32,14 @@ struct {
   __type(value, struct mmt_stack_record);
 } stack_records SEC(".maps");
 
-static __always_inline bool brk_failed(u64 asked, long ret) { return asked != 0 && (u64)ret != asked; }
-
-/* Whether this call's event carries a user stack. Called once per traced call at its exit. */
-static __always_inline bool user_stack_wanted(s32 syscall, u64 first_argument, long ret) {
+/* Whether this call's event carries a user stack. Called once per traced call at its exit;
+ * `fallback` is what fallback_step() said of it (fallback.bpf.h). */
+static __always_inline bool user_stack_wanted(s32 syscall, enum fallback_step fallback, bool call_failed, long ret) {
   if (user_stack_mode == MMT_USER_STACK_OFF) return false;
   if (user_stack_mode == MMT_USER_STACK_ALL) return true;
-  u32 tid = (u32)bpf_get_current_pid_tgid();
-  if (syscall == MMT_BRK) {
-    if (!brk_failed(first_argument, ret)) return false;
-    u8 yes = 1;
-    bpf_map_update_elem(&after_failed_brk, &tid, &yes, BPF_ANY);
-    return true;
-  }
+  if (fallback != FALLBACK_NONE) return true; /* a failed brk, or glibc's fallback mmap after it */
   if (syscall != MMT_MMAP && syscall != MMT_MREMAP) return false;
-  if (syscall == MMT_MMAP && bpf_map_lookup_elem(&after_failed_brk, &tid)) {
-    bpf_map_delete_elem(&after_failed_brk, &tid);
-    return true;
-  }
-  if (ret < 0 && ret > -4096) return false;
+  if (call_failed) return false;
   struct task_struct *task = bpf_get_current_task_btf();
   u64 brk = BPF_CORE_READ(task, mm, brk);
   return brk != 0 && (u64)ret >= brk && (u64)ret - brk < near_break_bytes;

@@ -1,8 +1,9 @@
 #!/bin/sh
 # The trace tests that matter most, inside a guest booted with a Debian kernel (run_in_vm.sh):
 # exact counts with each backend and attach (fexit must be there: LJMM_EXPECT_FEXIT), the
-# thread-group, namespace, 32-bit and x32 cases, strace's conformance programs, -a, no kernel BTF, and
-# that fexit costs other processes nothing (fexit_run_counts.sh).
+# thread-group, namespace, 32-bit and x32 cases, strace's conformance programs, -a, the malloc
+# fallback with stacks, no kernel BTF, and that fexit costs other processes nothing
+# (fexit_run_counts.sh).
 #
 #   guest_tests.sh BUILD_DIR [GTEST_FILTER]
 set -u
@@ -18,6 +19,9 @@ filter=$filter:StraceTests/Conformance.*/1:StraceTests/Conformance.*/2:OurProgra
 # -a in a PID namespace, and its per-process table filled on purpose (one run each: -a's strace
 # comparison, six runs, stays on the host).
 filter=$filter:TraceIa32.X32*:TraceSystemWide.InsideAPidNamespace*:TraceLosses.AFullPerProcessTable*
+# glibc's malloc-fallback rule in the kernel (bpf/fallback.bpf.h) with --stack, and with -a and
+# --stack together, on each attach: one small program, a few seconds.
+filter=$filter:TraceFallback.*
 export LJMM_EXPECT_FEXIT=1 LJMM_EXPECT_X32=1
 status=0
 started=$(date +%s)

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,10 +16,18 @@
 
 namespace ljmm::trace {
 
+namespace detail {
+class FallbackTracker;
+}
+
 class CallSites : public Sink {
  public:
   // Frames are named with `symbolizer` when each event arrives, while its process lives.
-  explicit CallSites(Symbolizer symbolizer) : symbolizer_(std::move(symbolizer)) {}
+  explicit CallSites(Symbolizer symbolizer);
+  ~CallSites() override;
+  CallSites(CallSites&&) noexcept;
+  CallSites& operator=(CallSites&&) noexcept;
+
   void on_event(const Event& event) override;
 
   struct Site {
@@ -57,7 +66,8 @@ class CallSites : public Sink {
 
   Symbolizer symbolizer_;
   std::map<std::vector<std::string>, Site> fallbacks_, failed_brks_;
-  std::map<uint32_t, std::vector<std::string>> pending_;  // tid -> the frames of its failed brk
+  // The threads a failed brk left waiting (glibc's fallback rule: trace/session/fallback.hpp).
+  std::unique_ptr<detail::FallbackTracker> fallback_rule_;
   std::map<uint32_t, uint64_t> break_;                     // pid -> the break
   std::map<uint32_t, std::vector<Candidate>> candidates_;  // pid -> mappings in the heap's way
   std::map<uint32_t, bool> explained_;                     // pid -> its first failed brk was seen

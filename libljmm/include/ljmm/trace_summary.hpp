@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,9 +15,18 @@
 
 namespace ljmm::trace {
 
+namespace detail {
+class FallbackTracker;
+}
+
 // Everything the summary reports, kept up to date event by event.
 class Summary : public Sink {
  public:
+  Summary();
+  ~Summary() override;
+  Summary(Summary&&) noexcept;
+  Summary& operator=(Summary&&) noexcept;
+
   void on_event(const Event& event) override;
   // A -p process: listed in the per-process table even when it makes no traced call.
   void add_target(uint32_t pid, const std::string& comm);
@@ -78,7 +88,7 @@ class Summary : public Sink {
   std::map<std::string, SyscallCount> syscalls_;
   std::map<uint32_t, ProcessTotals> processes_;
   std::map<std::pair<uint32_t, uint64_t>, LiveMapping> live_;  // by (pid, start): one map per address space
-  std::map<uint32_t, uint64_t> failed_brk_by_tid_;             // tid -> the address the failed brk asked for
+  std::unique_ptr<detail::FallbackTracker> fallback_rule_;     // glibc's fallback rule: who waits for it
   std::map<uint32_t, uint64_t> last_break_;                    // pid -> the break after its last brk
   Fallbacks fallbacks_;
   std::map<uint64_t, uint64_t> sizes_;

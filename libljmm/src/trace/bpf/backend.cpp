@@ -19,8 +19,8 @@
 #include "trace/bpf/activity.hpp"
 #include "trace/bpf/attach.hpp"
 #include "trace/bpf/backend.hpp"
-#include "trace/session/fallback_rule.hpp"
 #include "trace/bpf/poll.hpp"
+#include "trace/session/fallback.hpp"
 
 namespace ljmm::trace::detail {
 

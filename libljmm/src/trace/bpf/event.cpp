@@ -7,6 +7,7 @@
 
 #include "mmaptrace.h"
 #include "trace/bpf/event.hpp"
+#include "trace/session/fallback.hpp"
 #include "trace/unwind/frame_pointers.hpp"
 
 namespace ljmm::trace::detail {
@@ -20,6 +21,10 @@ static_assert(ia32_syscalls[0].number == MMT_IA32_OLD_MMAP && ia32_syscalls[1].n
               ia32_syscalls[2].number == MMT_IA32_MUNMAP && ia32_syscalls[3].number == MMT_IA32_MREMAP &&
               ia32_syscalls[4].number == MMT_IA32_BRK && ia32_mmap2 == MMT_IA32_MMAP2);
 static_assert(ia32_syscalls.size() == 5, "a new i386 call needs its MMT_IA32_ number in bpf/mmaptrace.h");
+// The kernel's malloc-fallback rule (bpf/fallback.bpf.h) tests the mmap and rounds its bytes as
+// user space's does (trace/session/fallback.hpp): -a's counts and the summary's are one answer.
+static_assert(MMT_MORECORE_PROT == morecore_prot && MMT_MORECORE_FLAGS == morecore_flags);
+static_assert(MMT_PAGE_SIZE == trace_page);
 
 Result<Event> decode_bpf_event(const void* data, size_t size, uint64_t start_ns) {
   if (size < MMT_EVENT_BASE_SIZE)

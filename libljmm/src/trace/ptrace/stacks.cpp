@@ -9,16 +9,12 @@ namespace ljmm::trace::detail {
 bool PtraceStacks::wanted(const Event& event) {
   if (options_.stacks == StackMode::dwarf_all) return true;
   if (options_.stacks != StackMode::dwarf) return false;
+  if (fallback_rule_.on_event(event) != FallbackStep::none) return true;  // a failed brk, or the fallback
   if (event.is(Syscall::brk)) {
-    if (!event.failed()) {
-      break_[event.pid] = static_cast<uint64_t>(event.ret);
-      return false;
-    }
-    after_failed_brk_.insert(event.tid);
-    return true;
+    if (!event.failed()) break_[event.pid] = static_cast<uint64_t>(event.ret);
+    return false;
   }
   if (!event.is(Syscall::mmap) && !event.is(Syscall::mremap)) return false;
-  if (event.is(Syscall::mmap) && after_failed_brk_.erase(event.tid) != 0) return true;
   if (event.failed()) return false;
   // The break is known from the process's brk calls (glibc asks for it before its first malloc).
   auto known = break_.find(event.pid);
@@ -48,6 +44,7 @@ void PtraceStacks::unwind(pid_t tid, Event& event) {
 void PtraceStacks::forget(uint32_t pid) {
   unwinder_.forget(pid);
   break_.erase(pid);
+  fallback_rule_.forget(pid);
 }
 
 }  // namespace ljmm::trace::detail

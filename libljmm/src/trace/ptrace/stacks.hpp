@@ -6,11 +6,10 @@
 
 #include <cstdint>
 #include <map>
-#include <set>
 
 #include "ljmm/trace.hpp"
+#include "trace/session/fallback.hpp"
 #include "trace/unwind/dwarf.hpp"
-#include "trace/session/fallback_rule.hpp"
 
 namespace ljmm::trace::detail {
 
@@ -18,18 +17,19 @@ class PtraceStacks {
  public:
   explicit PtraceStacks(const Options& options) : options_(options) {}
 
-  // Whether the call needs a stack (`dwarf`: a failed brk, the mmap after one in the same thread,
-  // a mapping placed at or just above the break; `dwarf_all`: every call). Called for every call.
+  // Whether the call needs a stack (`dwarf`: a failed brk, glibc's fallback mmap after it
+  // (trace/session/fallback.hpp), a mapping placed at or just above the break; `dwarf_all`: every
+  // call). Called for every call; needs no tracee, so tests can drive it.
   bool wanted(const Event& event);
   // Unwinds the thread, stopped at the call's exit, into event.stack.
   void unwind(pid_t tid, Event& event);
-  void forget(uint32_t pid);
+  void forget(uint32_t pid);  // the process exec'd or exited
   const StackStats& stats() const { return stats_; }
 
  private:
   const Options& options_;
-  std::set<uint32_t> after_failed_brk_;  // tids
-  std::map<uint32_t, uint64_t> break_;   // pid -> the break its last brk left
+  FallbackTracker fallback_rule_;
+  std::map<uint32_t, uint64_t> break_;  // pid -> the break its last brk left
   DwarfUnwinder unwinder_;
   StackStats stats_;
 };

@@ -3,12 +3,13 @@
 
 #include <algorithm>
 
-#include "trace/session/fallback_rule.hpp"
+#include "trace/session/fallback.hpp"
 
 namespace ljmm::trace {
 
 namespace {
 
+using detail::FallbackStep;
 using detail::page_round;
 
 // A mapping this far above the break is in the heap's way (bpf/user_stack.bpf.h's rule).
@@ -23,7 +24,23 @@ std::vector<CallSites::Site> sorted(const std::map<std::vector<std::string>, Cal
   return list;
 }
 
+// One more call at the site of these frames.
+CallSites::Site& count_call(std::map<std::vector<std::string>, CallSites::Site>& sites,
+                            const std::vector<std::string>& frames, const Event& event) {
+  CallSites::Site& site = sites[frames];
+  site.frames = frames;
+  site.comm = event.comm;
+  ++site.calls;
+  return site;
+}
+
 }  // namespace
+
+CallSites::CallSites(Symbolizer symbolizer)
+    : symbolizer_(std::move(symbolizer)), fallback_rule_(std::make_unique<detail::FallbackTracker>()) {}
+CallSites::~CallSites() = default;
+CallSites::CallSites(CallSites&&) noexcept = default;
+CallSites& CallSites::operator=(CallSites&&) noexcept = default;
 
 std::vector<std::string> CallSites::name(const Event& event) {
   std::vector<std::string> frames;
@@ -35,6 +52,8 @@ std::vector<std::string> CallSites::name(const Event& event) {
 }
 
 void CallSites::on_event(const Event& event) {
+  // glibc's fallback (trace/session/fallback.hpp), the summary's rule: fed every event.
+  FallbackStep fallback = fallback_rule_->on_event(event);
   if (event.kind == EventKind::exec || event.kind == EventKind::exit) {
     break_.erase(event.pid);
     candidates_.erase(event.pid);
@@ -43,26 +62,12 @@ void CallSites::on_event(const Event& event) {
     return;
   }
   if (event.kind != EventKind::syscall || event.unfinished) return;
-  auto pending = pending_.find(event.tid);
-  if (pending != pending_.end()) {
-    if (detail::looks_like_morecore(event)) {
-      std::vector<std::string> frames = name(event);
-      Site& site = fallbacks_[frames];
-      site.frames = frames;
-      site.comm = event.comm;
-      ++site.calls;
-      site.bytes += page_round(event.args[1]);
-    }
-    pending_.erase(pending);
-  }
+  if (fallback == FallbackStep::fallback_mmap)
+    count_call(fallbacks_, name(event), event).bytes += page_round(event.args[1]);
   if (event.is(Syscall::brk)) {
-    if (event.failed()) {
+    if (fallback == FallbackStep::failed_brk) {
       std::vector<std::string> frames = name(event);
-      Site& site = failed_brks_[frames];
-      site.frames = frames;
-      site.comm = event.comm;
-      ++site.calls;
-      pending_[event.tid] = frames;
+      count_call(failed_brks_, frames, event);
       on_failed_brk(event, frames);
     } else {
       break_[event.pid] = static_cast<uint64_t>(event.ret);

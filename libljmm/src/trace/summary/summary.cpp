@@ -9,13 +9,13 @@
 #include "ljmm/diagnose.hpp"
 #include "ljmm/trace_summary.hpp"
 #include "ljmm/units.hpp"
-#include "trace/session/fallback_rule.hpp"
+#include "trace/session/fallback.hpp"
 
 namespace ljmm::trace {
 
 namespace {
 
-using detail::looks_like_morecore;
+using detail::FallbackStep;
 using detail::page_round;
 constexpr uint64_t page = detail::trace_page;
 
@@ -26,7 +26,14 @@ uint64_t size_bucket(uint64_t size) {
 
 }  // namespace
 
+Summary::Summary() : fallback_rule_(std::make_unique<detail::FallbackTracker>()) {}
+Summary::~Summary() = default;
+Summary::Summary(Summary&&) noexcept = default;
+Summary& Summary::operator=(Summary&&) noexcept = default;
+
 void Summary::on_event(const Event& event) {
+  // glibc's fallback (trace/session/fallback.hpp): every event, so the rule sees what the thread did.
+  FallbackStep fallback = fallback_rule_->on_event(event);
   ProcessTotals& process = processes_[event.pid];
   if (!event.comm.empty()) process.comm = event.comm;
   switch (event.kind) {
@@ -53,21 +60,15 @@ void Summary::on_event(const Event& event) {
     return;
   }
 
-  // The glibc fallback: a brk that failed, then this thread's very next traced call.
-  auto pending = failed_brk_by_tid_.find(event.tid);
-  if (pending != failed_brk_by_tid_.end()) {
-    if (looks_like_morecore(event)) {
-      ++fallbacks_.pairs;
-      fallbacks_.bytes += page_round(event.args[1]);
-      fallbacks_.bytes_by_pid[event.pid] += page_round(event.args[1]);
-      if (event.args[1] == glibc_fallback_size) ++fallbacks_.one_mib;
-    }
-    failed_brk_by_tid_.erase(pending);
+  if (fallback == FallbackStep::fallback_mmap) {
+    ++fallbacks_.pairs;
+    fallbacks_.bytes += page_round(event.args[1]);
+    fallbacks_.bytes_by_pid[event.pid] += page_round(event.args[1]);
+    if (event.args[1] == glibc_fallback_size) ++fallbacks_.one_mib;
   }
   if (event.is(Syscall::brk)) {
-    if (event.failed()) {
+    if (fallback == FallbackStep::failed_brk) {
       ++fallbacks_.brk_failures;
-      failed_brk_by_tid_[event.tid] = event.args[0];
     } else if (event.args[0] != 0 && last_break_.count(event.pid) &&
                static_cast<uint64_t>(event.ret) > last_break_[event.pid]) {
       process.brk_growth_bytes += static_cast<uint64_t>(event.ret) - last_break_[event.pid];
