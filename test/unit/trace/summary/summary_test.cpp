@@ -146,8 +146,11 @@ TEST(TraceSummary, LiveSitesGroupByCallerAndFollowMremap) {
   moved.args[2] = 0x10000;
   moved.caller = 0x405678;  // mremap's own caller: the mapping still belongs to the first one
   for (const Event& event : {first, second, data, gone, moved}) summary.on_event(event);
-  for (const auto& mapping : summary.live_mappings())
-    if (mapping.start == 0x7f0000300000u) EXPECT_EQ(mapping.caller, first.caller);
+  for (const auto& mapping : summary.live_mappings()) {
+    if (mapping.start == 0x7f0000300000u) {
+      EXPECT_EQ(mapping.caller, first.caller);
+    }
+  }
   Symbolizer symbolizer;
   std::vector<LiveSite> sites = live_sites(summary, symbolizer, 10);
   ASSERT_EQ(sites.size(), 2u);
