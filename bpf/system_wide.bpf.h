@@ -20,7 +20,7 @@ struct {
   __uint(type, BPF_MAP_TYPE_HASH);
   /* User space sizes it (--max-processes; 1 when not system-wide) and deletes a process's entry
    * once it has read it after the exit. */
-  __uint(max_entries, 32768);
+  __uint(max_entries, SIZED_BEFORE_LOAD);
   __type(key, struct mmt_process_key);
   __type(value, struct mmt_process_activity);
 } activity SEC(".maps");

@@ -14,7 +14,7 @@
 
 /* Set by user space before load. */
 const volatile unsigned int user_stack_mode = MMT_USER_STACK_OFF;
-const volatile unsigned int user_stack_bytes = 8192; /* at most MMT_USER_STACK_MAX */
+const volatile unsigned int user_stack_bytes = 0; /* --stack-size, at most MMT_USER_STACK_MAX */
 const volatile unsigned long long near_break_bytes = 1ULL << 30; /* trace/session/fallback.hpp sets it */
 
 struct mmt_stack_record {

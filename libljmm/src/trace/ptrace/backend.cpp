@@ -200,7 +200,7 @@ void PtraceSession::on_syscall_stop(pid_t tid, Thread& thread) {
     if (options_.stacks == StackMode::frame_pointers) {
       event.stack = user_stack(tid);
       trim_stack(event.stack);
-    } else if (stacks_.wanted(event)) {
+    } else if (stacks_.needs_stack(event)) {
       stacks_.unwind(tid, event);
     }
     emit(std::move(event));

@@ -6,7 +6,7 @@
 
 namespace ljmm::trace::detail {
 
-bool PtraceStacks::wanted(const Event& event) {
+bool PtraceStacks::needs_stack(const Event& event) {
   if (options_.stacks == StackMode::dwarf_all) return true;
   if (options_.stacks != StackMode::dwarf) return false;
   if (fallback_rule_.on_event(event) != FallbackStep::none) return true;  // a failed brk, or the fallback

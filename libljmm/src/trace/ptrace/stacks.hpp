@@ -20,7 +20,7 @@ class PtraceStacks {
   // Whether the call needs a stack (`dwarf`: a failed brk, glibc's fallback mmap after it
   // (trace/session/fallback.hpp), a mapping placed at or just above the break; `dwarf_all`: every
   // call). Called for every call; needs no tracee, so tests can drive it.
-  bool wanted(const Event& event);
+  bool needs_stack(const Event& event);
   // Unwinds the thread, stopped at the call's exit, into event.stack.
   void unwind(pid_t tid, Event& event);
   void forget(uint32_t pid);  // the process exec'd or exited

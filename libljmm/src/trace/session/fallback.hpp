@@ -21,6 +21,7 @@
 
 namespace ljmm::trace::detail {
 
+// x86-64's PAGE_SIZE, whatever the process asked: the kernel rounds every length up to it.
 inline constexpr uint64_t trace_page = 4096;
 
 // A mapping placed less than this above the break is in the heap's way: its call gets a stack

@@ -9,6 +9,7 @@
 
 #include "ljmm/maps.hpp"
 #include "ljmm/process.hpp"
+#include "trace/session/fallback.hpp"
 
 namespace ljmm::trace::detail {
 
@@ -30,7 +31,7 @@ std::string mapping_path(uint32_t pid, uint64_t start, uint64_t length, uint64_t
   if (!text) return {};
   auto regions = parse_maps(*text);
   if (!regions) return {};
-  uint64_t end = start + (length + 4095) / 4096 * 4096, covered = start;
+  uint64_t end = start + page_round(length), covered = start;
   std::string path;
   for (const Region& region : *regions) {
     if (region.end <= start || region.start >= end) continue;

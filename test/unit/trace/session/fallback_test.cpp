@@ -82,7 +82,7 @@ Answer through_ptrace_stacks(const std::vector<Event>& events) {
   for (const Event& event : events) {
     if (event.kind == EventKind::exec || event.kind == EventKind::exit) {
       stacks.forget(event.pid);
-    } else if (stacks.wanted(event) && event.is(Syscall::mmap)) {
+    } else if (stacks.needs_stack(event) && event.is(Syscall::mmap)) {
       ++answer.fallbacks;
       answer.bytes += detail::page_round(event.args[1]);
     }
