@@ -14,6 +14,7 @@
 #include "../common/cli.hpp"
 #include "../common/target.hpp"
 #include "ljmm/child_process.hpp"
+#include "ljmm/proc.hpp"
 #include "ljmm/render.hpp"
 #include "ljmm/rules.hpp"
 #include "ljmm/version.hpp"

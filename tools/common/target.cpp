@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "ljmm/json.hpp"
+#include "ljmm/proc.hpp"
 
 namespace ljmm::cli {
 

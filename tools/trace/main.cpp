@@ -11,7 +11,7 @@
 
 #include "../common/cli.hpp"
 #include "ljmm/call_sites.hpp"
-#include "ljmm/process.hpp"
+#include "ljmm/proc.hpp"
 #include "ljmm/trace_output.hpp"
 #include "ljmm/trace_report.hpp"
 #include "ljmm/units.hpp"

@@ -1,11 +1,11 @@
-// The facts about a process and its machine that explain its layout.
+// The facts about a process and its machine that explain its layout, and the pure parsers of the
+// /proc files they come from. Reading those files is proc.hpp's.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "ljmm/result.hpp"
 #include "ljmm/units.hpp"
@@ -50,31 +50,11 @@ struct SystemInfo {
   std::string kernel;                      // uname -r
 };
 
-// Reads a whole /proc (or any) file with read(2). Errors name `what` and say why.
-Result<std::string> read_text_file(const std::string& path, std::string_view what);
-
-// Reads /proc/PID/FILE and turns errno into a message about the process:
-// "pid 123: no such process", "pid 1: permission denied reading maps (need ptrace access)".
-Result<std::string> read_proc_file(int pid, std::string_view file);
-
-// /proc/PID/comm without its newline.
-Result<std::string> read_comm(int pid);
-
-// Fills everything but `brk` (which needs the regions) from /proc/PID. Fields the kernel
-// refuses to show (exe, personality) stay empty rather than failing the whole read.
-Result<ProcessInfo> read_process_info(int pid);
-
-// Reads the machine-wide settings. Never fails: unreadable values keep their defaults.
-SystemInfo read_system_info();
-
 // Parses the text of /proc/PID/stat into `info` (the parts after the comm field).
 Status parse_stat(std::string_view stat_text, ProcessInfo& info);
 
 // A number field of /proc/PID/status ("Tgid:\t123"); nullopt when absent or not a number.
 std::optional<uint64_t> parse_status_field(std::string_view status_text, std::string_view name);
-
-// The thread ids of a process (/proc/PID/task), ascending.
-Result<std::vector<int>> read_thread_ids(int pid);
 
 // "full (2)", "conservative (1)", "off (0)", "unknown".
 std::string aslr_description(int randomize_va_space, std::optional<bool> addr_no_randomize);

@@ -3,6 +3,7 @@
 
 #include "json/fields.hpp"
 #include "ljmm/json.hpp"
+#include "ljmm/proc.hpp"
 
 namespace ljmm {
 

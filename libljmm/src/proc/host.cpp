@@ -10,6 +10,7 @@
 #include <memory>
 #include <regex>
 
+#include "ljmm/proc.hpp"
 #include "ljmm/process.hpp"
 #include "proc/library_bss.hpp"
 

@@ -1,4 +1,4 @@
-#include "ljmm/process.hpp"
+#include "ljmm/proc.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <chrono>
 
+#include "ljmm/proc.hpp"
 #include "ljmm/units.hpp"
 #include "proc/library_bss.hpp"
 #include "proc/memory.hpp"

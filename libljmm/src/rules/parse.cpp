@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "json/fields.hpp"
-#include "ljmm/process.hpp"
+#include "ljmm/proc.hpp"
 #include "ljmm/rules.hpp"
 
 namespace ljmm {

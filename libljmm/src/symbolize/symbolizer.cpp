@@ -13,7 +13,7 @@
 #include <tuple>
 
 #include "elf/elf_file.hpp"
-#include "ljmm/snapshot.hpp"
+#include "ljmm/proc.hpp"
 #include "ljmm/units.hpp"
 #include "proc/memory.hpp"
 

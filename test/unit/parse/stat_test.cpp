@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "ljmm/proc.hpp"
 #include "ljmm/process.hpp"
 
 namespace ljmm {

@@ -6,7 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "ljmm/snapshot.hpp"
+#include "ljmm/proc.hpp"
 #include "ljmm/symbolizer.hpp"
 #include "ljmm/units.hpp"
 

@@ -26,7 +26,7 @@
 #include <set>
 
 #include "ljmm/child_process.hpp"
-#include "ljmm/process.hpp"
+#include "ljmm/proc.hpp"
 #include "trace/ptrace/ia32.hpp"
 #include "trace/session/mapped_path.hpp"
 #include "trace/ptrace/backend.hpp"

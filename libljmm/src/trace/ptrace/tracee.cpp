@@ -5,6 +5,7 @@
 #include <sys/uio.h>
 #include <sys/user.h>
 
+#include "ljmm/proc.hpp"
 #include "ljmm/process.hpp"
 #include "ljmm/trace.hpp"
 

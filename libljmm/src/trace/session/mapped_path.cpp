@@ -8,7 +8,7 @@
 #include <climits>
 
 #include "ljmm/maps.hpp"
-#include "ljmm/process.hpp"
+#include "ljmm/proc.hpp"
 #include "trace/session/fallback.hpp"
 
 namespace ljmm::trace::detail {

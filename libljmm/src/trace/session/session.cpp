@@ -1,5 +1,6 @@
 #include "trace/session/session.hpp"
 
+#include "ljmm/proc.hpp"
 #include "ljmm/process.hpp"
 
 #include <fmt/format.h>

@@ -9,7 +9,7 @@
 #include <memory>
 
 #include "ljmm/maps.hpp"
-#include "ljmm/process.hpp"
+#include "ljmm/proc.hpp"
 
 namespace ljmm::trace::detail {
 
