@@ -3,9 +3,8 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
+#include <memory>
 #include <optional>
-#include <tuple>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,26 +35,29 @@ struct Snapshot {
   std::optional<RuntimeStats> runtime;  // counters of the ljmm runtime, when the process runs it
 };
 
-// Where glibc's __curbrk lies in each libc (or static executable) seen so far, by device and
-// inode: a scan of every process on a host reads each file's symbols once, not once per process.
-// Owned by the caller; not for several threads at once.
-struct BreakSymbolCache {
-  struct Location {
-    uint64_t value = 0;                  // st_value of __curbrk
-    bool position_independent = false;  // value is an offset from the load base
-  };
-  std::map<std::tuple<uint32_t, uint32_t, uint64_t>, std::optional<Location>> files;  // nullopt: no __curbrk
+// What a series of snapshots shares, so a scan of every process on a host reads each file once,
+// not once per process: where glibc's __curbrk lies in each libc (or static executable), and the
+// program headers of each shared object for the bss they declare, by device and inode. What it
+// holds is internal, so it can change without changing this API. Owned by the caller; not for
+// several threads at once.
+class SnapshotCache {
+ public:
+  SnapshotCache();
+  SnapshotCache(const SnapshotCache&) = delete;
+  SnapshotCache& operator=(const SnapshotCache&) = delete;
+  ~SnapshotCache();
+
+  struct Impl;  // defined and used in proc/snapshot.cpp alone
+  Impl& impl() { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
 };
 
-// The program headers of each shared object seen so far, by device and inode, for the bss they
-// declare (internal: see proc/library_bss.hpp). Owned by the caller, like BreakSymbolCache.
-class DeclaredBssCache;
-
 struct SnapshotOptions {
-  bool read_smaps = false;  // Rss/Pss/Swap per region; costs one smaps read instead of maps
-  BreakSymbolCache* break_cache = nullptr;  // shared across snapshots when set
-  DeclaredBssCache* bss_cache = nullptr;    // shared across snapshots when set
-  const SystemInfo* system = nullptr;       // read once for many snapshots when set
+  bool read_smaps = false;             // Rss/Pss/Swap per region; costs one smaps read instead of maps
+  SnapshotCache* cache = nullptr;      // shared across snapshots when set
+  const SystemInfo* system = nullptr;  // read once for many snapshots when set
 };
 
 // Resolves "self" or a decimal pid. Errors name the text.

@@ -12,7 +12,6 @@
 
 #include "ljmm/proc.hpp"
 #include "ljmm/process.hpp"
-#include "proc/library_bss.hpp"
 
 namespace ljmm {
 
@@ -126,12 +125,10 @@ Result<HostScan> scan_host(const ProcessFilter& filter, const SnapshotOptions& o
 
   HostScan scan;
   // Read once for the whole scan: what every process shares.
-  BreakSymbolCache cache;
-  DeclaredBssCache bss_cache;
+  SnapshotCache cache;
   SystemInfo system = read_system_info();
   SnapshotOptions snapshot_options = options;
-  if (!snapshot_options.break_cache) snapshot_options.break_cache = &cache;
-  if (!snapshot_options.bss_cache) snapshot_options.bss_cache = &bss_cache;
+  if (!snapshot_options.cache) snapshot_options.cache = &cache;
   if (!snapshot_options.system) snapshot_options.system = &system;
   for (int pid : pids) {
     auto wanted = matches(pid, filter, comm);

@@ -19,9 +19,9 @@ namespace ljmm {
 // it with pages of `page` bytes. nullopt when no writable segment of the file ends where `data` ends.
 std::optional<uint64_t> declared_bss(const ElfFile& file, const Region& data, uint64_t page);
 
-// Program headers by device and inode: a scan of every process on a host reads each library once.
-class DeclaredBssCache {
- public:
+// Program headers by device and inode, so a scan of every process on a host reads each library
+// once (a part of SnapshotCache).
+struct DeclaredBssCache {
   std::map<std::tuple<uint32_t, uint32_t, uint64_t>, std::optional<ElfFile>> files;  // nullopt: not ELF
 };
 

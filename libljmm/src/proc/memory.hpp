@@ -4,8 +4,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "ljmm/maps.hpp"
@@ -23,6 +25,16 @@ std::optional<uint64_t> load_base(const std::vector<Region>& regions, const std:
 // A path under which this process can open a file another process maps, even across mount
 // namespaces: /proc/PID/map_files/START-END when readable, else /proc/PID/root/PATH.
 std::string mapped_file_path(int pid, const Region& region);
+
+// Where glibc's __curbrk lies in each libc (or static executable) seen so far, by device and inode
+// (a part of SnapshotCache).
+struct BreakSymbolCache {
+  struct Location {
+    uint64_t value = 0;                  // st_value of __curbrk
+    bool position_independent = false;  // value is an offset from the load base
+  };
+  std::map<std::tuple<uint32_t, uint32_t, uint64_t>, std::optional<Location>> files;  // nullopt: no __curbrk
+};
 
 // glibc's current program break (its exported __curbrk) of a live process: the exact
 // sbrk(0). nullopt when the process has no glibc or denies access.

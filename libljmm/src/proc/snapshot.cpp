@@ -119,6 +119,14 @@ void infer_process_facts(Snapshot& snapshot) {
   }
 }
 
+struct SnapshotCache::Impl {
+  BreakSymbolCache breaks;
+  DeclaredBssCache bss;
+};
+
+SnapshotCache::SnapshotCache() : impl_(std::make_unique<Impl>()) {}
+SnapshotCache::~SnapshotCache() = default;
+
 Result<Snapshot> snapshot_pid(int pid, const SnapshotOptions& options) {
   Snapshot snapshot;
   snapshot.source = Source{SourceKind::pid, pid, {}};
@@ -150,8 +158,9 @@ Result<Snapshot> snapshot_pid(int pid, const SnapshotOptions& options) {
   snapshot.regions = std::move(regions).value();
   snapshot.has_smaps = options.read_smaps;
   snapshot.runtime = read_runtime_stats(pid, snapshot.regions);
-  read_declared_bss(pid, snapshot.regions, snapshot.system.page_size, options.bss_cache);
-  if (auto brk = read_glibc_break(pid, snapshot.regions, snapshot.process.exe, options.break_cache)) {
+  SnapshotCache::Impl* cache = options.cache ? &options.cache->impl() : nullptr;
+  read_declared_bss(pid, snapshot.regions, snapshot.system.page_size, cache ? &cache->bss : nullptr);
+  if (auto brk = read_glibc_break(pid, snapshot.regions, snapshot.process.exe, cache ? &cache->breaks : nullptr)) {
     snapshot.process.brk = *brk;
     snapshot.process.brk_source = BrkSource::glibc;
   }
