@@ -214,18 +214,18 @@ void add_runtime_finding(const Snapshot& snapshot, std::vector<Finding>& finding
 
 Diagnosis diagnose(const Snapshot& snapshot, const Layout& layout) {
   Diagnosis diagnosis;
-  diagnosis.role_of = assign_roles(snapshot, layout);
+  diagnosis.role_of = detail::assign_roles(snapshot, layout);
   diagnosis.brk = measure_brk_room(snapshot, layout);
   diagnosis.blocker = identify_brk_blocker(snapshot, diagnosis.brk);
-  diagnosis.fallbacks = find_fallback_arenas(snapshot, layout, diagnosis.brk, diagnosis.role_of);
+  diagnosis.fallbacks = detail::find_fallback_arenas(snapshot, layout, diagnosis.brk, diagnosis.role_of);
   diagnosis.malloc = measure_malloc_memory(snapshot, layout, diagnosis.fallbacks);
   diagnosis.windows = standard_windows(snapshot, layout);
 
   std::vector<Finding>& findings = diagnosis.findings;
-  Severity fallback_severity = fallback_cost_severity(diagnosis);
+  Severity fallback_severity = detail::fallback_cost_severity(diagnosis);
   add_brk_findings(snapshot, layout, diagnosis, fallback_severity, findings);
-  add_fallback_finding(snapshot, diagnosis, findings);
-  add_malloc_memory_finding(diagnosis.malloc, findings);
+  detail::add_fallback_finding(snapshot, diagnosis, findings);
+  detail::add_malloc_memory_finding(diagnosis.malloc, findings);
   add_role_findings(snapshot, diagnosis.role_of, findings);
   add_window_findings(diagnosis.windows, findings);
   add_map_count_finding(snapshot, layout, findings);

@@ -54,12 +54,13 @@ Metric bytes(std::string name, uint64_t value) { return {std::move(name), value,
 
 }  // namespace
 
-Severity fallback_cost_severity(const Diagnosis& diagnosis) {
+Severity detail::fallback_cost_severity(const Diagnosis& diagnosis) {
   if (diagnosis.fallbacks.count == 0) return Severity::info;
   return malloc_fallback_severity(snapshot_cost(diagnosis));
 }
 
-void add_fallback_finding(const Snapshot& snapshot, const Diagnosis& diagnosis, std::vector<Finding>& findings) {
+void detail::add_fallback_finding(const Snapshot& snapshot, const Diagnosis& diagnosis,
+                                  std::vector<Finding>& findings) {
   const FallbackArenas& fallbacks = diagnosis.fallbacks;
   if (fallbacks.count == 0) return;
   FallbackCost cost = snapshot_cost(diagnosis);
@@ -92,7 +93,7 @@ void add_fallback_finding(const Snapshot& snapshot, const Diagnosis& diagnosis, 
   findings.push_back(std::move(finding));
 }
 
-void add_malloc_memory_finding(const MallocMemory& memory, std::vector<Finding>& findings) {
+void detail::add_malloc_memory_finding(const MallocMemory& memory, std::vector<Finding>& findings) {
   if (memory.total() == 0) return;
   Finding finding;
   finding.id = "malloc-memory";

@@ -41,14 +41,14 @@ bool is_arena_heap(const std::vector<Region>& regions, size_t i) {
 
 }  // namespace
 
-bool follows_library_data(const std::vector<Region>& regions, const Layout& layout, size_t i) {
+bool detail::follows_library_data(const std::vector<Region>& regions, const Layout& layout, size_t i) {
   if (i == 0) return false;
   const Region& below = regions[i - 1];
   return adjacent(below, regions[i]) && below.kind == RegionKind::file && below.perms.write &&
          layout.segment_of[i - 1] == Segment::mmap;
 }
 
-std::vector<RegionRole> assign_roles(const Snapshot& snapshot, const Layout& layout) {
+std::vector<RegionRole> detail::assign_roles(const Snapshot& snapshot, const Layout& layout) {
   const std::vector<Region>& regions = snapshot.regions;
   std::vector<RegionRole> roles(regions.size(), RegionRole::none);
   for (size_t i = 0; i < regions.size(); ++i) {
@@ -102,8 +102,8 @@ BrkRoom measure_brk_room(const Snapshot& snapshot, const Layout& layout) {
   return room;
 }
 
-FallbackArenas find_fallback_arenas(const Snapshot& snapshot, const Layout& layout, const BrkRoom& brk,
-                                    std::vector<RegionRole>& roles) {
+FallbackArenas detail::find_fallback_arenas(const Snapshot& snapshot, const Layout& layout, const BrkRoom& brk,
+                                            std::vector<RegionRole>& roles) {
   FallbackArenas fallbacks;
   // glibc maps morecore memory only when brk fails: without a blocked brk, anonymous memory is
   // the program's own and says nothing about malloc.

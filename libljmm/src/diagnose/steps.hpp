@@ -5,7 +5,7 @@
 
 #include "ljmm/diagnose.hpp"
 
-namespace ljmm {
+namespace ljmm::detail {
 
 // Region i is anonymous memory right after a shared object's writable data (its bss, or more).
 bool follows_library_data(const std::vector<Region>& regions, const Layout& layout, size_t i);
@@ -22,4 +22,4 @@ void add_fallback_finding(const Snapshot& snapshot, const Diagnosis& diagnosis, 
 // "malloc-memory": heap plus fallback, so a process whose heap moved into fallback still shows it.
 void add_malloc_memory_finding(const MallocMemory& memory, std::vector<Finding>& findings);
 
-}  // namespace ljmm
+}  // namespace ljmm::detail

@@ -12,7 +12,7 @@
 
 #include "sys/fd.hpp"
 
-namespace ljmm {
+namespace ljmm::detail {
 
 namespace {
 
@@ -234,4 +234,4 @@ Result<ElfFile> read_elf_file(const std::string& path, ElfParts parts) {
   return parse_elf(mapped.bytes(), path, parts);
 }
 
-}  // namespace ljmm
+}  // namespace ljmm::detail

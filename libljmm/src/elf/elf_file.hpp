@@ -10,7 +10,7 @@
 
 #include "ljmm/result.hpp"
 
-namespace ljmm {
+namespace ljmm::detail {
 
 struct ElfSymbol {
   std::string name;
@@ -52,4 +52,4 @@ Result<ElfFile> read_elf_file(const std::string& path, ElfParts parts = ElfParts
 // The same from bytes in memory (the pure part, used by tests and fuzzers).
 Result<ElfFile> parse_elf(std::string_view bytes, const std::string& origin, ElfParts parts);
 
-}  // namespace ljmm
+}  // namespace ljmm::detail

@@ -10,7 +10,7 @@
 #include "ljmm/result.hpp"
 #include "ljmm/units.hpp"
 
-namespace ljmm::json_fields {
+namespace ljmm::detail::json_fields {
 
 // Ordered, so fields read back in the order they were written (smaps fields, rules).
 using json = nlohmann::ordered_json;
@@ -78,4 +78,4 @@ inline Result<json> parse_document(std::string_view text, const std::string& ori
   }
 }
 
-}  // namespace ljmm::json_fields
+}  // namespace ljmm::detail::json_fields

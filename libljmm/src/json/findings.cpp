@@ -1,6 +1,6 @@
 #include "json/findings.hpp"
 
-namespace ljmm {
+namespace ljmm::detail {
 
 const char* metric_unit_name(MetricUnit unit) {
   switch (unit) {
@@ -34,4 +34,4 @@ void write_findings(JsonWriter& json, const std::vector<Finding>& findings) {
   json.end_array();
 }
 
-}  // namespace ljmm
+}  // namespace ljmm::detail

@@ -7,11 +7,11 @@
 #include "json/writer.hpp"
 #include "ljmm/finding.hpp"
 
-namespace ljmm {
+namespace ljmm::detail {
 
 // "bytes", "count", "address", "percent": a metric's unit as every document names it.
 const char* metric_unit_name(MetricUnit unit);
 
 void write_findings(JsonWriter& json, const std::vector<Finding>& findings);
 
-}  // namespace ljmm
+}  // namespace ljmm::detail

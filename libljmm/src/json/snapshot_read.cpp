@@ -9,7 +9,7 @@ namespace ljmm {
 
 namespace {
 
-using namespace json_fields;
+using namespace detail::json_fields;
 
 // Shorthands that keep the field readers below one line per field.
 #define LJMM_TRY_ASSIGN(target, expression) \

@@ -5,6 +5,8 @@
 
 namespace ljmm {
 
+using detail::JsonWriter;
+
 namespace {
 
 const char* source_kind_name(SourceKind kind) {
@@ -166,7 +168,7 @@ std::string snapshot_to_json(const Analysis& analysis, int indent, bool with_reg
     for (const Gap& gap : layout.gaps) write_gap(json, gap);
   json.end_array();
   write_segments(json, layout);
-  write_findings(json, analysis.findings());
+  detail::write_findings(json, analysis.findings());
   json.end_object();
   return json.take();
 }

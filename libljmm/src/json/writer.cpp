@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstring>
 
-namespace ljmm {
+namespace ljmm::detail {
 
 namespace {
 
@@ -210,4 +210,4 @@ void JsonWriter::write_escaped(std::string_view text) {
   out_.push_back('"');
 }
 
-}  // namespace ljmm
+}  // namespace ljmm::detail

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace ljmm {
+namespace ljmm::detail {
 
 class JsonWriter {
  public:
@@ -67,4 +67,4 @@ class JsonWriter {
   size_t compact_depth_ = 0;  // nesting depth of the outermost compact container, 0 when none
 };
 
-}  // namespace ljmm
+}  // namespace ljmm::detail

@@ -66,7 +66,7 @@ SnapshotDiff diff_snapshots(const Analysis& before, const Analysis& after) {
   diff.before = before.layout.totals;
   diff.after = after.layout.totals;
 
-  diff_findings(before.findings(), after.findings(), diff);
+  detail::diff_findings(before.findings(), after.findings(), diff);
   if (before.snapshot.taken_at_unix_ms && after.snapshot.taken_at_unix_ms)
     diff.elapsed_ms = after.snapshot.taken_at_unix_ms - before.snapshot.taken_at_unix_ms;
   return diff;

@@ -62,7 +62,7 @@ std::optional<FindingChange> compare(const Finding& before, const Finding& after
 
 }  // namespace
 
-void diff_findings(const std::vector<Finding>& before, const std::vector<Finding>& after, SnapshotDiff& diff) {
+void detail::diff_findings(const std::vector<Finding>& before, const std::vector<Finding>& after, SnapshotDiff& diff) {
   auto old_findings = by_id(before), new_findings = by_id(after);
   for (const auto& [key, finding] : new_findings) {
     auto was = old_findings.find(key);

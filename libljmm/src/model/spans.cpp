@@ -7,7 +7,7 @@
 
 #include "ljmm/units.hpp"
 
-namespace ljmm {
+namespace ljmm::detail {
 
 namespace {
 
@@ -105,4 +105,4 @@ std::string span_detail(const Span& span) {
   return detail;
 }
 
-}  // namespace ljmm
+}  // namespace ljmm::detail

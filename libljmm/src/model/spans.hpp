@@ -7,7 +7,7 @@
 
 #include "ljmm/analysis.hpp"
 
-namespace ljmm {
+namespace ljmm::detail {
 
 struct Span {
   Segment segment;
@@ -35,4 +35,4 @@ double log_weight(uint64_t size, uint64_t page);
 std::string span_label(const Span& span);
 std::string span_detail(const Span& span);
 
-}  // namespace ljmm
+}  // namespace ljmm::detail

@@ -5,7 +5,7 @@
 
 #include "proc/memory.hpp"
 
-namespace ljmm {
+namespace ljmm::detail {
 
 namespace {
 
@@ -67,4 +67,4 @@ void read_declared_bss(int pid, std::vector<Region>& regions, uint64_t page_size
   }
 }
 
-}  // namespace ljmm
+}  // namespace ljmm::detail

@@ -12,7 +12,7 @@
 #include "elf/elf_file.hpp"
 #include "ljmm/maps.hpp"
 
-namespace ljmm {
+namespace ljmm::detail {
 
 // The anonymous bss that follows `data`, the last mapping of one of `file`'s writable PT_LOAD
 // segments: PAGE_ALIGN(vaddr + memsz) - PAGE_ALIGN(vaddr + filesz), as ld.so and the kernel map
@@ -29,4 +29,4 @@ struct DeclaredBssCache {
 // memory, reading each such file's program headers once (once per cache when one is given).
 void read_declared_bss(int pid, std::vector<Region>& regions, uint64_t page_size, DeclaredBssCache* cache = nullptr);
 
-}  // namespace ljmm
+}  // namespace ljmm::detail

@@ -9,7 +9,7 @@
 
 #include "elf/elf_file.hpp"
 
-namespace ljmm {
+namespace ljmm::detail {
 
 Status read_process_memory(int pid, uint64_t address, void* buffer, size_t size) {
   iovec local{buffer, size};
@@ -68,4 +68,4 @@ std::optional<uint64_t> read_glibc_break(int pid, const std::vector<Region>& reg
   return std::nullopt;
 }
 
-}  // namespace ljmm
+}  // namespace ljmm::detail

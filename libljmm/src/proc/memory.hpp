@@ -14,7 +14,7 @@
 #include "ljmm/result.hpp"
 #include "ljmm/snapshot.hpp"
 
-namespace ljmm {
+namespace ljmm::detail {
 
 // Reads `size` bytes at `address` of process `pid` (process_vm_readv; needs ptrace access).
 Status read_process_memory(int pid, uint64_t address, void* buffer, size_t size);
@@ -30,7 +30,7 @@ std::string mapped_file_path(int pid, const Region& region);
 // (a part of SnapshotCache).
 struct BreakSymbolCache {
   struct Location {
-    uint64_t value = 0;                  // st_value of __curbrk
+    uint64_t value = 0;                 // st_value of __curbrk
     bool position_independent = false;  // value is an offset from the load base
   };
   std::map<std::tuple<uint32_t, uint32_t, uint64_t>, std::optional<Location>> files;  // nullopt: no __curbrk
@@ -42,4 +42,4 @@ struct BreakSymbolCache {
 std::optional<uint64_t> read_glibc_break(int pid, const std::vector<Region>& regions, const std::string& exe,
                                          BreakSymbolCache* cache = nullptr);
 
-}  // namespace ljmm
+}  // namespace ljmm::detail

@@ -44,7 +44,7 @@ uint64_t read_number(const char* path, uint64_t fallback) {
 }  // namespace
 
 Result<std::string> read_text_file(const std::string& path, std::string_view what) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  detail::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     int error = errno;
     return make_error(errc_from_errno(error), fmt::format("{}: {}", what, std::strerror(error)));
@@ -114,7 +114,7 @@ Result<ProcessInfo> read_process_info(int pid) {
     if (info.exe.size() > deleted.size() && info.exe.ends_with(deleted))
       info.exe.resize(info.exe.size() - deleted.size());
     // Reading through /proc/PID/exe works even when the file was deleted or replaced.
-    if (auto elf = read_elf_file(fmt::format("/proc/{}/exe", pid), ElfParts::header))
+    if (auto elf = detail::read_elf_file(fmt::format("/proc/{}/exe", pid), detail::ElfParts::header))
       info.pie = elf->position_independent;
   }
   if (auto personality = read_proc_file(pid, "personality")) {

@@ -41,7 +41,7 @@ std::optional<RuntimeStats> read_runtime_stats(int pid, const std::vector<Region
   for (const Region& region : regions) {
     if (region.kind != RegionKind::file || region.path != LJMM_MEMFD_PATH(LJMM_STATS_MEMFD)) continue;
     ljmm_stats_page page{};
-    if (!read_process_memory(pid, region.start, &page, sizeof page)) continue;
+    if (!detail::read_process_memory(pid, region.start, &page, sizeof page)) continue;
     if (std::memcmp(page.magic, LJMM_STATS_MAGIC, sizeof LJMM_STATS_MAGIC) != 0) continue;
     return RuntimeStats{page.window_start, page.window_end, page.reserve_mode, page.flags, page.stats};
   }

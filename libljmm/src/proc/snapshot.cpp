@@ -120,8 +120,8 @@ void infer_process_facts(Snapshot& snapshot) {
 }
 
 struct SnapshotCache::Impl {
-  BreakSymbolCache breaks;
-  DeclaredBssCache bss;
+  detail::BreakSymbolCache breaks;
+  detail::DeclaredBssCache bss;
 };
 
 SnapshotCache::SnapshotCache() : impl_(std::make_unique<Impl>()) {}
@@ -159,8 +159,9 @@ Result<Snapshot> snapshot_pid(int pid, const SnapshotOptions& options) {
   snapshot.has_smaps = options.read_smaps;
   snapshot.runtime = read_runtime_stats(pid, snapshot.regions);
   SnapshotCache::Impl* cache = options.cache ? &options.cache->impl() : nullptr;
-  read_declared_bss(pid, snapshot.regions, snapshot.system.page_size, cache ? &cache->bss : nullptr);
-  if (auto brk = read_glibc_break(pid, snapshot.regions, snapshot.process.exe, cache ? &cache->breaks : nullptr)) {
+  detail::read_declared_bss(pid, snapshot.regions, snapshot.system.page_size, cache ? &cache->bss : nullptr);
+  if (auto brk =
+          detail::read_glibc_break(pid, snapshot.regions, snapshot.process.exe, cache ? &cache->breaks : nullptr)) {
     snapshot.process.brk = *brk;
     snapshot.process.brk_source = BrkSource::glibc;
   }

@@ -11,6 +11,8 @@
 
 namespace ljmm {
 
+using detail::xml_escape;
+
 namespace {
 
 size_t failures(const std::vector<Check>& checks) {
@@ -27,7 +29,7 @@ std::string target_description(const Analysis& analysis) {
 }  // namespace
 
 std::string checks_text(const std::vector<Check>& checks, const Analysis& analysis, bool color) {
-  TextStyle style(color);
+  detail::TextStyle style(color);
   std::string out = fmt::format("ljmm-check: {}\n", target_description(analysis));
   for (const Check& check : checks) {
     std::string verdict = style.verdict(check.passed, check.passed ? "PASS" : "FAIL");
@@ -41,7 +43,7 @@ std::string checks_text(const std::vector<Check>& checks, const Analysis& analys
 }
 
 std::string checks_json(const std::vector<Check>& checks, const Analysis& analysis) {
-  JsonWriter json;
+  detail::JsonWriter json;
   json.begin_object().field("schema", check_schema);
   json.key("tool").begin_object().field("name", "ljmm").field("version", version()).end_object();
   json.key("target").begin_object().field("description", target_description(analysis));

@@ -47,7 +47,7 @@ std::string finding_change_text(const FindingChange& change) {
 }  // namespace
 
 std::string diff_text(const SnapshotDiff& diff, bool color) {
-  TextStyle style(color);
+  detail::TextStyle style(color);
   std::string out = style.bold("Diff") + fmt::format(": {}\n   -> {}", diff.before_source, diff.after_source);
   if (diff.elapsed_ms) out += fmt::format(" ({} later)", format_duration_ms(*diff.elapsed_ms));
   out += "\n\n";
@@ -96,7 +96,7 @@ std::string diff_text(const SnapshotDiff& diff, bool color) {
 }
 
 std::string diff_json(const SnapshotDiff& diff) {
-  JsonWriter json;
+  detail::JsonWriter json;
   json.begin_object()
       .field("schema", diff_schema)
       .field("before", diff.before_source)
@@ -143,7 +143,7 @@ std::string diff_json(const SnapshotDiff& diff) {
     for (const MetricChange& metric : change.metrics)
       json.begin_object(true)
           .field("name", metric.before.name)
-          .field("unit", metric_unit_name(metric.before.unit))
+          .field("unit", detail::metric_unit_name(metric.before.unit))
           .field("before", metric.before.value)
           .field("after", metric.after)
           .end_object();

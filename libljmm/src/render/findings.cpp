@@ -19,7 +19,7 @@ std::string upper(std::string_view text) {
 }  // namespace
 
 std::string render_findings(const Analysis& analysis, const TextOptions& options) {
-  TextStyle style(options.color);
+  detail::TextStyle style(options.color);
   std::string out = style.bold("Findings (worst first)") + "\n";
   if (analysis.findings().empty()) return out + "  none\n";
   for (const Finding& finding : analysis.findings()) {

@@ -52,7 +52,7 @@ std::string coverage_line(size_t read, const ScanCoverage& coverage) {
 
 std::string render_host_table(const std::vector<Analysis>& analyses, const ScanCoverage& coverage,
                               const TextOptions& options, bool problems_only) {
-  TextStyle style(options.color);
+  detail::TextStyle style(options.color);
   std::vector<const Analysis*> rows;
   for (const Analysis& analysis : analyses)
     if (!problems_only || worst_problem(analysis)) rows.push_back(&analysis);

@@ -12,6 +12,13 @@
 
 namespace ljmm {
 
+using detail::build_spans;
+using detail::log_weight;
+using detail::Span;
+using detail::span_detail;
+using detail::span_label;
+using detail::TextStyle;
+
 namespace {
 
 // share: the span's log weight over the largest one's.

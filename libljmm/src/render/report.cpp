@@ -7,6 +7,8 @@
 
 namespace ljmm {
 
+using detail::TextStyle;
+
 namespace {
 
 std::string yes_no(std::optional<bool> flag) { return flag ? (*flag ? "yes" : "no") : "unknown"; }

@@ -8,7 +8,7 @@
 #include "ljmm/finding.hpp"
 #include "ljmm/layout.hpp"
 
-namespace ljmm {
+namespace ljmm::detail {
 
 class TextStyle {
  public:
@@ -46,4 +46,4 @@ class TextStyle {
   bool enabled_;
 };
 
-}  // namespace ljmm
+}  // namespace ljmm::detail

@@ -12,6 +12,13 @@
 
 namespace ljmm {
 
+using detail::build_spans;
+using detail::log_weight;
+using detail::Span;
+using detail::span_detail;
+using detail::span_label;
+using detail::xml_escape;
+
 namespace {
 
 const char* colour(Segment segment) {

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace ljmm {
+namespace ljmm::detail {
 
 inline std::string xml_escape(std::string_view text) {
   std::string out;
@@ -23,4 +23,4 @@ inline std::string xml_escape(std::string_view text) {
   return out;
 }
 
-}  // namespace ljmm
+}  // namespace ljmm::detail

@@ -27,7 +27,7 @@ const char* rule_kind_name(RuleKind kind) {
 
 namespace {
 
-using namespace json_fields;
+using namespace detail::json_fields;
 
 struct KindKeys {
   RuleKind kind;

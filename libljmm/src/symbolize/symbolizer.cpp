@@ -19,6 +19,12 @@
 
 namespace ljmm {
 
+using detail::ElfFile;
+using detail::ElfSymbol;
+using detail::load_base;
+using detail::mapped_file_path;
+using detail::read_elf_file;
+
 namespace {
 
 using FileKey = std::tuple<uint32_t, uint32_t, uint64_t>;  // device major, minor, inode

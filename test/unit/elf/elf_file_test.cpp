@@ -10,7 +10,7 @@
 
 #include "command.hpp"
 
-namespace ljmm {
+namespace ljmm::detail {
 namespace {
 
 std::string libc_path() {
@@ -115,12 +115,12 @@ TEST(ElfFile, BadFilesAreErrorsNeverReads) {
 }
 
 }  // namespace
-}  // namespace ljmm
+}  // namespace ljmm::detail
 
 // A symbol without a size (such as _fini) names its own address only: the addresses after it
 // are in no symbol, not in it (a frame was once shown as "_fini+0x993").
 TEST(ElfFile, ASymbolWithoutASizeDoesNotCoverWhatFollowsIt) {
-  ljmm::ElfFile file;
+  ljmm::detail::ElfFile file;
   file.symbols = {{"main", 0x1000, 0x20, true}, {"_fini", 0x2000, 0, true}, {"alias", 0x3000, 0, true},
                   {"sized", 0x3000, 0x40, true}};
   EXPECT_EQ(file.containing(0x1010)->name, "main");
@@ -131,7 +131,7 @@ TEST(ElfFile, ASymbolWithoutASizeDoesNotCoverWhatFollowsIt) {
 }
 
 TEST(ElfFile, ReadsTheBuildId) {
-  auto file = ljmm::read_elf_file("/proc/self/exe");
+  auto file = ljmm::detail::read_elf_file("/proc/self/exe");
   ASSERT_TRUE(file) << file.error().message;
   EXPECT_EQ(file->build_id.size(), 40u) << "a SHA-1 build ID, as GCC's linker writes by default";
 }

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace ljmm {
+namespace ljmm::detail {
 namespace {
 
 TEST(JsonWriter, PrettyAndCompactContainers) {
@@ -55,4 +55,4 @@ TEST(JsonWriter, EscapesAndReplacesInvalidUtf8) {
 }
 
 }  // namespace
-}  // namespace ljmm
+}  // namespace ljmm::detail

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace ljmm {
+namespace ljmm::detail {
 namespace {
 
 // A data segment as GNU ld lays out a shared object: vaddr 0x3df0, 0x230 bytes in the file,
@@ -41,4 +41,4 @@ TEST(DeclaredBss, ABssInsideTheLastFilePageMapsNoAnonymousPage) {
 }
 
 }  // namespace
-}  // namespace ljmm
+}  // namespace ljmm::detail

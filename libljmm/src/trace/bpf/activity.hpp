@@ -11,6 +11,8 @@ struct mmaptrace_bpf;
 
 namespace ljmm::trace::detail {
 
+using ljmm::detail::UniqueFd;
+
 // Sets the programs' filters before load. Returns the cgroup's directory, open, when --cgroup
 // names one (set_cgroup_filter puts it in the map once loaded): "--cgroup X: no such cgroup".
 Result<UniqueFd> configure_system_wide(mmaptrace_bpf& skeleton, const SystemWide& options, const Log& log);

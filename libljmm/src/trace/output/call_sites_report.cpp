@@ -7,6 +7,8 @@
 
 namespace ljmm::trace {
 
+using ljmm::detail::JsonWriter;
+
 namespace {
 
 std::string frames_text(const std::vector<std::string>& frames, const char* indent) {

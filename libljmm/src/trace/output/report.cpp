@@ -14,6 +14,10 @@
 
 namespace ljmm::trace {
 
+using ljmm::detail::JsonWriter;
+using ljmm::detail::TextStyle;
+using ljmm::detail::write_findings;
+
 std::string header_line() {
   return fmt::format("{:<10} {:>7} {:>7} {:<16} {:<7} {:<56} {:<18} {:>8}\n", "TIME(s)", "PID", "TID", "COMM", "CALL",
                      "ARGUMENTS", "RESULT", "LAT(us)");
@@ -173,7 +177,7 @@ OtherSites other_sites(const std::vector<Summary::LiveMapping>& live, const std:
 }  // namespace
 
 std::string summary_text(const Summary& summary, const RunResult& run, bool color, const std::vector<LiveSite>& sites) {
-  if (run.counts_only) return counts_summary_text(run, color);
+  if (run.counts_only) return detail::counts_summary_text(run, color);
   TextStyle style(color);
   auto bold = [&](std::string_view text) { return style.bold(text); };
   std::string out = "\n" + bold("Summary") +
@@ -266,7 +270,7 @@ std::string summary_json(const Summary& summary, const RunResult& run, const std
   json.end_array();
   json.field("interrupted", run.interrupted);
   json.field("system_wide", run.system_wide).field("counts_only", run.counts_only);
-  if (run.system_wide) write_activity(json, "activity", run.activity);
+  if (run.system_wide) detail::write_activity(json, "activity", run.activity);
   detail::write_stack_stats(json, run.stacks);
   json.field("stop_reason", stop_reason_name(run.stop_reason)).field("stopped_after_ns", run.stopped_at_ns);
   json.field("stop", stop_sentence(summary, run)).key("busy_pids").begin_array();

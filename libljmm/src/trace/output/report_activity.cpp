@@ -10,6 +10,9 @@
 
 namespace ljmm::trace {
 
+using ljmm::detail::JsonWriter;
+using ljmm::detail::TextStyle;
+
 namespace {
 
 uint64_t processes_with_failed_brk(const std::vector<ProcessActivity>& ranked) {
@@ -49,7 +52,7 @@ std::string activity_text(const std::vector<ProcessActivity>& ranked, size_t top
   return out;
 }
 
-void write_activity(JsonWriter& json, std::string_view key, const std::vector<ProcessActivity>& ranked) {
+void detail::write_activity(JsonWriter& json, std::string_view key, const std::vector<ProcessActivity>& ranked) {
   json.key(key).begin_array();
   for (const ProcessActivity& process : ranked) write_process(json, process);
   json.end_array();
@@ -58,12 +61,12 @@ void write_activity(JsonWriter& json, std::string_view key, const std::vector<Pr
 std::string activity_json(const std::vector<ProcessActivity>& ranked, uint64_t time_ns) {
   JsonWriter json(0);
   json.begin_object().field("schema", trace_schema).field("type", "activity").field("time_ns", time_ns);
-  write_activity(json, "processes", ranked);
+  detail::write_activity(json, "processes", ranked);
   json.end_object();
   return json.take();
 }
 
-std::string counts_summary_text(const RunResult& run, bool color) {
+std::string detail::counts_summary_text(const RunResult& run, bool color) {
   TextStyle style(color);
   std::string out = "\n" + style.bold("Summary") +
                     fmt::format(" (system-wide, counted in the kernel; {} backend: {}; {} lost)\n", run.backend,

@@ -14,7 +14,7 @@ std::string stack_stats_text(const StackStats& stats) {
   return text + "\n";
 }
 
-void write_stack_stats(JsonWriter& json, const StackStats& stats) {
+void write_stack_stats(ljmm::detail::JsonWriter& json, const StackStats& stats) {
   json.key("stacks").begin_object().field("unwound", stats.unwound).field("complete", stats.complete);
   json.field("copy_short", stats.copy_short).field("failed", stats.failed).field("unreadable", stats.unreadable);
   json.field("last_failure", stats.last_failure).end_object();

@@ -11,6 +11,6 @@ namespace ljmm::trace::detail {
 // "  stacks: 120 unwound with the CFI, 118 complete, 2 cut at the copy's end (...)\n"; empty
 // when no stack was unwound.
 std::string stack_stats_text(const StackStats& stats);
-void write_stack_stats(JsonWriter& json, const StackStats& stats);
+void write_stack_stats(ljmm::detail::JsonWriter& json, const StackStats& stats);
 
 }  // namespace ljmm::trace::detail
