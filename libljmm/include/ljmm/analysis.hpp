@@ -6,12 +6,13 @@
 #include <vector>
 
 #include "ljmm/diagnose.hpp"
+#include "ljmm/export.hpp"
 #include "ljmm/layout.hpp"
 #include "ljmm/snapshot.hpp"
 
 namespace ljmm {
 
-struct Analysis {
+struct LJMM_API Analysis {
   Snapshot snapshot;
   Layout layout;
   Diagnosis diagnosis;
@@ -20,6 +21,6 @@ struct Analysis {
   const Finding* finding(std::string_view id) const;                           // the worst one with this id, or null
 };
 
-Analysis analyze(Snapshot snapshot);
+LJMM_API Analysis analyze(Snapshot snapshot);
 
 }  // namespace ljmm

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "ljmm/export.hpp"
 #include "ljmm/symbolizer.hpp"
 #include "ljmm/trace.hpp"
 
@@ -20,7 +21,7 @@ namespace detail {
 class FallbackTracker;
 }
 
-class CallSites : public Sink {
+class LJMM_API CallSites : public Sink {
  public:
   // Frames are named with `symbolizer` when each event arrives, while its process lives.
   explicit CallSites(Symbolizer symbolizer);

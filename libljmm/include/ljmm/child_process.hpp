@@ -8,11 +8,12 @@
 #include <string_view>
 #include <vector>
 
+#include "ljmm/export.hpp"
 #include "ljmm/result.hpp"
 
 namespace ljmm {
 
-struct SpawnOptions {
+struct LJMM_API SpawnOptions {
   bool pipe_stdin = false;        // the child's stdin is a pipe we hold (closing it tells it to finish)
   bool pipe_stdout = false;       // we read the child's stdout
   bool hold_before_exec = false;  // the child waits for release() before exec (a tracer registers it first)
@@ -25,7 +26,7 @@ struct SpawnOptions {
 };
 
 // A started child. The destructor kills (SIGKILL) and reaps it if it still runs.
-class ChildProcess {
+class LJMM_API ChildProcess {
  public:
   ChildProcess() = default;
   ChildProcess(ChildProcess&& other) noexcept;
@@ -73,9 +74,9 @@ class ChildProcess {
 
 // Starts argv[0] (searched in PATH). "no such command" and exec errors come back as errors
 // here rather than as a child that exits 127.
-Result<ChildProcess> spawn(const std::vector<std::string>& argv, const SpawnOptions& options = {});
+LJMM_API Result<ChildProcess> spawn(const std::vector<std::string>& argv, const SpawnOptions& options = {});
 
 // Shell-style exit status from a waitpid status.
-int exit_status_of(int wait_status);
+LJMM_API int exit_status_of(int wait_status);
 
 }  // namespace ljmm

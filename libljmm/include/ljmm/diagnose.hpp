@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "ljmm/export.hpp"
 #include "ljmm/finding.hpp"
 #include "ljmm/layout.hpp"
 
@@ -24,9 +25,9 @@ enum class RegionRole {
   brk_blocker,           // the mapping that sits where the heap wants to grow
   library_bss,           // anonymous rw-p right after a shared object's writable data
 };
-const char* region_role_name(RegionRole role);  // "thread_stack", ...
+LJMM_API const char* region_role_name(RegionRole role);  // "thread_stack", ...
 
-struct BrkRoom {
+struct LJMM_API BrkRoom {
   bool known = false;             // false when start_brk is unknown (e.g. a maps file without [heap])
   uint64_t brk = 0;               // page-rounded current break
   uint64_t room = 0;              // bytes from brk to the next mapping above
@@ -34,7 +35,7 @@ struct BrkRoom {
   bool heap_started = false;      // a [heap] region exists
   std::optional<size_t> blocker;  // index of the region right above brk
 };
-BrkRoom measure_brk_room(const Snapshot& snapshot, const Layout& layout);
+LJMM_API BrkRoom measure_brk_room(const Snapshot& snapshot, const Layout& layout);
 
 // Who put the mapping in the heap's way, as far as the snapshot tells without a trace.
 enum class BlockerOwner {
@@ -47,17 +48,17 @@ enum class BlockerOwner {
   anonymous,         // nothing names it
   other,             // [vdso], [stack] and the like
 };
-const char* blocker_owner_name(BlockerOwner owner);  // "file", "memfd", ...
-struct BlockerIdentity {
+LJMM_API const char* blocker_owner_name(BlockerOwner owner);  // "file", "memfd", ...
+struct LJMM_API BlockerIdentity {
   BlockerOwner owner = BlockerOwner::anonymous;
   std::string name;         // the path, memfd name or anon name; empty when there is none
   std::string description;  // "the memfd \"jit\"": what the brk-blocked finding says
 };
 // nullopt when the break is not blocked by a mapping.
-std::optional<BlockerIdentity> identify_brk_blocker(const Snapshot& snapshot, const BrkRoom& brk);
+LJMM_API std::optional<BlockerIdentity> identify_brk_blocker(const Snapshot& snapshot, const BrkRoom& brk);
 
 // Free space of one address window, as a low-memory allocator (LuaJIT, MAP_32BIT) sees it.
-struct WindowBudget {
+struct LJMM_API WindowBudget {
   std::string id;  // "below-2g", "map32bit", "below-4g", or a user's label
   uint64_t start = 0;
   uint64_t end = 0;
@@ -69,14 +70,14 @@ struct WindowBudget {
   PerSegment<uint64_t> mapped_by_segment;
 };
 // The window is clipped below at mmap_min_addr: nothing can be mapped under it.
-WindowBudget measure_window(const Snapshot& snapshot, const Layout& layout, uint64_t start, uint64_t end);
+LJMM_API WindowBudget measure_window(const Snapshot& snapshot, const Layout& layout, uint64_t start, uint64_t end);
 
 // The standard windows: below 2 GiB (LuaJIT without GC64), MAP_32BIT's [1 GiB, 2 GiB), below 4 GiB.
-std::vector<WindowBudget> standard_windows(const Snapshot& snapshot, const Layout& layout);
+LJMM_API std::vector<WindowBudget> standard_windows(const Snapshot& snapshot, const Layout& layout);
 
 // glibc's malloc fallback memory. Adjacent fallback mmaps merge into one region, so a
 // snapshot counts regions and bytes; ljmm-trace counts the mmap calls themselves.
-struct FallbackArenas {
+struct LJMM_API FallbackArenas {
   uint64_t count = 0;  // regions
   uint64_t bytes = 0;  // without the library bss that a fallback merged with
   std::vector<size_t> regions;
@@ -87,18 +88,19 @@ struct FallbackArenas {
 
 // What glibc malloc's main arena holds: the brk heap plus the fallback regions, the one
 // definition for the malloc-memory finding, the Prometheus metric and the max_malloc_bytes rule.
-struct MallocMemory {
+struct LJMM_API MallocMemory {
   uint64_t heap_bytes = 0;
   uint64_t fallback_bytes = 0;
   uint64_t anonymous_bytes = 0;  // all private anonymous rw memory of the process, [heap] included
   uint64_t total() const { return heap_bytes + fallback_bytes; }
 };
-MallocMemory measure_malloc_memory(const Snapshot& snapshot, const Layout& layout, const FallbackArenas& fallbacks);
+LJMM_API MallocMemory measure_malloc_memory(const Snapshot& snapshot, const Layout& layout,
+                                            const FallbackArenas& fallbacks);
 
 // What the fallback costs a process, as far as it is known: the memory it holds (glibc never
 // unmaps morecore chunks, so it can never be trimmed), its share of the process's anonymous
 // memory, and the failed brk() paid before each chunk. 0 means unknown.
-struct FallbackCost {
+struct LJMM_API FallbackCost {
   uint64_t bytes = 0;
   uint64_t anonymous_bytes = 0;  // of the whole process; 0 when unknown (a trace)
   uint64_t chunks = 0;           // fallback mmap calls (a trace) or regions (a snapshot)
@@ -107,7 +109,7 @@ struct FallbackCost {
   std::optional<uint64_t> share_percent() const;
 };
 
-struct Diagnosis {
+struct LJMM_API Diagnosis {
   std::vector<RegionRole> role_of;  // one per region
   std::vector<Finding> findings;    // worst first
   BrkRoom brk;
@@ -117,16 +119,16 @@ struct Diagnosis {
   std::vector<WindowBudget> windows;
 };
 
-Diagnosis diagnose(const Snapshot& snapshot, const Layout& layout);
+LJMM_API Diagnosis diagnose(const Snapshot& snapshot, const Layout& layout);
 
 // The one explanation of the brk-failure -> 1 MiB mmap pattern, shared with ljmm-trace.
-std::string malloc_fallback_explanation();
-std::string malloc_fallback_fix();
+LJMM_API std::string malloc_fallback_explanation();
+LJMM_API std::string malloc_fallback_fix();
 // The one severity rule for both tools. A blocked break changes where malloc's memory goes more
 // than how much there is, so the numbers decide: an error when at least 16 MiB of fallback is at
 // least half of the process's anonymous memory (most of it can never be given back), info when
 // it is under 16 MiB and under 5% of it, a warning otherwise and whenever the share is unknown.
-Severity malloc_fallback_severity(const FallbackCost& cost);
+LJMM_API Severity malloc_fallback_severity(const FallbackCost& cost);
 inline constexpr uint64_t fallback_error_bytes = 16 * 1024 * 1024;
 inline constexpr uint64_t fallback_error_percent = 50;
 inline constexpr uint64_t fallback_info_percent = 5;

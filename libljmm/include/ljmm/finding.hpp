@@ -7,22 +7,24 @@
 #include <string_view>
 #include <vector>
 
+#include "ljmm/export.hpp"
+
 namespace ljmm {
 
 enum class Severity { info = 0, warning = 1, error = 2 };
 
-const char* severity_name(Severity severity);  // "info", "warning", "error"
-std::optional<Severity> parse_severity(std::string_view text);
+LJMM_API const char* severity_name(Severity severity);  // "info", "warning", "error"
+LJMM_API std::optional<Severity> parse_severity(std::string_view text);
 
 enum class MetricUnit { bytes, count, address, ratio_percent };
 
-struct Metric {
+struct LJMM_API Metric {
   std::string name;  // snake_case, stable: "brk_room_bytes"
   uint64_t value = 0;
   MetricUnit unit = MetricUnit::count;
 };
 
-struct Finding {
+struct LJMM_API Finding {
   std::string id;  // stable kebab-case: "brk-blocked", "malloc-mmap-fallback"
   Severity severity = Severity::info;
   std::string summary;      // one line with the key numbers

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "ljmm/analysis.hpp"
+#include "ljmm/export.hpp"
 #include "ljmm/result.hpp"
 
 namespace ljmm {
@@ -13,12 +14,12 @@ inline constexpr std::string_view snapshot_schema = "ljmm.snapshot/v1";
 
 // indent 0: one line (JSON Lines). Without regions, the regions and gaps arrays are empty and
 // "regions_left_out" says so (for log pipelines that want findings and totals only).
-std::string snapshot_to_json(const Analysis& analysis, int indent = 2, bool with_regions = true);
+LJMM_API std::string snapshot_to_json(const Analysis& analysis, int indent = 2, bool with_regions = true);
 
 // Reads a snapshot document back. Only the observed facts are read (source, process, system,
 // regions); segments, gaps and findings are recomputed so old files profit from new analysis.
 // `origin` names the document in error messages.
-Result<Snapshot> snapshot_from_json(std::string_view text, const std::string& origin);
-Result<Snapshot> load_snapshot_file(const std::string& path);
+LJMM_API Result<Snapshot> snapshot_from_json(std::string_view text, const std::string& origin);
+LJMM_API Result<Snapshot> load_snapshot_file(const std::string& path);
 
 }  // namespace ljmm

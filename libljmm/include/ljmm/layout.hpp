@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ljmm/export.hpp"
 #include "ljmm/snapshot.hpp"
 
 namespace ljmm {
@@ -45,9 +46,9 @@ class PerSegment {
   std::array<T, segment_count> values_{};
 };
 
-const char* segment_id(Segment segment);                      // "s1"
-const char* segment_name(Segment segment);                    // "text"
-std::optional<Segment> parse_segment(std::string_view text);  // "s5" or "heap"
+LJMM_API const char* segment_id(Segment segment);                      // "s1"
+LJMM_API const char* segment_name(Segment segment);                    // "text"
+LJMM_API std::optional<Segment> parse_segment(std::string_view text);  // "s5" or "heap"
 
 // The lowest address of the kernel half on x86-64.
 inline constexpr uint64_t kernel_start = 0xffff800000000000ULL;
@@ -55,7 +56,7 @@ inline constexpr uint64_t kernel_start = 0xffff800000000000ULL;
 inline constexpr uint64_t user_top_47bit = 0x00007ffffffff000ULL;
 inline constexpr uint64_t user_top_56bit = 0x00fffffffffff000ULL;
 
-struct Gap {
+struct LJMM_API Gap {
   uint64_t start = 0;
   uint64_t end = 0;
   Segment segment = Segment::mmap;  // s4 for the randomization gap, s7 above the stack, else s6
@@ -64,7 +65,7 @@ struct Gap {
   uint64_t size() const { return end - start; }
 };
 
-struct SegmentTotal {
+struct LJMM_API SegmentTotal {
   uint64_t regions = 0;
   uint64_t bytes = 0;       // mapped bytes
   uint64_t rss = 0;         // from smaps, 0 without
@@ -73,7 +74,7 @@ struct SegmentTotal {
   uint64_t free_bytes = 0;  // gap bytes labelled with this segment
 };
 
-struct Layout {
+struct LJMM_API Layout {
   std::vector<Segment> segment_of;  // one per snapshot region, same order
   std::vector<Gap> gaps;            // ascending, between regions and up to user_top
   PerSegment<SegmentTotal> totals;
@@ -83,10 +84,10 @@ struct Layout {
   const SegmentTotal& total(Segment segment) const { return totals[segment]; }
 };
 
-Layout classify(const Snapshot& snapshot);
+LJMM_API Layout classify(const Snapshot& snapshot);
 
 // Index of the first region whose end is above `address` (the one containing it, or the
 // next one up); regions.size() when none.
-size_t region_at_or_above(const std::vector<Region>& regions, uint64_t address);
+LJMM_API size_t region_at_or_above(const std::vector<Region>& regions, uint64_t address);
 
 }  // namespace ljmm

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ljmm/export.hpp"
 #include "ljmm/result.hpp"
 
 namespace ljmm {
@@ -26,9 +27,9 @@ enum class RegionKind {
   special,       // any other [bracketed] name a newer kernel invents
 };
 
-const char* region_kind_name(RegionKind kind);
+LJMM_API const char* region_kind_name(RegionKind kind);
 
-struct Perms {
+struct LJMM_API Perms {
   bool read = false;
   bool write = false;
   bool exec = false;
@@ -39,13 +40,13 @@ struct Perms {
 };
 
 // One smaps field, "Rss: 4 kB" -> {"Rss", 4096}. Unknown fields are kept as they come.
-struct SmapsField {
+struct LJMM_API SmapsField {
   std::string name;
   uint64_t value = 0;  // bytes for "kB" fields, the bare number otherwise
   bool operator==(const SmapsField&) const = default;
 };
 
-struct Region {
+struct LJMM_API Region {
   uint64_t start = 0;
   uint64_t end = 0;
   Perms perms;
@@ -75,13 +76,13 @@ struct Region {
 };
 
 // Parses one maps line (no trailing newline). line_number is used in the error text.
-Result<Region> parse_maps_line(std::string_view line, size_t line_number);
+LJMM_API Result<Region> parse_maps_line(std::string_view line, size_t line_number);
 
 // Parses a whole maps file. Any malformed line is an error naming its number and text;
 // nothing is skipped silently. Blank lines (and a missing final newline) are accepted.
-Result<std::vector<Region>> parse_maps(std::string_view text);
+LJMM_API Result<std::vector<Region>> parse_maps(std::string_view text);
 
 // Parses /proc/PID/smaps: maps header lines, each followed by "Name: value [kB]" lines.
-Result<std::vector<Region>> parse_smaps(std::string_view text);
+LJMM_API Result<std::vector<Region>> parse_smaps(std::string_view text);
 
 }  // namespace ljmm

@@ -6,29 +6,30 @@
 #include <string_view>
 #include <vector>
 
+#include "ljmm/export.hpp"
 #include "ljmm/process.hpp"
 #include "ljmm/result.hpp"
 
 namespace ljmm {
 
 // Reads a whole /proc (or any) file with read(2). Errors name `what` and say why.
-Result<std::string> read_text_file(const std::string& path, std::string_view what);
+LJMM_API Result<std::string> read_text_file(const std::string& path, std::string_view what);
 
 // Reads /proc/PID/FILE and turns errno into a message about the process:
 // "pid 123: no such process", "pid 1: permission denied reading maps (need ptrace access)".
-Result<std::string> read_proc_file(int pid, std::string_view file);
+LJMM_API Result<std::string> read_proc_file(int pid, std::string_view file);
 
 // /proc/PID/comm without its newline.
-Result<std::string> read_comm(int pid);
+LJMM_API Result<std::string> read_comm(int pid);
 
 // Fills everything but `brk` (which needs the regions) from /proc/PID. Fields the kernel
 // refuses to show (exe, personality) stay empty rather than failing the whole read.
-Result<ProcessInfo> read_process_info(int pid);
+LJMM_API Result<ProcessInfo> read_process_info(int pid);
 
 // Reads the machine-wide settings. Never fails: unreadable values keep their defaults.
-SystemInfo read_system_info();
+LJMM_API SystemInfo read_system_info();
 
 // The thread ids of a process (/proc/PID/task), ascending.
-Result<std::vector<int>> read_thread_ids(int pid);
+LJMM_API Result<std::vector<int>> read_thread_ids(int pid);
 
 }  // namespace ljmm

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "ljmm/export.hpp"
 #include "ljmm/result.hpp"
 #include "ljmm/units.hpp"
 
@@ -16,10 +17,10 @@ namespace ljmm {
 // start_brk from /proc/PID/stat, or presumed (a maps file without [heap]: the first mapping
 // above the program, if it lies where the kernel puts the break).
 enum class BrkSource { unknown, start_brk, heap_end, glibc, presumed };
-const char* brk_source_name(BrkSource source);  // "glibc", "heap_end", ...
-std::optional<BrkSource> parse_brk_source(std::string_view text);
+LJMM_API const char* brk_source_name(BrkSource source);  // "glibc", "heap_end", ...
+LJMM_API std::optional<BrkSource> parse_brk_source(std::string_view text);
 
-struct ProcessInfo {
+struct LJMM_API ProcessInfo {
   int pid = 0;                 // 0 when the source is a file without a pid
   std::string comm;            // /proc/PID/comm
   std::string exe;             // /proc/PID/exe target; may be empty (no permission, file source)
@@ -42,7 +43,7 @@ struct ProcessInfo {
 };
 
 // System-wide settings, read when the snapshot was taken.
-struct SystemInfo {
+struct LJMM_API SystemInfo {
   uint64_t page_size = assumed_page_size;  // sysconf(_SC_PAGESIZE); never 0
   uint64_t mmap_min_addr = 65536;          // /proc/sys/vm/mmap_min_addr
   int randomize_va_space = -1;             // /proc/sys/kernel/randomize_va_space; -1 unknown
@@ -51,12 +52,12 @@ struct SystemInfo {
 };
 
 // Parses the text of /proc/PID/stat into `info` (the parts after the comm field).
-Status parse_stat(std::string_view stat_text, ProcessInfo& info);
+LJMM_API Status parse_stat(std::string_view stat_text, ProcessInfo& info);
 
 // A number field of /proc/PID/status ("Tgid:\t123"); nullopt when absent or not a number.
-std::optional<uint64_t> parse_status_field(std::string_view status_text, std::string_view name);
+LJMM_API std::optional<uint64_t> parse_status_field(std::string_view status_text, std::string_view name);
 
 // "full (2)", "conservative (1)", "off (0)", "unknown".
-std::string aslr_description(int randomize_va_space, std::optional<bool> addr_no_randomize);
+LJMM_API std::string aslr_description(int randomize_va_space, std::optional<bool> addr_no_randomize);
 
 }  // namespace ljmm

@@ -10,55 +10,57 @@
 
 #include "ljmm/analysis.hpp"
 #include "ljmm/diff.hpp"
+#include "ljmm/export.hpp"
 #include "ljmm/host.hpp"
 #include "ljmm/rules.hpp"
 
 namespace ljmm {
 
-struct TextOptions {
+struct LJMM_API TextOptions {
   bool color = false;   // ANSI colors; the tool decides (tty, --color)
   int width = 100;      // columns available
   bool regions = true;  // the table of every region in the report (ljmm-inspect --no-regions: false)
 };
 
-std::string render_header(const Analysis& analysis, const TextOptions& options);
-std::string render_findings(const Analysis& analysis, const TextOptions& options);
-std::string render_picture(const Analysis& analysis, const TextOptions& options);
-std::string render_regions(const Analysis& analysis, const TextOptions& options);
-std::string render_totals(const Analysis& analysis, const TextOptions& options);
+LJMM_API std::string render_header(const Analysis& analysis, const TextOptions& options);
+LJMM_API std::string render_findings(const Analysis& analysis, const TextOptions& options);
+LJMM_API std::string render_picture(const Analysis& analysis, const TextOptions& options);
+LJMM_API std::string render_regions(const Analysis& analysis, const TextOptions& options);
+LJMM_API std::string render_totals(const Analysis& analysis, const TextOptions& options);
 
 // Header, findings, picture, regions (unless options.regions is false), totals: what
 // `ljmm-inspect PID` prints.
-std::string render_report(const Analysis& analysis, const TextOptions& options);
+LJMM_API std::string render_report(const Analysis& analysis, const TextOptions& options);
 
 // The picture as a self-contained SVG.
-std::string render_svg(const Analysis& analysis);
+LJMM_API std::string render_svg(const Analysis& analysis);
 
 // Metrics in the Prometheus text format (node_exporter's textfile collector), one document for
 // several processes: each metric family's HELP and TYPE once.
-struct PrometheusOptions {
+struct LJMM_API PrometheusOptions {
   // true: a sample per process labelled with pid and comm. false: one series per program (exe
   // and comm, labels that survive restarts) with ljmm_processes and each metric's _max and _sum.
   bool per_process = true;
   const ScanCoverage* coverage = nullptr;    // adds what could not be read (--all)
   std::optional<int64_t> timestamp_seconds;  // adds ljmm_last_success_timestamp_seconds
 };
-std::string render_prometheus(const std::vector<Analysis>& analyses, const PrometheusOptions& options = {});
+LJMM_API std::string render_prometheus(const std::vector<Analysis>& analyses, const PrometheusOptions& options = {});
 
 // ljmm-inspect --all: one row per process (only those with a warning or an error when
 // problems_only), worst first (findings, then fallback bytes), and a line for what was read and
 // what could not be.
-std::string render_host_table(const std::vector<Analysis>& analyses, const ScanCoverage& coverage,
-                              const TextOptions& options, bool problems_only = false);
+LJMM_API std::string render_host_table(const std::vector<Analysis>& analyses, const ScanCoverage& coverage,
+                                       const TextOptions& options, bool problems_only = false);
 
 // ljmm-check's results: "PASS rules[0] ...: measured (limit)" lines, the ljmm.check/v1 document,
 // JUnit XML.
-std::string checks_text(const std::vector<Check>& checks, const Analysis& analysis, bool color);
-std::string checks_json(const std::vector<Check>& checks, const Analysis& analysis);
-std::string checks_junit(const std::vector<Check>& checks, const Analysis& analysis, const std::string& suite_name);
+LJMM_API std::string checks_text(const std::vector<Check>& checks, const Analysis& analysis, bool color);
+LJMM_API std::string checks_json(const std::vector<Check>& checks, const Analysis& analysis);
+LJMM_API std::string checks_junit(const std::vector<Check>& checks, const Analysis& analysis,
+                                  const std::string& suite_name);
 
 // What changed between two snapshots, for people and as the ljmm.diff/v1 document.
-std::string diff_text(const SnapshotDiff& diff, bool color);
-std::string diff_json(const SnapshotDiff& diff);
+LJMM_API std::string diff_text(const SnapshotDiff& diff, bool color);
+LJMM_API std::string diff_json(const SnapshotDiff& diff);
 
 }  // namespace ljmm

@@ -7,6 +7,8 @@
 #include <utility>
 #include <variant>
 
+#include "ljmm/export.hpp"
+
 namespace ljmm {
 
 // What went wrong, coarse enough for a tool to pick an exit code.
@@ -21,7 +23,7 @@ enum class Errc {
   not_permitted,      // the system refuses it to this user (loading BPF without CAP_BPF)
 };
 
-struct Error {
+struct LJMM_API Error {
   Errc code;
   std::string message;  // one line, names the object and the cause
 };
@@ -33,7 +35,7 @@ inline Error with_context(const Error& error, std::string_view context, std::opt
   return Error{code.value_or(error.code), std::string(context) + ": " + error.message};
 }
 
-const char* errc_name(Errc code);
+LJMM_API const char* errc_name(Errc code);
 
 template <class T>
 class [[nodiscard]] Result {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ljmm/analysis.hpp"
+#include "ljmm/export.hpp"
 #include "ljmm/result.hpp"
 
 namespace ljmm {
@@ -27,9 +28,9 @@ enum class RuleKind {
   segment,          // {"segment": "s5", "max_bytes": size, "max_rss": size, "max_anon": size}
   findings,         // {"absent_findings": ["brk-blocked", ...]}
 };
-const char* rule_kind_name(RuleKind kind);
+LJMM_API const char* rule_kind_name(RuleKind kind);
 
-struct Rule {
+struct LJMM_API Rule {
   size_t index = 0;  // position in the file: rules[index]
   std::string name;  // "name" or a description made from the rule
   RuleKind kind = RuleKind::window;
@@ -53,11 +54,11 @@ struct Rule {
 // Reads a rules document. Errors name the JSON path and why:
 // "rules[3].min_free: \"1GB\" is not a size; use 1GiB or bytes". Every bad rule is named, one
 // per line, not only the first.
-Result<std::vector<Rule>> parse_rules(std::string_view text, const std::string& origin);
-Result<std::vector<Rule>> load_rules_file(const std::string& path);
+LJMM_API Result<std::vector<Rule>> parse_rules(std::string_view text, const std::string& origin);
+LJMM_API Result<std::vector<Rule>> load_rules_file(const std::string& path);
 
 // One measured limit of one rule.
-struct Check {
+struct LJMM_API Check {
   size_t rule_index = 0;
   std::string rule_name;
   std::string check;  // "min_free", "max_mappings", ...
@@ -69,7 +70,7 @@ struct Check {
   std::string unit;  // "bytes", "count", "address"; empty when not a number
 };
 
-std::vector<Check> evaluate(const std::vector<Rule>& rules, const Analysis& analysis);
-bool all_passed(const std::vector<Check>& checks);
+LJMM_API std::vector<Check> evaluate(const std::vector<Rule>& rules, const Analysis& analysis);
+LJMM_API bool all_passed(const std::vector<Check>& checks);
 
 }  // namespace ljmm

@@ -8,13 +8,14 @@
 #include <string_view>
 #include <vector>
 
+#include "ljmm/export.hpp"
 #include "ljmm/finding.hpp"
 #include "ljmm/maps.hpp"
 #include "ljmm/runtime.h"
 
 namespace ljmm {
 
-struct RuntimeStats {
+struct LJMM_API RuntimeStats {
   uint64_t window_start = 0;
   uint64_t window_end = 0;
   uint32_t reserve_mode = 0;
@@ -24,23 +25,23 @@ struct RuntimeStats {
 
 // The counters by name, in the order of struct ljmm_stats (LJMM_STATS_COUNTERS in runtime.h): one
 // list for JSON, text, metrics and reading back.
-struct RuntimeCounter {
+struct LJMM_API RuntimeCounter {
   std::string_view name;
   uint64_t ljmm_stats::*member;
   MetricUnit unit;  // count or bytes
 };
-std::span<const RuntimeCounter> runtime_counters();
-const char* reserve_mode_name(uint32_t mode);  // LJMM_RESERVE_MODE_NAMES: "none", "brk-block", "window"
-std::optional<uint32_t> parse_reserve_mode(std::string_view name);  // nullopt for a name not listed
+LJMM_API std::span<const RuntimeCounter> runtime_counters();
+LJMM_API const char* reserve_mode_name(uint32_t mode);  // LJMM_RESERVE_MODE_NAMES: "none", "brk-block", "window"
+LJMM_API std::optional<uint32_t> parse_reserve_mode(std::string_view name);  // nullopt for a name not listed
 
 // The LJMM_FLAG_* bits by name ("fixed_unsupported"), for JSON written and read back.
-struct RuntimeFlag {
+struct LJMM_API RuntimeFlag {
   std::string_view name;
   uint32_t flag;
 };
-std::span<const RuntimeFlag> runtime_flags();
+LJMM_API std::span<const RuntimeFlag> runtime_flags();
 
 // nullopt when the process does not run the ljmm runtime (or hides its memory from us).
-std::optional<RuntimeStats> read_runtime_stats(int pid, const std::vector<Region>& regions);
+LJMM_API std::optional<RuntimeStats> read_runtime_stats(int pid, const std::vector<Region>& regions);
 
 }  // namespace ljmm

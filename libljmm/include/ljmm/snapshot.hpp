@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ljmm/export.hpp"
 #include "ljmm/maps.hpp"
 #include "ljmm/process.hpp"
 #include "ljmm/result.hpp"
@@ -18,14 +19,14 @@ namespace ljmm {
 
 enum class SourceKind { pid, maps_file, snapshot_file };
 
-struct Source {
+struct LJMM_API Source {
   SourceKind kind = SourceKind::pid;
   int pid = 0;
   std::string path;                 // for files
   std::string description() const;  // "pid 123", "maps file x.txt"
 };
 
-struct Snapshot {
+struct LJMM_API Snapshot {
   Source source;
   ProcessInfo process;
   SystemInfo system;
@@ -40,7 +41,7 @@ struct Snapshot {
 // program headers of each shared object for the bss they declare, by device and inode. What it
 // holds is internal, so it can change without changing this API. Owned by the caller; not for
 // several threads at once.
-class SnapshotCache {
+class LJMM_API SnapshotCache {
  public:
   SnapshotCache();
   SnapshotCache(const SnapshotCache&) = delete;
@@ -54,25 +55,25 @@ class SnapshotCache {
   std::unique_ptr<Impl> impl_;
 };
 
-struct SnapshotOptions {
+struct LJMM_API SnapshotOptions {
   bool read_smaps = false;             // Rss/Pss/Swap per region; costs one smaps read instead of maps
   SnapshotCache* cache = nullptr;      // shared across snapshots when set
   const SystemInfo* system = nullptr;  // read once for many snapshots when set
 };
 
 // Resolves "self" or a decimal pid. Errors name the text.
-Result<int> parse_pid(std::string_view text);
+LJMM_API Result<int> parse_pid(std::string_view text);
 
 // Reads /proc/PID/maps (or smaps) and the process facts.
-Result<Snapshot> snapshot_pid(int pid, const SnapshotOptions& options = {});
+LJMM_API Result<Snapshot> snapshot_pid(int pid, const SnapshotOptions& options = {});
 
 // A maps or smaps file someone saved (cat /proc/PID/maps > file). Facts that only a live
 // process has (exe, start_brk) are inferred from the regions where possible.
-Result<Snapshot> snapshot_maps_file(const std::string& path);
+LJMM_API Result<Snapshot> snapshot_maps_file(const std::string& path);
 // The same from text already in memory (the pure part, used by tests and fuzzers).
-Result<Snapshot> snapshot_maps_text(std::string_view text, Source source);
+LJMM_API Result<Snapshot> snapshot_maps_text(std::string_view text, Source source);
 
 // Fills what a snapshot can infer from its regions: brk, PIE, exe, start_brk when missing.
-void infer_process_facts(Snapshot& snapshot);
+LJMM_API void infer_process_facts(Snapshot& snapshot);
 
 }  // namespace ljmm

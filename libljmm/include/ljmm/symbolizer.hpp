@@ -9,13 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "ljmm/export.hpp"
 #include "ljmm/maps.hpp"
 
 namespace ljmm {
 
 // The file a stack frame's code is mapped from, as the kernel saw it at the call, so a frame
 // can be named after its process is gone. inode 0: not known.
-struct FrameFile {
+struct LJMM_API FrameFile {
   uint64_t offset = 0;  // of the address in the file
   uint64_t inode = 0;
   uint32_t dev_major = 0;
@@ -23,7 +24,7 @@ struct FrameFile {
 };
 
 // Resolves user addresses to "symbol+0x12 (libc.so.6)" from the process's maps and ELF symbols.
-class Symbolizer {
+class LJMM_API Symbolizer {
  public:
   // debug_root: where separate debug files are, by build ID (.build-id/ab/cdef.debug). Copies
   // share what was read (files, maps).

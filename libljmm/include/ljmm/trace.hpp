@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "ljmm/export.hpp"
 #include "ljmm/result.hpp"
 #include "ljmm/symbolizer.hpp"
 
@@ -26,7 +27,7 @@ inline constexpr int64_t max_errno = 4095;
 // The most bytes of user stack a BPF event can carry (--stack-size).
 inline constexpr uint32_t max_stack_bytes = 65536;
 
-struct TracedSyscall {
+struct LJMM_API TracedSyscall {
   Syscall id;
   const char* name;
 };
@@ -51,10 +52,10 @@ inline constexpr int ia32_mmap2 = 192;
 // mmap2 gives its file offset in 4096-byte units, on every i386 kernel, whatever the page size.
 inline constexpr uint64_t ia32_mmap2_offset_unit = 4096;
 
-const char* syscall_name(int syscall);  // "mmap", ...; "?" for a call that is not traced
-const char* event_kind_name(EventKind kind);
+LJMM_API const char* syscall_name(int syscall);  // "mmap", ...; "?" for a call that is not traced
+LJMM_API const char* event_kind_name(EventKind kind);
 
-struct Event {
+struct LJMM_API Event {
   uint64_t time_ns = 0;      // since the trace started
   uint64_t duration_ns = 0;  // entry to exit
   uint32_t pid = 0;          // process (tgid), in the tracer's PID namespace
@@ -107,7 +108,7 @@ inline bool uses_dwarf(StackMode mode) { return mode == StackMode::dwarf || mode
 enum class AttachChoice { automatic, fexit, tracepoint, tp_btf };
 
 // -a: every process the tracer's PID namespace sees, narrowed in the kernel (BPF only).
-struct SystemWide {
+struct LJMM_API SystemWide {
   bool enabled = false;
   std::string comm;             // the process's name as in /proc/PID/comm (at most 15 bytes); empty: any
   std::optional<uint32_t> uid;  // real uid
@@ -116,7 +117,7 @@ struct SystemWide {
   double interval_seconds = 0;  // the ranking every so often (Sink::on_activity); 0: only at the end
 };
 
-struct Options {
+struct LJMM_API Options {
   std::vector<int> pids;             // -p, may be several
   std::vector<std::string> command;  // after --
   double duration_seconds = 0;       // -d; 0: until the command and its grace end, or Ctrl-C
@@ -144,7 +145,7 @@ struct Options {
 };
 
 // What a trace missed, by cause. Every place a drop can happen has its counter.
-struct Losses {
+struct LJMM_API Losses {
   uint64_t ring_buffer = 0;     // events dropped: the ring buffer was full
   uint64_t entry_table = 0;     // calls not recorded: the table pairing entries with exits was full
   uint64_t traced_set = 0;      // forked processes left untraced: the traced set was full
@@ -161,7 +162,7 @@ struct Losses {
 };
 
 // What one process did during a system-wide trace, counted in the kernel.
-struct ProcessActivity {
+struct LJMM_API ProcessActivity {
   uint32_t pid = 0;       // in the tracer's PID namespace
   uint32_t host_pid = 0;  // in the initial PID namespace
   uint32_t uid = 0;
@@ -179,10 +180,10 @@ struct ProcessActivity {
 };
 
 // Worst first: failed brk, then fallback bytes, then failed calls, then calls.
-void rank_activity(std::vector<ProcessActivity>& processes);
+LJMM_API void rank_activity(std::vector<ProcessActivity>& processes);
 
 // Receives events in the order the backend gets them. Called from the tracing thread.
-class Sink {
+class LJMM_API Sink {
  public:
   virtual ~Sink() = default;
   virtual void on_event(const Event& event) = 0;
@@ -194,7 +195,7 @@ class Sink {
 
 // What became of the user stacks unwound with the CFI: every stack that did not reach its
 // outermost frame is counted by cause (the events themselves are kept).
-struct StackStats {
+struct LJMM_API StackStats {
   uint64_t unwound = 0;      // stacks unwound with the CFI
   uint64_t complete = 0;     // ... up to the outermost frame, or to --stack-depth frames
   uint64_t copy_short = 0;   // ... cut where the copied bytes end (a larger --stack-size reaches further)
@@ -212,9 +213,9 @@ enum class StopReason {
   duration,        // -d ran out
   interrupted,     // Ctrl-C or another signal
 };
-const char* stop_reason_name(StopReason reason);  // "command_done", ...
+LJMM_API const char* stop_reason_name(StopReason reason);  // "command_done", ...
 
-struct RunResult {
+struct LJMM_API RunResult {
   StopReason stop_reason = StopReason::command_done;
   uint64_t stopped_at_ns = 0;  // since the trace started
   double limit_seconds = 0;    // the --grace, --idle or -d that ran out
@@ -245,10 +246,10 @@ struct RunResult {
 using Log = std::function<void(const std::string&)>;
 
 // Set from a signal handler to stop the trace.
-std::atomic<bool>& stop_requested();
+LJMM_API std::atomic<bool>& stop_requested();
 
 // Runs the whole trace: picks the backend, starts the command (held until it is traced),
 // delivers events to the sink, stops on exit, duration, grace or stop_requested().
-Result<RunResult> run(const Options& options, Sink& sink, const Log& log);
+LJMM_API Result<RunResult> run(const Options& options, Sink& sink, const Log& log);
 
 }  // namespace ljmm::trace

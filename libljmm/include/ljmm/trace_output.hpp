@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ljmm/call_sites.hpp"
+#include "ljmm/export.hpp"
 #include "ljmm/symbolizer.hpp"
 #include "ljmm/trace.hpp"
 #include "ljmm/trace_summary.hpp"
@@ -17,15 +18,15 @@
 namespace ljmm::trace {
 
 // One frame of an event's user stack: named by the symbolizer, or only its address.
-struct Frame {
+struct LJMM_API Frame {
   uint64_t address = 0;
   std::string name;  // "sysmalloc+0x4e2 (libc.so.6)"; empty when no symbolizer named it
 };
 // The event's stack as data, innermost first, named when there is a symbolizer.
-std::vector<Frame> name_frames(const Event& event, Symbolizer* symbolizer);
+LJMM_API std::vector<Frame> name_frames(const Event& event, Symbolizer* symbolizer);
 
 // The end of a trace, for Output::summary.
-struct TraceEnd {
+struct LJMM_API TraceEnd {
   const Summary& summary;
   const RunResult& run;
   const std::vector<LiveSite>& live_sites;
@@ -33,7 +34,7 @@ struct TraceEnd {
   size_t top = 5;                         // call sites listed
 };
 
-class Output {
+class LJMM_API Output {
  public:
   virtual ~Output() = default;
   virtual void event(const Event& event, const std::vector<Frame>& frames) = 0;
@@ -43,13 +44,13 @@ class Output {
 };
 
 // Event lines under a header, and the summary as people read it.
-std::unique_ptr<Output> make_text_output(std::FILE* out, bool color);
+LJMM_API std::unique_ptr<Output> make_text_output(std::FILE* out, bool color);
 // JSON Lines of schema ljmm.trace/v1: an object per event, then the summary (and call sites).
-std::unique_ptr<Output> make_json_output(std::FILE* out);
+LJMM_API std::unique_ptr<Output> make_json_output(std::FILE* out);
 
 // Hands events (unless `events` is false: only the summary is wanted) and -a's rankings to an
 // output, with the stacks named while their processes live.
-class OutputSink : public Sink {
+class LJMM_API OutputSink : public Sink {
  public:
   OutputSink(Output& output, Symbolizer* symbolizer, bool events)
       : output_(output), symbolizer_(symbolizer), events_(events) {}
@@ -63,7 +64,7 @@ class OutputSink : public Sink {
 };
 
 // Forwards everything to each of its sinks, in the order they were added.
-class Fanout : public Sink {
+class LJMM_API Fanout : public Sink {
  public:
   void add(Sink& sink) { sinks_.push_back(&sink); }
   void on_event(const Event& event) override;

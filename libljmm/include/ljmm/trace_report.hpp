@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "ljmm/call_sites.hpp"
+#include "ljmm/export.hpp"
 #include "ljmm/finding.hpp"
 #include "ljmm/trace.hpp"
 #include "ljmm/trace_output.hpp"
@@ -16,43 +17,44 @@ namespace ljmm::trace {
 inline constexpr std::string_view trace_schema = "ljmm.trace/v1";
 
 // "rw-", "MAP_PRIVATE|MAP_ANONYMOUS", "MREMAP_MAYMOVE": flags as their names, unknown bits in hex.
-std::string describe_prot(uint64_t prot);
-std::string describe_mmap_flags(uint64_t flags);
-std::string describe_mremap_flags(uint64_t flags);
+LJMM_API std::string describe_prot(uint64_t prot);
+LJMM_API std::string describe_mmap_flags(uint64_t flags);
+LJMM_API std::string describe_mremap_flags(uint64_t flags);
 // "NULL, 1 MiB, rw-, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0" (the arguments as a person reads them)
-std::string describe_arguments(const Event& event);
+LJMM_API std::string describe_arguments(const Event& event);
 // "0x7f12a000", "-ENOMEM", "0x5555 (failed)"; for fork/exec/exit a short description.
-std::string describe_result(const Event& event);
-std::string errno_name(int64_t error);  // "ENOMEM"
+LJMM_API std::string describe_result(const Event& event);
+LJMM_API std::string errno_name(int64_t error);  // "ENOMEM"
 
-std::string header_line();
+LJMM_API std::string header_line();
 // An event as a line (its stack's frames on lines below) or as a JSON Lines object.
-std::string event_line(const Event& event, const std::vector<Frame>& frames = {});
-std::string event_json(const Event& event, const std::vector<Frame>& frames = {});
+LJMM_API std::string event_line(const Event& event, const std::vector<Frame>& frames = {});
+LJMM_API std::string event_json(const Event& event, const std::vector<Frame>& frames = {});
 
-std::string summary_text(const Summary& summary, const RunResult& run, bool color,
-                         const std::vector<LiveSite>& sites = {});
+LJMM_API std::string summary_text(const Summary& summary, const RunResult& run, bool color,
+                                  const std::vector<LiveSite>& sites = {});
 // One line when the trace ended processes it had started (ptrace), empty otherwise.
-std::string ended_processes_note(const RunResult& run);
+LJMM_API std::string ended_processes_note(const RunResult& run);
 // The non-zero causes of losses: "3 ring buffer full (...), 1 calls unpaired (...)"; "none".
-std::string describe_losses(const Losses& losses);
-std::string summary_json(const Summary& summary, const RunResult& run, const std::vector<LiveSite>& sites = {});
+LJMM_API std::string describe_losses(const Losses& losses);
+LJMM_API std::string summary_json(const Summary& summary, const RunResult& run,
+                                  const std::vector<LiveSite>& sites = {});
 // Why the trace stopped, in a sentence ("the grace of 120 s ran out while pid 12 (nginx) was still
 // making calls"), and a warning line when a traced process was still busy (empty when none).
-std::string stop_sentence(const Summary& summary, const RunResult& run);
-std::string busy_warning(const Summary& summary, const RunResult& run);
+LJMM_API std::string stop_sentence(const Summary& summary, const RunResult& run);
+LJMM_API std::string busy_warning(const Summary& summary, const RunResult& run);
 
 // System-wide (-a): the ranking of processes, worst first, at most `top` rows, and as one JSON
 // Lines object of type "activity" (every --interval seconds).
-std::string activity_text(const std::vector<ProcessActivity>& ranked, size_t top);
-std::string activity_json(const std::vector<ProcessActivity>& ranked, uint64_t time_ns);
+LJMM_API std::string activity_text(const std::vector<ProcessActivity>& ranked, size_t top);
+LJMM_API std::string activity_json(const std::vector<ProcessActivity>& ranked, uint64_t time_ns);
 
 // The summary's call-site part: the top `top` fallback and failed-brk stacks, and the blockers.
-std::string call_sites_text(const CallSites& sites, size_t top);
+LJMM_API std::string call_sites_text(const CallSites& sites, size_t top);
 // One JSON Lines object, "type": "call_sites", written after the summary.
-std::string call_sites_json(const CallSites& sites, size_t top);
+LJMM_API std::string call_sites_json(const CallSites& sites, size_t top);
 // Folded stacks ("comm;outermost;...;innermost BYTES" per line) of the fallback memory, for
 // flame-graph tools; the weights add up to the fallback bytes.
-std::string folded_fallbacks(const CallSites& sites);
+LJMM_API std::string folded_fallbacks(const CallSites& sites);
 
 }  // namespace ljmm::trace

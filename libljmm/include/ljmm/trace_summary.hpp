@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "ljmm/export.hpp"
 #include "ljmm/finding.hpp"
 #include "ljmm/symbolizer.hpp"
 #include "ljmm/trace.hpp"
@@ -20,7 +21,7 @@ class FallbackTracker;
 }
 
 // Everything the summary reports, kept up to date event by event.
-class Summary : public Sink {
+class LJMM_API Summary : public Sink {
  public:
   Summary();
   ~Summary() override;
@@ -103,7 +104,7 @@ inline constexpr const char* not_known_site = "not known (use --stack)";
 // Mappings still alive at the end grouped by the code that called mmap (Event::caller, named
 // by the symbolizer): memleak's outstanding allocations by call site, one frame deep. Callers
 // in several processes of one program (nginx's workers) are one site.
-struct LiveSite {
+struct LJMM_API LiveSite {
   std::string site;  // "sysmalloc+0x4e2 (libc.so.6)", or not_known_site
   std::string comm;  // of the first process seen
   uint64_t mappings = 0;
@@ -112,6 +113,6 @@ struct LiveSite {
 };
 // Named now, at the end, while the processes still live (the live list holds only those). The
 // most bytes first, at most `top`.
-std::vector<LiveSite> live_sites(const Summary& summary, Symbolizer& symbolizer, size_t top);
+LJMM_API std::vector<LiveSite> live_sites(const Summary& summary, Symbolizer& symbolizer, size_t top);
 
 }  // namespace ljmm::trace

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "ljmm/export.hpp"
 #include "ljmm/result.hpp"
 
 namespace ljmm {
@@ -19,16 +20,16 @@ inline constexpr uint64_t TiB = 1024 * GiB;
 inline constexpr uint64_t assumed_page_size = 4 * KiB;
 
 // "0x0000000000400000": fixed 16 hex digits, so columns line up.
-std::string format_address(uint64_t address);
+LJMM_API std::string format_address(uint64_t address);
 // "0x400000": shortest form, used in JSON and prose.
-std::string format_address_short(uint64_t address);
+LJMM_API std::string format_address_short(uint64_t address);
 // "4 KiB", "1.5 MiB", "100 TiB", "0 B": binary units, at most one decimal.
-std::string format_size(uint64_t bytes);
+LJMM_API std::string format_size(uint64_t bytes);
 
 // Accepts "1GiB", "512 MiB", "4KiB", "4096", "0x1000" and "4k"/"4K" style suffixes
 // (k, m, g, t as binary multiples). Rejects "1GB": decimal units are ambiguous here.
-Result<uint64_t> parse_size(std::string_view text);
+LJMM_API Result<uint64_t> parse_size(std::string_view text);
 // Accepts "0x..." hex, plain decimal, or a size such as "2GiB" (an address of that value).
-Result<uint64_t> parse_address(std::string_view text);
+LJMM_API Result<uint64_t> parse_address(std::string_view text);
 
 }  // namespace ljmm
