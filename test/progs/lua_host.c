@@ -26,9 +26,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#ifdef LJMM_LINKED
+/* Both builds: the plain one uses its names (the reservation's memfd), only the linked one its
+ * functions. */
 #include "ljmm/runtime.h"
-#endif
 
 #define MiB ((uintptr_t)1 << 20)
 #define GiB ((uintptr_t)1 << 30)

@@ -99,8 +99,8 @@ TEST(RenderPrometheus, EachFamilyDescribedOnceAndEveryProcessLabelled) {
 
 TEST(RenderChecks, TextJsonAndJunitAgree) {
   Analysis analysis = brk_hole();
-  std::vector<Check> checks = {{0, "brk room", "min_brk_room", false, "0 B", ">= 1 MiB"},
-                               {1, "mappings", "max_mappings", true, "20", "<= 1000"}};
+  std::vector<Check> checks = {{0, "brk room", "min_brk_room", false, "0 B", ">= 1 MiB", {}, {}, {}},
+                               {1, "mappings", "max_mappings", true, "20", "<= 1000", {}, {}, {}}};
   std::string text = checks_text(checks, analysis, false);
   EXPECT_NE(text.find("FAIL"), std::string::npos);
   EXPECT_NE(text.find("PASS"), std::string::npos);
