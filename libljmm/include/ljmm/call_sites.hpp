@@ -17,10 +17,6 @@
 
 namespace ljmm::trace {
 
-namespace detail {
-class FallbackTracker;
-}
-
 class LJMM_API CallSites : public Sink {
  public:
   // Frames are named with `symbolizer` when each event arrives, while its process lives.
@@ -68,7 +64,8 @@ class LJMM_API CallSites : public Sink {
   Symbolizer symbolizer_;
   std::map<std::vector<std::string>, Site> fallbacks_, failed_brks_;
   // The threads a failed brk left waiting (glibc's fallback rule: trace/session/fallback.hpp).
-  std::unique_ptr<detail::FallbackTracker> fallback_rule_;
+  struct FallbackRule;  // glibc's malloc-fallback rule (src/trace/session/fallback.hpp), opaque here
+  std::unique_ptr<FallbackRule> fallback_rule_;
   std::map<uint32_t, uint64_t> break_;                     // pid -> the break
   std::map<uint32_t, std::vector<Candidate>> candidates_;  // pid -> mappings in the heap's way
   std::map<uint32_t, bool> explained_;                     // pid -> its first failed brk was seen

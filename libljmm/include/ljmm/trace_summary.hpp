@@ -16,10 +16,6 @@
 
 namespace ljmm::trace {
 
-namespace detail {
-class FallbackTracker;
-}
-
 // Everything the summary reports, kept up to date event by event.
 class LJMM_API Summary : public Sink {
  public:
@@ -89,7 +85,8 @@ class LJMM_API Summary : public Sink {
   std::map<std::string, SyscallCount> syscalls_;
   std::map<uint32_t, ProcessTotals> processes_;
   std::map<std::pair<uint32_t, uint64_t>, LiveMapping> live_;  // by (pid, start): one map per address space
-  std::unique_ptr<detail::FallbackTracker> fallback_rule_;     // glibc's fallback rule: who waits for it
+  struct FallbackRule;  // glibc's malloc-fallback rule (src/trace/session/fallback.hpp), opaque here
+  std::unique_ptr<FallbackRule> fallback_rule_;
   std::map<uint32_t, uint64_t> last_break_;                    // pid -> the break after its last brk
   Fallbacks fallbacks_;
   std::map<uint64_t, uint64_t> sizes_;

@@ -36,8 +36,10 @@ CallSites::Site& count_call(std::map<std::vector<std::string>, CallSites::Site>&
 
 }  // namespace
 
+struct CallSites::FallbackRule : detail::FallbackTracker {};
+
 CallSites::CallSites(Symbolizer symbolizer)
-    : symbolizer_(std::move(symbolizer)), fallback_rule_(std::make_unique<detail::FallbackTracker>()) {}
+    : symbolizer_(std::move(symbolizer)), fallback_rule_(std::make_unique<FallbackRule>()) {}
 CallSites::~CallSites() = default;
 CallSites::CallSites(CallSites&&) noexcept = default;
 CallSites& CallSites::operator=(CallSites&&) noexcept = default;

@@ -26,7 +26,9 @@ uint64_t size_bucket(uint64_t size) {
 
 }  // namespace
 
-Summary::Summary() : fallback_rule_(std::make_unique<detail::FallbackTracker>()) {}
+struct Summary::FallbackRule : detail::FallbackTracker {};
+
+Summary::Summary() : fallback_rule_(std::make_unique<FallbackRule>()) {}
 Summary::~Summary() = default;
 Summary::Summary(Summary&&) noexcept = default;
 Summary& Summary::operator=(Summary&&) noexcept = default;
