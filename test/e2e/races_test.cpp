@@ -141,10 +141,7 @@ TEST(Races, AStormLargerThanTheRingLosesEventsAndSaysExactlyHowMany) {
   tiny.insert(tiny.end(), storm.begin(), storm.end());
   json some = trace_summary(tiny);
   uint64_t lost = some["lost_events"];
-  // How many are lost depends on how the consumer is scheduled against the storm (547 to several
-  // thousand of 200,000 on this 2-core machine, fewer when it is busy): that some are, and that
-  // each is counted, is what this checks.
-  EXPECT_GT(lost, 100u);
+  EXPECT_GT(lost, 1000u);
   EXPECT_EQ(some["events"].get<uint64_t>() + lost, all["events"].get<uint64_t>())
       << "every event is either delivered or counted as lost";
 }
