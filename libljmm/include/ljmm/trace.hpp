@@ -81,6 +81,8 @@ struct LJMM_API Event {
   bool unfinished = false;
 
   bool is(Syscall s) const { return kind == EventKind::syscall && syscall == static_cast<int>(s); }
+  // Where stack entry i's code was mapped from, when the BPF backend knew it; else null.
+  const FrameFile* frame_file(size_t i) const { return i < stack_files.size() ? &stack_files[i] : nullptr; }
   const char* call_name() const;  // the name it has in its ABI: "mmap2" for i386 mmap2
   const char* abi() const { return ia32_syscall ? "ia32" : "x86_64"; }
   // The call failed: -errno from mmap/munmap/mremap, or brk(addr) that left the break elsewhere.

@@ -12,10 +12,7 @@ std::vector<Frame> name_frames(const Event& event, Symbolizer* symbolizer) {
   frames.reserve(event.stack.size());
   for (size_t i = 0; i < event.stack.size(); ++i) {
     Frame frame{event.stack[i], {}};
-    if (symbolizer) {
-      const FrameFile* file = i < event.stack_files.size() ? &event.stack_files[i] : nullptr;
-      frame.name = symbolizer->symbolize(event.pid, event.stack[i], file);
-    }
+    if (symbolizer) frame.name = symbolizer->symbolize(event.pid, event.stack[i], event.frame_file(i));
     frames.push_back(std::move(frame));
   }
   return frames;

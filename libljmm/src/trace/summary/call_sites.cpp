@@ -46,10 +46,8 @@ CallSites& CallSites::operator=(CallSites&&) noexcept = default;
 
 std::vector<std::string> CallSites::name(const Event& event) {
   std::vector<std::string> frames;
-  for (size_t i = 0; i < event.stack.size(); ++i) {
-    const FrameFile* file = i < event.stack_files.size() ? &event.stack_files[i] : nullptr;
-    frames.push_back(symbolizer_.symbolize(event.pid, event.stack[i], file));
-  }
+  for (size_t i = 0; i < event.stack.size(); ++i)
+    frames.push_back(symbolizer_.symbolize(event.pid, event.stack[i], event.frame_file(i)));
   return frames;
 }
 
