@@ -53,7 +53,7 @@ for program in "$root"/usr/bin/* "$libdir"/*.so.*; do
   needed=$(ldd "$program")
   if echo "$needed" | grep -E "not found|$build_dir"; then fail "$program: libraries not from the package"; fi
 done
-ldd "$libdir/libljmm.so.0" | grep -q "libljmm-core.so.0 => $libdir/" || fail "libljmm.so.0 does not use the packaged libljmm-core"
+grep -q "libljmm-core.so.0 => $libdir/" <<<"$(ldd "$libdir/libljmm.so.0")" || fail "libljmm.so.0 does not use the packaged libljmm-core"
 
 for tool in ljmm-inspect ljmm-trace ljmm-check; do
   "$root/usr/bin/$tool" --version | grep -q "$tool" || fail "$tool --version"

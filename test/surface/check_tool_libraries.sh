@@ -8,12 +8,14 @@ trace_tool=$1
 shift
 status=0
 
-if ! ldd "$trace_tool" | grep -qE "$tracing_libraries"; then
+# ldd's output is read whole before grep: `ldd | grep -q` under pipefail fails whenever grep
+# leaves early and ldd's next write gets SIGPIPE.
+if ! grep -qE "$tracing_libraries" <<<"$(ldd "$trace_tool")"; then
   echo "ldd shows no libbpf, libelf or libdw for $(basename "$trace_tool"): this check cannot see them"
   status=1
 fi
 for tool in "$@"; do
-  if found=$(ldd "$tool" | grep -E "$tracing_libraries"); then
+  if found=$(grep -E "$tracing_libraries" <<<"$(ldd "$tool")"); then
     echo "$(basename "$tool") loads tracing's libraries:"
     echo "$found"
     status=1
