@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* mmap, munmap, mremap and brk of a process tree, one complete event per call.
+/* The calls that change a process tree's layout (mmap, mprotect, madvise, mlock, shmat, ...: user
+ * space's trace::traced_syscalls), one complete event per call.
  *
  * Entry and exit are paired by thread id in a hash map; the exit emits the event with the
  * arguments, result and duration. The set of traced processes (tgids) lives in the kernel and
@@ -25,8 +26,14 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile bool follow_children = true;
 const volatile bool capture_stack = false;
 const volatile bool failed_only = false;
-const volatile bool frame_files = false;                        /* the kernel has bpf_find_vma (5.17) */
+const volatile bool frame_files = false;         /* stack frames' files named in the kernel (bpf_find_vma) */
+const volatile bool find_vma_available = false; /* the kernel has bpf_find_vma (5.17) */
 const volatile unsigned long long ring_bytes = 0; /* the size user space gave the ring */
+/* The traced calls, one bit per number (--calls), and the x86-64 call each traced i386 one does
+ * (-1: not traced). */
+const volatile unsigned long long traced_x64[MMT_SYSCALL_WORDS] = {};
+const volatile unsigned long long traced_ia32[MMT_SYSCALL_WORDS] = {};
+const volatile short ia32_does[MMT_SYSCALL_LIMIT] = {};
 
 /* The tables below are sized by user space before load, from trace::Options (--max-processes,
  * --max-threads, --ring-size): the sizes written here only hold until then, so the defaults are
@@ -86,25 +93,18 @@ static __always_inline void submit(void *event) {
 #include "fallback.bpf.h"
 #include "user_stack.bpf.h"
 
-static __always_inline bool wanted_syscall(long nr) {
-  return nr == MMT_MMAP || nr == MMT_MUNMAP || nr == MMT_BRK || nr == MMT_MREMAP;
+static __always_inline bool in_bitmap(const volatile unsigned long long *bits, long nr) {
+  if (nr < 0 || nr >= MMT_SYSCALL_LIMIT) return false;
+  return (bits[nr >> 6] >> (nr & 63)) & 1;
 }
 
-static __always_inline bool wanted_ia32_syscall(long nr) {
-  return nr == MMT_IA32_BRK || nr == MMT_IA32_OLD_MMAP || nr == MMT_IA32_MUNMAP || nr == MMT_IA32_MREMAP ||
-         nr == MMT_IA32_MMAP2;
-}
+static __always_inline bool wanted_syscall(long nr) { return in_bitmap(traced_x64, nr); }
+static __always_inline bool wanted_ia32_syscall(long nr) { return in_bitmap(traced_ia32, nr); }
 
 /* The x86-64 call an i386 one does. */
 static __always_inline s32 ia32_equivalent(long nr) {
-  switch (nr) {
-    case MMT_IA32_BRK: return MMT_BRK;
-    case MMT_IA32_OLD_MMAP:
-    case MMT_IA32_MMAP2: return MMT_MMAP;
-    case MMT_IA32_MUNMAP: return MMT_MUNMAP;
-    case MMT_IA32_MREMAP: return MMT_MREMAP;
-  }
-  return -1;
+  if (nr < 0 || nr >= MMT_SYSCALL_LIMIT) return -1;
+  return ia32_does[nr];
 }
 
 #define TS_COMPAT 0x0002            /* thread_info.status: a 32-bit call runs (arch/x86/include/asm/thread_info.h) */
@@ -196,6 +196,18 @@ static __always_inline void find_frame_files(struct mmt_event *event) {
   }
 }
 
+static long note_mapping_size(struct task_struct *task, struct vm_area_struct *vma, u64 *size) {
+  *size = BPF_CORE_READ(vma, vm_end) - BPF_CORE_READ(vma, vm_start);
+  return 0;
+}
+
+/* What shmat attached at `address`: no argument says how much (the segment's size does). */
+static __always_inline u64 attached_size(struct task_struct *task, u64 address) {
+  u64 size = 0;
+  if (find_vma_available) bpf_find_vma(task, address, note_mapping_size, &size, 0);
+  return size;
+}
+
 static __always_inline bool failed(s32 syscall, u64 first_argument, long ret) {
   if (syscall == MMT_BRK) return first_argument != 0 && (u64)ret != first_argument;
   return ret < 0 && ret >= -MMT_MAX_ERRNO;
@@ -261,6 +273,9 @@ static __always_inline int emit_call(void *ctx, struct inflight_call *call, s32 
   event->stack_depth = 0;
   bool maps = syscall == MMT_MMAP || syscall == MMT_MREMAP;
   event->caller = maps && !call_failed ? return_address(call->ia32_syscall != 0) : 0;
+  struct task_struct *task = bpf_get_current_task_btf();
+  event->map_count = BPF_CORE_READ(task, mm, map_count);
+  event->shm_size = syscall == MMT_SHMAT && !call_failed ? attached_size(task, (u64)ret) : 0;
   bpf_get_current_comm(event->comm, sizeof event->comm);
   if (capture_stack) {
     long bytes = bpf_get_stack(ctx, event->stack, sizeof event->stack, BPF_F_USER_STACK);
@@ -330,20 +345,40 @@ int BPF_PROG(tracepoint_sys_exit, struct pt_regs *regs, long ret) {
  * number is an int followed by padding the kernel does not clear, so each program passes the
  * number of the call it is attached to instead of reading it. */
 
-SEC("tracepoint/syscalls/sys_enter_mmap")
-int tp_enter_mmap(struct trace_event_raw_sys_enter *ctx) {
-  return record_entry(MMT_MMAP, 0, ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3], ctx->args[4], ctx->args[5]);
-}
-SEC("tracepoint/syscalls/sys_enter_munmap")
-int tp_enter_munmap(struct trace_event_raw_sys_enter *ctx) {
-  return record_entry(MMT_MUNMAP, 0, ctx->args[0], ctx->args[1], 0, 0, 0, 0);
-}
-SEC("tracepoint/syscalls/sys_enter_mremap")
-int tp_enter_mremap(struct trace_event_raw_sys_enter *ctx) {
-  return record_entry(MMT_MREMAP, 0, ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3], ctx->args[4], 0);
-}
-SEC("tracepoint/syscalls/sys_enter_brk")
-int tp_enter_brk(struct trace_event_raw_sys_enter *ctx) { return record_entry(MMT_BRK, 0, ctx->args[0], 0, 0, 0, 0, 0); }
+#define TP_ARGS0 0, 0, 0, 0, 0, 0
+#define TP_ARGS1 ctx->args[0], 0, 0, 0, 0, 0
+#define TP_ARGS2 ctx->args[0], ctx->args[1], 0, 0, 0, 0
+#define TP_ARGS3 ctx->args[0], ctx->args[1], ctx->args[2], 0, 0, 0
+#define TP_ARGS4 ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3], 0, 0
+#define TP_ARGS5 ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3], ctx->args[4], 0
+#define TP_ARGS6 ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3], ctx->args[4], ctx->args[5]
+
+/* One entry program per call, named after it (user space loads those of the traced calls whose
+ * tracepoint this kernel has); `arguments` is how many the call takes (trace::traced_syscalls). */
+#define TP_ENTER(call, nr, arguments)                          \
+  SEC("tracepoint/syscalls/sys_enter_" #call)                  \
+  int tp_enter_##call(struct trace_event_raw_sys_enter *ctx) { \
+    return record_entry(nr, 0, TP_ARGS##arguments);            \
+  }
+
+TP_ENTER(mmap, MMT_MMAP, 6)
+TP_ENTER(munmap, MMT_MUNMAP, 2)
+TP_ENTER(mremap, MMT_MREMAP, 5)
+TP_ENTER(brk, MMT_BRK, 1)
+TP_ENTER(mprotect, MMT_MPROTECT, 3)
+TP_ENTER(pkey_mprotect, MMT_PKEY_MPROTECT, 4)
+TP_ENTER(madvise, MMT_MADVISE, 3)
+TP_ENTER(process_madvise, MMT_PROCESS_MADVISE, 5)
+TP_ENTER(mlock, MMT_MLOCK, 2)
+TP_ENTER(mlock2, MMT_MLOCK2, 3)
+TP_ENTER(munlock, MMT_MUNLOCK, 2)
+TP_ENTER(mlockall, MMT_MLOCKALL, 1)
+TP_ENTER(munlockall, MMT_MUNLOCKALL, 0)
+TP_ENTER(mseal, MMT_MSEAL, 3)
+TP_ENTER(shmat, MMT_SHMAT, 3)
+TP_ENTER(shmdt, MMT_SHMDT, 1)
+TP_ENTER(remap_file_pages, MMT_REMAP_FILE_PAGES, 5)
+TP_ENTER(mbind, MMT_MBIND, 6)
 
 /* --- the same through fexit programs on the system calls' entry points (fexit.bpf.h) --- */
 

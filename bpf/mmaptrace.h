@@ -14,17 +14,38 @@ enum mmt_kind {
   MMT_EXIT = 4,    /* a traced process exited (its last thread) */
 };
 
-/* x86-64 system call numbers of the traced calls. */
-enum mmt_syscall { MMT_MMAP = 9, MMT_MUNMAP = 11, MMT_BRK = 12, MMT_MREMAP = 25 };
+/* x86-64 numbers of the traced calls (user space: trace::Syscall, tied by static_assert). */
+enum mmt_syscall {
+  MMT_MMAP = 9,
+  MMT_MPROTECT = 10,
+  MMT_MUNMAP = 11,
+  MMT_BRK = 12,
+  MMT_MREMAP = 25,
+  MMT_MADVISE = 28,
+  MMT_SHMAT = 30,
+  MMT_SHMDT = 67,
+  MMT_MLOCK = 149,
+  MMT_MUNLOCK = 150,
+  MMT_MLOCKALL = 151,
+  MMT_MUNLOCKALL = 152,
+  MMT_REMAP_FILE_PAGES = 216,
+  MMT_MBIND = 237,
+  MMT_MLOCK2 = 325,
+  MMT_PKEY_MPROTECT = 329,
+  MMT_PROCESS_MADVISE = 440,
+  MMT_MSEAL = 462,
+};
 
-/* i386 numbers of the traced calls (i386 programs, and int $0x80 from 64-bit code). An event of
- * one has the x86-64 call it does as `syscall` and this number as `ia32_syscall`. Old mmap takes
- * its arguments from a block in user memory (read at entry); mmap2 takes its offset in pages. */
+/* Which calls are traced is user space's to say (trace::traced_syscalls and --calls): it sets
+ * one bit per call number in these bitmaps before load, and the programs test them. */
+#define MMT_SYSCALL_LIMIT 512 /* numbers below this; every traced call's is */
+#define MMT_SYSCALL_WORDS (MMT_SYSCALL_LIMIT / 64)
+
+/* i386 numbers the programs handle themselves: old mmap's argument block, and mmap2's event
+ * name. Every other i386 call is mapped to the x86-64 call it does by a table user space fills
+ * from trace::ia32_syscalls. */
 enum mmt_ia32_syscall {
-  MMT_IA32_BRK = 45,
   MMT_IA32_OLD_MMAP = 90,
-  MMT_IA32_MUNMAP = 91,
-  MMT_IA32_MREMAP = 163,
   MMT_IA32_MMAP2 = 192,
 };
 
@@ -53,6 +74,11 @@ struct mmt_event {
   int syscall;
   unsigned int stack_depth;
   char comm[MMT_COMM_LEN];
+  /* A successful shmat: the size the kernel attached (the mapping's length). */
+  unsigned long long shm_size;
+  /* mm->map_count right after the call: the kernel's own count of the process's mappings. */
+  unsigned int map_count;
+  unsigned int unused;
   /* A successful mmap or mremap: the return address on top of the user stack at the call, i.e.
    * the code that called the libc wrapper (mmap is a leaf there). Cheap enough for every call,
    * so live mappings can be grouped by call site without --stack. 0: not known. */
@@ -106,8 +132,8 @@ enum mmt_counter {
 
 /* System-wide tracing (-a) keeps, in the kernel, what each process did (the "activity" map),
  * whether or not events are sent too. The calls are counted in the order of user space's
- * trace::traced_syscalls. */
-enum mmt_call_index { MMT_CALL_MMAP = 0, MMT_CALL_MUNMAP = 1, MMT_CALL_MREMAP = 2, MMT_CALL_BRK = 3, MMT_CALLS = 4 };
+ * trace::traced_syscalls, whose place for each x86-64 number user space writes into a table. */
+#define MMT_CALLS 18
 
 /* A process, by its pid in the tracer's namespace and its start time, so a reused pid is a new key. */
 struct mmt_process_key {

@@ -53,15 +53,21 @@ static __always_inline bool wanted_process(u32 tgid) {
   return true;
 }
 
+/* The place of each x86-64 call in trace::traced_syscalls, set by user space before load. */
+const volatile unsigned char call_slot[MMT_SYSCALL_LIMIT] = {};
+
 static __always_inline int call_index(s32 syscall) {
-  switch (syscall) {
-    case MMT_MMAP: return MMT_CALL_MMAP;
-    case MMT_MUNMAP: return MMT_CALL_MUNMAP;
-    case MMT_MREMAP: return MMT_CALL_MREMAP;
-    case MMT_BRK: return MMT_CALL_BRK;
-  }
-  return -1;
+  if (syscall < 0 || syscall >= MMT_SYSCALL_LIMIT) return -1;
+  return call_slot[syscall];
 }
+
+/* A fresh entry is built here: with a count per call it is too large for the BPF stack. */
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, u32);
+  __type(value, struct mmt_process_activity);
+} activity_scratch SEC(".maps");
 
 static __always_inline struct mmt_process_key process_key(struct task_struct *task, u32 pid) {
   struct mmt_process_key key = {.pid = pid};
@@ -84,18 +90,24 @@ static __always_inline void account(u32 tgid, s32 syscall, const u64 *args, bool
   struct mmt_process_key key = process_key(task, tgid);
   struct mmt_process_activity *counts = bpf_map_lookup_elem(&activity, &key);
   if (!counts) {
-    struct mmt_process_activity fresh = {};
-    fresh.host_pid = bpf_get_current_pid_tgid() >> 32;
-    fresh.uid = (u32)bpf_get_current_uid_gid();
-    BPF_CORE_READ_STR_INTO(&fresh.comm, task, group_leader, comm);
+    u32 zero = 0;
+    struct mmt_process_activity *fresh = bpf_map_lookup_elem(&activity_scratch, &zero);
+    if (!fresh) return;
+    __builtin_memset(fresh, 0, sizeof *fresh);
+    fresh->host_pid = bpf_get_current_pid_tgid() >> 32;
+    fresh->uid = (u32)bpf_get_current_uid_gid();
+    BPF_CORE_READ_STR_INTO(&fresh->comm, task, group_leader, comm);
     /* Another thread of the process may have added it meanwhile: that is not a loss. */
-    bpf_map_update_elem(&activity, &key, &fresh, BPF_NOEXIST);
+    bpf_map_update_elem(&activity, &key, fresh, BPF_NOEXIST);
     counts = bpf_map_lookup_elem(&activity, &key);
     if (!counts) {
       count(MMT_LOST_ACTIVITY_FULL);
       return;
     }
   }
+  /* The slot comes from a table the verifier knows nothing of: bound it where it is used. */
+  barrier_var(index);
+  if (index < 0 || index >= MMT_CALLS) return;
   __sync_fetch_and_add(&counts->calls[index], 1);
   if (call_failed) {
     __sync_fetch_and_add(&counts->failed[index], 1);

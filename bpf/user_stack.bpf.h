@@ -96,7 +96,7 @@ static __always_inline void copy_user_stack(struct mmt_user_stack *user) {
   u64 end = 0;
   u32 size = user_stack_bytes;
   user->clamped = 0;
-  if (frame_files && bpf_find_vma(task, sp, note_stack_end, &end, 0) == 0 && end > sp && end - sp <= size) {
+  if (find_vma_available && bpf_find_vma(task, sp, note_stack_end, &end, 0) == 0 && end > sp && end - sp <= size) {
     size = end - sp;
     user->clamped = 1;
   }

@@ -1,5 +1,5 @@
-// strace's output as tests read it: `strace -f -qq -e raw=all -o FILE`, calls grouped by thread.
-// The reference the trace tests compare ljmm-trace with.
+// strace's output as tests read it: `strace -f -qq -e trace=all -e raw=all -o FILE`, the calls
+// ljmm-trace traces kept and grouped by thread. The reference the trace tests compare it with.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -11,7 +11,24 @@
 #include <string>
 #include <vector>
 
+#include "ljmm/event.hpp"
+
 namespace ljmm::test {
+
+// strace's name for a call ljmm-trace traces, as ljmm-trace names it; empty for any other call.
+// A strace older than the call prints its number ("syscall_0x1ce" for mseal in strace 6.1).
+inline std::string traced_name(const std::string& strace_name) {
+  for (const trace::TracedSyscall& call : trace::traced_syscalls)
+    if (strace_name == call.name) return call.name;
+  for (const trace::Ia32Syscall& call : trace::ia32_syscalls)
+    if (strace_name == call.name) return call.name;
+  if (strace_name.rfind("syscall_0x", 0) == 0) {
+    int number = std::stoi(strace_name.substr(10), nullptr, 16);
+    for (const trace::TracedSyscall& call : trace::traced_syscalls)
+      if (static_cast<int>(call.id) == number) return call.name;
+  }
+  return {};
+}
 
 struct Call {
   std::string name;
@@ -75,12 +92,15 @@ inline Threads read_strace(const std::string& path) {
   std::smatch m;
   for (std::string line; std::getline(file, line);) {
     if (std::regex_match(line, m, whole)) {
-      thread(m[1]).push_back({m[2], parse_args(m[3]), strace_result(m[4])});
+      if (std::string name = traced_name(m[2]); !name.empty())
+        thread(m[1]).push_back({name, parse_args(m[3]), strace_result(m[4])});
     } else if (std::regex_match(line, m, begun)) {
+      if (traced_name(m[2]).empty()) continue;
       thread(m[1]);
       pending_args[m[1]] = m[3];
     } else if (std::regex_match(line, m, resumed)) {
-      thread(m[1]).push_back({m[2], parse_args(pending_args[m[1]] + m[3].str()), strace_result(m[4])});
+      if (std::string name = traced_name(m[2]); !name.empty())
+        thread(m[1]).push_back({name, parse_args(pending_args[m[1]] + m[3].str()), strace_result(m[4])});
     } else if (line.find("<unfinished ...>") != std::string::npos && line.find(" = ?") == std::string::npos) {
       ADD_FAILURE() << "strace line not understood: " << line;
     }

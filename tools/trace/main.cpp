@@ -1,4 +1,4 @@
-// ljmm-trace: mmap, munmap, mremap and brk of a process tree, live, with a summary at the end.
+// ljmm-trace: the calls that change a process tree's layout, live, with a summary at the end.
 #include <fmt/format.h>
 #include <signal.h>
 #include <CLI/CLI.hpp>
@@ -29,6 +29,7 @@ struct CliOptions {
   bool quiet = false;
   std::optional<std::string> ring_size;  // without it, trace::Options' ring_bytes
   std::string uid;                       // -a --uid NAME|UID
+  std::string calls;                     // --calls, as given
   size_t top = 5;
   std::string folded;
   cli::ColorChoice color = cli::ColorChoice::automatic;
@@ -138,6 +139,9 @@ void declare(CLI::App& app, CliOptions& options) {
                  "Write the trace to FILE instead of standard output "
                  "(which the command may use)");
   declare_stack_options(app, options, defaults);
+  app.add_option("-e,--calls", options.calls,
+                 "Trace only these calls, as strace's -e trace=: names and classes, comma-separated "
+                 "(mprotect,madvise,%lock; classes %map, %protect, %advise, %lock; default all of them, %layout)");
   app.add_flag("-x,--failed", t.failed_only, "Only calls that failed");
   app.add_flag("!--no-follow", t.follow_children, "Do not trace children forked after the start");
   declare_backend_options(app, options, defaults);
@@ -180,6 +184,11 @@ int run(CliOptions& options) {
     auto ring = parse_size(*options.ring_size);
     if (!ring) return cli::report(tool, fmt::format("--ring-size: {}", ring.error().message), cli::exit_usage);
     options.trace.ring_bytes = *ring;
+  }
+  if (!options.calls.empty()) {
+    auto calls = trace::parse_calls(options.calls);
+    if (!calls) return cli::report(tool, calls.error().message, cli::exit_usage);
+    options.trace.calls = *calls;
   }
   trace::SystemWide& wide = options.trace.system_wide;
   if (options.trace.pids.empty() && options.trace.command.empty() && !wide.enabled)
@@ -245,7 +254,8 @@ int run(CliOptions& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Trace mmap, munmap, mremap and brk of a process tree (eBPF, or ptrace where BPF is not allowed)"};
+  CLI::App app{"Trace the calls that change a process tree's layout: mmap, munmap, mremap, brk, mprotect, madvise, "
+               "mlock, shmat, ... (eBPF, or ptrace where BPF is not allowed)"};
   CliOptions options;
   declare(app, options);
   return cli::run_main(app, argc, argv, tool, [&] { return run(options); });

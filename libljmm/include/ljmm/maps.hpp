@@ -82,6 +82,11 @@ LJMM_API Result<Region> parse_maps_line(std::string_view line, size_t line_numbe
 // nothing is skipped silently. Blank lines (and a missing final newline) are accepted.
 LJMM_API Result<std::vector<Region>> parse_maps(std::string_view text);
 
+// One line as the kernel prints it in /proc/PID/maps (show_map_vma), without the newline.
+LJMM_API std::string format_maps_line(const Region& region);
+// The lines of every region, each ended by a newline: what /proc/PID/maps would read.
+LJMM_API std::string format_maps(const std::vector<Region>& regions);
+
 // Parses /proc/PID/smaps: maps header lines, each followed by "Name: value [kB]" lines.
 LJMM_API Result<std::vector<Region>> parse_smaps(std::string_view text);
 

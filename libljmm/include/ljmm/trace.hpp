@@ -1,6 +1,6 @@
-// Tracing mmap, munmap, mremap and brk of a process tree: the event, the options, the backends
-// (eBPF, ptrace) and the sink that receives events. The summary is in trace_summary.hpp, what
-// is printed in trace_report.hpp.
+// Tracing the calls that change the layout of a process tree (event.hpp): the options, the
+// backends (eBPF, ptrace) and the sink that receives events. The summary is in
+// trace_summary.hpp, what is printed in trace_report.hpp.
 #pragma once
 
 #include <array>
@@ -11,90 +11,14 @@
 #include <string>
 #include <vector>
 
+#include "ljmm/event.hpp"
 #include "ljmm/export.hpp"
 #include "ljmm/result.hpp"
-#include "ljmm/symbolizer.hpp"
 
 namespace ljmm::trace {
 
-enum class EventKind { syscall, fork, exec, exit };
-enum class Syscall : int { mmap = 9, munmap = 11, brk = 12, mremap = 25 };  // x86-64 numbers
-
-// The traced system calls, in the order the summary lists them: the one list the backends, the
-// names and the BPF program's numbers (static_assert in the decoder) all follow.
-// The kernel's MAX_ERRNO: a call's result in [-4095, -1] is -errno, anything else a value.
-inline constexpr int64_t max_errno = 4095;
 // The most bytes of user stack a BPF event can carry (--stack-size).
 inline constexpr uint32_t max_stack_bytes = 65536;
-
-struct LJMM_API TracedSyscall {
-  Syscall id;
-  const char* name;
-};
-inline constexpr std::array<TracedSyscall, 4> traced_syscalls = {
-    {{Syscall::mmap, "mmap"}, {Syscall::munmap, "munmap"}, {Syscall::mremap, "mremap"}, {Syscall::brk, "brk"}}};
-
-// The i386 calls traced (from i386 programs, or int $0x80 in 64-bit code), each as the x86-64
-// call it does: an event of one has that call as `syscall` and the i386 number as
-// `ia32_syscall`. Old mmap's arguments are read from the block it points to; mmap2 keeps its
-// offset in pages.
-struct Ia32Syscall {
-  int number;  // i386
-  Syscall does;
-  const char* name;
-};
-inline constexpr std::array<Ia32Syscall, 5> ia32_syscalls = {{{90, Syscall::mmap, "mmap"},
-                                                              {192, Syscall::mmap, "mmap2"},
-                                                              {91, Syscall::munmap, "munmap"},
-                                                              {163, Syscall::mremap, "mremap"},
-                                                              {45, Syscall::brk, "brk"}}};
-inline constexpr int ia32_mmap2 = 192;
-// mmap2 gives its file offset in 4096-byte units, on every i386 kernel, whatever the page size.
-inline constexpr uint64_t ia32_mmap2_offset_unit = 4096;
-
-LJMM_API const char* syscall_name(int syscall);  // "mmap", ...; "?" for a call that is not traced
-LJMM_API const char* event_kind_name(EventKind kind);
-
-struct LJMM_API Event {
-  uint64_t time_ns = 0;      // since the trace started
-  uint64_t duration_ns = 0;  // entry to exit
-  uint32_t pid = 0;          // process (tgid), in the tracer's PID namespace
-  uint32_t tid = 0;          // thread, in the tracer's PID namespace
-  uint32_t host_pid = 0;     // the process in the initial PID namespace; 0: not known
-  uint32_t ppid = 0;         // parent, for fork events
-  EventKind kind = EventKind::syscall;
-  int syscall = -1;      // a Syscall: what the call does
-  int ia32_syscall = 0;  // the i386 number of a 32-bit call (ia32_syscalls); 0 for x86-64
-  std::array<uint64_t, 6> args{};
-  int64_t ret = 0;
-  std::string comm;
-  // A successful mmap or mremap: the return address on top of the user stack at the call, the
-  // code that called libc's (leaf) wrapper; read for every such call, stacks or not. 0: not known.
-  uint64_t caller = 0;
-  std::vector<uint64_t> stack;         // user return addresses, innermost first (--stack)
-  std::vector<FrameFile> stack_files;  // one per stack entry when the BPF backend knows them
-  // A file mmap's file: from /proc/PID/fd at the call (ptrace), else from the mapping made (BPF
-  // reads it just after). Empty for anonymous maps, or when the process is already gone.
-  std::string path;
-  // The thread ended inside the call (exit_group from another thread, a fatal signal): the
-  // call has no result (strace prints "= ?") and made no mapping anyone can use.
-  bool unfinished = false;
-
-  bool is(Syscall s) const { return kind == EventKind::syscall && syscall == static_cast<int>(s); }
-  // Where stack entry i's code was mapped from, when the BPF backend knew it; else null.
-  const FrameFile* frame_file(size_t i) const { return i < stack_files.size() ? &stack_files[i] : nullptr; }
-  const char* call_name() const;  // the name it has in its ABI: "mmap2" for i386 mmap2
-  const char* abi() const { return ia32_syscall ? "ia32" : "x86_64"; }
-  // The call failed: -errno from mmap/munmap/mremap, or brk(addr) that left the break elsewhere.
-  bool failed() const;
-};
-
-// Where a call counts in per-process arrays: its place in traced_syscalls.
-constexpr size_t call_index(Syscall syscall) {
-  for (size_t i = 0; i < traced_syscalls.size(); ++i)
-    if (traced_syscalls[i].id == syscall) return i;
-  return traced_syscalls.size();
-}
 
 enum class BackendChoice { automatic, bpf, ptrace };
 
@@ -122,6 +46,7 @@ struct LJMM_API SystemWide {
 struct LJMM_API Options {
   std::vector<int> pids;             // -p, may be several
   std::vector<std::string> command;  // after --
+  CallSet calls = every_call();      // --calls: the calls traced
   double duration_seconds = 0;       // -d; 0: until the command and its grace end, or Ctrl-C
   // After the command exits, -p processes often have their work still ahead (nginx -s reload
   // only signals the master, which then reads its whole configuration again): the trace goes on
@@ -228,6 +153,7 @@ struct LJMM_API RunResult {
   std::string backend;         // "bpf" or "ptrace"
   std::string backend_reason;  // why it was chosen, one line
   std::string attach;          // BPF: "fexit", "tracepoint" or "tp_btf"; empty with ptrace
+  CallSet calls = every_call();  // the calls traced (--calls)
   uint64_t events = 0;
   Losses losses;      // never silent
   StackStats stacks;  // with --stack (DWARF)

@@ -52,6 +52,25 @@ std::string Region::label() const {
   return path;
 }
 
+std::string format_maps_line(const Region& region) {
+  std::string line = fmt::format("{:08x}-{:08x} {} {:08x} {:02x}:{:02x} {} ", region.start, region.end,
+                                 region.perms.str(), region.offset, region.dev_major, region.dev_minor, region.inode);
+  std::string label = region.label();
+  if (label.empty()) return line;
+  constexpr size_t path_column = 73;  // the kernel pads the name to start here (seq_pad)
+  if (line.size() < path_column)
+    line.append(path_column - line.size(), ' ');
+  else
+    line += ' ';
+  return line + label;
+}
+
+std::string format_maps(const std::vector<Region>& regions) {
+  std::string text;
+  for (const Region& region : regions) text += format_maps_line(region) + '\n';
+  return text;
+}
+
 uint64_t Region::smaps_value(std::string_view name) const {
   for (const SmapsField& field : smaps)
     if (field.name == name) return field.value;

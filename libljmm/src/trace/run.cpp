@@ -22,9 +22,7 @@ Result<RunResult> run_system_wide(const Options& options, Sink& sink, const Log&
   return result;
 }
 
-}  // namespace
-
-Result<RunResult> run(const Options& options, Sink& sink, const Log& log) {
+Result<RunResult> run_backend(const Options& options, Sink& sink, const Log& log) {
   if (options.system_wide.enabled) return run_system_wide(options, sink, log);
   if (options.pids.empty() && options.command.empty())
     return make_error(Errc::invalid_argument, "nothing to trace: give -p PID or -- COMMAND");
@@ -48,6 +46,14 @@ Result<RunResult> run(const Options& options, Sink& sink, const Log& log) {
   auto fallback = detail::run_ptrace(options, sink, log);
   if (fallback) fallback->backend_reason = reason;
   return fallback;
+}
+
+}  // namespace
+
+Result<RunResult> run(const Options& options, Sink& sink, const Log& log) {
+  auto result = run_backend(options, sink, log);
+  if (result) result->calls = options.calls;
+  return result;
 }
 
 }  // namespace ljmm::trace

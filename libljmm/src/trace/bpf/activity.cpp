@@ -16,11 +16,6 @@
 
 namespace ljmm::trace::detail {
 
-static_assert(MMT_CALLS == traced_syscalls.size() && MMT_CALL_MMAP == call_index(Syscall::mmap) &&
-                  MMT_CALL_MUNMAP == call_index(Syscall::munmap) && MMT_CALL_MREMAP == call_index(Syscall::mremap) &&
-                  MMT_CALL_BRK == call_index(Syscall::brk),
-              "the kernel counts calls in the order of traced_syscalls");
-
 namespace {
 
 // Where cgroup v2 is mounted: /sys/fs/cgroup on every systemd host, but not necessarily.

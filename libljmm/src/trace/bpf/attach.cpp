@@ -40,32 +40,36 @@ const char* attach_name(Attach method) {
 
 Result<AttachPlan> choose_attach(AttachChoice choice, const std::vector<std::string>& fexit_targets, const Log& log) {
   switch (choice) {
-    case AttachChoice::tp_btf: return AttachPlan{Attach::tp_btf, "tp_btf raw tracepoints, asked for with --attach"};
-    case AttachChoice::fexit:
-      if (Status fexit = probe_fexit(fexit_targets); !fexit)
-        return make_error(Errc::unsupported, "fexit is not available: " + fexit.error().message);
-      return AttachPlan{Attach::fexit, "fexit programs on the calls' entry points, asked for with --attach"};
+    case AttachChoice::tp_btf: return AttachPlan{Attach::tp_btf, "tp_btf raw tracepoints, asked for with --attach", {}};
+    case AttachChoice::fexit: {
+      auto fexit = probe_fexit(fexit_targets);
+      if (!fexit) return make_error(Errc::unsupported, "fexit is not available: " + fexit.error().message);
+      return AttachPlan{Attach::fexit, "fexit programs on the calls' entry points, asked for with --attach", *fexit};
+    }
     case AttachChoice::tracepoint:
       if (Status tracefs = ensure_tracefs(log); !tracefs) return tracefs.error();
-      return AttachPlan{Attach::tracepoint, "syscalls tracepoints, asked for with --attach"};
+      return AttachPlan{Attach::tracepoint, "syscalls tracepoints, asked for with --attach", {}};
     case AttachChoice::automatic: break;
   }
   // fexit programs run only on the traced calls. Both other methods put a program on every
   // system call's exit; tp_btf one on every entry too, where the tracepoint method's entry
   // tracepoints run only on the four calls. Measured (docs/performance.md), that order holds
   // for other processes.
-  Status fexit = probe_fexit(fexit_targets);
+  auto fexit = probe_fexit(fexit_targets);
   if (fexit)
-    return AttachPlan{Attach::fexit, "fexit programs on the calls' entry points: they cost other processes nothing"};
+    return AttachPlan{Attach::fexit, "fexit programs on the calls' entry points: they cost other processes nothing",
+                      *fexit};
   Status tracefs = ensure_tracefs(log);
   if (tracefs)
     return AttachPlan{Attach::tracepoint, fmt::format("syscalls tracepoints: the cheapest for other processes here "
                                                       "(fexit is not available: {})",
-                                                      fexit.error().message)};
+                                                      fexit.error().message),
+                      {}};
   return AttachPlan{
       Attach::tp_btf,
       fmt::format("tp_btf raw tracepoints: fexit is not available ({}) nor are the syscalls tracepoints ({})",
-                  fexit.error().message, tracefs.error().message)};
+                  fexit.error().message, tracefs.error().message),
+      {}};
 }
 
 }  // namespace ljmm::trace::detail

@@ -14,6 +14,7 @@ enum class Attach { fexit, tracepoint, tp_btf };
 struct AttachPlan {
   Attach method = Attach::tracepoint;
   std::string why;  // one line, for -v
+  std::vector<std::string> missing_functions;  // fexit: entry points this kernel lacks (newer calls)
 };
 
 // "fexit", "tracepoint", "tp_btf": the summary's attach field.

@@ -2,10 +2,14 @@
 // poll.cpp reads the ring buffer until the stop policy says so.
 #include <bpf/libbpf.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -20,6 +24,7 @@
 #include "trace/bpf/attach.hpp"
 #include "trace/bpf/backend.hpp"
 #include "trace/bpf/poll.hpp"
+#include "trace/bpf/programs.hpp"
 #include "trace/session/fallback.hpp"
 
 namespace ljmm::trace::detail {
@@ -33,9 +38,11 @@ const Log* libbpf_log = nullptr;
 
 int print_libbpf(enum libbpf_print_level level, const char* format, va_list args) {
   if (!libbpf_log || level == LIBBPF_DEBUG) return 0;
-  char line[1024];
-  int length = std::vsnprintf(line, sizeof line, format, args);
-  std::string text(line, length > 0 ? std::min<size_t>(static_cast<size_t>(length), sizeof line - 1) : 0);
+  char* line = nullptr;  // whole: a verifier log runs to thousands of lines, and its end says why
+  int length = ::vasprintf(&line, format, args);
+  if (length < 0) return 0;
+  std::string text(line, static_cast<size_t>(length));
+  std::free(line);
   while (!text.empty() && text.back() == '\n') text.pop_back();
   (*libbpf_log)("libbpf: " + text);
   return length;
@@ -43,42 +50,26 @@ int print_libbpf(enum libbpf_print_level level, const char* format, va_list args
 
 bool exists(const char* path) { return ::access(path, F_OK) == 0; }
 
-constexpr std::string_view fexit_section = "fexit/";
-constexpr std::string_view fentry_section = "fentry/";
-
-bool is_fexit(const bpf_program* program) {
-  return std::string_view(bpf_program__section_name(program)).starts_with(fexit_section);
+void set_bit(volatile unsigned long long* bits, int number) {
+  bits[number / 64] = bits[number / 64] | (1ULL << (number % 64));
 }
 
-// The fentry programs note when each call starts, for the fexit programs' durations.
-bool is_fentry(const bpf_program* program) {
-  return std::string_view(bpf_program__section_name(program)).starts_with(fentry_section);
-}
-
-// The kernel functions the fexit programs attach to, from their sections ("fexit/__x64_sys_mmap").
-std::vector<std::string> fexit_targets(const mmaptrace_bpf& skeleton) {
-  std::vector<std::string> targets;
-  bpf_program* program = nullptr;
-  while ((program = bpf_object__next_program(skeleton.obj, program)))
-    if (is_fexit(program))
-      targets.emplace_back(std::string_view(bpf_program__section_name(program)).substr(fexit_section.size()));
-  return targets;
-}
-
-// One set of programs sees the calls: the fexit ones with their fentry twins, the raw ones, or
-// the syscalls entry tracepoints with one exit program (which also takes the 32-bit calls).
-void choose_programs(mmaptrace_bpf& skeleton, Attach method) {
-  bpf_program* tracepoints[] = {skeleton.progs.tp_enter_mmap, skeleton.progs.tp_enter_munmap,
-                                skeleton.progs.tp_enter_mremap, skeleton.progs.tp_enter_brk,
-                                skeleton.progs.tracepoint_sys_exit};
-  for (bpf_program* program : tracepoints) bpf_program__set_autoload(program, method == Attach::tracepoint);
-  bpf_program__set_autoload(skeleton.progs.raw_sys_enter, method == Attach::tp_btf);
-  bpf_program__set_autoload(skeleton.progs.raw_sys_exit, method == Attach::tp_btf);
-  bpf_program* program = nullptr;
-  while ((program = bpf_object__next_program(skeleton.obj, program)))
-    if (is_fexit(program) || is_fentry(program)) bpf_program__set_autoload(program, method == Attach::fexit);
-  // Only they use the calls' start times; kernels before 5.11 could not create the map.
-  bpf_map__set_autocreate(skeleton.maps.call_start, method == Attach::fexit);
+// The traced calls as the programs test them: a bit per x86-64 and per i386 number, the x86-64
+// call of each i386 one, and -a's place for each call (255: not traced).
+void configure_calls(mmaptrace_bpf& skeleton, const CallSet& calls) {
+  auto& rodata = *skeleton.rodata;
+  std::fill(std::begin(rodata.ia32_does), std::end(rodata.ia32_does), -1);
+  std::fill(std::begin(rodata.call_slot), std::end(rodata.call_slot), 0xff);
+  for (size_t i = 0; i < traced_syscalls.size(); ++i) {
+    int number = static_cast<int>(traced_syscalls[i].id);
+    rodata.call_slot[number] = static_cast<unsigned char>(i);
+    if (calls.test(i)) set_bit(rodata.traced_x64, number);
+  }
+  for (const Ia32Syscall& call : ia32_syscalls) {
+    if (!calls.test(call_index(call.does))) continue;
+    set_bit(rodata.traced_ia32, call.number);
+    rodata.ia32_does[call.number] = static_cast<int16_t>(call.does);
+  }
 }
 
 size_t ring_size(size_t at_least) {
@@ -128,13 +119,15 @@ Status configure_user_stacks(mmaptrace_bpf& skeleton, const Options& options) {
 
 // The programs' constants, set before load: what to follow, which stacks, the PID namespace,
 // -a's filters, the attach method's programs and the tables' sizes. Returns -a's cgroup.
-Result<UniqueFd> configure(mmaptrace_bpf& skeleton, const Options& options, Attach method, const Log& log) {
+Result<UniqueFd> configure(mmaptrace_bpf& skeleton, const Options& options, const AttachPlan& plan, const Log& log) {
   skeleton.rodata->follow_children = options.follow_children;
   skeleton.rodata->capture_stack = options.stacks == StackMode::frame_pointers;
   // Kernels before 5.17 lack the helper, and the verifier never sees the call when this is false.
   // libbpf cannot probe helpers of tp_btf programs; they get the same helpers as tracepoints.
-  skeleton.rodata->frame_files = options.stacks != StackMode::off &&
-                                 libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_find_vma, nullptr) == 1;
+  skeleton.rodata->find_vma_available =
+      libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_find_vma, nullptr) == 1;
+  skeleton.rodata->frame_files = options.stacks != StackMode::off && skeleton.rodata->find_vma_available;
+  configure_calls(skeleton, options.calls);
   if (Status stacks = configure_user_stacks(skeleton, options); !stacks) return stacks.error();
   skeleton.rodata->failed_only = options.failed_only;
   // Pids are given and printed in our own PID namespace; the programs key on it.
@@ -150,7 +143,10 @@ Result<UniqueFd> configure(mmaptrace_bpf& skeleton, const Options& options, Atta
     if (!configured) return configured.error();
     cgroup = std::move(configured).value();
   }
-  choose_programs(skeleton, method);
+  ProgramChoice programs = choose_programs(skeleton, plan.method, options.calls, plan.missing_functions);
+  if (!programs.calls_missing.empty())
+    log(fmt::format("this kernel has no {} for {}: such calls fail with ENOSYS here and change nothing",
+                    plan.method == Attach::fexit ? "entry point" : "tracepoint", fmt::join(programs.calls_missing, ", ")));
   skeleton.rodata->ring_bytes = ring_size(options.ring_bytes);
   if (int error = bpf_map__set_max_entries(skeleton.maps.events, static_cast<uint32_t>(ring_size(options.ring_bytes))))
     return make_error(Errc::invalid_argument, fmt::format("ring buffer size: {}", std::strerror(-error)));
@@ -207,9 +203,9 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
     return make_error(Errc::unsupported, "no kernel BTF (/sys/kernel/btf/vmlinux), which the BPF programs need");
   Skeleton skeleton(mmaptrace_bpf::open(), &mmaptrace_bpf::destroy);
   if (!skeleton) return load_error(errno);
-  auto plan = choose_attach(options.attach, fexit_targets(*skeleton), log);
+  auto plan = choose_attach(options.attach, fexit_targets(*skeleton, options.calls), log);
   if (!plan) return plan.error();
-  auto cgroup = configure(*skeleton, options, plan->method, log);
+  auto cgroup = configure(*skeleton, options, *plan, log);
   if (!cgroup) return cgroup.error();
   if (int error = mmaptrace_bpf::load(skeleton.get())) return load_error(-error);
   if (Status filtered = set_cgroup_filter(*skeleton, *cgroup); !filtered) return filtered.error();

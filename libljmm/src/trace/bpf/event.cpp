@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
+#include <utility>
 
 #include "mmaptrace.h"
 #include "trace/bpf/event.hpp"
@@ -13,14 +15,44 @@
 namespace ljmm::trace::detail {
 
 // The BPF program names the traced calls by the same numbers as user space.
-static_assert(MMT_MMAP == static_cast<int>(Syscall::mmap) && MMT_MUNMAP == static_cast<int>(Syscall::munmap) &&
-              MMT_BRK == static_cast<int>(Syscall::brk) && MMT_MREMAP == static_cast<int>(Syscall::mremap));
+constexpr bool same_numbers() {
+  constexpr std::pair<int, Syscall> pairs[] = {
+      {MMT_MMAP, Syscall::mmap},
+      {MMT_MPROTECT, Syscall::mprotect},
+      {MMT_MUNMAP, Syscall::munmap},
+      {MMT_BRK, Syscall::brk},
+      {MMT_MREMAP, Syscall::mremap},
+      {MMT_MADVISE, Syscall::madvise},
+      {MMT_SHMAT, Syscall::shmat},
+      {MMT_SHMDT, Syscall::shmdt},
+      {MMT_MLOCK, Syscall::mlock},
+      {MMT_MUNLOCK, Syscall::munlock},
+      {MMT_MLOCKALL, Syscall::mlockall},
+      {MMT_MUNLOCKALL, Syscall::munlockall},
+      {MMT_REMAP_FILE_PAGES, Syscall::remap_file_pages},
+      {MMT_MBIND, Syscall::mbind},
+      {MMT_MLOCK2, Syscall::mlock2},
+      {MMT_PKEY_MPROTECT, Syscall::pkey_mprotect},
+      {MMT_PROCESS_MADVISE, Syscall::process_madvise},
+      {MMT_MSEAL, Syscall::mseal},
+  };
+  if (std::size(pairs) != traced_syscalls.size()) return false;
+  for (const auto& [number, call] : pairs)
+    if (number != static_cast<int>(call) || call_index(call) == traced_syscalls.size()) return false;
+  return true;
+}
+static_assert(same_numbers(), "every traced call needs its MMT_ number in bpf/mmaptrace.h, the same as user space's");
+static_assert(MMT_CALLS == traced_syscalls.size(), "-a counts each traced call in the kernel");
+constexpr bool numbers_fit() {
+  for (const TracedSyscall& call : traced_syscalls)
+    if (static_cast<int>(call.id) >= MMT_SYSCALL_LIMIT) return false;
+  for (const Ia32Syscall& call : ia32_syscalls)
+    if (call.number >= MMT_SYSCALL_LIMIT) return false;
+  return true;
+}
+static_assert(numbers_fit(), "the programs' call bitmaps hold numbers below MMT_SYSCALL_LIMIT");
+static_assert(MMT_IA32_OLD_MMAP == ia32_old_mmap && MMT_IA32_MMAP2 == ia32_mmap2);
 static_assert(MMT_MAX_ERRNO == max_errno && MMT_USER_STACK_MAX == max_stack_bytes);
-static_assert(traced_syscalls.size() == 4, "a new traced call needs its MMT_ number in bpf/mmaptrace.h");
-static_assert(ia32_syscalls[0].number == MMT_IA32_OLD_MMAP && ia32_syscalls[1].number == MMT_IA32_MMAP2 &&
-              ia32_syscalls[2].number == MMT_IA32_MUNMAP && ia32_syscalls[3].number == MMT_IA32_MREMAP &&
-              ia32_syscalls[4].number == MMT_IA32_BRK && ia32_mmap2 == MMT_IA32_MMAP2);
-static_assert(ia32_syscalls.size() == 5, "a new i386 call needs its MMT_IA32_ number in bpf/mmaptrace.h");
 // The kernel's malloc-fallback rule (bpf/fallback.bpf.h) tests the mmap and rounds its bytes as
 // user space's does (trace/session/fallback.hpp): -a's counts and the summary's are one answer.
 static_assert(MMT_MORECORE_PROT == morecore_prot && MMT_MORECORE_FLAGS == morecore_flags);
@@ -49,6 +81,8 @@ Result<Event> decode_bpf_event(const void* data, size_t size, uint64_t start_ns)
   for (size_t i = 0; i < 6; ++i) event.args[i] = raw.args[i];
   event.ret = raw.ret;
   event.caller = raw.caller;
+  event.shm_size = raw.shm_size;
+  if (event.kind == EventKind::syscall) event.kernel_map_count = raw.map_count;
   event.comm.assign(raw.comm, ::strnlen(raw.comm, sizeof raw.comm));
   event.stack.assign(raw.stack, raw.stack + std::min<unsigned>(raw.stack_depth, MMT_MAX_STACK));
   trim_stack(event.stack);

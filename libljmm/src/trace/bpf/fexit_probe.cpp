@@ -24,9 +24,7 @@ struct Fd {
   }
 };
 
-Status try_fexit(const btf& vmlinux, const std::string& function) {
-  int id = btf__find_by_name_kind(&vmlinux, function.c_str(), BTF_KIND_FUNC);
-  if (id < 0) return make_error(Errc::unsupported, fmt::format("the kernel has no function {}", function));
+Status try_fexit(int id, const std::string& function) {
   // r0 = 0; exit
   const bpf_insn program[] = {
       {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .src_reg = 0, .off = 0, .imm = 0},
@@ -46,15 +44,24 @@ Status try_fexit(const btf& vmlinux, const std::string& function) {
 
 }  // namespace
 
-Status probe_fexit(const std::vector<std::string>& functions) {
+Result<std::vector<std::string>> probe_fexit(const std::vector<std::string>& functions) {
   Btf vmlinux(btf__load_vmlinux_btf(), &btf__free);
   if (!vmlinux) return make_error(Errc::unsupported, fmt::format("no kernel BTF: {}", std::strerror(errno)));
   // The fentry programs beside them keep each call's start in task storage (5.11).
   if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, nullptr) != 1)
     return make_error(Errc::unsupported, "the kernel has no task storage, which the calls' durations need");
-  for (const std::string& function : functions)
-    if (Status tried = try_fexit(*vmlinux, function); !tried) return tried;
-  return {};
+  std::vector<std::string> missing;
+  for (const std::string& function : functions) {
+    int id = btf__find_by_name_kind(vmlinux.get(), function.c_str(), BTF_KIND_FUNC);
+    if (id < 0) {
+      missing.push_back(function);
+      continue;
+    }
+    if (Status tried = try_fexit(id, function); !tried) return tried.error();
+  }
+  if (missing.size() == functions.size())
+    return make_error(Errc::unsupported, "the kernel has none of the calls' entry points");
+  return missing;
 }
 
 }  // namespace ljmm::trace::detail

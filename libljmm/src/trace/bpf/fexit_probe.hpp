@@ -11,7 +11,8 @@
 
 namespace ljmm::trace::detail {
 
-// Ok when every function takes a fexit program; else why the first one does not.
-Status probe_fexit(const std::vector<std::string>& functions);
+// The functions this kernel does not have (a call newer than the kernel, whose programs are left
+// out) when every other one takes a fexit program; else why the first one does not.
+Result<std::vector<std::string>> probe_fexit(const std::vector<std::string>& functions);
 
 }  // namespace ljmm::trace::detail

@@ -1,5 +1,6 @@
-// One decoder per traced call. Adding a call: its entry in traced_syscalls (trace.hpp), its
-// decoder here, and the BPF program's and ptrace's numbers (docs/architecture.md says where).
+// One decoder per traced call, naming flags and advice as strace does. Adding a call: its entry
+// in traced_syscalls (event.hpp), its decoder here, its effect in the layout model
+// (film/apply.cpp), and the BPF program's entry (docs/architecture.md says where).
 #include "trace/output/arguments.hpp"
 
 #include <fmt/format.h>
@@ -21,6 +22,21 @@ std::string pointer(uint64_t address) { return address == 0 ? "NULL" : format_ad
 Argument address(const char* name, uint64_t value) { return {name, pointer(value), Json::address, value}; }
 Argument size(const char* name, uint64_t value) { return {name, format_size(value), Json::number, value}; }
 Argument named(const char* name, std::string text) { return {name, std::move(text), Json::text}; }
+Argument number(const char* name, uint64_t value) { return {name, std::to_string(value), Json::number, value}; }
+Argument signed_number(const char* name, uint64_t value) {
+  auto as_int = static_cast<int64_t>(static_cast<int32_t>(value));  // an int in the kernel's prototype
+  return {name, std::to_string(as_int), Json::signed_number, static_cast<uint64_t>(as_int)};
+}
+Argument flags(const char* name, uint64_t value, std::span<const FlagName> names) {
+  return named(name, describe_flags(value, names, "0"));
+}
+// Flags no name is known for (mseal has none yet): as strace shows them.
+Argument hex(const char* name, uint64_t value) { return named(name, fmt::format("{:#x}", value)); }
+
+std::string advice_name(uint64_t advice) {
+  const film::detail::Advice* known = film::detail::find_advice(advice);
+  return known ? known->name : fmt::format("{:#x} /* MADV_??? */", advice);
+}
 
 std::vector<Argument> decode_mmap(const Event& event) {
   const auto& a = event.args;
@@ -51,6 +67,74 @@ std::vector<Argument> decode_mremap(const Event& event) {
 
 std::vector<Argument> decode_brk(const Event& event) { return {address("addr", event.args[0])}; }
 
+std::vector<Argument> decode_mprotect(const Event& event) {
+  const auto& a = event.args;
+  return {address("addr", a[0]), size("length", a[1]), named("prot", describe_prot(a[2]))};
+}
+
+std::vector<Argument> decode_pkey_mprotect(const Event& event) {
+  std::vector<Argument> args = decode_mprotect(event);
+  args.push_back(signed_number("pkey", event.args[3]));
+  return args;
+}
+
+std::vector<Argument> decode_madvise(const Event& event) {
+  const auto& a = event.args;
+  return {address("addr", a[0]), size("length", a[1]), named("advice", advice_name(a[2]))};
+}
+
+std::vector<Argument> decode_process_madvise(const Event& event) {
+  const auto& a = event.args;
+  return {signed_number("pidfd", a[0]), address("iovec", a[1]), number("vlen", a[2]),
+          named("advice", advice_name(a[3])), hex("flags", a[4])};
+}
+
+std::vector<Argument> decode_range(const Event& event) {  // mlock, munlock
+  return {address("addr", event.args[0]), size("length", event.args[1])};
+}
+
+std::vector<Argument> decode_mlock2(const Event& event) {
+  const auto& a = event.args;
+  return {address("addr", a[0]), size("length", a[1]), flags("flags", a[2], film::detail::mlock2_flags)};
+}
+
+std::vector<Argument> decode_mlockall(const Event& event) {
+  return {flags("flags", event.args[0], film::detail::mlockall_flags)};
+}
+
+std::vector<Argument> decode_none(const Event&) { return {}; }
+
+std::vector<Argument> decode_mseal(const Event& event) {
+  const auto& a = event.args;
+  return {address("addr", a[0]), size("length", a[1]), hex("flags", a[2])};
+}
+
+std::vector<Argument> decode_shmat(const Event& event) {
+  const auto& a = event.args;
+  std::vector<Argument> args = {signed_number("shmid", a[0]), address("shmaddr", a[1]),
+                                flags("shmflg", a[2], film::detail::shmat_flags)};
+  if (event.shm_size) args.push_back({"size", format_size(event.shm_size), Json::number, event.shm_size, false});
+  if (!event.path.empty()) args.push_back({"path", event.path, Json::text, 0, false});
+  return args;
+}
+
+std::vector<Argument> decode_shmdt(const Event& event) { return {address("shmaddr", event.args[0])}; }
+
+std::vector<Argument> decode_remap_file_pages(const Event& event) {
+  const auto& a = event.args;
+  return {address("addr", a[0]), size("size", a[1]), named("prot", describe_prot(a[2])), number("pgoff", a[3]),
+          named("flags", describe_mmap_flags(a[4]))};
+}
+
+std::vector<Argument> decode_mbind(const Event& event) {
+  const auto& a = event.args;
+  constexpr uint64_t mode_mask = 0xff;
+  std::string mode = describe_flags(a[2] & mode_mask, film::detail::mbind_modes, "MPOL_DEFAULT");
+  if (a[2] & ~mode_mask) mode += "|" + describe_flags(a[2] & ~mode_mask, film::detail::mbind_mode_flags, "0");
+  return {address("addr", a[0]),     size("length", a[1]),    named("mode", mode), address("nodemask", a[3]),
+          number("maxnode", a[4]), flags("flags", a[5], film::detail::mbind_flags)};
+}
+
 struct Decoder {
   Syscall call;
   std::vector<Argument> (*decode)(const Event&);
@@ -58,7 +142,21 @@ struct Decoder {
 constexpr Decoder decoders[] = {{Syscall::mmap, decode_mmap},
                                 {Syscall::munmap, decode_munmap},
                                 {Syscall::mremap, decode_mremap},
-                                {Syscall::brk, decode_brk}};
+                                {Syscall::brk, decode_brk},
+                                {Syscall::mprotect, decode_mprotect},
+                                {Syscall::pkey_mprotect, decode_pkey_mprotect},
+                                {Syscall::madvise, decode_madvise},
+                                {Syscall::process_madvise, decode_process_madvise},
+                                {Syscall::mlock, decode_range},
+                                {Syscall::mlock2, decode_mlock2},
+                                {Syscall::munlock, decode_range},
+                                {Syscall::mlockall, decode_mlockall},
+                                {Syscall::munlockall, decode_none},
+                                {Syscall::mseal, decode_mseal},
+                                {Syscall::shmat, decode_shmat},
+                                {Syscall::shmdt, decode_shmdt},
+                                {Syscall::remap_file_pages, decode_remap_file_pages},
+                                {Syscall::mbind, decode_mbind}};
 
 constexpr bool every_call_decoded() {
   return std::all_of(traced_syscalls.begin(), traced_syscalls.end(), [](const TracedSyscall& traced) {

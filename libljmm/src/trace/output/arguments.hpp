@@ -6,9 +6,17 @@
 #include <string>
 #include <vector>
 
+#include <span>
+
+#include "film/calls.hpp"
 #include "ljmm/trace.hpp"
 
 namespace ljmm::trace::detail {
+
+using film::detail::FlagName;
+
+// Flags as their names joined by '|', unknown bits in hex; `none` when there are none.
+std::string describe_flags(uint64_t flags, std::span<const FlagName> names, const char* none);
 
 struct Argument {
   enum class Json { address, number, signed_number, text };

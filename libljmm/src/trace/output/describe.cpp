@@ -7,18 +7,12 @@
 
 #include "ljmm/trace_report.hpp"
 #include "ljmm/units.hpp"
+#include "film/calls.hpp"
 #include "trace/output/arguments.hpp"
 
 namespace ljmm::trace {
 
-namespace {
-
-struct FlagName {
-  uint64_t bit;
-  const char* name;
-};
-
-std::string describe_flags(uint64_t flags, const std::vector<FlagName>& names, const char* none) {
+std::string detail::describe_flags(uint64_t flags, std::span<const FlagName> names, const char* none) {
   std::string text;
   for (const FlagName& flag : names) {
     if ((flags & flag.bit) != flag.bit || flag.bit == 0) continue;
@@ -29,8 +23,6 @@ std::string describe_flags(uint64_t flags, const std::vector<FlagName>& names, c
   if (flags) text += fmt::format("{}{:#x}", text.empty() ? "" : "|", flags);
   return text.empty() ? none : text;
 }
-
-}  // namespace
 
 std::string describe_prot(uint64_t prot) {
   std::string text = "---";
@@ -56,7 +48,7 @@ std::string describe_mmap_flags(uint64_t flags) {
   // The huge page size, log2, in bits 26-31 with MAP_HUGETLB.
   uint64_t huge = (flags >> huge_shift) & huge_mask;
   flags &= ~(map_type | (huge_mask << huge_shift));
-  static const std::vector<FlagName> names = {
+  static constexpr detail::FlagName names[] = {
       {MAP_FIXED_NOREPLACE, "MAP_FIXED_NOREPLACE"},
       {MAP_FIXED, "MAP_FIXED"},
       {MAP_ANONYMOUS, "MAP_ANONYMOUS"},
@@ -72,7 +64,7 @@ std::string describe_mmap_flags(uint64_t flags) {
       {MAP_HUGETLB, "MAP_HUGETLB"},
       {MAP_SYNC, "MAP_SYNC"},
   };
-  if (flags) text += "|" + describe_flags(flags, names, "0");
+  if (flags) text += "|" + detail::describe_flags(flags, names, "0");
   if (huge == 21)
     text += "|MAP_HUGE_2MB";
   else if (huge == 30)
@@ -83,8 +75,9 @@ std::string describe_mmap_flags(uint64_t flags) {
 }
 
 std::string describe_mremap_flags(uint64_t flags) {
-  static const std::vector<FlagName> names = {{MREMAP_MAYMOVE, "MREMAP_MAYMOVE"}, {MREMAP_FIXED, "MREMAP_FIXED"}, {MREMAP_DONTUNMAP, "MREMAP_DONTUNMAP"}};
-  return describe_flags(flags, names, "0");
+  static constexpr detail::FlagName names[] = {
+      {MREMAP_MAYMOVE, "MREMAP_MAYMOVE"}, {MREMAP_FIXED, "MREMAP_FIXED"}, {MREMAP_DONTUNMAP, "MREMAP_DONTUNMAP"}};
+  return detail::describe_flags(flags, names, "0");
 }
 
 std::string errno_name(int64_t error) {
@@ -116,8 +109,8 @@ std::string describe_result(const Event& event) {
     return event.failed() ? now + " FAILED" : now;
   }
   if (event.failed()) return "-" + errno_name(-event.ret);
-  if (event.is(Syscall::munmap)) return "0";
-  return format_address_short(static_cast<uint64_t>(event.ret));
+  if (event.returns_address()) return format_address_short(static_cast<uint64_t>(event.ret));
+  return std::to_string(event.ret);
 }
 
 }  // namespace ljmm::trace

@@ -58,6 +58,14 @@ void write_arguments(JsonWriter& json, const Event& event) {
   json.end_object();
 }
 
+void write_layout_after(JsonWriter& json, const LayoutAfter& layout) {
+  json.key("layout").begin_object(true);
+  json.field("map_count", layout.map_count).field("accessible_bytes", layout.accessible_bytes);
+  json.field("reserved_bytes", layout.reserved_bytes).field("locked_bytes", layout.locked_bytes);
+  json.field("map_count_change", layout.map_count_change).field("accessible_change", layout.accessible_change);
+  json.end_object();
+}
+
 }  // namespace
 
 std::string event_json(const Event& event, const std::vector<Frame>& frames) {
@@ -82,7 +90,9 @@ std::string event_json(const Event& event, const std::vector<Frame>& frames) {
     error ? json.value(errno_name(-event.ret)) : json.null();
     json.field("duration_ns", event.duration_ns);
     if (event.caller) json.address_field("caller", event.caller);
+    if (event.kernel_map_count) json.field("kernel_map_count", *event.kernel_map_count);
   }
+  if (event.layout) write_layout_after(json, *event.layout);
   if (!frames.empty()) {
     json.key("stack").begin_array();
     for (const Frame& frame : frames) json.address(frame.address);
@@ -100,17 +110,24 @@ std::string event_json(const Event& event, const std::vector<Frame>& frames) {
 
 namespace {
 
-std::string syscall_counts(const Summary& summary) {
-  std::string text;
-  for (const TracedSyscall& traced : traced_syscalls) {
-    const char* name = traced.name;
+// The calls made, one line each; the traced calls nobody made on one line after them.
+std::string syscall_counts(const Summary& summary, const CallSet& traced) {
+  std::string text, not_called;
+  for (size_t i = 0; i < traced_syscalls.size(); ++i) {
+    const char* name = traced_syscalls[i].name;
     auto it = summary.syscalls().find(name);
-    uint64_t calls = it == summary.syscalls().end() ? 0 : it->second.calls;
-    uint64_t failed = it == summary.syscalls().end() ? 0 : it->second.failed;
-    uint64_t unfinished = it == summary.syscalls().end() ? 0 : it->second.unfinished;
-    text += fmt::format("  {:<7} {:>9} calls{}{}\n", name, calls, failed ? fmt::format(", {} failed", failed) : "",
-                        unfinished ? fmt::format(", {} unfinished (the thread ended in the call)", unfinished) : "");
+    if (it == summary.syscalls().end() || it->second.calls == 0) {
+      if (traced.test(i)) not_called += fmt::format("{}{}", not_called.empty() ? "" : ", ", name);
+      continue;
+    }
+    const Summary::SyscallCount& count = it->second;
+    text += fmt::format("  {:<16} {:>9} calls{}{}\n", name, count.calls,
+                        count.failed ? fmt::format(", {} failed", count.failed) : "",
+                        count.unfinished ? fmt::format(", {} unfinished (the thread ended in the call)", count.unfinished)
+                                         : "");
   }
+  if (!not_called.empty()) text += fmt::format("  not called: {}\n", not_called);
+  if (!traced.all()) text += fmt::format("  traced: only {} (--calls)\n", describe_calls(traced));
   return text;
 }
 
@@ -190,7 +207,7 @@ std::string summary_text(const Summary& summary, const RunResult& run, bool colo
   out += "  " + stop_sentence(summary, run) + "\n";
   if (std::string busy = busy_warning(summary, run); !busy.empty()) out += "  " + busy + "\n";
   out += detail::stack_stats_text(run.stacks);
-  out += syscall_counts(summary);
+  out += syscall_counts(summary, run.calls);
 
   if (run.system_wide) {
     out += "\n" + bold("Processes, worst first (failed brk, then malloc fallback bytes)") + "\n";
@@ -276,6 +293,7 @@ std::string summary_json(const Summary& summary, const RunResult& run, const std
   json.field("stop", stop_sentence(summary, run)).key("busy_pids").begin_array();
   for (uint32_t pid : run.busy_pids) json.value(pid);
   json.end_array();
+  json.field("calls", describe_calls(run.calls));
   json.key("syscalls").begin_object();
   for (const auto& [name, count] : summary.syscalls()) {
     json.key(name).begin_object().field("calls", count.calls).field("failed", count.failed);

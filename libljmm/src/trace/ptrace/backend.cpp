@@ -144,8 +144,8 @@ Status PtraceSession::launch() {
   bool filtered = options_.duration_seconds <= 0;
   SpawnOptions spawn_options{.hold_before_exec = true};
   if (filtered) {
-    spawn_options.seccomp_trace_syscalls = traced_numbers();
-    spawn_options.seccomp_trace_ia32_syscalls = ia32_numbers();
+    spawn_options.seccomp_trace_syscalls = traced_numbers(options_.calls);
+    spawn_options.seccomp_trace_ia32_syscalls = ia32_numbers(options_.calls);
   }
   auto child = spawn(options_.command, spawn_options);
   if (!child) return child.error();
@@ -175,7 +175,7 @@ void PtraceSession::on_syscall_stop(pid_t tid, Thread& thread) {
   __ptrace_syscall_info info{};
   if (::ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof info, &info) <= 0) return;
   if (info.op == PTRACE_SYSCALL_INFO_ENTRY || info.op == PTRACE_SYSCALL_INFO_SECCOMP) {
-    std::optional<Event> call = traced_call_at_entry(info, result_.losses.x32_calls);
+    std::optional<Event> call = traced_call_at_entry(info, options_.calls, result_.losses.x32_calls);
     thread.pending = call.has_value();
     if (!thread.pending) return;
     thread.entry_ns = monotonic_ns();

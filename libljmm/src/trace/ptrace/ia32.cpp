@@ -7,19 +7,10 @@
 
 namespace ljmm::trace::detail {
 
-namespace {
-constexpr int ia32_old_mmap = 90;
-}
-
-const Ia32Syscall* find_ia32_syscall(uint64_t number) {
-  for (const Ia32Syscall& call : ia32_syscalls)
-    if (static_cast<uint64_t>(call.number) == number) return &call;
-  return nullptr;
-}
-
-std::vector<int> ia32_numbers() {
+std::vector<int> ia32_numbers(const CallSet& calls) {
   std::vector<int> numbers;
-  for (const Ia32Syscall& call : ia32_syscalls) numbers.push_back(call.number);
+  for (const Ia32Syscall& call : ia32_syscalls)
+    if (calls.test(call_index(call.does))) numbers.push_back(call.number);
   return numbers;
 }
 
@@ -32,12 +23,14 @@ bool read_old_mmap_block(pid_t tid, Event& event) {
   return true;
 }
 
-std::optional<Event> traced_call_at_entry(const __ptrace_syscall_info& info, uint64_t& x32_calls) {
+std::optional<Event> traced_call_at_entry(const __ptrace_syscall_info& info, const CallSet& calls,
+                                          uint64_t& x32_calls) {
   // The seccomp record has the entry's layout: number, then arguments.
   bool i386 = info.arch == AUDIT_ARCH_I386;
-  const Ia32Syscall* ia32 = i386 ? find_ia32_syscall(info.entry.nr) : nullptr;
-  if (!i386 && x32_variant(info.entry.nr)) ++x32_calls;
-  if (i386 ? ia32 == nullptr : !is_traced_call(info.entry.nr)) return std::nullopt;
+  const Ia32Syscall* ia32 = i386 && info.entry.nr < 1024 ? find_ia32_syscall(static_cast<int>(info.entry.nr)) : nullptr;
+  if (ia32 && !calls.test(call_index(ia32->does))) ia32 = nullptr;
+  if (!i386 && x32_variant(info.entry.nr, calls)) ++x32_calls;
+  if (i386 ? ia32 == nullptr : !is_traced_call(info.entry.nr, calls)) return std::nullopt;
   Event call;
   call.syscall = ia32 ? static_cast<int>(ia32->does) : static_cast<int>(info.entry.nr);
   call.ia32_syscall = ia32 ? ia32->number : 0;

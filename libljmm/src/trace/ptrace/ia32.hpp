@@ -13,8 +13,7 @@
 
 namespace ljmm::trace::detail {
 
-const Ia32Syscall* find_ia32_syscall(uint64_t number);  // nullptr: not a traced i386 call
-std::vector<int> ia32_numbers();                        // for the seccomp filter
+std::vector<int> ia32_numbers(const CallSet& calls);  // the traced i386 calls, for the seccomp filter
 
 // Old mmap passes a pointer to its six arguments: replaces event.args with them, read from
 // thread `tid`. Read at the call's exit, when the kernel has read the block too. False when
@@ -24,6 +23,7 @@ bool read_old_mmap_block(pid_t tid, Event& event);
 // The traced call a syscall-entry (or seccomp) stop is at: its number and arguments, read by
 // the ABI the call was made with (i386 numbers overlap x86-64 ones: the arch says which table);
 // nullopt for any other call. An x32 memory call is not traced: it is counted in `x32_calls`.
-std::optional<Event> traced_call_at_entry(const __ptrace_syscall_info& info, uint64_t& x32_calls);
+std::optional<Event> traced_call_at_entry(const __ptrace_syscall_info& info, const CallSet& calls,
+                                          uint64_t& x32_calls);
 
 }  // namespace ljmm::trace::detail

@@ -11,19 +11,23 @@
 
 namespace ljmm::trace::detail {
 
-bool is_traced_call(uint64_t nr) {
-  for (const TracedSyscall& traced : traced_syscalls)
-    if (static_cast<uint64_t>(traced.id) == nr) return true;
+bool is_traced_call(uint64_t nr, const CallSet& calls) {
+  for (size_t i = 0; i < traced_syscalls.size(); ++i)
+    if (static_cast<uint64_t>(traced_syscalls[i].id) == nr) return calls.test(i);
   return false;
 }
 
 constexpr uint64_t x32_syscall_bit = 0x40000000;  // __X32_SYSCALL_BIT
 
-bool x32_variant(uint64_t nr) { return (nr & x32_syscall_bit) && is_traced_call(nr & ~x32_syscall_bit); }
+bool x32_variant(uint64_t nr, const CallSet& calls) {
+  return (nr & x32_syscall_bit) && is_traced_call(nr & ~x32_syscall_bit, calls);
+}
 
-std::vector<int> traced_numbers() {
+std::vector<int> traced_numbers(const CallSet& calls) {
   std::vector<int> numbers;
-  for (const TracedSyscall& traced : traced_syscalls) {
+  for (size_t i = 0; i < traced_syscalls.size(); ++i) {
+    if (!calls.test(i)) continue;
+    const TracedSyscall& traced = traced_syscalls[i];
     numbers.push_back(static_cast<int>(traced.id));
     numbers.push_back(static_cast<int>(static_cast<uint64_t>(traced.id) | x32_syscall_bit));  // to count them
   }

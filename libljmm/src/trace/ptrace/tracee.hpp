@@ -8,11 +8,13 @@
 #include <string>
 #include <vector>
 
+#include "ljmm/event.hpp"
+
 namespace ljmm::trace::detail {
 
-bool is_traced_call(uint64_t nr);   // one of the traced x86-64 calls
-bool x32_variant(uint64_t nr);      // the x32 number of one of them: not traced, counted as skipped
-std::vector<int> traced_numbers();  // their numbers and their x32 numbers, for the seccomp filter
+bool is_traced_call(uint64_t nr, const CallSet& calls);  // one of the traced x86-64 calls
+bool x32_variant(uint64_t nr, const CallSet& calls);     // the x32 number of one: not traced, counted as skipped
+std::vector<int> traced_numbers(const CallSet& calls);   // their numbers and x32 numbers, for the seccomp filter
 uint32_t tgid_of(pid_t tid);        // the thread's process (the thread itself when /proc says nothing)
 std::string comm_of(pid_t pid);     // /proc/PID/comm without its newline; empty when gone
 bool is_stop_signal(int signal);    // SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU: group stops
