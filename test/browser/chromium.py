@@ -94,7 +94,7 @@ class Browser:
     def new_page(self, width, height, mobile=False):
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-        page = Page(self, session)
+        page = Page(self, session, target)
         for domain in ("Page", "Runtime", "Network", "Log"):
             page.send(f"{domain}.enable")
         page.send("Emulation.setDeviceMetricsOverride",
@@ -103,9 +103,13 @@ class Browser:
 
 
 class Page:
-    def __init__(self, browser, session):
+    def __init__(self, browser, session, target):
         self.browser = browser
         self.session = session
+        self.target = target
+
+    def close(self):
+        self.browser.send("Target.closeTarget", {"targetId": self.target})
 
     def send(self, method, params=None, timeout=30):
         return self.browser.send(method, params, self.session, timeout)
@@ -145,6 +149,7 @@ class Page:
         self.send("Input.dispatchKeyEvent", {"type": "keyUp", "key": key})
 
     def screenshot(self):
+        self.browser.send("Target.activateTarget", {"targetId": self.target})
         return base64.b64decode(self.send("Page.captureScreenshot", {"format": "png"})["data"])
 
     def console_errors(self):

@@ -217,7 +217,7 @@ function drawAxis(ctx, view, axis, y, h, hatch) {
     const x = xOf(view, axis.u(mark.address));
     if (x < view.left || x > right) continue;
     ctx.fillStyle = '#7b241c';
-    ctx.fillRect(Math.round(x), y - 8, 2, 30);
+    ctx.fillRect(Math.round(x), y - 8, 2, 16);
     note(mark.label, x + 4, '#7b241c');
   }
   for (let i = axis.pieceOfU(view.u0); i < axis.n && axis.u0[i] < view.u1; i++) {

@@ -105,6 +105,12 @@ class MapView {
     for (const [index, kind] of track.marks) {
       const style = CHANGE_STYLE[kind];
       outline(this.ctx, view, track.uStart[index], track.uEnd[index], y, TRACK_H, style.colour, 2, kind === 'removed');
+      const x = xOf(view, (track.uStart[index] + track.uEnd[index]) / 2);
+      if (x >= view.left && x <= view.left + view.width) {
+        this.ctx.font = 'bold 13px system-ui, sans-serif';
+        this.ctx.textBaseline = 'bottom';
+        this.ctx.fillText(style.symbol, x + 8, y - 1);  // the kind in a sign too, not in colour alone
+      }
     }
     const h = this.highlight;
     if (h && h.track === i) {

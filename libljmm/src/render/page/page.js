@@ -38,7 +38,9 @@ function diffPage(app) {
     const [, beforeStart, afterStart] = DATA.diff.changes[Number(button.dataset.c)];
     const layout = afterStart !== null ? after : before, track = afterStart !== null ? 1 : 0;
     const index = layout.byStart.get(afterStart !== null ? afterStart : beforeStart);
-    if (index !== undefined) select(current.map, { track, layout, index }, true);
+    if (index === undefined) return;
+    select(current.map, { track, layout, index }, false);
+    zoomToRegion(current.map, current.map.selected);
   });
 }
 
@@ -56,7 +58,7 @@ function changeListHtml() {
     return `<li><button type="button" data-c="${i}" data-change="${kind}" data-at="${at}" ` +
       `style="border-left: 4px solid ${s.colour}">${s.symbol} ${s.words} <code>${at}</code> ${segmentInfo(segment).id}</button></li>`;
   });
-  return `<h2>Changes (${d.changes.length})</h2>${findings}<ol class="change-list">${items.join('')}</ol>`;
+  return `<section class="changes"><h2>Changes (${d.changes.length})</h2>${findings}<ol class="change-list">${items.join('')}</ol></section>`;
 }
 
 function hostPage(app) {

@@ -21,7 +21,8 @@ function layoutViewHtml(config) {
 </section>
 <aside class="side">
   <section class="details"><h2>Details</h2><div class="details-body" aria-live="polite"></div></section>
-  <section><h2>${escapeHtml(config.findingsTitle)}</h2><ol class="finding-list"></ol>${config.extraSide || ''}</section>
+  ${config.extraSide || ''}
+  <section><h2>${escapeHtml(config.findingsTitle)}</h2><ol class="finding-list"></ol></section>
 </aside>
 ${config.windows ? '<section class="windows-box"><h2>Low windows</h2><div class="windows"></div></section>' : ''}
 <section class="regions-box"><h2>Regions</h2><p class="note">Every region, low to high: Tab into a list, ↑ ↓ to move, Enter to show it on the map.</p>${lists}</section>`;
@@ -56,6 +57,7 @@ function mountLayoutView(root, config) {
     onView: (m) => { range.textContent = viewText(m); canvas.setAttribute('aria-label', `Address space map. ${viewText(m)}`); },
   });
   (config.marks || []).forEach((marks, i) => { map.tracks[i].marks = marks; });
+  map.requestDraw();
   $('.toolbar').addEventListener('click', (event) => {
     const act = event.target.closest('button') && event.target.closest('button').dataset.act;
     const key = { out: '-', in: '+', left: 'ArrowLeft', right: 'ArrowRight', all: '0' }[act];
