@@ -1,6 +1,7 @@
 // Every output of the model: text for people (the s1-s8 picture, regions, totals, findings), the
-// picture as SVG, the interactive HTML page, Prometheus metrics, check results and snapshot diffs. Renderers take what the
-// model computed and never re-read /proc. ljmm-trace's lines and summary are in trace_report.hpp.
+// picture as SVG, the interactive HTML page, Prometheus metrics, check results and snapshot
+// diffs. Renderers take what the model computed and never re-read /proc. ljmm-trace's lines and
+// summary are in trace_report.hpp.
 #pragma once
 
 #include <cstdint>
