@@ -156,7 +156,11 @@ class PageTest(unittest.TestCase):
         path = write("host.html", inspect("--all", "--format=html"))
         page = self.open(path)
         self.assert_clean(page, path)
-        self.assertIn("sev-error", page.evaluate("document.querySelector('table.host tbody tr').className").split())
+        rows = page.evaluate("[...document.querySelectorAll('table.host tbody tr')]"
+                             ".map((tr) => [tr.cells[0].textContent, tr.classList[0]])")
+        rank = {"sev-error": 2, "sev-warning": 1, "sev-none": 0}
+        self.assertEqual([r[1] for r in rows], sorted((r[1] for r in rows), key=rank.get, reverse=True), "worst first")
+        self.assertIn([str(self.pid), "sev-" + self.snapshot["findings"][0]["severity"]], rows)
         button = page.evaluate(f"(() => {{ const b = document.querySelector('button[aria-label=\"Show the layout of pid "
                                f"{self.pid}\"]'); b.scrollIntoView({{block: 'center'}}); const r = b.getBoundingClientRect();"
                                " return [r.left + r.width / 2, r.top + r.height / 2]; })()")
