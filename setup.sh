@@ -23,13 +23,15 @@ build_packages=(
 # binaries whose dependencies it computes ...
 package_packages=(dpkg-dev file)
 # ... and what the tests and benchmarks add: real programs to test against, the checkers, and
-# QEMU with busybox for the tests in guests booted with Debian's kernels (test/vm/).
+# QEMU with busybox for the tests in guests booted with Debian's kernels (test/vm/), and headless
+# Chromium for the HTML pages (test/browser/, driven over its DevTools pipe by python3 alone).
 test_packages=(
   googletest libgtest-dev libbenchmark-dev
   python3 python3-jsonschema util-linux procps dpkg-dev binutils lintian
   nginx libnginx-mod-http-lua strace
   python3-prometheus-client prometheus-node-exporter prometheus librsvg2-bin libclang-rt-14-dev groff-base
   qemu-system-x86 busybox-static xz-utils
+  chromium fonts-dejavu-core
 )
 
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }

@@ -17,7 +17,7 @@ _ljmm_complete() {
                --fail-on --maps --snapshot --diff --all --comm --exe --user --cgroup --per-process
                --output --verbose --help --version"
       case $previous in
-        --format) values="text json prometheus svg" ;;
+        --format) values="text json prometheus svg html" ;;
         --color) values="auto always never" ;;
         --demo-mode) values="brk-hole plain threads" ;;
         --fail-on) values="info warning error" ;;

@@ -19,6 +19,7 @@ complete_words() {  # complete_words WORD... -> what completion offers for the l
 }
 [ "$(complete_words ljmm-inspect --form)" = "--format" ] || { echo "ljmm-inspect --form"; exit 1; }
 [ "$(complete_words ljmm-inspect --format sv)" = "svg" ] || { echo "--format sv"; exit 1; }
+[ "$(complete_words ljmm-inspect --format ht)" = "html" ] || { echo "--format ht"; exit 1; }
 [ "$(complete_words ljmm-trace --backend pt)" = "ptrace" ] || { echo "--backend pt"; exit 1; }
 [[ " $(complete_words ljmm-trace -p "$$") " == *" $$ "* ]] || { echo "-p PID"; exit 1; }
 [[ " $(complete_words ljmm-trace -- bas) " == *" bash "* ]] || { echo "command after --"; exit 1; }

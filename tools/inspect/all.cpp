@@ -33,6 +33,7 @@ bool has_problem(const Analysis& analysis, Severity at_least) {
 std::string render(std::vector<Analysis>& analyses, const ScanCoverage& coverage, const Options& options) {
   if (options.format == "text")
     return render_host_table(analyses, coverage, text_options(options), options.findings_only);
+  if (options.format == "html") return render_html_host(analyses, coverage, options.findings_only);
   if (options.findings_only)
     std::erase_if(analyses, [](const Analysis& analysis) { return !has_problem(analysis, Severity::warning); });
   if (options.format == "prometheus") {
@@ -66,7 +67,7 @@ void declare_all_options(CLI::App& app, AllOptions& options) {
 
 int run_all(const Options& options) {
   if (options.format == "svg")
-    return cli::report(tool, "--all draws no picture: use text, json or prometheus", cli::exit_usage);
+    return cli::report(tool, "--all draws no SVG: use text, json, prometheus or html", cli::exit_usage);
   auto filter = make_filter(options.all);
   if (!filter) return cli::report(tool, filter.error());
   auto scan = scan_host(*filter, SnapshotOptions{.read_smaps = options.target.smaps});

@@ -32,9 +32,9 @@ void declare(CLI::App& app, Options& options) {
       ->expected(2);
   app.add_option("--format", options.format,
                  fmt::format("text, json (ljmm.snapshot/v1), prometheus (textfile collector; several pids allowed), "
-                             "svg (default {})",
+                             "svg, html (one interactive page, offline; with --diff and --all too) (default {})",
                              defaults.format))
-      ->check(CLI::IsMember({"text", "json", "prometheus", "svg"}));
+      ->check(CLI::IsMember({"text", "json", "prometheus", "svg", "html"}));
   app.add_flag("--json", options.json, "Same as --format json (schema ljmm.snapshot/v1)");
   app.add_flag("--findings-only", options.findings_only, "Print only the findings");
   app.add_flag("--no-regions", options.no_regions, "Leave out the table of every region");
@@ -58,6 +58,7 @@ void declare(CLI::App& app, Options& options) {
       "  ljmm-inspect --diff before.json 1234    what changed since\n"
       "  ljmm-inspect --format=prometheus $(pidof nginx) > /var/lib/node_exporter/ljmm.prom\n"
       "  ljmm-inspect 1234 --format=svg > layout.svg\n"
+      "  ljmm-inspect --demo --format=html > layout.html   zoom in a browser, no network needed\n"
       "  ljmm-inspect --all --findings-only     every process with a problem, worst first\n"
       "  ljmm-inspect --all --format=prometheus -o /var/lib/prometheus/node-exporter/ljmm.prom\n"
       "Exit codes: 0 ok, 1 findings at --fail-on, 2 usage, 3 target unavailable, 4 malformed input,\n"
@@ -79,14 +80,20 @@ int run_diff(const Options& options) {
   if (!before) return cli::report(tool, before.error());
   auto after = cli::load_any(options.diff[1], options.target.smaps);
   if (!after) return cli::report(tool, after.error());
-  SnapshotDiff diff = diff_snapshots(analyze(std::move(before).value()), analyze(std::move(after).value()));
-  fmt::print("{}", options.format == "json" ? diff_json(diff) : diff_text(diff, cli::use_color(options.color)));
+  Analysis first = analyze(std::move(before).value()), second = analyze(std::move(after).value());
+  SnapshotDiff diff = diff_snapshots(first, second);
+  if (options.format == "html") {
+    fmt::print("{}", render_html_diff(first, second, diff));
+  } else {
+    fmt::print("{}", options.format == "json" ? diff_json(diff) : diff_text(diff, cli::use_color(options.color)));
+  }
   return cli::exit_ok;
 }
 
 std::string render(const Analysis& analysis, const Options& options) {
   if (options.format == "json") return snapshot_to_json(analysis);
   if (options.format == "svg") return render_svg(analysis);
+  if (options.format == "html") return render_html(analysis);
   if (options.format == "prometheus") return render_prometheus({analysis});
   TextOptions text = inspect::text_options(options);
   return options.findings_only ? render_findings(analysis, text) : render_report(analysis, text);

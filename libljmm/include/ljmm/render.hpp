@@ -1,6 +1,7 @@
 // Every output of the model: text for people (the s1-s8 picture, regions, totals, findings), the
-// picture as SVG, Prometheus metrics, check results and snapshot diffs. Renderers take what the
-// model computed and never re-read /proc. ljmm-trace's lines and summary are in trace_report.hpp.
+// picture as SVG, the interactive HTML page, Prometheus metrics, check results and snapshot
+// diffs. Renderers take what the model computed and never re-read /proc. ljmm-trace's lines and
+// summary are in trace_report.hpp.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +35,16 @@ LJMM_API std::string render_report(const Analysis& analysis, const TextOptions& 
 
 // The picture as a self-contained SVG.
 LJMM_API std::string render_svg(const Analysis& analysis);
+
+// One self-contained interactive HTML page (docs/user-guide.md, "The HTML page"): the address space
+// zoomable from all of user space down to single pages, its regions, findings and low windows; no
+// request of any kind, the data embedded as JSON (ljmm.page/v1, docs/html.md).
+LJMM_API std::string render_html(const Analysis& analysis);
+// Before and after on one axis, the regions added, removed and changed marked.
+LJMM_API std::string render_html_diff(const Analysis& before, const Analysis& after, const SnapshotDiff& diff);
+// The host table worst first (as render_host_table orders it); each process opens its own layout.
+LJMM_API std::string render_html_host(const std::vector<Analysis>& analyses, const ScanCoverage& coverage,
+                                      bool problems_only = false);
 
 // Metrics in the Prometheus text format (node_exporter's textfile collector), one document for
 // several processes: each metric family's HELP and TYPE once.

@@ -1,10 +1,12 @@
-// ljmm-inspect --all as a table: the processes worst first, and what could not be read.
+// ljmm-inspect --all as a table: the processes worst first, and what could not be read; the rows
+// and their order are shared with the HTML host page (host_rows.hpp).
 #include <fmt/format.h>
 
 #include <algorithm>
 
 #include "ljmm/render.hpp"
 #include "ljmm/units.hpp"
+#include "render/host_rows.hpp"
 #include "render/style.hpp"
 
 namespace ljmm {
@@ -36,6 +38,28 @@ std::string below_2g_free(const Analysis& analysis) {
   return "-";
 }
 
+}  // namespace
+
+namespace detail {
+
+HostRow host_row(const Analysis& a) {
+  const Finding* problem = worst_problem(a);
+  return HostRow{{std::to_string(a.snapshot.process.pid), a.snapshot.process.comm,
+                  std::to_string(a.snapshot.regions.size()),
+                  a.diagnosis.brk.known ? format_size(a.diagnosis.brk.room) : "?",
+                  format_size(a.diagnosis.fallbacks.bytes), below_2g_free(a), problem ? problem->id : "-",
+                  a.snapshot.process.exe.empty() ? "?" : a.snapshot.process.exe},
+                 problem};
+}
+
+std::vector<const Analysis*> worst_first(const std::vector<Analysis>& analyses, bool problems_only) {
+  std::vector<const Analysis*> rows;
+  for (const Analysis& analysis : analyses)
+    if (!problems_only || worst_problem(analysis)) rows.push_back(&analysis);
+  std::sort(rows.begin(), rows.end(), worse);
+  return rows;
+}
+
 std::string coverage_line(size_t read, const ScanCoverage& coverage) {
   std::string reasons;
   for (const auto& [reason, count] : count_unreadable(coverage))
@@ -48,30 +72,25 @@ std::string coverage_line(size_t read, const ScanCoverage& coverage) {
   return line + "\n";
 }
 
-}  // namespace
+}  // namespace detail
 
 std::string render_host_table(const std::vector<Analysis>& analyses, const ScanCoverage& coverage,
                               const TextOptions& options, bool problems_only) {
   detail::TextStyle style(options.color);
-  std::vector<const Analysis*> rows;
-  for (const Analysis& analysis : analyses)
-    if (!problems_only || worst_problem(analysis)) rows.push_back(&analysis);
-  std::sort(rows.begin(), rows.end(), worse);
-  std::string out = style.bold(fmt::format("{:>8} {:<16} {:>8} {:>10} {:>10} {:>10}  {:<22} {}", "PID", "COMM",
-                                           "MAPPINGS", "BRK ROOM", "FALLBACK", "BELOW-2G", "WORST FINDING", "EXE")) +
-                    "\n";
-  for (const Analysis* row : rows) {
-    const Analysis& a = *row;
-    const Finding* problem = worst_problem(a);
-    std::string finding = problem ? style.severity_color(problem->severity, fmt::format("{:<22}", problem->id))
-                                  : fmt::format("{:<22}", "-");
-    out +=
-        fmt::format("{:>8} {:<16} {:>8} {:>10} {:>10} {:>10}  {} {}\n", a.snapshot.process.pid, a.snapshot.process.comm,
-                    a.snapshot.regions.size(), a.diagnosis.brk.known ? format_size(a.diagnosis.brk.room) : "?",
-                    format_size(a.diagnosis.fallbacks.bytes), below_2g_free(a), finding,
-                    a.snapshot.process.exe.empty() ? "?" : a.snapshot.process.exe);
+  // The worst finding's id is painted in its severity's colour, so the line is built in parts.
+  auto line = [&](const std::array<std::string, 8>& c, const Finding* problem) {
+    std::string worst = fmt::format("{:<22}", c[6]);
+    return fmt::format("{:>8} {:<16} {:>8} {:>10} {:>10} {:>10}  ", c[0], c[1], c[2], c[3], c[4], c[5]) +
+           (problem ? style.severity_color(problem->severity, worst) : worst) + " " + c[7];
+  };
+  std::array<std::string, 8> names;
+  std::copy(detail::host_columns.begin(), detail::host_columns.end(), names.begin());
+  std::string out = style.bold(line(names, nullptr)) + "\n";
+  for (const Analysis* analysis : detail::worst_first(analyses, problems_only)) {
+    detail::HostRow row = detail::host_row(*analysis);
+    out += line(row.cells, row.problem) + "\n";
   }
-  return out + coverage_line(analyses.size(), coverage);
+  return out + detail::coverage_line(analyses.size(), coverage);
 }
 
 }  // namespace ljmm

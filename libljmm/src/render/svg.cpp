@@ -8,6 +8,7 @@
 #include "ljmm/render.hpp"
 #include "ljmm/units.hpp"
 #include "model/spans.hpp"
+#include "render/style.hpp"
 #include "render/xml_escape.hpp"
 
 namespace ljmm {
@@ -21,23 +22,9 @@ using detail::xml_escape;
 
 namespace {
 
-const char* colour(Segment segment) {
-  switch (segment) {
-    case Segment::text: return "#3b6fd4";
-    case Segment::data: return "#17a2b8";
-    case Segment::bss: return "#5bc0de";
-    case Segment::gap: return "#9e9e9e";
-    case Segment::heap: return "#2e9d4f";
-    case Segment::mmap: return "#d4a017";
-    case Segment::stack: return "#a03fb5";
-    case Segment::kernel: return "#c0392b";
-  }
-  return "#000000";
-}
+const char* colour(Segment segment) { return detail::segment_colours[segment].rgb; }
 
 constexpr int row_height = 24, top = 64, label_width = 230, address_width = 170, size_width = 90, bar_width = 420;
-constexpr const char* fallback_colour = "#c0392b";
-constexpr const char* blocker_colour = "#000000";
 
 // The malloc fallback's part of the mapped bar, hatched in red at its right end, and a black
 // marker with "brk blocked" at the left of the span that holds the blocker.
@@ -49,21 +36,24 @@ std::string fallback_and_blocker(const Span& span, int bar_x, int y, int mapped)
     svg += fmt::format(
         "  <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"url(#fallback)\" stroke=\"{}\" "
         "stroke-width=\"0.5\"/>\n",
-        bar_x + mapped - width, y + 4, width, row_height - 8, fallback_colour);
+        bar_x + mapped - width, y + 4, width, row_height - 8, detail::fallback_rgb);
   }
   if (span.blocker_size > 0)
     svg += fmt::format(
         "  <path d=\"M {0} {1} l -7 -6 l 0 12 z\" fill=\"{2}\"/><rect x=\"{0}\" y=\"{3}\" "
         "width=\"3\" height=\"{4}\" fill=\"{2}\"/>\n",
-        bar_x, y + row_height / 2, blocker_colour, y + 1, row_height - 2);
+        bar_x, y + row_height / 2, detail::blocker_rgb, y + 1, row_height - 2);
   return svg;
 }
 
 // Red diagonal hatching for fallback memory: visible on every segment colour and in grey print.
-constexpr const char* fallback_pattern =
-    "<defs><pattern id=\"fallback\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
-    "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#f5b7b1\"/>"
-    "<rect width=\"3\" height=\"6\" fill=\"#c0392b\"/></pattern></defs>\n";
+std::string fallback_pattern() {
+  return fmt::format(
+      "<defs><pattern id=\"fallback\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
+      "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"{}\"/>"
+      "<rect width=\"3\" height=\"6\" fill=\"{}\"/></pattern></defs>\n",
+      detail::fallback_pale_rgb, detail::fallback_rgb);
+}
 
 }  // namespace
 
@@ -93,11 +83,11 @@ std::string render_svg(const Analysis& analysis) {
       "<text x=\"12\" y=\"44\" fill=\"#555555\">address space, low to high; bar length ~ log2 of size; "
       "dark: mapped, pale: free</text>\n",
       width, height, xml_escape(title));
-  svg += fallback_pattern;
+  svg += fallback_pattern();
   for (size_t i = 0; i < problems.size(); ++i) {
     const Finding& finding = *problems[i];
     svg += fmt::format("<text x=\"12\" y=\"{}\" fill=\"{}\" font-weight=\"bold\">{} {}: {}</text>\n",
-                       top - 4 + static_cast<int>(i) * 18, finding.severity == Severity::error ? "#c0392b" : "#b9770e",
+                       top - 4 + static_cast<int>(i) * 18, detail::severity_rgb(finding.severity),
                        severity_name(finding.severity), xml_escape(finding.id), xml_escape(finding.summary));
   }
   for (size_t row = 0; row < spans.size(); ++row) {
@@ -141,7 +131,7 @@ std::string render_svg(const Analysis& analysis) {
     svg += fmt::format(
         "<rect x=\"{}\" y=\"{}\" width=\"3\" height=\"12\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">"
         "brk blocker</text>\n",
-        x + 150, y - 10, blocker_colour, x + 158, y);
+        x + 150, y - 10, detail::blocker_rgb, x + 158, y);
   svg += "</svg>\n";
   return svg;
 }
