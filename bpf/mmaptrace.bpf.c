@@ -196,16 +196,30 @@ static __always_inline void find_frame_files(struct mmt_event *event) {
   }
 }
 
-static long note_mapping_size(struct task_struct *task, struct vm_area_struct *vma, u64 *size) {
-  *size = BPF_CORE_READ(vma, vm_end) - BPF_CORE_READ(vma, vm_start);
+struct mapping_lookup {
+  u64 size;
+  struct mmt_frame_file file;
+};
+
+static long note_mapping(struct task_struct *task, struct vm_area_struct *vma, struct mapping_lookup *lookup) {
+  lookup->size = BPF_CORE_READ(vma, vm_end) - BPF_CORE_READ(vma, vm_start);
+  struct file *file = BPF_CORE_READ(vma, vm_file);
+  if (!file) return 0;
+  lookup->file.ino = BPF_CORE_READ(file, f_inode, i_ino);
+  lookup->file.dev = BPF_CORE_READ(file, f_inode, i_sb, s_dev);
+  lookup->file.offset = BPF_CORE_READ(vma, vm_pgoff) << 12;
   return 0;
 }
 
-/* What shmat attached at `address`: no argument says how much (the segment's size does). */
-static __always_inline u64 attached_size(struct task_struct *task, u64 address) {
-  u64 size = 0;
-  if (find_vma_available) bpf_find_vma(task, address, note_mapping_size, &size, 0);
-  return size;
+/* What a successful file mmap or shmat mapped at its result: the file (so user space tells files
+ * apart by inode, whatever became of their names), and for shmat the size no argument says. */
+static __always_inline void note_mapped(struct mmt_event *event, struct task_struct *task, s32 syscall, bool call_failed) {
+  bool file_map = syscall == MMT_MMAP && !(event->args[3] & 0x20 /* MAP_ANONYMOUS */);
+  if (call_failed || !find_vma_available || (!file_map && syscall != MMT_SHMAT)) return;
+  struct mapping_lookup lookup = {};
+  bpf_find_vma(task, (u64)event->ret, note_mapping, &lookup, 0);
+  event->mapped_file = lookup.file;
+  if (syscall == MMT_SHMAT) event->shm_size = lookup.size;
 }
 
 static __always_inline bool failed(s32 syscall, u64 first_argument, long ret) {
@@ -275,7 +289,9 @@ static __always_inline int emit_call(void *ctx, struct inflight_call *call, s32 
   event->caller = maps && !call_failed ? return_address(call->ia32_syscall != 0) : 0;
   struct task_struct *task = bpf_get_current_task_btf();
   event->map_count = BPF_CORE_READ(task, mm, map_count);
-  event->shm_size = syscall == MMT_SHMAT && !call_failed ? attached_size(task, (u64)ret) : 0;
+  event->shm_size = 0;
+  __builtin_memset(&event->mapped_file, 0, sizeof event->mapped_file);
+  note_mapped(event, task, syscall, call_failed);
   bpf_get_current_comm(event->comm, sizeof event->comm);
   if (capture_stack) {
     long bytes = bpf_get_stack(ctx, event->stack, sizeof event->stack, BPF_F_USER_STACK);

@@ -76,6 +76,9 @@ struct mmt_event {
   char comm[MMT_COMM_LEN];
   /* A successful shmat: the size the kernel attached (the mapping's length). */
   unsigned long long shm_size;
+  /* A successful file mmap or shmat: the file the kernel mapped at the result (ino 0: anonymous,
+   * or not known). */
+  struct mmt_frame_file mapped_file;
   /* mm->map_count right after the call: the kernel's own count of the process's mappings. */
   unsigned int map_count;
   unsigned int unused;

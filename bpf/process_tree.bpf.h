@@ -22,7 +22,12 @@ static __always_inline void emit_task_event(u32 kind, u32 pid, u32 ppid, struct 
   event->ppid = ppid;
   event->syscall = -1;
   BPF_CORE_READ_STR_INTO(&event->comm, task, comm);
-  submit(event);
+  /* After an exec user space reads the new program's layout (the layout model): the sooner it
+   * learns of it, the less of the program's start it misses. */
+  if (kind == MMT_EXEC)
+    bpf_ringbuf_submit(event, BPF_RB_FORCE_WAKEUP);
+  else
+    submit(event);
 }
 
 SEC("tp_btf/sched_process_fork")

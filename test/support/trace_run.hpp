@@ -23,6 +23,7 @@ struct Trace {
   std::vector<json> events;
   json summary;
   json call_sites;  // with --stack
+  json layouts;     // the layout model's part of the summary
   CommandResult command;
 };
 
@@ -47,6 +48,7 @@ inline Trace run_trace(std::vector<std::string> arguments, int expected_exit = 0
     json document = json::parse(line);
     (document["type"] == "summary"      ? trace.summary
      : document["type"] == "call_sites" ? trace.call_sites
+     : document["type"] == "layouts"    ? trace.layouts
                                         : trace.events.emplace_back()) = document;
   }
   std::ifstream again(output);

@@ -12,6 +12,7 @@
 #include "../common/cli.hpp"
 #include "ljmm/call_sites.hpp"
 #include "ljmm/proc.hpp"
+#include "ljmm/trace_layout.hpp"
 #include "ljmm/trace_output.hpp"
 #include "ljmm/trace_report.hpp"
 #include "ljmm/units.hpp"
@@ -232,13 +233,16 @@ int run(CliOptions& options) {
   trace::Log log = [&](const std::string& message) {
     if (options.trace.verbose) fmt::print(stderr, "{}: {}\n", tool, message);
   };
-  auto result = trace::run(options.trace, sink, log);
+  // The layout model sits before every other sink: they get the events with what they left.
+  trace::LayoutTracker layouts(sink, options.trace.calls.all() && !wide.enabled);
+  auto result = trace::run(options.trace, layouts, log);
   std::fflush(out);
   if (!result) return cli::report(tool, result.error());
   if (options.trace.backend == trace::BackendChoice::automatic || options.trace.verbose)
     fmt::print(stderr, "{}: backend {} ({})\n", tool, result->backend, result->backend_reason);
   std::vector<trace::LiveSite> live = trace::live_sites(summary, symbolizer, options.top);
-  output->summary({summary, *result, live, stacks ? &call_sites : nullptr, options.top});
+  output->summary({summary, *result, live, stacks ? &call_sites : nullptr, options.top,
+                   layouts.enabled() ? &layouts : nullptr});
   if (!options.folded.empty()) {
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> folded(std::fopen(options.folded.c_str(), "we"), &std::fclose);
     std::string folded_stacks = trace::folded_fallbacks(call_sites);

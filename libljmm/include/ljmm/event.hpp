@@ -180,6 +180,9 @@ struct LJMM_API Event {
   // A successful shmat: the size of the segment it attached, as the kernel mapped it (no
   // argument says it). 0 otherwise, or when it could not be read.
   uint64_t shm_size = 0;
+  // A successful file mmap or shmat: the file mapped, by device and inode (the kernel's at the
+  // result with BPF, the fd's with ptrace), which names cannot confuse. inode 0: not known.
+  FrameFile mapped_file;
   // The kernel's own count of the process's mappings right after the call (BPF), to check the
   // model against; another thread may have changed it since.
   std::optional<uint64_t> kernel_map_count;

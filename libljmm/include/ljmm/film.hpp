@@ -14,11 +14,13 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "ljmm/event.hpp"
 #include "ljmm/export.hpp"
 #include "ljmm/maps.hpp"
+#include "ljmm/process.hpp"
 
 namespace ljmm::film {
 
@@ -53,12 +55,14 @@ struct LJMM_API Vma {
   uint32_t dev_major = 0;
   uint32_t dev_minor = 0;
   uint64_t inode = 0;
-  std::string path;  // the file, or "[vdso]", "[anon:NAME]"; empty for anonymous memory
+  bool file = false;  // backed by a file (shared anonymous memory and SysV segments are files too)
+  std::string path;   // the file (empty when not known), or "[vdso]", "[anon:NAME]"; empty for anonymous memory
   bool deleted = false;  // the file was deleted ("/dev/zero (deleted)" for shared anonymous memory)
   int pkey = 0;          // pkey_mprotect
   uint64_t policy = 0;   // mbind's mode and arguments as one key: 0 is the default policy
   // Which anonymous memory the pages belong to (the kernel's anon_vma): a mapping not written to
-  // yet has none (0), and two neighbours with different ones stay apart.
+  // yet has none (0), and two neighbours with different ones stay apart. For a file known by
+  // neither name nor inode, and shared anonymous memory, which mapping it came from.
   uint64_t anon_id = 0;
 
   uint64_t size() const { return end - start; }
@@ -94,14 +98,16 @@ LJMM_API std::optional<LayoutSource> layout_source_named(const std::string& name
 // clock. Calls that completed before it are in it; later ones are applied to it (again, which
 // leaves what they set as it is: see AddressSpace::apply).
 struct LJMM_API StartLayout {
-  uint32_t pid = 0;
+  uint32_t pid = 0;  // in the tracer's PID namespace
   uint64_t time_ns = 0;
   LayoutSource source = LayoutSource::attach;
   bool stopped = false;  // every thread was stopped while it was read: nothing was changing it
+  // What /proc said of the process at the read: its name and program, where the heap begins
+  // (start_brk) and the stack (start_stack).
+  ProcessInfo process;
   std::vector<Region> regions;
-  uint64_t start_brk = 0;    // where the heap begins (/proc/PID/stat); 0: not known
-  uint64_t start_stack = 0;  // inside the main thread's stack
-  std::string comm;
+  // The machine's: its kernel release decides some flags (MAP_STACK is VM_NOHUGEPAGE from 6.7).
+  SystemInfo system;
 };
 
 class LJMM_API AddressSpace {
@@ -134,6 +140,7 @@ class LJMM_API AddressSpace {
   uint64_t mapped_bytes(uint64_t start, uint64_t end) const;
   uint64_t next_anon_id() { return ++last_anon_id_; }
 
+  void name_file(Vma& vma, const std::string& label);  // its path and deleted mark, or the one its inode had
   LayoutChange map(const trace::Event& event);
   LayoutChange remap(const trace::Event& event);
   LayoutChange move_brk(const trace::Event& event);
@@ -148,9 +155,12 @@ class LJMM_API AddressSpace {
 
   std::map<uint64_t, Vma> vmas_;  // by start
   LayoutTotals totals_;
+  // A file's path by its device and inode, from what named it: the start layout, earlier maps.
+  std::map<std::tuple<uint32_t, uint32_t, uint64_t>, std::string> file_paths_;
   std::optional<uint64_t> brk_;
   uint64_t start_brk_ = 0;
   uint64_t start_stack_ = 0;
+  bool stack_no_huge_page_ = false;  // the kernel gives MAP_STACK mappings VM_NOHUGEPAGE (6.7+)
   bool lock_future_ = false;  // mlockall(MCL_FUTURE): new mappings are locked
   uint32_t future_flags_ = 0;
   uint64_t last_anon_id_ = 0;

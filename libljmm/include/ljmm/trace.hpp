@@ -13,6 +13,7 @@
 
 #include "ljmm/event.hpp"
 #include "ljmm/export.hpp"
+#include "ljmm/film.hpp"
 #include "ljmm/result.hpp"
 
 namespace ljmm::trace {
@@ -114,6 +115,9 @@ class LJMM_API Sink {
  public:
   virtual ~Sink() = default;
   virtual void on_event(const Event& event) = 0;
+  // A traced process's layout, read from the kernel: when tracing began (-p), at an exec (the
+  // new program's), in the order of the events around it (film.hpp says which apply to it).
+  virtual void on_layout(const film::StartLayout&) {}
   // Losses so far, while they happen: at most once a second.
   virtual void on_losses(const Losses&) {}
   // System-wide: every process seen so far, ranked, every --interval seconds.

@@ -13,6 +13,7 @@
 #include "ljmm/export.hpp"
 #include "ljmm/symbolizer.hpp"
 #include "ljmm/trace.hpp"
+#include "ljmm/trace_layout.hpp"
 #include "ljmm/trace_summary.hpp"
 
 namespace ljmm::trace {
@@ -32,12 +33,15 @@ struct LJMM_API TraceEnd {
   const std::vector<LiveSite>& live_sites;
   const CallSites* call_sites = nullptr;  // with --stack
   size_t top = 5;                         // call sites listed
+  const LayoutTracker* layouts = nullptr;  // the layout model, when it was kept
 };
 
 class LJMM_API Output {
  public:
   virtual ~Output() = default;
   virtual void event(const Event& event, const std::vector<Frame>& frames) = 0;
+  // A process's start layout (a recording keeps it; the other outputs show events only).
+  virtual void layout(const film::StartLayout&) {}
   // -a: the processes ranked, every --interval seconds.
   virtual void activity(const std::vector<ProcessActivity>& ranked, uint64_t time_ns) = 0;
   virtual void summary(const TraceEnd& end) = 0;
@@ -55,6 +59,7 @@ class LJMM_API OutputSink : public Sink {
   OutputSink(Output& output, Symbolizer* symbolizer, bool events)
       : output_(output), symbolizer_(symbolizer), events_(events) {}
   void on_event(const Event& event) override;
+  void on_layout(const film::StartLayout& layout) override { output_.layout(layout); }
   void on_activity(const std::vector<ProcessActivity>& ranked, uint64_t time_ns) override;
 
  private:
@@ -68,6 +73,7 @@ class LJMM_API Fanout : public Sink {
  public:
   void add(Sink& sink) { sinks_.push_back(&sink); }
   void on_event(const Event& event) override;
+  void on_layout(const film::StartLayout& layout) override;
   void on_losses(const Losses& losses) override;
   void on_activity(const std::vector<ProcessActivity>& ranked, uint64_t time_ns) override;
 

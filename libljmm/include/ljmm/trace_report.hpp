@@ -9,6 +9,7 @@
 #include "ljmm/export.hpp"
 #include "ljmm/finding.hpp"
 #include "ljmm/trace.hpp"
+#include "ljmm/trace_layout.hpp"
 #include "ljmm/trace_output.hpp"
 #include "ljmm/trace_summary.hpp"
 
@@ -39,6 +40,10 @@ LJMM_API std::string ended_processes_note(const RunResult& run);
 LJMM_API std::string describe_losses(const Losses& losses);
 LJMM_API std::string summary_json(const Summary& summary, const RunResult& run,
                                   const std::vector<LiveSite>& sites = {});
+// The layout model's part of the summary (trace_layout.hpp), in text and as one JSON Lines
+// object of type "layouts".
+LJMM_API std::string layouts_text(const LayoutTracker& layouts, bool color);
+LJMM_API std::string layouts_json(const LayoutTracker& layouts);
 // Why the trace stopped, in a sentence ("the grace of 120 s ran out while pid 12 (nginx) was still
 // making calls"), and a warning line when a traced process was still busy (empty when none).
 LJMM_API std::string stop_sentence(const Summary& summary, const RunResult& run);

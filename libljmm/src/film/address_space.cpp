@@ -2,6 +2,7 @@
 // does. What each call does is in apply.cpp.
 #include <sys/mman.h>
 
+#include <cstdio>
 #include <sstream>
 #include <string_view>
 
@@ -53,9 +54,10 @@ Vma vma_of(const Region& region) {
   vma.dev_minor = region.dev_minor;
   vma.inode = region.inode;
   vma.deleted = region.deleted;
-  bool named = region.kind == RegionKind::file || region.kind == RegionKind::anon_named ||
-               region.kind == RegionKind::anon_shmem || is_special_kind(region.kind);
-  if (named) vma.path = region.kind == RegionKind::file ? region.path : region.label();
+  vma.file = region.kind == RegionKind::file;
+  bool named = vma.file || region.kind == RegionKind::anon_named || region.kind == RegionKind::anon_shmem ||
+               is_special_kind(region.kind);
+  if (named) vma.path = vma.file ? region.path : region.label();
   if (region.vm_flags.empty()) {  // from maps, not smaps: what the permissions and names imply
     if (!vma.shared && (vma.prot & PROT_WRITE)) vma.flags |= accounted;
     if (region.kind == RegionKind::stack) vma.flags |= grows_down;
@@ -65,6 +67,13 @@ Vma vma_of(const Region& region) {
   if (is_special_kind(region.kind)) vma.flags |= special;
   if (region.kind == RegionKind::vsyscall) vma.flags |= gate;
   return vma;
+}
+
+// "6.18.44-..." is at least major.minor; an unknown release is taken as the newest.
+bool kernel_at_least(const std::string& release, int major, int minor) {
+  int found_major = 0, found_minor = 0;
+  if (std::sscanf(release.c_str(), "%d.%d", &found_major, &found_minor) != 2) return true;
+  return found_major > major || (found_major == major && found_minor >= minor);
 }
 
 }  // namespace
@@ -85,18 +94,37 @@ std::optional<LayoutSource> layout_source_named(const std::string& name) {
   return std::nullopt;
 }
 
-AddressSpace::AddressSpace(const StartLayout& layout) : start_brk_(layout.start_brk), start_stack_(layout.start_stack) {
+AddressSpace::AddressSpace(const StartLayout& layout)
+    : start_brk_(layout.process.start_brk),
+      start_stack_(layout.process.start_stack),
+      stack_no_huge_page_(kernel_at_least(layout.system.kernel, 6, 7)) {
   for (const Region& region : layout.regions) {
     Vma vma = vma_of(region);
     // Each anonymous writable mapping the kernel listed apart is apart for a reason the model
     // cannot see (another anon_vma): it gets its own identity.
     if (vma.path.empty() && !vma.shared && (vma.prot & PROT_WRITE)) vma.anon_id = next_anon_id();
-    if (vma.path.empty() && vma.shared) vma.anon_id = next_anon_id();  // its own shmem file
+    if (vma.file && vma.inode != 0) file_paths_[{vma.dev_major, vma.dev_minor, vma.inode}] = vma.path;
     if (region.kind == RegionKind::heap) brk_ = region.end;
     count(vma, +1);
     vmas_.emplace(vma.start, std::move(vma));
   }
   if (!brk_ && start_brk_ != 0) brk_ = start_brk_;  // no [heap] yet: the break is where it starts
+}
+
+void AddressSpace::name_file(Vma& vma, const std::string& label) {
+  constexpr std::string_view deleted = " (deleted)";
+  vma.path = label;
+  if (vma.path.ends_with(deleted)) {
+    vma.path.resize(vma.path.size() - deleted.size());
+    vma.deleted = true;
+  }
+  auto key = std::make_tuple(vma.dev_major, vma.dev_minor, vma.inode);
+  if (vma.inode != 0 && !vma.path.empty()) file_paths_[key] = vma.path;
+  if (vma.inode != 0 && vma.path.empty()) {
+    auto known = file_paths_.find(key);
+    if (known != file_paths_.end()) vma.path = known->second;
+  }
+  if (vma.inode == 0 && vma.path.empty()) vma.anon_id = next_anon_id();  // a file of its own, nameless
 }
 
 void AddressSpace::count(const Vma& vma, int sign) {
@@ -115,7 +143,7 @@ void AddressSpace::split_at(uint64_t address) {
   if (!(vma.start < address && address < vma.end)) return;
   Vma right = vma;
   right.start = address;
-  if (!right.path.empty() || right.shared) right.offset += address - vma.start;
+  if (right.file) right.offset += address - vma.start;
   count(vma, -1);
   vma.end = address;
   count(vma, +1);
@@ -160,15 +188,18 @@ void AddressSpace::modify(uint64_t start, uint64_t end, bool mapped_prefix_only,
 
 namespace {
 
+bool same_file(const Vma& a, const Vma& b) {
+  if (a.inode != 0 && b.inode != 0)
+    return a.inode == b.inode && a.dev_major == b.dev_major && a.dev_minor == b.dev_minor;
+  if (!a.path.empty() && !b.path.empty() && !a.deleted) return a.path == b.path;
+  return a.anon_id != 0 && a.anon_id == b.anon_id;  // pieces of one mapping of a file known by neither
+}
+
 bool same_backing(const Vma& a, const Vma& b) {
-  if (a.path != b.path || a.deleted != b.deleted || a.shared != b.shared) return false;
-  if (a.path.empty() || (a.shared && a.deleted)) {  // anonymous: the same pages' owner, or one has none yet
-    if (a.shared) return a.anon_id == b.anon_id && b.offset == a.offset + a.size();
-    return a.anon_id == 0 || b.anon_id == 0 || a.anon_id == b.anon_id;
-  }
-  bool same_file = a.inode == 0 || b.inode == 0 || (a.inode == b.inode && a.dev_major == b.dev_major &&
-                                                     a.dev_minor == b.dev_minor);
-  return same_file && b.offset == a.offset + a.size();
+  if (a.file != b.file || a.shared != b.shared || a.deleted != b.deleted) return false;
+  if (a.file) return same_file(a, b) && b.offset == a.offset + a.size();
+  if (a.path != b.path) return false;  // [anon:NAME], [vdso]
+  return a.anon_id == 0 || b.anon_id == 0 || a.anon_id == b.anon_id;  // the same pages' owner, or one has none yet
 }
 
 // The kernel's merge rule, as far as the model can see it: neighbours with equal permissions,
@@ -225,14 +256,17 @@ std::vector<Region> AddressSpace::regions() const {
     region.end = vma.end;
     region.perms = Perms{(vma.prot & PROT_READ) != 0, (vma.prot & PROT_WRITE) != 0, (vma.prot & PROT_EXEC) != 0,
                          vma.shared};
-    region.offset = vma.path.empty() ? 0 : vma.offset;
+    region.offset = vma.file ? vma.offset : 0;
     region.dev_major = vma.dev_major;
     region.dev_minor = vma.dev_minor;
     region.inode = vma.inode;
     region.deleted = vma.deleted;
-    if (!vma.path.empty()) {
+    if (vma.file) {
+      region.kind = RegionKind::file;
+      region.path = vma.path;
+    } else if (!vma.path.empty()) {
       auto parsed = parse_maps_line("0-1 ---p 0 0:0 0 " + vma.path, 1);  // the kind a name has, as for the kernel's
-      region.kind = parsed ? parsed->kind : RegionKind::file;
+      region.kind = parsed ? parsed->kind : RegionKind::special;
       region.path = parsed ? parsed->path : vma.path;
     } else if (brk_ && vma.start <= *brk_ && vma.end >= start_brk_ && start_brk_ != 0) {
       region.kind = RegionKind::heap;

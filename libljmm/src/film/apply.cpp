@@ -86,15 +86,22 @@ LayoutChange AddressSpace::map(const Event& event) {
   uint64_t type = a[3] & MAP_TYPE;
   vma.shared = type == MAP_SHARED || type == MAP_SHARED_VALIDATE;
   bool anonymous = (a[3] & MAP_ANONYMOUS) != 0;
+  if (!anonymous || vma.shared) {
+    vma.file = true;
+    vma.inode = event.mapped_file.inode;
+    vma.dev_major = event.mapped_file.dev_major;
+    vma.dev_minor = event.mapped_file.dev_minor;
+  }
   if (!anonymous) {
-    vma.path = event.path;
     vma.offset = event.ia32_syscall == trace::ia32_mmap2 ? a[5] * trace::ia32_mmap2_offset_unit : a[5];
+    name_file(vma, event.path);
   } else if (vma.shared) {  // shared anonymous memory is a file of its own, shown as deleted
     vma.path = "/dev/zero";
     vma.deleted = true;
-    vma.anon_id = next_anon_id();
+    if (vma.inode == 0) vma.anon_id = next_anon_id();
   }
   if (a[3] & MAP_GROWSDOWN) vma.flags |= grows_down;
+  if ((a[3] & MAP_STACK) && stack_no_huge_page_) vma.flags |= no_huge_page;
   if (a[3] & MAP_NORESERVE) vma.flags |= no_reserve;
   if (!vma.shared && (vma.prot & PROT_WRITE) && !(a[3] & (MAP_NORESERVE | MAP_HUGETLB))) vma.flags |= accounted;
   if (a[3] & MAP_LOCKED) vma.flags |= locked;
@@ -247,9 +254,13 @@ LayoutChange AddressSpace::attach_shm(const Event& event) {
   vma.shared = true;
   vma.prot = static_cast<uint8_t>(PROT_READ | ((event.args[2] & detail::shm_rdonly) ? 0 : PROT_WRITE) |
                                   ((event.args[2] & detail::shm_exec) ? PROT_EXEC : 0));
-  vma.path = event.path.empty() ? "/SYSV" : event.path;
-  vma.deleted = true;
-  vma.anon_id = next_anon_id();
+  vma.file = true;
+  vma.inode = event.mapped_file.inode;
+  vma.dev_major = event.mapped_file.dev_major;
+  vma.dev_minor = event.mapped_file.dev_minor;
+  name_file(vma, event.path);
+  vma.deleted = true;  // a SysV segment's file is never linked anywhere
+  if (vma.inode == 0) vma.anon_id = next_anon_id();
   if (lock_future_) vma.flags |= future_flags_;
   insert(std::move(vma));
   return {};
@@ -260,10 +271,15 @@ LayoutChange AddressSpace::attach_shm(const Event& event) {
 LayoutChange AddressSpace::detach_shm(const Event& event) {
   if (event.failed()) return {};
   auto it = vmas_.find(event.args[0]);
-  if (it == vmas_.end() || !it->second.shared) return {};
-  uint64_t id = it->second.anon_id, end = it->second.end;
-  for (auto next = std::next(it); next != vmas_.end() && next->first == end && next->second.anon_id == id; ++next)
-    end = next->second.end;
+  if (it == vmas_.end() || !it->second.shared || !it->second.file) return {};
+  const Vma& first = it->second;
+  uint64_t end = first.end;
+  for (auto next = std::next(it); next != vmas_.end() && next->first == end; ++next) {
+    const Vma& piece = next->second;
+    bool same = piece.file && piece.inode == first.inode && piece.anon_id == first.anon_id && piece.path == first.path;
+    if (!same) break;
+    end = piece.end;
+  }
   remove(event.args[0], end);
   return {};
 }

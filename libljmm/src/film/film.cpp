@@ -16,14 +16,20 @@ std::optional<LayoutChange> Film::apply(const trace::Event& event) {
                                   Process{parent->second.space.fork_copy(), event.time_ns, event.time_ns});
       return LayoutChange{};
     }
-    case trace::EventKind::exec:  // the old image is gone; the new one's layout is read anew
     case trace::EventKind::exit: processes_.erase(event.pid); return std::nullopt;
+    case trace::EventKind::exec:
     case trace::EventKind::syscall: break;
   }
   auto found = processes_.find(event.pid);
   if (found == processes_.end()) return std::nullopt;
   Process& process = found->second;
-  if (event.time_ns < process.apply_from_ns) return LayoutChange{};  // in the start layout already
+  // What happened before the start layout was read is in it: an exec read at its stop comes
+  // out of a BPF ring buffer after the layout, and the calls just before a read too.
+  if (event.time_ns < process.apply_from_ns) return LayoutChange{};
+  if (event.kind == trace::EventKind::exec) {  // the old image is gone; the new one's layout is read anew
+    processes_.erase(found);
+    return std::nullopt;
+  }
   return process.space.apply(event);
 }
 

@@ -26,8 +26,8 @@ StartLayout layout() {
   StartLayout start;
   start.pid = 7;
   start.regions = parse_maps(text).value();
-  start.start_brk = 0x555555559000;
-  start.start_stack = 0x7fffffffe000;
+  start.process.start_brk = 0x555555559000;
+  start.process.start_stack = 0x7fffffffe000;
   return start;
 }
 

@@ -216,7 +216,7 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
     return make_error(Errc::unsupported, fmt::format("attaching the BPF programs failed: {}", std::strerror(-error)));
   // Said once the programs are attached: from here on nothing a target does is missed.
   log(fmt::format("attached with {} (ring buffer {} bytes)", plan->why, ring_size(options.ring_bytes)));
-  auto result = poll_until_stopped(*skeleton, options, sink, *targets);
+  auto result = poll_until_stopped(*skeleton, options, sink, *targets, log);
   if (result) result->attach = attach_name(plan->method);
   return result;
 }

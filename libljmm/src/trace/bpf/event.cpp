@@ -82,6 +82,8 @@ Result<Event> decode_bpf_event(const void* data, size_t size, uint64_t start_ns)
   event.ret = raw.ret;
   event.caller = raw.caller;
   event.shm_size = raw.shm_size;
+  event.mapped_file = FrameFile{raw.mapped_file.offset, raw.mapped_file.ino, raw.mapped_file.dev >> 20,
+                                raw.mapped_file.dev & 0xfffff};
   if (event.kind == EventKind::syscall) event.kernel_map_count = raw.map_count;
   event.comm.assign(raw.comm, ::strnlen(raw.comm, sizeof raw.comm));
   event.stack.assign(raw.stack, raw.stack + std::min<unsigned>(raw.stack_depth, MMT_MAX_STACK));

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <set>
 #include <vector>
@@ -13,8 +14,10 @@
 #include "trace/bpf/activity.hpp"
 #include "trace/bpf/event.hpp"
 #include "trace/bpf/losses.hpp"
+#include "trace/bpf/seed.hpp"
 #include "trace/bpf/stack_delivery.hpp"
 #include "trace/session/mapped_path.hpp"
+#include "trace/session/start_layout.hpp"
 
 namespace ljmm::trace::detail {
 
@@ -32,6 +35,7 @@ struct PollState {
   uint64_t events = 0;
   TracedSet* traced;
   StopPolicy* policy;
+  std::vector<Event>* execs;  // exec events whose new layout is to be read; null: no model kept
 };
 
 int handle_event(void* context, void* data, size_t size) {
@@ -39,9 +43,10 @@ int handle_event(void* context, void* data, size_t size) {
   auto decoded = decode_bpf_event(data, size, state->start_ns);
   if (!decoded) return 0;
   Event event = std::move(decoded).value();
-  event.path = mapped_path(event, PathSource::after_call);
+  note_mapped_file(event, PathSource::after_call);
   if (event.kind == EventKind::fork) state->traced->add(event.pid);
   if (event.kind == EventKind::exit) state->traced->remove(event.pid);
+  if (event.kind == EventKind::exec && state->execs) state->execs->push_back(event);
   state->policy->saw_event(monotonic_ns(), event.pid);
   ++state->events;
   state->delivery->add(std::move(event), data, size);
@@ -68,15 +73,16 @@ uint64_t catch_up(const mmaptrace_bpf& skeleton, TracedSet& traced, uint32_t com
 // One trace's loop, a step a method: each runs every time round, and does its work when due.
 class Poller {
  public:
-  Poller(mmaptrace_bpf& skeleton, const Options& options, Sink& sink, Targets& targets)
+  Poller(mmaptrace_bpf& skeleton, const Options& options, Sink& sink, Targets& targets, const Log& log)
       : skeleton_(skeleton),
         options_(options),
         sink_(sink),
+        log_(log),
         targets_(targets),
         start_ns_(monotonic_ns()),
         policy_(options, start_ns_),
         delivery_(sink, options),
-        state_{&delivery_, start_ns_, 0, &targets.traced, &policy_},
+        state_{&delivery_, start_ns_, 0, &targets.traced, &policy_, keeps_layouts(options) ? &execs_ : nullptr},
         ring_(ring_buffer__new(bpf_map__fd(skeleton.maps.events), handle_event, &state_, nullptr),
               &ring_buffer__free),
         last_prune_(start_ns_),
@@ -85,9 +91,7 @@ class Poller {
 
   Result<RunResult> run() {
     if (!ring_) return make_error(Errc::io_error, "creating the ring buffer reader failed");
-    if (targets_.command) {
-      if (Status released = targets_.command->release(); !released) return released.error();  // "cannot run ..."
-    }
+    if (Status started = start_layouts(); !started) return started.error();
     result_.backend = "bpf";
     for (;;) {
       if (Status read = read_ring(); !read) return read.error();
@@ -102,12 +106,50 @@ class Poller {
   }
 
  private:
+  // The -p processes' layouts as tracing begins, and the command's at its exec, for the layout
+  // model; then the command runs.
+  Status start_layouts() {
+    bool keep = keeps_layouts(options_);
+    for (int pid : options_.pids)
+      if (keep) read_layout(static_cast<uint32_t>(pid), film::LayoutSource::attach);
+    if (!targets_.command) return {};
+    auto layout = release_command(*targets_.command, keep, start_ns_, log_);
+    if (!layout) return layout.error();
+    if (*layout) send_layout(std::move(**layout));
+    return {};
+  }
+
+  void read_layout(uint32_t pid, film::LayoutSource source) {
+    auto layout = read_start_layout(pid, source, false, start_ns_);
+    if (layout)
+      send_layout(std::move(layout).value());
+    else
+      log_(fmt::format("pid {}: its layout could not be read ({}): the model does not know it", pid,
+                       layout.error().message));
+  }
+
+  void send_layout(film::StartLayout layout) {
+    layout_read_at_[layout.pid] = layout.time_ns;
+    sink_.on_layout(layout);
+  }
+
+  // A traced process exec'd: its new layout, read now that its exec event has gone out (unless
+  // it was read at the exec itself, as the command's is).
+  void read_exec_layouts() {
+    for (const Event& exec : execs_) {
+      auto read = layout_read_at_.find(exec.pid);
+      if (read == layout_read_at_.end() || read->second < exec.time_ns) read_layout(exec.pid, film::LayoutSource::late);
+    }
+    execs_.clear();
+  }
+
   // The kernel side wakes us only when the ring is a quarter full, so after each wait the ring
   // is read whether or not epoll saw a wake-up: events reach the sink at most 50 ms late.
   Status read_ring() {
     int polled = ring_buffer__poll(ring_.get(), 50);
     if (polled >= 0 || polled == -EINTR) polled = ring_buffer__consume(ring_.get());
     delivery_.deliver();  // the ring is drained: now unwind
+    read_exec_layouts();
     if (polled < 0 && polled != -EINTR)
       return make_error(Errc::io_error, fmt::format("reading the ring buffer: {}", std::strerror(-polled)));
     return {};
@@ -184,6 +226,7 @@ class Poller {
   mmaptrace_bpf& skeleton_;
   const Options& options_;
   Sink& sink_;
+  const Log& log_;
   Targets& targets_;
   uint64_t start_ns_;
   StopPolicy policy_;
@@ -192,14 +235,17 @@ class Poller {
   RingBuffer ring_;
   ActivityReader activity_;
   RunResult result_;
+  std::vector<Event> execs_;
+  std::map<uint32_t, uint64_t> layout_read_at_;  // pid -> the time of its last start layout
   uint64_t last_prune_, last_ranking_, interval_ns_;
   uint64_t last_loss_check_ = 0, last_loss_report_ = 0, reported_total_ = 0, out_of_step_ = 0;
 };
 
 }  // namespace
 
-Result<RunResult> poll_until_stopped(mmaptrace_bpf& skeleton, const Options& options, Sink& sink, Targets& targets) {
-  return Poller(skeleton, options, sink, targets).run();
+Result<RunResult> poll_until_stopped(mmaptrace_bpf& skeleton, const Options& options, Sink& sink, Targets& targets,
+                                     const Log& log) {
+  return Poller(skeleton, options, sink, targets, log).run();
 }
 
 }  // namespace ljmm::trace::detail

@@ -21,6 +21,7 @@ struct Targets {
 };
 
 // Releases the command, reads events into `sink` until the trace ends, and says what it saw.
-Result<RunResult> poll_until_stopped(mmaptrace_bpf& skeleton, const Options& options, Sink& sink, Targets& targets);
+Result<RunResult> poll_until_stopped(mmaptrace_bpf& skeleton, const Options& options, Sink& sink, Targets& targets,
+                                     const Log& log);
 
 }  // namespace ljmm::trace::detail

@@ -37,6 +37,7 @@ class TextOutput : public Output {
   }
   void summary(const TraceEnd& end) override {
     write(out_, summary_text(end.summary, end.run, color_, end.live_sites));
+    if (end.layouts) write(out_, layouts_text(*end.layouts, color_));
     if (end.call_sites) write(out_, call_sites_text(*end.call_sites, end.top));
   }
 
@@ -57,6 +58,7 @@ class JsonOutput : public Output {
   }
   void summary(const TraceEnd& end) override {
     write(out_, summary_json(end.summary, end.run, end.live_sites));
+    if (end.layouts) write(out_, layouts_json(*end.layouts));
     if (end.call_sites) write(out_, call_sites_json(*end.call_sites, end.top));
   }
 
@@ -81,6 +83,10 @@ void OutputSink::on_activity(const std::vector<ProcessActivity>& ranked, uint64_
 
 void Fanout::on_event(const Event& event) {
   for (Sink* sink : sinks_) sink->on_event(event);
+}
+
+void Fanout::on_layout(const film::StartLayout& layout) {
+  for (Sink* sink : sinks_) sink->on_layout(layout);
 }
 
 void Fanout::on_losses(const Losses& losses) {

@@ -30,6 +30,7 @@
 #include "trace/ptrace/ia32.hpp"
 #include "trace/session/mapped_path.hpp"
 #include "trace/ptrace/backend.hpp"
+#include "trace/ptrace/session.hpp"
 #include "trace/ptrace/stacks.hpp"
 #include "trace/session/session.hpp"
 #include "trace/unwind/frame_pointers.hpp"
@@ -39,133 +40,13 @@ namespace ljmm::trace::detail {
 
 namespace {
 
-constexpr int trace_options = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC | PTRACE_O_TRACECLONE | PTRACE_O_TRACESECCOMP;
-constexpr int follow_options = PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK;
-
-struct Thread {
-  Thread(uint32_t tgid, bool filtered) : pid(tgid), filtered(filtered) {}
-  uint32_t pid = 0;       // tgid
-  bool filtered = false;  // under ljmm's seccomp filter: only traced calls stop
-  bool pending = false;   // entered a traced call, waiting for its exit
-  // --no-follow: a new process that stays traced only because it inherited the seccomp filter
-  // (without a tracer its calls would fail); nothing of it is reported.
-  bool silent = false;
-  bool detach_when_stopped = false;  // --no-follow: a new process we need not keep
-  Event call;
-  uint64_t entry_ns = 0;
-};
-
 void wake_up(int) {}  // the interval timer only interrupts waitpid, so the stop policy is checked
 
-class PtraceSession {
- public:
-  PtraceSession(const Options& options, Sink& sink, const Log& log)
-      : options_(options),
-        sink_(sink),
-        log_(log),
-        start_ns_(monotonic_ns()),
-        policy_(options, start_ns_),
-        stacks_(options) {}
-  ~PtraceSession() { detach_all(); }
-
-  Status attach(pid_t pid);
-  Status seize_thread(pid_t pid, pid_t tid);
-  Status launch();
-  Result<RunResult> run();
-
- private:
-  // Filtered processes must keep a tracer, so their forks are always traced (silently with
-  // --no-follow); unfiltered ones are followed only when asked.
-  int ptrace_options(bool filtered) const {
-    return trace_options | (options_.follow_children || filtered ? follow_options : 0);
-  }
-  void emit(Event event);
-  // The process's command name, read from /proc once and kept until it execs.
-  const std::string& comm(uint32_t pid, pid_t tid) {
-    auto [entry, inserted] = comms_.try_emplace(pid);
-    if (inserted || entry->second.empty()) entry->second = comm_of(tid);
-    return entry->second;
-  }
-  void on_syscall_stop(pid_t tid, Thread& thread);
-  void on_event_stop(pid_t tid, Thread& thread, int event);
-  void on_exit(pid_t tid, int status);
-  void end_filtered();
-  void detach_all();
-
-  const Options& options_;
-  Sink& sink_;
-  const Log& log_;
-  uint64_t start_ns_;
-  StopPolicy policy_;
-  std::map<pid_t, Thread> threads_;
-  std::map<uint32_t, std::string> comms_;  // last known command name of each traced process
-  TracedSet traced_;
-  std::optional<ChildProcess> command_;
-  pid_t command_pid_ = 0;
-  RunResult result_;
-  PtraceStacks stacks_;  // DWARF stacks
-};
-
-Status PtraceSession::attach(pid_t pid) {
-  // Threads started while we seize the others are missed by one listing: list again until a
-  // listing finds no new thread (as strace -p does). Threads we seized report their clones.
-  for (bool found_new = true; found_new;) {
-    found_new = false;
-    auto threads = read_thread_ids(pid);
-    if (!threads) return threads.error();
-    for (pid_t tid : *threads) {
-      if (threads_.count(tid)) continue;
-      found_new = true;
-      if (Status seized = seize_thread(pid, tid); !seized) return seized;
-    }
-  }
-  traced_.add(static_cast<uint32_t>(pid));
-  return {};
-}
-
-Status PtraceSession::seize_thread(pid_t pid, pid_t tid) {
-  {
-    if (::ptrace(PTRACE_SEIZE, tid, nullptr, ptrace_options(false)) != 0) {
-      if (errno == ESRCH) return {};  // a thread that just exited
-      int code = errno;
-      return make_error(code == EPERM ? Errc::permission_denied : Errc::io_error,
-                        fmt::format("pid {}: cannot trace it: {}{}", pid, std::strerror(code),
-                                    code == EPERM ? " (needs the same user and ptrace_scope, or CAP_SYS_PTRACE)" : ""));
-    }
-    ::ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr);
-    threads_.insert_or_assign(tid, Thread(static_cast<uint32_t>(pid), false));
-    log_(fmt::format("seized thread {} of pid {}: it stops at every system call", tid, pid));
-  }
-  return {};
-}
-
-Status PtraceSession::launch() {
-  // With -d the trace ends first by design: no filter, so the command keeps working untraced.
-  bool filtered = options_.duration_seconds <= 0;
-  SpawnOptions spawn_options{.hold_before_exec = true};
-  if (filtered) {
-    spawn_options.seccomp_trace_syscalls = traced_numbers(options_.calls);
-    spawn_options.seccomp_trace_ia32_syscalls = ia32_numbers(options_.calls);
-  }
-  auto child = spawn(options_.command, spawn_options);
-  if (!child) return child.error();
-  command_ = std::move(child).value();
-  command_pid_ = command_->pid();
-  if (::ptrace(PTRACE_SEIZE, command_pid_, nullptr, ptrace_options(filtered) | PTRACE_O_EXITKILL) != 0)
-    return make_error(Errc::permission_denied, fmt::format("cannot trace the command: {}", std::strerror(errno)));
-  ::ptrace(PTRACE_INTERRUPT, command_pid_, nullptr, nullptr);
-  threads_.insert_or_assign(command_pid_, Thread(static_cast<uint32_t>(command_pid_), filtered));
-  traced_.add(static_cast<uint32_t>(command_pid_));
-  command_->open_gate();  // it execs once it runs again; its exit tells whether exec failed
-  log_(filtered ? "the command runs under a seccomp filter: it stops only at the traced calls"
-                : "with -d the command runs without a seccomp filter (it stops at every call), so it keeps "
-                  "working when the trace ends first");
-  return {};
-}
+}  // namespace
 
 void PtraceSession::emit(Event event) {
   if (event.kind == EventKind::exec || event.kind == EventKind::exit) stacks_.forget(event.pid);
-  event.path = mapped_path(event, PathSource::fd_now);  // the tracee is stopped at the call's exit
+  note_mapped_file(event, PathSource::fd_now);  // the tracee is stopped at the call's exit
   policy_.saw_event(monotonic_ns(), event.pid);
   ++result_.events;
   sink_.on_event(event);
@@ -240,6 +121,7 @@ void PtraceSession::on_event_stop(pid_t tid, Thread& thread, int event) {
     comms_.erase(thread.pid);
     exec.comm = comm(thread.pid, tid);
     emit(std::move(exec));
+    emit_layout(thread.pid, film::LayoutSource::exec);  // its one thread is stopped at the exec
   }
 }
 
@@ -363,26 +245,6 @@ void PtraceSession::end_filtered() {
     if (WIFEXITED(status) || WIFSIGNALED(status)) on_exit(tid, status);
   }
 }
-
-void PtraceSession::detach_all() {
-  // A tracee can only be detached while stopped: interrupt each one, wait for the stop, detach.
-  for (auto& [tid, thread] : threads_) {
-    if (::ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr) != 0) continue;
-    for (int tries = 0; tries < 100; ++tries) {
-      int status = 0;
-      pid_t got = ::waitpid(tid, &status, __WALL);
-      if (got < 0 && errno == EINTR) continue;
-      if (got != tid || !WIFSTOPPED(status)) break;
-      int signal = WSTOPSIG(status), event = status >> 16;
-      bool signal_stop = signal != (SIGTRAP | 0x80) && event == 0;
-      ::ptrace(PTRACE_DETACH, tid, nullptr, reinterpret_cast<void*>(static_cast<uintptr_t>(signal_stop ? signal : 0)));
-      break;
-    }
-  }
-  threads_.clear();
-}
-
-}  // namespace
 
 Result<RunResult> run_ptrace(const Options& options, Sink& sink, const Log& log) {
   PtraceSession session(options, sink, log);

@@ -2,10 +2,14 @@
 
 #include <fmt/format.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <climits>
+#include <optional>
+#include <vector>
 
 #include "ljmm/maps.hpp"
 #include "ljmm/proc.hpp"
@@ -22,18 +26,28 @@ std::string fd_path(uint32_t pid, int fd) {
   return length > 0 ? std::string(target, static_cast<size_t>(length)) : std::string();
 }
 
-// The file mapped at [start, start + length) from `offset`, from /proc/PID/maps. Read after the
-// call, the range may have been unmapped and reused (ld.so unmaps its cache, and the next file
-// lands at the same address): the path is given only when every page of the range is still
-// mapped from one file at the offsets the call asked for. Missing beats wrong.
-std::string mapping_path(uint32_t pid, uint64_t start, uint64_t length, uint64_t offset) {
+// The device and inode of the file behind a process's fd (stat follows the /proc link).
+FrameFile fd_file(uint32_t pid, int fd) {
+  struct stat status {};
+  if (::stat(fmt::format("/proc/{}/fd/{}", pid, fd).c_str(), &status) != 0) return {};
+  return FrameFile{0, status.st_ino, major(status.st_dev), minor(status.st_dev)};
+}
+
+std::vector<Region> current_regions(uint32_t pid) {
   auto text = read_proc_file(static_cast<int>(pid), "maps");
   if (!text) return {};
   auto regions = parse_maps(*text);
-  if (!regions) return {};
+  return regions ? std::move(regions).value() : std::vector<Region>();
+}
+
+// The file mapped at [start, start + length) from `offset`. Read after the call, the range may
+// have been unmapped and reused (ld.so unmaps its cache, and the next file lands at the same
+// address): the path is given only when every page of the range is still mapped from one file
+// at the offsets the call asked for. Missing beats wrong.
+std::string mapping_path(const std::vector<Region>& regions, uint64_t start, uint64_t length, uint64_t offset) {
   uint64_t end = start + page_round(length), covered = start;
   std::string path;
-  for (const Region& region : *regions) {
+  for (const Region& region : regions) {
     if (region.end <= start || region.start >= end) continue;
     bool same = region.start == covered && region.kind == RegionKind::file &&
                 region.offset == offset + (region.start - start) && (path.empty() || region.label() == path);
@@ -44,15 +58,43 @@ std::string mapping_path(uint32_t pid, uint64_t start, uint64_t length, uint64_t
   return covered == end ? path : std::string();
 }
 
+// Any mapping of the file with this device and inode names it, wherever it is now.
+std::string path_of_file(const std::vector<Region>& regions, const FrameFile& file) {
+  for (const Region& region : regions)
+    if (region.kind == RegionKind::file && region.inode == file.inode && region.dev_major == file.dev_major &&
+        region.dev_minor == file.dev_minor)
+      return region.label();
+  return {};
+}
+
+void note_shm(Event& event, const std::vector<Region>& regions) {
+  for (const Region& region : regions) {
+    if (region.start != static_cast<uint64_t>(event.ret)) continue;
+    event.path = region.label();
+    if (event.shm_size == 0) event.shm_size = region.size();
+    if (event.mapped_file.inode == 0)
+      event.mapped_file = FrameFile{0, region.inode, region.dev_major, region.dev_minor};
+  }
+}
+
 }  // namespace
 
-std::string mapped_path(const Event& event, PathSource source) {
-  if (!event.is(Syscall::mmap) || event.failed() || event.unfinished) return {};
-  if ((event.args[3] & MAP_ANONYMOUS) || static_cast<int>(event.args[4]) < 0) return {};
-  if (source == PathSource::fd_now) return fd_path(event.pid, static_cast<int>(event.args[4]));
+void note_mapped_file(Event& event, PathSource source) {
+  if (event.failed() || event.unfinished) return;
+  if (event.is(Syscall::shmat)) return note_shm(event, current_regions(event.pid));
+  if (!event.is(Syscall::mmap)) return;
+  if ((event.args[3] & MAP_ANONYMOUS) || static_cast<int>(event.args[4]) < 0) return;
+  auto fd = static_cast<int>(event.args[4]);
+  if (source == PathSource::fd_now) {
+    event.path = fd_path(event.pid, fd);
+    event.mapped_file = fd_file(event.pid, fd);
+    return;
+  }
   // Not the fd: by now the process may have closed it, or opened another file under its number.
   uint64_t offset = event.ia32_syscall == ia32_mmap2 ? event.args[5] * ia32_mmap2_offset_unit : event.args[5];
-  return mapping_path(event.pid, static_cast<uint64_t>(event.ret), event.args[1], offset);
+  std::vector<Region> regions = current_regions(event.pid);
+  event.path = mapping_path(regions, static_cast<uint64_t>(event.ret), event.args[1], offset);
+  if (event.path.empty() && event.mapped_file.inode != 0) event.path = path_of_file(regions, event.mapped_file);
 }
 
 }  // namespace ljmm::trace::detail

@@ -1,5 +1,5 @@
-// The file behind a file mmap, for event lines and JSON: the fd number alone says little once
-// the process closed it (ld.so closes every library right after mapping it).
+// The file behind a file mmap or shmat, for event lines, JSON and the layout model: the fd number
+// alone says little once the process closed it (ld.so closes every library right after mapping it).
 #pragma once
 
 #include <string>
@@ -13,8 +13,9 @@ enum class PathSource {
   after_call  // read later (BPF): the mapping at the result names its file (the fd may be closed or reused)
 };
 
-// The path of the file an mmap event mapped; empty for anonymous or failed maps, or when the
-// process is gone.
-std::string mapped_path(const Event& event, PathSource source);
+// What a successful file mmap or shmat mapped: its path (Event::path), and with ptrace the fd's
+// device and inode (BPF has the kernel's); shmat's segment and size from the mapping made.
+// Nothing is set for anonymous or failed maps, or when the process is gone.
+void note_mapped_file(Event& event, PathSource source);
 
 }  // namespace ljmm::trace::detail
