@@ -3,7 +3,10 @@
 #include <signal.h>
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -12,6 +15,7 @@
 #include "../common/cli.hpp"
 #include "ljmm/call_sites.hpp"
 #include "ljmm/proc.hpp"
+#include "ljmm/recording.hpp"
 #include "ljmm/trace_layout.hpp"
 #include "ljmm/trace_output.hpp"
 #include "ljmm/trace_report.hpp"
@@ -31,6 +35,7 @@ struct CliOptions {
   std::optional<std::string> ring_size;  // without it, trace::Options' ring_bytes
   std::string uid;                       // -a --uid NAME|UID
   std::string calls;                     // --calls, as given
+  std::string record;                    // --record FILE
   size_t top = 5;
   std::string folded;
   cli::ColorChoice color = cli::ColorChoice::automatic;
@@ -136,6 +141,9 @@ void declare(CLI::App& app, CliOptions& options) {
   app.add_flag("--json", options.json, "JSON Lines (schema ljmm.trace/v1): one object per event, then the summary");
   app.add_flag("-q,--quiet", options.quiet,
                "Print only the summary; with -a, count per process in the kernel and send no event per call");
+  app.add_option("--record", options.record,
+                 "Also write a recording to FILE (JSON Lines, ljmm.recording/v1; gzip when it ends in .gz): every "
+                 "process's layout and every event, for ljmm-inspect --recording FILE --at TIME");
   app.add_option("-o,--output", options.output,
                  "Write the trace to FILE instead of standard output "
                  "(which the command may use)");
@@ -156,6 +164,8 @@ void declare(CLI::App& app, CliOptions& options) {
       "  ljmm-trace -p $(cat /run/nginx.pid) -- nginx -s reload     the reload happens in the master\n"
       "  ljmm-trace -p 1234 -d 10 -x                                 failed calls for 10 seconds\n"
       "  ljmm-trace --json -q -- ./demo > trace.jsonl                the summary as JSON\n"
+      "  ljmm-trace --record nginx.rec.gz -p $(cat /run/nginx.pid) -- nginx -s reload\n"
+      "  ljmm-trace --calls mprotect,%lock -- ./jit                  only these calls\n"
       "  ljmm-trace -a -q -x --interval 5                            who on this host hits brk failures, every 5 s\n"
       "  ljmm-trace -a -x --comm nginx -d 60                         failed calls of every nginx for a minute\n"
       "Exit codes: 0 ok, 2 usage, 3 target unavailable (no such pid, command not found, no permission),\n"
@@ -180,7 +190,9 @@ void install_signal_handlers() {
   ::sigaction(SIGTERM, &action, nullptr);
 }
 
-int run(CliOptions& options) {
+// Options that depend on each other, checked before anything starts. Returns the exit code of a
+// usage error, or nullopt.
+std::optional<int> check_options(CliOptions& options) {
   if (options.ring_size) {
     auto ring = parse_size(*options.ring_size);
     if (!ring) return cli::report(tool, fmt::format("--ring-size: {}", ring.error().message), cli::exit_usage);
@@ -198,20 +210,69 @@ int run(CliOptions& options) {
     return cli::report(tool, "--attach chooses how BPF attaches: it does not go with --backend ptrace", cli::exit_usage);
   if (wide.enabled && !options.trace.pids.empty())
     return cli::report(tool, "-a traces every process: it takes no -p", cli::exit_usage);
+  if (!options.record.empty() && !options.trace.calls.all())
+    return cli::report(tool, "--record replays layouts from every layout call: it does not go with --calls",
+                       cli::exit_usage);
+  if (!options.record.empty() && wide.enabled)
+    return cli::report(tool, "--record records the traced processes, not the whole host: it does not go with -a",
+                       cli::exit_usage);
   wide.counts_only = wide.enabled && options.quiet;
   if (!options.uid.empty()) {
     auto uid = cli::parse_user("--uid", options.uid);
     if (!uid) return cli::report(tool, uid.error().message, cli::exit_usage);
     wide.uid = *uid;
   }
+  return std::nullopt;
+}
 
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, &std::fclose);
+std::string host_name() {
+  char name[256] = {};
+  return ::gethostname(name, sizeof name - 1) == 0 ? name : "";
+}
+
+Result<film::RecordingWriter> open_recording(const CliOptions& options) {
+  film::RecordingHeader header;
+  header.tool = fmt::format("{} {}", tool, version());
+  header.started_at_unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count();
+  header.command = options.trace.command;
+  header.pids = options.trace.pids;
+  header.calls = trace::describe_calls(options.trace.calls);
+  header.host = host_name();
+  header.system = read_system_info();
+  return film::RecordingWriter::open(options.record, header);
+}
+
+// Where the trace goes: standard output or -o FILE, and --record FILE.
+struct Outputs {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file{nullptr, &std::fclose};
+  std::FILE* out = stdout;
+  std::unique_ptr<trace::Output> output;
+  std::unique_ptr<trace::Output> recording;
+};
+
+std::optional<int> open_outputs(const CliOptions& options, Outputs& outputs) {
   if (!options.output.empty()) {
-    file.reset(std::fopen(options.output.c_str(), "we"));
-    if (!file)
+    outputs.file.reset(std::fopen(options.output.c_str(), "we"));
+    if (!outputs.file)
       return cli::report(tool, fmt::format("{}: {}", options.output, std::strerror(errno)), cli::exit_unavailable);
+    outputs.out = outputs.file.get();
   }
-  std::FILE* out = file ? file.get() : stdout;
+  outputs.output = options.json ? trace::make_json_output(outputs.out)
+                                : trace::make_text_output(outputs.out, cli::use_color(options.color));
+  if (!options.record.empty()) {
+    auto writer = open_recording(options);
+    if (!writer) return cli::report(tool, writer.error().message, cli::exit_unavailable);
+    outputs.recording = trace::make_recording_output(std::move(writer).value());
+  }
+  return std::nullopt;
+}
+
+int run(CliOptions& options) {
+  if (std::optional<int> usage = check_options(options)) return *usage;
+  Outputs outputs;
+  if (std::optional<int> failed = open_outputs(options, outputs)) return *failed;
   install_signal_handlers();
   trace::Summary summary;
   for (int pid : options.trace.pids) {
@@ -221,28 +282,33 @@ int run(CliOptions& options) {
   bool stacks = options.trace.stacks != trace::StackMode::off;
   Symbolizer symbolizer;
   trace::CallSites call_sites(symbolizer);  // shares the symbolizer's cache
-  std::unique_ptr<trace::Output> output = options.json ? trace::make_json_output(out)
-                                                       : trace::make_text_output(out, cli::use_color(options.color));
-  trace::OutputSink printer(*output, stacks ? &symbolizer : nullptr, !options.quiet);
+  trace::OutputSink printer(*outputs.output, stacks ? &symbolizer : nullptr, !options.quiet);
+  std::optional<trace::OutputSink> recorder;
   LossReporter losses;
   trace::Fanout sink;
   sink.add(summary);
   if (stacks) sink.add(call_sites);
   sink.add(printer);
+  if (outputs.recording) sink.add(recorder.emplace(*outputs.recording, stacks ? &symbolizer : nullptr, true));
   sink.add(losses);
   trace::Log log = [&](const std::string& message) {
     if (options.trace.verbose) fmt::print(stderr, "{}: {}\n", tool, message);
   };
   // The layout model sits before every other sink: they get the events with what they left.
-  trace::LayoutTracker layouts(sink, options.trace.calls.all() && !wide.enabled);
+  trace::LayoutTracker layouts(sink, options.trace.calls.all() && !options.trace.system_wide.enabled);
   auto result = trace::run(options.trace, layouts, log);
-  std::fflush(out);
+  std::fflush(outputs.out);
   if (!result) return cli::report(tool, result.error());
   if (options.trace.backend == trace::BackendChoice::automatic || options.trace.verbose)
     fmt::print(stderr, "{}: backend {} ({})\n", tool, result->backend, result->backend_reason);
   std::vector<trace::LiveSite> live = trace::live_sites(summary, symbolizer, options.top);
-  output->summary({summary, *result, live, stacks ? &call_sites : nullptr, options.top,
-                   layouts.enabled() ? &layouts : nullptr});
+  trace::TraceEnd end{summary, *result, live, stacks ? &call_sites : nullptr, options.top,
+                      layouts.enabled() ? &layouts : nullptr};
+  outputs.output->summary(end);
+  if (outputs.recording) {
+    outputs.recording->summary(end);
+    if (Status closed = outputs.recording->close(); !closed) return cli::report(tool, closed.error());
+  }
   if (!options.folded.empty()) {
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> folded(std::fopen(options.folded.c_str(), "we"), &std::fclose);
     std::string folded_stacks = trace::folded_fallbacks(call_sites);

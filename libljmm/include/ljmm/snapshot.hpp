@@ -17,7 +17,7 @@
 
 namespace ljmm {
 
-enum class SourceKind { pid, maps_file, snapshot_file };
+enum class SourceKind { pid, maps_file, snapshot_file, recording };
 
 struct LJMM_API Source {
   SourceKind kind = SourceKind::pid;

@@ -11,6 +11,7 @@
 
 #include "ljmm/call_sites.hpp"
 #include "ljmm/export.hpp"
+#include "ljmm/recording.hpp"
 #include "ljmm/symbolizer.hpp"
 #include "ljmm/trace.hpp"
 #include "ljmm/trace_layout.hpp"
@@ -45,12 +46,18 @@ class LJMM_API Output {
   // -a: the processes ranked, every --interval seconds.
   virtual void activity(const std::vector<ProcessActivity>& ranked, uint64_t time_ns) = 0;
   virtual void summary(const TraceEnd& end) = 0;
+  // After the summary: the output is complete (a recording's end line); says a write error.
+  virtual Status close() { return {}; }
 };
 
 // Event lines under a header, and the summary as people read it.
 LJMM_API std::unique_ptr<Output> make_text_output(std::FILE* out, bool color);
 // JSON Lines of schema ljmm.trace/v1: an object per event, then the summary (and call sites).
 LJMM_API std::unique_ptr<Output> make_json_output(std::FILE* out);
+
+// A recording (recording.hpp) written as the trace goes: the layouts and events, then the summary
+// and an end line. The writer is opened by the caller, so an unwritable FILE is said before tracing.
+LJMM_API std::unique_ptr<Output> make_recording_output(film::RecordingWriter writer);
 
 // Hands events (unless `events` is false: only the summary is wanted) and -a's rankings to an
 // output, with the stacks named while their processes live.

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "json/fields.hpp"
+#include "json/parts.hpp"
 #include "ljmm/json.hpp"
 #include "ljmm/proc.hpp"
 
@@ -52,7 +53,9 @@ Result<RegionKind> parse_kind(const std::string& text, const std::string& where)
   return bad(where, fmt::format("\"{}\" is not a region kind", text));
 }
 
-Result<Region> read_region(const json& object, const std::string& where) {
+}  // namespace
+
+Result<Region> detail::read_region(const json& object, const std::string& where) {
   if (!object.is_object()) return bad(where, "not an object");
   Region region;
   LJMM_TRY_ASSIGN(region.start, address_member(object, "start", where));
@@ -84,12 +87,12 @@ Result<Region> read_region(const json& object, const std::string& where) {
       LJMM_TRY_ASSIGN(field.value, as_uint(value, child(child(where, "smaps"), name)));
       region.smaps.push_back(std::move(field));
     }
-    region.vm_flags = string_or_empty(object, "vm_flags");
   }
+  region.vm_flags = string_or_empty(object, "vm_flags");
   return region;
 }
 
-Status read_process(const json& document, ProcessInfo& process) {
+Status detail::read_process(const json& document, ProcessInfo& process) {
   auto object = member(document, "process", "");
   if (!object) return object.error();
   const json& p = **object;
@@ -114,7 +117,7 @@ Status read_process(const json& document, ProcessInfo& process) {
   return {};
 }
 
-Status read_system(const json& document, SystemInfo& system) {
+Status detail::read_system(const json& document, SystemInfo& system) {
   auto it = document.find("system");
   if (it == document.end()) return {};
   const json& s = *it;
@@ -127,6 +130,8 @@ Status read_system(const json& document, SystemInfo& system) {
   system.kernel = string_or_empty(s, "kernel");
   return {};
 }
+
+namespace {
 
 Result<std::optional<RuntimeStats>> read_runtime(const json& document) {
   auto it = document.find("runtime");
@@ -153,8 +158,8 @@ Result<Snapshot> read_document(const json& document) {
   if (schema == document.end() || !schema->is_string() || *schema != snapshot_schema)
     return bad("schema", fmt::format("expected \"{}\"", snapshot_schema));
   Snapshot snapshot;
-  if (Status status = read_process(document, snapshot.process); !status) return status.error();
-  if (Status status = read_system(document, snapshot.system); !status) return status.error();
+  if (Status status = detail::read_process(document, snapshot.process); !status) return status.error();
+  if (Status status = detail::read_system(document, snapshot.system); !status) return status.error();
   snapshot.has_smaps = optional_bool(document, "has_smaps").value_or(false);
   LJMM_TRY_ASSIGN(snapshot.runtime, read_runtime(document));
   snapshot.taken_at_unix_ms = document.value("taken_at_unix_ms", int64_t{0});
@@ -164,7 +169,7 @@ Result<Snapshot> read_document(const json& document) {
   if (!regions) return regions.error();
   if (!(*regions)->is_array()) return bad("regions", "not an array");
   for (size_t i = 0; i < (*regions)->size(); ++i) {
-    auto region = read_region((**regions)[i], element("regions", i));
+    auto region = detail::read_region((**regions)[i], element("regions", i));
     if (!region) return region.error();
     if (!snapshot.regions.empty() && region->start < snapshot.regions.back().end)
       return bad(element("regions", i), "overlaps or precedes the region before");

@@ -1,4 +1,5 @@
 #include "json/findings.hpp"
+#include "json/parts.hpp"
 #include "json/writer.hpp"
 #include "ljmm/json.hpp"
 #include "ljmm/version.hpp"
@@ -14,6 +15,7 @@ const char* source_kind_name(SourceKind kind) {
     case SourceKind::pid: return "pid";
     case SourceKind::maps_file: return "maps_file";
     case SourceKind::snapshot_file: return "snapshot_file";
+    case SourceKind::recording: return "recording";
   }
   return "pid";
 }
@@ -48,41 +50,14 @@ void optional_field(JsonWriter& json, std::string_view name, const std::optional
   }
 }
 
-void write_process(JsonWriter& json, const ProcessInfo& process) {
-  json.key("process").begin_object();
-  json.field("pid", process.pid).field("comm", process.comm).field("exe", process.exe);
-  optional_field(json, "pie", process.pie);
-  json.field("state", std::string_view(&process.state, 1));
-  json.address_field("start_code", process.start_code).address_field("end_code", process.end_code);
-  json.address_field("start_data", process.start_data).address_field("end_data", process.end_data);
-  json.address_field("start_brk", process.start_brk).address_field("brk", process.brk);
-  json.field("brk_source", brk_source_name(process.brk_source));
-  json.address_field("start_stack", process.start_stack);
-  optional_field(json, "addr_no_randomize", process.addr_no_randomize);
-  json.end_object();
-}
-
-void write_system(JsonWriter& json, const SystemInfo& system) {
-  json.key("system").begin_object();
-  json.field("page_size", system.page_size).address_field("mmap_min_addr", system.mmap_min_addr);
-  json.field("randomize_va_space", system.randomize_va_space).field("max_map_count", system.max_map_count);
-  json.field("kernel", system.kernel).end_object();
-}
-
 void write_region(JsonWriter& json, const Region& region, Segment segment, RegionRole role) {
   json.begin_object(true);
-  json.address_field("start", region.start).address_field("end", region.end).field("size", region.size());
-  json.field("perms", region.perms.str()).field("offset", region.offset);
-  json.field("dev", device_text(region.dev_major, region.dev_minor)).field("inode", region.inode);
-  json.field("kind", region_kind_name(region.kind)).field("path", region.path).field("deleted", region.deleted);
-  if (region.kind == RegionKind::thread_stack) json.field("thread_id", region.thread_id);
-  if (region.declared_bss) json.field("declared_bss", *region.declared_bss);
+  detail::write_region_fields(json, region);
   json.field("segment", segment_id(segment)).field("role", region_role_name(role));
   if (!region.smaps.empty()) {
     json.key("smaps").begin_object();
     for (const SmapsField& field : region.smaps) json.field(field.name, field.value);
     json.end_object();
-    json.field("vm_flags", region.vm_flags);
   }
   json.end_object();
 }
@@ -140,6 +115,41 @@ void write_brk_blocker(JsonWriter& json, const Snapshot& snapshot, const Diagnos
 
 }  // namespace
 
+namespace detail {
+
+void write_process(JsonWriter& json, const ProcessInfo& process) {
+  json.key("process").begin_object();
+  json.field("pid", process.pid).field("comm", process.comm).field("exe", process.exe);
+  optional_field(json, "pie", process.pie);
+  json.field("state", std::string_view(&process.state, 1));
+  json.address_field("start_code", process.start_code).address_field("end_code", process.end_code);
+  json.address_field("start_data", process.start_data).address_field("end_data", process.end_data);
+  json.address_field("start_brk", process.start_brk).address_field("brk", process.brk);
+  json.field("brk_source", brk_source_name(process.brk_source));
+  json.address_field("start_stack", process.start_stack);
+  optional_field(json, "addr_no_randomize", process.addr_no_randomize);
+  json.end_object();
+}
+
+void write_system(JsonWriter& json, const SystemInfo& system) {
+  json.key("system").begin_object();
+  json.field("page_size", system.page_size).address_field("mmap_min_addr", system.mmap_min_addr);
+  json.field("randomize_va_space", system.randomize_va_space).field("max_map_count", system.max_map_count);
+  json.field("kernel", system.kernel).end_object();
+}
+
+void write_region_fields(JsonWriter& json, const Region& region) {
+  json.address_field("start", region.start).address_field("end", region.end).field("size", region.size());
+  json.field("perms", region.perms.str()).field("offset", region.offset);
+  json.field("dev", device_text(region.dev_major, region.dev_minor)).field("inode", region.inode);
+  json.field("kind", region_kind_name(region.kind)).field("path", region.path).field("deleted", region.deleted);
+  if (region.kind == RegionKind::thread_stack) json.field("thread_id", region.thread_id);
+  if (region.declared_bss) json.field("declared_bss", *region.declared_bss);
+  if (!region.vm_flags.empty()) json.field("vm_flags", region.vm_flags);
+}
+
+}  // namespace detail
+
 std::string snapshot_to_json(const Analysis& analysis, int indent, bool with_regions) {
   const Snapshot& snapshot = analysis.snapshot;
   const Layout& layout = analysis.layout;
@@ -152,8 +162,8 @@ std::string snapshot_to_json(const Analysis& analysis, int indent, bool with_reg
   json.field("taken_at_unix_ms", snapshot.taken_at_unix_ms);
   json.key("source").begin_object().field("kind", source_kind_name(snapshot.source.kind));
   json.field("pid", snapshot.source.pid).field("path", snapshot.source.path).end_object();
-  write_process(json, snapshot.process);
-  write_system(json, snapshot.system);
+  detail::write_process(json, snapshot.process);
+  detail::write_system(json, snapshot.system);
   json.field("has_smaps", snapshot.has_smaps);
   json.address_field("user_top", layout.user_top);
   write_runtime(json, snapshot.runtime);

@@ -19,6 +19,7 @@ std::string Source::description() const {
     case SourceKind::pid: return fmt::format("pid {}", pid);
     case SourceKind::maps_file: return fmt::format("maps file {}", path);
     case SourceKind::snapshot_file: return fmt::format("snapshot {}", path);
+    case SourceKind::recording: return fmt::format("recording {}, pid {}", path, pid);
   }
   return "unknown source";
 }

@@ -90,6 +90,11 @@ std::string event_json(const Event& event, const std::vector<Frame>& frames) {
     error ? json.value(errno_name(-event.ret)) : json.null();
     json.field("duration_ns", event.duration_ns);
     if (event.caller) json.address_field("caller", event.caller);
+    if (event.mapped_file.inode != 0) {
+      json.key("file").begin_object(true);
+      json.field("dev", fmt::format("{:02x}:{:02x}", event.mapped_file.dev_major, event.mapped_file.dev_minor));
+      json.field("inode", event.mapped_file.inode).end_object();
+    }
     if (event.kernel_map_count) json.field("kernel_map_count", *event.kernel_map_count);
   }
   if (event.layout) write_layout_after(json, *event.layout);
