@@ -60,6 +60,7 @@ void declare(CLI::App& app, Options& options) {
       "  ljmm-inspect 1234 --format=svg > layout.svg\n"
       "  ljmm-inspect --all --findings-only     every process with a problem, worst first\n"
       "  ljmm-inspect --all --format=prometheus -o /var/lib/prometheus/node-exporter/ljmm.prom\n"
+      "  ljmm-inspect --core core.1234            the layout when it crashed, from its core file\n"
       "Exit codes: 0 ok, 1 findings at --fail-on, 2 usage, 3 target unavailable, 4 malformed input,\n"
       "5 the machine cannot do it.");
 }
@@ -89,14 +90,17 @@ std::string render(const Analysis& analysis, const Options& options) {
   if (options.format == "svg") return render_svg(analysis);
   if (options.format == "prometheus") return render_prometheus({analysis});
   TextOptions text = inspect::text_options(options);
-  return options.findings_only ? render_findings(analysis, text) : render_report(analysis, text);
+  if (!options.findings_only) return render_report(analysis, text);
+  std::string out = render_findings(analysis, text);
+  // What a core cannot tell stays said, even with the findings alone.
+  return analysis.snapshot.post_mortem ? render_post_mortem(analysis, text) + "\n" + out : out;
 }
 
 // Several processes in one textfile-collector document: each metric family appears once.
 int run_prometheus(const Options& options) {
   std::vector<Analysis> analyses;
   for (const std::string& target : options.target.targets) {
-    auto snapshot = cli::load_target(cli::TargetOptions{{target}, {}, {}, options.target.smaps});
+    auto snapshot = cli::load_target(cli::TargetOptions{{target}, {}, {}, {}, options.target.smaps});
     if (!snapshot) {
       // Between `pidof` and this read a worker may exit (an nginx reload does it to all of
       // them): leave it out and say so, so the file still describes the processes alive.
@@ -129,7 +133,7 @@ int run(Options& options) {
     return run_prometheus(options);
   }
   if (sources != 1)
-    return cli::report(tool, "give exactly one of: PID, self, --maps FILE, --snapshot FILE, --demo, --diff A B, --all",
+    return cli::report(tool, "give exactly one of: PID, self, --maps FILE, --snapshot FILE, --core FILE, --demo, --diff A B, --all",
                        cli::exit_usage);
 
   std::optional<inspect::DemoProcess> demo;
