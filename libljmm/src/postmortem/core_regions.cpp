@@ -108,6 +108,37 @@ void name_vdso(std::vector<Region>& regions, uint64_t vdso) {
   if (!below.empty()) name(below.back(), "[vvar]");
 }
 
+bool readable_only(const Region& region) {
+  return region.kind == RegionKind::anonymous && region.perms.read && !region.perms.write && !region.perms.exec;
+}
+
+// gdb marks every segment readable (bfd gives each PF_R), so ---p mappings come out r--: the guard
+// below each thread's stack (its stack pointer tells which region is the stack) and the rest of
+// each glibc arena heap's 64 MiB reservation after its rw part. Those shapes are taken back as
+// ---p, so thread stacks and arenas are recognized as in a live process; they are counted.
+uint64_t restore_gdb_guards(const CoreFile& core, std::vector<Region>& regions) {
+  uint64_t restored = 0;
+  auto restore = [&](Region& region) {
+    region.perms.read = false;
+    ++restored;
+  };
+  for (const CoreThread& thread : core.threads) {
+    Region* stack = containing(regions, thread.stack_pointer);
+    if (!stack || stack == regions.data()) continue;
+    Region& below = *(stack - 1);
+    if (below.end == stack->start && readable_only(below) && stack->kind == RegionKind::anonymous) restore(below);
+  }
+  constexpr uint64_t arena_heap = 64 * MiB;  // glibc's HEAP_MAX_SIZE on 64-bit
+  for (size_t i = 1; i < regions.size(); ++i) {
+    const Region& used = regions[i - 1];
+    Region& rest = regions[i];
+    if (used.start % arena_heap == 0 && used.perms.write && used.kind == RegionKind::anonymous &&
+        rest.start == used.end && rest.end == used.start + arena_heap && readable_only(rest))
+      restore(rest);
+  }
+  return restored;
+}
+
 }  // namespace
 
 CoreRegions core_regions(const CoreFile& core) {
@@ -125,6 +156,7 @@ CoreRegions core_regions(const CoreFile& core) {
   for (const CoreThread& thread : core.threads)
     if (!in_stack && thread.tid == core.pid && thread.stack_pointer != 0) in_stack = thread.stack_pointer;
   if (in_stack) name(containing(out.regions, *in_stack), "[stack]");
+  if (core.written_by_gdb) out.guards_restored = restore_gdb_guards(core, out.regions);
   return out;
 }
 

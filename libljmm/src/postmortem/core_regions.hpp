@@ -19,6 +19,7 @@ struct CoreRegions {
   uint64_t not_dumped_bytes = 0;
   uint64_t overlapping = 0;     // segments left out because they overlap another (a damaged core)
   std::vector<size_t> from_file_note_only;  // regions NT_FILE names but no PT_LOAD has (gdb): perms unknown
+  uint64_t guards_restored = 0;  // segments gdb marked readable that are taken as ---p
 };
 
 // Every PT_LOAD as a region (permissions from p_flags, private: a core does not say shared),

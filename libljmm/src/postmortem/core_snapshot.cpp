@@ -11,6 +11,7 @@
 #include "ljmm/proc.hpp"
 #include "postmortem/core_regions.hpp"
 #include "postmortem/unseen.hpp"
+#include "proc/library_bss.hpp"
 #include "proc/memory.hpp"
 
 namespace ljmm {
@@ -64,6 +65,27 @@ uint64_t permissions_from_files(std::vector<Region>& regions, const std::vector<
     left += !found;
   }
   return left;
+}
+
+// The bss each library declares, from its program headers: the dumped first page of the file
+// (the kernel dumps every ELF header), else the file on this machine.
+void read_core_declared_bss(const CoreFile& core, std::string_view bytes, std::vector<Region>& regions,
+                            uint64_t page_size, bool read_files) {
+  std::map<std::string, std::optional<detail::ElfFile>> files;
+  detail::set_declared_bss(regions, page_size, [&](const std::vector<Region>& all, const Region& data) {
+    auto [entry, inserted] = files.try_emplace(data.path);
+    for (const Region& region : all) {
+      if (!inserted || region.kind != RegionKind::file || region.path != data.path || region.offset != 0) continue;
+      std::string head(std::min<uint64_t>(region.size(), detail::elf_head_bytes), '\0');
+      if (!detail::read_core_memory(core, bytes, region.start, head.data(), head.size())) break;
+      if (auto file = detail::parse_elf(head, region.path, detail::ElfParts::header); file && !file->loads.empty())
+        entry->second = std::move(file).value();
+      break;
+    }
+    if (inserted && !entry->second && read_files)
+      if (auto file = detail::read_elf_file(data.path, detail::ElfParts::header)) entry->second = std::move(file).value();
+    return entry->second ? &*entry->second : nullptr;
+  });
 }
 
 struct CoreBreak {
@@ -125,11 +147,12 @@ Result<Snapshot> snapshot_core_bytes(std::string_view bytes, Source source, cons
     process.brk_source = BrkSource::glibc;
     process.start_brk = heap ? found.regions[*heap].start : *brk.brk;
   }
+  read_core_declared_bss(*core, bytes, found.regions, snapshot.system.page_size, options.read_mapped_files);
   snapshot.regions = std::move(found.regions);
   infer_process_facts(snapshot);
   detail::CoreGaps gaps{found.not_dumped,     found.not_dumped_bytes, found.overlapping,
                         found.from_file_note_only.size(), perms_unknown, brk.unknown_because,
-                        heap.has_value()};
+                        heap.has_value(),  found.guards_restored};
   facts.unseen = detail::core_unseen(*core, gaps, snapshot);
   return snapshot;
 }

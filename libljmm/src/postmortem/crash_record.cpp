@@ -8,6 +8,7 @@
 #include "ljmm/postmortem.hpp"
 #include "ljmm/process.hpp"
 #include "ljmm/units.hpp"
+#include "postmortem/unseen.hpp"
 
 namespace ljmm {
 
@@ -83,9 +84,7 @@ Result<Snapshot> snapshot_crash(const CrashRecord& record) {
                     snapshot.regions.size(), format_size(record.proc_maps->size()), snapshot.regions.back().end));
   add(facts.unseen, "break-unknown", 0,
       "a journal entry keeps no memory: the break is taken from [heap], not from glibc's __curbrk");
-  add(facts.unseen, "max-map-count-unknown", 0,
-      fmt::format("vm.max_map_count of the machine that crashed is not recorded: compared with {}",
-                  snapshot.system.max_map_count));
+  add(facts.unseen, "machine-settings-unknown", 0, detail::machine_settings_text(snapshot.system, "the entry"));
   if (record.core_truncated)
     add(facts.unseen, "core-truncated", 0, "the stored core was cut at systemd-coredump's size limit");
   return snapshot;

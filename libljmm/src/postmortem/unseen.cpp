@@ -39,11 +39,23 @@ void add_file_note(const CoreFile& core, const CoreGaps& gaps, const Snapshot& s
                     gaps.file_note_only,
                     gaps.perms_unknown ? fmt::format(", {} stayed unknown (---p)", gaps.perms_unknown) : ""));
   if (core.written_by_gdb)
+    add(unseen, "permissions-readable", gaps.guards_restored,
+        fmt::format("gdb marks every segment readable, so ---p mappings show as r--p; {} guard pages below thread "
+                    "stacks and arena reserves were taken back as ---p",
+                    gaps.guards_restored));
+  if (core.written_by_gdb)
     add(unseen, "mappings-left-out", 0,
-        "gdb writes no segment for mappings it does not dump ([vvar], [vvar_vclock]): they are missing");
+        "gdb writes no segment for mappings it does not dump ([vvar], [vvar_vclock], untouched anonymous "
+        "memory): they are missing, and not counted");
 }
 
 }  // namespace
+
+std::string machine_settings_text(const SystemInfo& system, std::string_view source) {
+  return fmt::format("vm.max_map_count and vm.mmap_min_addr of the machine that crashed are not in {}: taken as {} "
+                     "and {:#x}, the kernel's defaults",
+                     source, system.max_map_count, system.mmap_min_addr);
+}
 
 std::vector<Unseen> core_unseen(const CoreFile& core, const CoreGaps& gaps, const Snapshot& snapshot) {
   std::vector<Unseen> unseen;
@@ -65,9 +77,7 @@ std::vector<Unseen> core_unseen(const CoreFile& core, const CoreGaps& gaps, cons
   add(unseen, "names-and-sharing", anonymous,
       "a core keeps no names of anonymous mappings ([anon:NAME]) and does not say which mappings are "
       "shared: all are shown private");
-  add(unseen, "max-map-count-unknown", 0,
-      fmt::format("vm.max_map_count of the machine that crashed is not in the core: compared with {}",
-                  snapshot.system.max_map_count));
+  add(unseen, "machine-settings-unknown", 0, machine_settings_text(snapshot.system, "the core"));
   return unseen;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "elf/core_file.hpp"
@@ -20,7 +21,11 @@ struct CoreGaps {
   uint64_t perms_unknown = 0;     // of those, the ones whose permissions no file told
   std::string break_unknown_because;  // empty when glibc's break was read
   bool heap_named = false;
+  uint64_t guards_restored = 0;   // gdb's readable segments taken as ---p
 };
+
+// The machine's settings a core or a journal entry does not keep, and what is used instead.
+std::string machine_settings_text(const SystemInfo& system, std::string_view source);
 
 std::vector<Unseen> core_unseen(const CoreFile& core, const CoreGaps& gaps, const Snapshot& snapshot);
 
