@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
+#include "compare.hpp"
 #include "kernel_settings.hpp"
 #include "ljmm/child_process.hpp"
 
@@ -91,19 +92,12 @@ void expect_same_regions(const json& live, const json& core, Differences differe
   EXPECT_EQ(got, expected);
 }
 
-// A core does not keep vm.mmap_min_addr: the low windows start at the kernel's default there.
-std::string as_in_core(std::string summary, const json& live) {
-  std::string live_start = fmt::format("[{:#x},", std::stoull(live["system"]["mmap_min_addr"].get<std::string>(), nullptr, 16));
-  if (size_t at = summary.find(live_start); at != std::string::npos) summary.replace(at, live_start.size(), "[0x10000,");
-  return summary;
-}
-
 // The same findings with the same numbers; gcore leaves mappings out, and so the map count.
 void expect_same_findings(const json& live, const json& core, bool gdb) {
   std::vector<std::string> expected, got;
   for (const json& finding : live["findings"])
     expected.push_back(fmt::format("{} {} {}", finding["severity"].get<std::string>(), finding["id"].get<std::string>(),
-                                   gdb && finding["id"] == "map-count" ? "" : as_in_core(finding["summary"], live)));
+                                   gdb && finding["id"] == "map-count" ? "" : as_post_mortem(finding["summary"], live)));
   for (const json& finding : core["findings"])
     got.push_back(fmt::format("{} {} {}", finding["severity"].get<std::string>(), finding["id"].get<std::string>(),
                               gdb && finding["id"] == "map-count" ? "" : finding["summary"].get<std::string>()));
