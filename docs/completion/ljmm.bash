@@ -14,14 +14,16 @@ _ljmm_complete() {
   case $tool in
     ljmm-inspect)
       options="--smaps --json --format --findings-only --no-regions --color --width --demo --demo-mode
-               --fail-on --maps --snapshot --diff --all --comm --exe --user --cgroup --per-process
-               --output --verbose --help --version"
+               --fail-on --maps --snapshot --core --coredump --journal-file --journal-dir --diff --all --comm
+               --exe --user --cgroup --per-process --output --verbose --help --version"
       case $previous in
         --format) values="text json prometheus svg" ;;
         --color) values="auto always never" ;;
         --demo-mode) values="brk-hole plain threads" ;;
         --fail-on) values="info warning error" ;;
-        --maps|--snapshot|--diff|--output|--exe) COMPREPLY=($(compgen -f -- "$current")); return ;;
+        --maps|--snapshot|--core|--journal-file|--diff|--output|--exe) COMPREPLY=($(compgen -f -- "$current")); return ;;
+        --journal-dir) COMPREPLY=($(compgen -d -- "$current")); return ;;
+        --coredump) return ;;
         --user) COMPREPLY=($(compgen -u -- "$current")); return ;;
         --width|--comm|--cgroup) return ;;
       esac ;;
@@ -44,10 +46,10 @@ _ljmm_complete() {
         -d|--duration|--grace|--idle|--ring-size|--max-processes|--max-threads|--top|--comm|--cgroup|--interval) return ;;
       esac ;;
     ljmm-check)
-      options="-r --rules --json --junit --after --wait-for-file --timeout --smaps --maps --snapshot --color
-               --help --version"
+      options="-r --rules --json --junit --after --wait-for-file --timeout --smaps --maps --snapshot --core
+               --color --help --version"
       case $previous in
-        -r|--rules|--junit|--wait-for-file|--maps|--snapshot) COMPREPLY=($(compgen -f -- "$current")); return ;;
+        -r|--rules|--junit|--wait-for-file|--maps|--snapshot|--core) COMPREPLY=($(compgen -f -- "$current")); return ;;
         --color) values="auto always never" ;;
         --after|--timeout) return ;;
       esac ;;

@@ -130,6 +130,8 @@ TEST_F(CoreTest, DemoCoresHaveTheLiveFindings) {
   EXPECT_EQ(from_kernel["process"]["brk_source"], "glibc");
   EXPECT_EQ(from_kernel["process"]["brk"], live["process"]["brk"]);
   EXPECT_TRUE(unseen(from_kernel, "pages-not-dumped"));
+  CommandResult valid = validate_json("snapshot.schema.json", from_kernel.dump());
+  EXPECT_EQ(valid.exit_code, 0) << valid.out;
 
   json from_gdb = inspect({"--core", gcore});
   expect_same_regions(live, from_gdb, {.gdb = true});

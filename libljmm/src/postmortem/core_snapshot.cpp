@@ -26,7 +26,7 @@ PostMortem core_facts(const CoreFile& core, std::string_view bytes) {
   facts.signal = core.signal;
   for (const detail::CoreThread& thread : core.threads) facts.thread_ids.push_back(thread.tid);
   facts.thread_count = facts.thread_ids.size();
-  facts.command_line = core.arguments;
+  facts.command_line = core.arguments.substr(0, core.arguments.find_last_not_of(' ') + 1);  // the kernel pads it
   facts.at_phdr = core.auxv_value(AT_PHDR).value_or(0);
   facts.at_base = core.auxv_value(AT_BASE).value_or(0);
   facts.at_sysinfo_ehdr = core.auxv_value(AT_SYSINFO_EHDR).value_or(0);
