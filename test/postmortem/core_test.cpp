@@ -155,6 +155,8 @@ TEST_F(CoreTest, CompressedCoresReadAsTheCore) {
     EXPECT_EQ(inflated["regions"], plain["regions"]) << packed;
     EXPECT_EQ(inflated["findings"], plain["findings"]) << packed;
   }
+  CommandResult diff = run_command({tool("ljmm-inspect"), "--diff", core, core + ".zst"});
+  EXPECT_EQ(diff.exit_code, 0) << diff.err;
   for (std::string format : {"text", "svg"}) {
     CommandResult view = run_command({tool("ljmm-inspect"), "--core", core, "--format", format});
     EXPECT_EQ(view.exit_code, 0) << view.err;

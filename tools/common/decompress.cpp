@@ -13,6 +13,11 @@ namespace {
 
 constexpr size_t chunk = 1 << 20;
 
+// The first bytes of each format's frame.
+constexpr std::string_view zstd_magic("\x28\xb5\x2f\xfd", 4);
+constexpr std::string_view xz_magic("\xfd" "7zXZ\0", 6);
+constexpr std::string_view lz4_magic("\x04\x22\x4d\x18", 4);
+
 Error damaged(const std::string& origin, std::string_view format, std::string_view why) {
   return make_error(Errc::malformed, fmt::format("{}: {} data damaged: {}", origin, format, why));
 }
@@ -79,11 +84,14 @@ Result<std::string> inflate_lz4(std::string_view in, const std::string& origin) 
 
 }  // namespace
 
+bool is_compressed(std::string_view data) {
+  return data.starts_with(zstd_magic) || data.starts_with(xz_magic) || data.starts_with(lz4_magic);
+}
+
 Result<std::string> decompress(std::string data, const std::string& origin) {
-  std::string_view head(data.data(), std::min<size_t>(data.size(), 6));
-  if (head.starts_with("\x28\xb5\x2f\xfd")) return inflate_zstd(data, origin);
-  if (head.starts_with(std::string_view("\xfd" "7zXZ\0", 6))) return inflate_xz(data, origin);
-  if (head.starts_with("\x04\x22\x4d\x18")) return inflate_lz4(data, origin);
+  if (data.starts_with(zstd_magic)) return inflate_zstd(data, origin);
+  if (data.starts_with(xz_magic)) return inflate_xz(data, origin);
+  if (data.starts_with(lz4_magic)) return inflate_lz4(data, origin);
   return data;
 }
 

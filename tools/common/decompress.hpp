@@ -9,6 +9,9 @@
 
 namespace ljmm::cli {
 
+// Whether `data` starts like a zstd, xz or lz4 frame.
+bool is_compressed(std::string_view data);
+
 // The bytes of `data` inflated when they start like a zstd, xz or lz4 frame; as they are
 // otherwise. A damaged stream is Errc::malformed, naming `origin`.
 Result<std::string> decompress(std::string data, const std::string& origin);

@@ -32,12 +32,24 @@ Result<Snapshot> load_target(const TargetOptions& options) {
   return snapshot_pid(*pid, SnapshotOptions{.read_smaps = options.smaps});
 }
 
+namespace {
+
+Result<Snapshot> core_from_bytes(std::string bytes, const std::string& path) {
+  auto inflated = decompress(std::move(bytes), path);
+  if (!inflated) return inflated.error();
+  return snapshot_core_bytes(*inflated, Source{SourceKind::core_file, 0, path});
+}
+
+bool looks_like_core(std::string_view bytes) {  // ELF, or as systemd-coredump compresses it
+  return bytes.starts_with("\x7f" "ELF") || is_compressed(bytes);
+}
+
+}  // namespace
+
 Result<Snapshot> load_core(const std::string& path) {
   auto bytes = read_text_file(path, path);
   if (!bytes) return bytes.error();
-  auto inflated = decompress(std::move(bytes).value(), path);
-  if (!inflated) return inflated.error();
-  return snapshot_core_bytes(*inflated, Source{SourceKind::core_file, 0, path});
+  return core_from_bytes(std::move(bytes).value(), path);
 }
 
 Result<Snapshot> load_any(const std::string& spec, bool smaps) {
@@ -45,6 +57,7 @@ Result<Snapshot> load_any(const std::string& spec, bool smaps) {
   if (numeric || spec == "self") return load_target(TargetOptions{{spec}, {}, {}, {}, smaps});
   auto text = read_text_file(spec, spec);
   if (!text) return text.error();
+  if (looks_like_core(*text)) return core_from_bytes(std::move(text).value(), spec);
   size_t first = text->find_first_not_of(" \t\r\n");
   if (first != std::string::npos && (*text)[first] == '{') return snapshot_from_json(*text, spec);
   return snapshot_maps_text(*text, Source{SourceKind::maps_file, 0, spec});

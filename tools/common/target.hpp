@@ -32,7 +32,7 @@ Result<Snapshot> load_target(const TargetOptions& options);
 // A core file, compressed (zstd, xz, lz4) or not.
 Result<Snapshot> load_core(const std::string& path);
 
-// One side of a diff: a pid, "self", a JSON snapshot file or a maps file (told apart by content).
+// One side of a diff: a pid, "self", a JSON snapshot, a core or a maps file (told apart by content).
 Result<Snapshot> load_any(const std::string& spec, bool smaps);
 
 }  // namespace ljmm::cli
