@@ -75,6 +75,16 @@ void add_files(const CoreFile& core, CoreRegions& out) {
   if (added.empty()) return;
   out.regions.insert(out.regions.end(), added.begin(), added.end());
   std::sort(out.regions.begin(), out.regions.end(), [](const Region& a, const Region& b) { return a.start < b.start; });
+  // Entries NT_FILE alone names may overlap each other in a damaged note: keep the first.
+  size_t kept = 0;
+  for (size_t i = 0; i < out.regions.size(); ++i) {
+    if (kept > 0 && out.regions[i].start < out.regions[kept - 1].end) {
+      ++out.overlapping;
+      continue;
+    }
+    out.regions[kept++] = std::move(out.regions[i]);
+  }
+  out.regions.resize(kept);
   for (size_t i = 0; i < out.regions.size(); ++i)
     if (!out.regions[i].perms.read && !out.regions[i].perms.write && !out.regions[i].perms.exec &&
         std::any_of(added.begin(), added.end(), [&](const Region& r) { return r.start == out.regions[i].start; }))

@@ -66,7 +66,8 @@ std::vector<Unseen> core_unseen(const CoreFile& core, const CoreGaps& gaps, cons
                     gaps.not_dumped, format_size(gaps.not_dumped_bytes)));
   if (gaps.overlapping > 0)
     add(unseen, "segments-overlapping", gaps.overlapping,
-        fmt::format("{} segments overlap others and were left out: the core is damaged", gaps.overlapping));
+        fmt::format("{} segments or NT_FILE entries overlap others and were left out: the core is damaged",
+                    gaps.overlapping));
   add_file_note(core, gaps, snapshot, unseen);
   if (!gaps.break_unknown_because.empty())
     add(unseen, "break-unknown", 0,

@@ -36,11 +36,12 @@ std::string words(const std::vector<uint64_t>& values) {
 
 // A core of three mappings: the executable (from NT_FILE), the vdso and the stack, whose first
 // page alone is dumped and holds the AT_EXECFN string.
-std::string small_core(bool with_file_note) {
+std::string small_core(bool with_file_note, const std::string& file_note = {}) {
   std::string notes = note(NT_AUXV, words({AT_PHDR, exe + 64, AT_SYSINFO_EHDR, vdso, AT_PAGESZ, 4096, AT_EXECFN,
                                            stack + 4096 - 16, AT_NULL, 0}));
   if (with_file_note)
-    notes += note(NT_FILE, words({1, 4096, exe, exe + 0x1000, 0}) + std::string("/bin/x\0", 7));
+    notes += note(NT_FILE, file_note.empty() ? words({1, 4096, exe, exe + 0x1000, 0}) + std::string("/bin/x\0", 7)
+                                             : file_note);
   std::string stack_page(4096, '\0');
   std::memcpy(stack_page.data() + 4096 - 16, "/bin/x", 6);
   Elf64_Ehdr header{};
@@ -103,6 +104,19 @@ TEST(CoreSnapshot, ACoreCutShortIsMalformedOrNotDumped) {
   auto pages_cut = detail::parse_core(core.substr(0, core.size() - 100), "cut");
   ASSERT_TRUE(pages_cut.ok());
   EXPECT_EQ(pages_cut->loads.back().file_size, 4096u - 100u);
+}
+
+// Found by reading the code before the fuzzer could: NT_FILE entries without a segment that
+// overlap each other must not break the regions' order.
+TEST(CoreSnapshot, OverlappingFileEntriesAreLeftOutAndSaid) {
+  std::string files = words({2, 4096, 0x500000, 0x502000, 0, 0x501000, 0x503000, 0}) + std::string("/a\0/b\0", 6);
+  std::string core = small_core(true, files);
+  auto snapshot = snapshot_core_bytes(core, Source{SourceKind::core_file, 0, "overlap"}, {.read_mapped_files = false});
+  ASSERT_TRUE(snapshot.ok());
+  for (size_t i = 1; i < snapshot->regions.size(); ++i)
+    EXPECT_GE(snapshot->regions[i].start, snapshot->regions[i - 1].end);
+  ASSERT_NE(find(*snapshot, "segments-overlapping"), nullptr);
+  EXPECT_EQ(find(*snapshot, "segments-overlapping")->count, 1u);
 }
 
 TEST(CrashRecord, AMapsFieldCutOffKeepsItsWholeLines) {
