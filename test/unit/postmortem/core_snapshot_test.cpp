@@ -106,7 +106,7 @@ TEST(CoreSnapshot, ACoreCutShortIsMalformedOrNotDumped) {
   EXPECT_EQ(pages_cut->loads.back().file_size, 4096u - 100u);
 }
 
-// Found by reading the code before the fuzzer could: NT_FILE entries without a segment that
+// fuzz_core found it (crash-3894...): NT_FILE entries without a segment that
 // overlap each other must not break the regions' order.
 TEST(CoreSnapshot, OverlappingFileEntriesAreLeftOutAndSaid) {
   std::string files = words({2, 4096, 0x500000, 0x502000, 0, 0x501000, 0x503000, 0}) + std::string("/a\0/b\0", 6);
