@@ -82,7 +82,8 @@ void add_files(const CoreFile& core, CoreRegions& out) {
       ++out.overlapping;
       continue;
     }
-    out.regions[kept++] = std::move(out.regions[i]);
+    if (kept != i) out.regions[kept] = std::move(out.regions[i]);  // never onto itself: that empties it
+    ++kept;
   }
   out.regions.resize(kept);
   for (size_t i = 0; i < out.regions.size(); ++i)
