@@ -18,13 +18,15 @@ build_packages=(
   build-essential cmake ninja-build pkg-config git
   libcli11-dev libfmt-dev nlohmann-json3-dev libelf-dev libdw-dev zlib1g-dev
   libbpf-dev bpftool clang llvm ca-certificates
+  libsystemd-dev libzstd-dev liblzma-dev liblz4-dev
 )
 # ... what making the Debian package adds: dpkg-shlibdeps, and file, with which CPack finds the
 # binaries whose dependencies it computes ...
 package_packages=(dpkg-dev file)
 # ... and what the tests and benchmarks add: real programs to test against, the checkers, and
-# QEMU with busybox for the tests in guests booted with Debian's kernels (test/vm/), and headless
-# Chromium for the HTML pages (test/browser/, driven over its DevTools pipe by python3 alone).
+# QEMU with busybox for the tests in guests booted with Debian's kernels (test/vm/), headless
+# Chromium for the HTML pages (test/browser/, driven over its DevTools pipe by python3 alone), and
+# gdb (gcore), systemd-journal-remote and the compressors for the post-mortem tests.
 test_packages=(
   googletest libgtest-dev libbenchmark-dev
   python3 python3-jsonschema util-linux procps dpkg-dev binutils lintian
@@ -32,6 +34,7 @@ test_packages=(
   python3-prometheus-client prometheus-node-exporter prometheus librsvg2-bin libclang-rt-14-dev groff-base
   qemu-system-x86 busybox-static xz-utils
   chromium fonts-dejavu-core
+  gdb systemd-journal-remote zstd lz4
 )
 
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }

@@ -14,14 +14,16 @@ _ljmm_complete() {
   case $tool in
     ljmm-inspect)
       options="--smaps --json --format --findings-only --no-regions --color --width --demo --demo-mode
-               --fail-on --maps --snapshot --diff --all --comm --exe --user --cgroup --per-process
-               --output --verbose --help --version"
+               --fail-on --maps --snapshot --core --coredump --journal-file --journal-dir --diff --all --comm
+               --exe --user --cgroup --per-process --output --verbose --help --version"
       case $previous in
         --format) values="text json prometheus svg html" ;;
         --color) values="auto always never" ;;
         --demo-mode) values="brk-hole plain threads" ;;
         --fail-on) values="info warning error" ;;
-        --maps|--snapshot|--diff|--output|--exe) COMPREPLY=($(compgen -f -- "$current")); return ;;
+        --maps|--snapshot|--core|--journal-file|--diff|--output|--exe) COMPREPLY=($(compgen -f -- "$current")); return ;;
+        --journal-dir) COMPREPLY=($(compgen -d -- "$current")); return ;;
+        --coredump) return ;;
         --user) COMPREPLY=($(compgen -u -- "$current")); return ;;
         --width|--comm|--cgroup) return ;;
       esac ;;
@@ -32,24 +34,27 @@ _ljmm_complete() {
         if [[ ${COMP_WORDS[i]} == "--" ]]; then COMPREPLY=($(compgen -c -- "$current")); return; fi
       done
       options="-p --pid -a --all --comm --uid --cgroup --interval -d --duration --grace --idle --json -q --quiet
-               -o --output --stack -x --failed --no-follow --backend --attach --ring-size --max-processes --max-threads --top --folded -v --verbose --color --help
+               -o --output --record -e --calls --stack --stack-size --stack-depth -x --failed --no-follow --backend --attach --ring-size --max-processes --max-threads --top --folded -v --verbose --color --help
                --version --"
       case $previous in
         -p|--pid) _ljmm_pids "$current"; return ;;
         --backend) values="auto bpf ptrace" ;;
         --attach) values="auto fexit tracepoint tp_btf" ;;
         --color) values="auto always never" ;;
-        -o|--output) COMPREPLY=($(compgen -f -- "$current")); return ;;
+        -o|--output|--record) COMPREPLY=($(compgen -f -- "$current")); return ;;
+        -e|--calls) values="%layout %map %protect %advise %lock mmap munmap mremap brk mprotect pkey_mprotect madvise
+                            process_madvise mlock mlock2 munlock mlockall munlockall mseal shmat shmdt remap_file_pages
+                            mbind" ;;
         --uid) COMPREPLY=($(compgen -u -- "$current")); return ;;
-        -d|--duration|--grace|--idle|--ring-size|--max-processes|--max-threads|--top|--comm|--cgroup|--interval) return ;;
+        -d|--duration|--grace|--idle|--ring-size|--max-processes|--max-threads|--top|--comm|--cgroup|--interval|--stack-size|--stack-depth) return ;;
       esac ;;
     ljmm-check)
-      options="-r --rules --json --junit --after --wait-for-file --timeout --smaps --maps --snapshot --color
-               --help --version"
+      options="-r --rules --json --junit --after --wait-for-file --settle --timeout --smaps --maps --snapshot --core
+               --color --help --version"
       case $previous in
-        -r|--rules|--junit|--wait-for-file|--maps|--snapshot) COMPREPLY=($(compgen -f -- "$current")); return ;;
+        -r|--rules|--junit|--wait-for-file|--maps|--snapshot|--core) COMPREPLY=($(compgen -f -- "$current")); return ;;
         --color) values="auto always never" ;;
-        --after|--timeout) return ;;
+        --after|--timeout|--settle) return ;;
       esac ;;
     ljmm-demo)
       if ((COMP_CWORD == 1)); then COMPREPLY=($(compgen -W "brk-hole plain threads" -- "$current")); return; fi

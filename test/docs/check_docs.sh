@@ -30,5 +30,10 @@ for tool in ljmm-inspect ljmm-trace ljmm-check; do
   # fail the pipeline (pipefail).
   help=$("$bin_dir/$tool" --help)
   grep -q "^Examples:" <<<"$help" || { echo "$tool --help has no examples"; exit 1; }
+  # Every option --help lists, the completion offers.
+  offered=" $(complete_words "$tool" --) "
+  for option in $(grep -oE '^ +(-[a-zA-Z],)?--[a-z][a-z0-9-]*' <<<"$help" | grep -oE -- '--[a-z][a-z0-9-]*'); do
+    [[ $offered == *" $option "* ]] || { echo "$tool: the completion does not offer $option"; exit 1; }
+  done
 done
 echo "man pages, completion and --help are fine"

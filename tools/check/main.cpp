@@ -62,6 +62,7 @@ void declare(CLI::App& app, Options& options) {
       "  ljmm-check --rules layout.json --after 'nginx -s reload' --settle 500 $(cat /run/nginx.pid)\n"
       "  ljmm-check --rules layout.json --wait-for-file /run/app.pid     the pid is read from the file\n"
       "  ljmm-check --rules layout.json --snapshot before.json\n"
+      "  ljmm-check --rules layout.json --core core.1234         the layout when it crashed\n"
       "Exit codes: 0 all rules pass, 1 a rule failed, 2 bad rules file or usage,\n"
       "3 target unavailable (no such pid, permission, --after failed, --wait-for-file timed out), 4 malformed input,\n"
       "5 the machine cannot do it.");
@@ -127,7 +128,7 @@ int run(Options& options) {
   bool pid_from_file = options.target.sources() == 0 && !options.wait_for_file.empty();
   if (options.target.sources() != 1 && !pid_from_file)
     return cli::report(tool,
-                       "give exactly one of: PID, self, --maps FILE, --snapshot FILE (or --wait-for-file PIDFILE)",
+                       "give exactly one of: PID, self, --maps FILE, --snapshot FILE, --core FILE (or --wait-for-file PIDFILE)",
                        cli::exit_usage);
   if (options.settle_ms && options.target.targets.empty() && !pid_from_file)
     return cli::report(tool, "--settle needs a live process (a PID)", cli::exit_usage);

@@ -10,6 +10,7 @@
 #include "../common/cli.hpp"
 #include "../common/target.hpp"
 #include "all.hpp"
+#include "coredump.hpp"
 #include "demo.hpp"
 #include "ljmm/analysis.hpp"
 #include "ljmm/diff.hpp"
@@ -43,6 +44,7 @@ void declare(CLI::App& app, Options& options) {
       ->check(cli::whole_number(40, 1000));
   app.add_flag("--demo", options.demo, "Start ljmm-demo and inspect it (see --demo-mode)");
   inspect::declare_all_options(app, options.all);
+  inspect::declare_coredump_options(app, options.coredump);
   app.add_option("--demo-mode", options.demo_mode,
                  fmt::format("Demo to run: {} (default {})", fmt::join(inspect::demo_modes, ", "), defaults.demo_mode))
       ->check(CLI::IsMember(inspect::demo_modes));
@@ -61,11 +63,19 @@ void declare(CLI::App& app, Options& options) {
       "  ljmm-inspect --demo --format=html > layout.html   zoom in a browser, no network needed\n"
       "  ljmm-inspect --all --findings-only     every process with a problem, worst first\n"
       "  ljmm-inspect --all --format=prometheus -o /var/lib/prometheus/node-exporter/ljmm.prom\n"
+      "  ljmm-inspect --core core.1234            the layout when it crashed, from its core file\n"
+      "  ljmm-inspect --coredump                 the crashes systemd-coredump recorded\n"
+      "  ljmm-inspect --coredump nginx --findings-only   the latest crash of nginx, explained\n"
       "Exit codes: 0 ok, 1 findings at --fail-on, 2 usage, 3 target unavailable, 4 malformed input,\n"
       "5 the machine cannot do it.");
 }
 
 Result<Snapshot> load(const Options& options, std::optional<inspect::DemoProcess>& demo) {
+  if (options.coredump.coredump) {
+    auto records = inspect::read_crash_records(options.coredump);
+    if (!records) return records.error();
+    return inspect::load_crash(*records, options.coredump.match);
+  }
   if (options.demo) {
     auto started = inspect::start_demo(options.demo_mode);
     if (!started) return started.error();
@@ -96,14 +106,17 @@ std::string render(const Analysis& analysis, const Options& options) {
   if (options.format == "html") return render_html(analysis);
   if (options.format == "prometheus") return render_prometheus({analysis});
   TextOptions text = inspect::text_options(options);
-  return options.findings_only ? render_findings(analysis, text) : render_report(analysis, text);
+  if (!options.findings_only) return render_report(analysis, text);
+  std::string out = render_findings(analysis, text);
+  // What a core cannot tell stays said, even with the findings alone.
+  return analysis.snapshot.post_mortem ? render_post_mortem(analysis, text) + "\n" + out : out;
 }
 
 // Several processes in one textfile-collector document: each metric family appears once.
 int run_prometheus(const Options& options) {
   std::vector<Analysis> analyses;
   for (const std::string& target : options.target.targets) {
-    auto snapshot = cli::load_target(cli::TargetOptions{{target}, {}, {}, options.target.smaps});
+    auto snapshot = cli::load_target(cli::TargetOptions{{target}, {}, {}, {}, options.target.smaps});
     if (!snapshot) {
       // Between `pidof` and this read a worker may exit (an nginx reload does it to all of
       // them): leave it out and say so, so the file still describes the processes alive.
@@ -127,7 +140,13 @@ int run_prometheus(const Options& options) {
 
 int run(Options& options) {
   if (options.json) options.format = "json";
-  int sources = options.target.sources() + options.demo + !options.diff.empty() + options.all.all;
+  int sources = options.target.sources() + options.demo + !options.diff.empty() + options.all.all +
+                options.coredump.coredump;
+  if (sources == 1 && options.coredump.coredump && options.coredump.match.empty()) {
+    auto records = inspect::read_crash_records(options.coredump);
+    if (!records) return cli::report(tool, records.error());
+    return inspect::print_crash_table(*records, options);
+  }
   if (sources == 1 && options.all.all) return inspect::run_all(options);
   if (sources == 1 && !options.diff.empty()) return run_diff(options);
   if (options.target.targets.size() > 1) {
@@ -136,7 +155,8 @@ int run(Options& options) {
     return run_prometheus(options);
   }
   if (sources != 1)
-    return cli::report(tool, "give exactly one of: PID, self, --maps FILE, --snapshot FILE, --demo, --diff A B, --all",
+    return cli::report(tool, "give exactly one of: PID, self, --maps FILE, --snapshot FILE, --core FILE, --coredump, --demo, --diff A B, "
+                       "--all",
                        cli::exit_usage);
 
   std::optional<inspect::DemoProcess> demo;

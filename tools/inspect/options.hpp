@@ -26,6 +26,14 @@ struct AllOptions {
   bool verbose = false;      // list the unreadable processes on stderr
 };
 
+// --coredump and where its journal is.
+struct CoredumpOptions {
+  bool coredump = false;
+  std::string match;                       // pid, comm or part of the exe's path; empty: the table
+  std::vector<std::string> journal_files;  // --journal-file, else --journal-dir, else the system's
+  std::string journal_dir;
+};
+
 struct Options {
   cli::TargetOptions target;
   std::vector<std::string> diff;
@@ -39,6 +47,7 @@ struct Options {
   std::string demo_mode = "brk-hole";
   std::string fail_on;
   AllOptions all;
+  CoredumpOptions coredump;
 };
 
 // --color, --width (else the terminal's) and --no-regions, as the library's text renderers take them.

@@ -75,6 +75,10 @@ struct LJMM_API Region {
   uint64_t smaps_value(std::string_view name) const;
 };
 
+// Types the pathname column ("[heap]", "/lib/x.so (deleted)", "[anon:jit]", "") into `region`:
+// its kind, path, deleted flag and thread id. Core files name their mappings with it too.
+LJMM_API void classify_pathname(std::string_view name, Region& region);
+
 // Parses one maps line (no trailing newline). line_number is used in the error text.
 LJMM_API Result<Region> parse_maps_line(std::string_view line, size_t line_number);
 

@@ -57,6 +57,9 @@ LJMM_API Status parse_stat(std::string_view stat_text, ProcessInfo& info);
 // A number field of /proc/PID/status ("Tgid:\t123"); nullopt when absent or not a number.
 LJMM_API std::optional<uint64_t> parse_status_field(std::string_view status_text, std::string_view name);
 
+// "SIGSEGV", "SIGABRT", ...; "signal 99" for a number without a name.
+LJMM_API std::string signal_name(int signal);
+
 // "full (2)", "conservative (1)", "off (0)", "unknown".
 LJMM_API std::string aslr_description(int randomize_va_space, std::optional<bool> addr_no_randomize);
 

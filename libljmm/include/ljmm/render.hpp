@@ -25,6 +25,8 @@ struct LJMM_API TextOptions {
 
 LJMM_API std::string render_header(const Analysis& analysis, const TextOptions& options);
 LJMM_API std::string render_findings(const Analysis& analysis, const TextOptions& options);
+// For a core file or a journal entry: what it told and what it cannot tell; empty otherwise.
+LJMM_API std::string render_post_mortem(const Analysis& analysis, const TextOptions& options);
 LJMM_API std::string render_picture(const Analysis& analysis, const TextOptions& options);
 LJMM_API std::string render_regions(const Analysis& analysis, const TextOptions& options);
 LJMM_API std::string render_totals(const Analysis& analysis, const TextOptions& options);

@@ -17,13 +17,37 @@
 
 namespace ljmm {
 
-enum class SourceKind { pid, maps_file, snapshot_file, recording };
+enum class SourceKind { pid, maps_file, snapshot_file, recording, core_file, journal };
 
 struct LJMM_API Source {
   SourceKind kind = SourceKind::pid;
   int pid = 0;
   std::string path;                 // for files
-  std::string description() const;  // "pid 123", "maps file x.txt"
+  std::string description() const;  // "pid 123", "maps file x.txt", "core file core.123"
+};
+
+// Something a source from after the crash cannot show, and how much of the layout it concerns.
+struct LJMM_API Unseen {
+  std::string id;      // stable kebab-case: "pages-not-dumped", "file-note-missing", ...
+  uint64_t count = 0;  // what it concerns, in the unit the id names (mappings unless it says bytes)
+  std::string text;    // one line for people
+};
+
+// The facts of a process that is gone: from its core file or systemd-coredump's journal entry.
+struct LJMM_API PostMortem {
+  std::string writer;            // "kernel", "gdb", "systemd-coredump"
+  int signal = 0;                // the signal that ended it; 0 when unknown
+  uint64_t thread_count = 0;     // 0 when unknown
+  std::vector<int> thread_ids;   // the crashing thread first, when the source names them
+  int64_t crashed_at_unix_ms = 0;  // 0 when unknown
+  std::string command_line;        // as far as the source keeps it
+  // The auxiliary vector; 0 (empty) when the source has none.
+  uint64_t at_phdr = 0;
+  uint64_t at_base = 0;
+  uint64_t at_sysinfo_ehdr = 0;
+  uint64_t at_pagesz = 0;
+  std::string at_execfn;
+  std::vector<Unseen> unseen;  // what the layout and findings could not take into account
 };
 
 struct LJMM_API Snapshot {
@@ -34,6 +58,7 @@ struct LJMM_API Snapshot {
   bool has_smaps = false;
   int64_t taken_at_unix_ms = 0;
   std::optional<RuntimeStats> runtime;  // counters of the ljmm runtime, when the process runs it
+  std::optional<PostMortem> post_mortem;  // set for a core file or a journal entry
 };
 
 // What a series of snapshots shares, so a scan of every process on a host reads each file once,

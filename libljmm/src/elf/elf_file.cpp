@@ -10,59 +10,12 @@
 #include <cerrno>
 #include <cstring>
 
+#include "elf/bytes.hpp"
 #include "sys/fd.hpp"
 
 namespace ljmm::detail {
 
 namespace {
-
-// The ELF structures of one class, so one reader serves ELF32 and ELF64.
-struct Elf32Types {
-  using Ehdr = Elf32_Ehdr;
-  using Shdr = Elf32_Shdr;
-  using Phdr = Elf32_Phdr;
-  using Sym = Elf32_Sym;
-};
-struct Elf64Types {
-  using Ehdr = Elf64_Ehdr;
-  using Shdr = Elf64_Shdr;
-  using Phdr = Elf64_Phdr;
-  using Sym = Elf64_Sym;
-};
-
-// Bounds-checked views into the file's bytes: nullptr when [offset, offset + count * sizeof(T))
-// does not lie inside the file.
-class Bytes {
- public:
-  explicit Bytes(std::string_view bytes) : bytes_(bytes) {}
-
-  template <class T>
-  const T* at(uint64_t offset, uint64_t count = 1) const {
-    if (count > bytes_.size() / sizeof(T)) return nullptr;
-    uint64_t length = count * sizeof(T);
-    if (offset > bytes_.size() || length > bytes_.size() - offset) return nullptr;
-    return reinterpret_cast<const T*>(bytes_.data() + offset);
-  }
-
-  // The NUL-terminated string at `offset` inside the section [start, start + size).
-  std::string_view string(uint64_t start, uint64_t size, uint64_t offset) const {
-    if (start > bytes_.size() || size > bytes_.size() - start || offset >= size) return {};
-    std::string_view section = bytes_.substr(start + offset, size - offset);
-    size_t end = section.find('\0');
-    return end == std::string_view::npos ? std::string_view{} : section.substr(0, end);
-  }
-
- private:
-  std::string_view bytes_;
-};
-
-// ELF structures are not aligned in a std::string; copy each into an aligned value.
-template <class T>
-T load(const T* where) {
-  T value;
-  std::memcpy(&value, where, sizeof value);
-  return value;
-}
 
 template <class Types>
 void read_loads(const Bytes& bytes, const typename Types::Ehdr& header, ElfFile& file) {
@@ -72,8 +25,8 @@ void read_loads(const Bytes& bytes, const typename Types::Ehdr& header, ElfFile&
   for (size_t i = 0; i < header.e_phnum; ++i) {
     auto program = load(table + i);
     if (program.p_type != PT_LOAD) continue;
-    file.loads.push_back(
-        {program.p_vaddr, program.p_offset, program.p_filesz, program.p_memsz, (program.p_flags & PF_W) != 0});
+    file.loads.push_back({program.p_vaddr, program.p_offset, program.p_filesz, program.p_memsz,
+                          (program.p_flags & PF_W) != 0, (program.p_flags & PF_R) != 0, (program.p_flags & PF_X) != 0});
   }
 }
 
@@ -116,22 +69,11 @@ void read_build_id(const Bytes& bytes, const typename Types::Ehdr& header, ElfFi
   for (size_t i = 0; i < header.e_shnum; ++i) {
     Shdr section = load(sections + i);
     if (section.sh_type != SHT_NOTE) continue;
-    uint64_t at = section.sh_offset, end = section.sh_offset + section.sh_size;
-    while (end > at && end - at >= sizeof(Elf64_Nhdr)) {  // the same 3 words in both classes
-      auto* where = bytes.at<Elf64_Nhdr>(at);
-      if (!where) return;
-      Elf64_Nhdr note = load(where);
-      uint64_t name_at = at + sizeof note, desc_at = name_at + ((note.n_namesz + 3) & ~3ULL);
-      uint64_t next = desc_at + ((note.n_descsz + 3) & ~3ULL);
-      if (next > end) break;
-      auto* name = bytes.at<char>(name_at, note.n_namesz);
-      auto* desc = bytes.at<unsigned char>(desc_at, note.n_descsz);
-      if (note.n_type == NT_GNU_BUILD_ID && name && desc && note.n_namesz == 4 && std::memcmp(name, "GNU", 4) == 0) {
-        for (uint32_t b = 0; b < note.n_descsz; ++b) file.build_id += fmt::format("{:02x}", desc[b]);
-        return;
-      }
-      at = next;
-    }
+    if (!file.build_id.empty()) return;
+    for_each_note(bytes.view(), section.sh_offset, section.sh_offset + section.sh_size, [&](const ElfNote& note) {
+      if (note.type == NT_GNU_BUILD_ID && note.name == "GNU" && file.build_id.empty())
+        file.build_id = hex_bytes(note.desc);
+    });
   }
 }
 

@@ -26,6 +26,8 @@ struct ElfLoadSegment {
   uint64_t file_size = 0;
   uint64_t memory_size = 0;
   bool writable = false;
+  bool readable = false;
+  bool executable = false;
 };
 
 struct ElfFile {

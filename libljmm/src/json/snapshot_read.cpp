@@ -3,6 +3,7 @@
 
 #include "json/fields.hpp"
 #include "json/parts.hpp"
+#include "json/post_mortem.hpp"
 #include "ljmm/json.hpp"
 #include "ljmm/proc.hpp"
 
@@ -162,6 +163,7 @@ Result<Snapshot> read_document(const json& document) {
   if (Status status = detail::read_system(document, snapshot.system); !status) return status.error();
   snapshot.has_smaps = optional_bool(document, "has_smaps").value_or(false);
   LJMM_TRY_ASSIGN(snapshot.runtime, read_runtime(document));
+  LJMM_TRY_ASSIGN(snapshot.post_mortem, detail::read_post_mortem(document));
   snapshot.taken_at_unix_ms = document.value("taken_at_unix_ms", int64_t{0});
   if (auto source = document.find("source"); source != document.end() && source->is_object())
     snapshot.source.pid = source->value("pid", 0);

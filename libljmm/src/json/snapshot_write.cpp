@@ -1,5 +1,6 @@
 #include "json/findings.hpp"
 #include "json/parts.hpp"
+#include "json/post_mortem.hpp"
 #include "json/writer.hpp"
 #include "ljmm/json.hpp"
 #include "ljmm/version.hpp"
@@ -16,6 +17,8 @@ const char* source_kind_name(SourceKind kind) {
     case SourceKind::maps_file: return "maps_file";
     case SourceKind::snapshot_file: return "snapshot_file";
     case SourceKind::recording: return "recording";
+    case SourceKind::core_file: return "core_file";
+    case SourceKind::journal: return "journal";
   }
   return "pid";
 }
@@ -167,6 +170,7 @@ std::string snapshot_to_json(const Analysis& analysis, int indent, bool with_reg
   json.field("has_smaps", snapshot.has_smaps);
   json.address_field("user_top", layout.user_top);
   write_runtime(json, snapshot.runtime);
+  detail::write_post_mortem(json, snapshot.post_mortem);
   write_brk_blocker(json, snapshot, analysis.diagnosis);
   json.field("regions_left_out", !with_regions);
   json.key("regions").begin_array();

@@ -124,6 +124,15 @@ class LineScanner {
 
 bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 
+Error malformed_line(std::string_view line, size_t line_number, std::string_view what) {
+  constexpr size_t shown = 120;
+  std::string text(line.substr(0, shown));
+  if (line.size() > shown) text += "...";
+  return make_error(Errc::malformed, fmt::format("malformed maps line {}: {} in \"{}\"", line_number, what, text));
+}
+
+}  // namespace
+
 void classify_pathname(std::string_view name, Region& region) {
   if (name.empty()) {
     region.kind = RegionKind::anonymous;
@@ -173,15 +182,6 @@ void classify_pathname(std::string_view name, Region& region) {
     region.path.assign(inner);
   }
 }
-
-Error malformed_line(std::string_view line, size_t line_number, std::string_view what) {
-  constexpr size_t shown = 120;
-  std::string text(line.substr(0, shown));
-  if (line.size() > shown) text += "...";
-  return make_error(Errc::malformed, fmt::format("malformed maps line {}: {} in \"{}\"", line_number, what, text));
-}
-
-}  // namespace
 
 Result<Region> parse_maps_line(std::string_view line, size_t line_number) {
   Region region;

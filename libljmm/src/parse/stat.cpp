@@ -1,4 +1,7 @@
 // The process facts that come from text: /proc/PID/stat, the brk source names, ASLR in words.
+#include <fmt/format.h>
+#include <string.h>
+
 #include <algorithm>
 #include <charconv>
 #include <vector>
@@ -53,6 +56,11 @@ Status parse_stat(std::string_view stat_text, ProcessInfo& info) {
   info.end_data = field(46);
   info.start_brk = field(47);
   return {};
+}
+
+std::string signal_name(int signal) {
+  const char* name = signal > 0 ? ::sigabbrev_np(signal) : nullptr;  // glibc 2.32
+  return name ? fmt::format("SIG{}", name) : fmt::format("signal {}", signal);
 }
 
 std::string aslr_description(int randomize_va_space, std::optional<bool> addr_no_randomize) {

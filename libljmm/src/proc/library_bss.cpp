@@ -55,16 +55,22 @@ std::optional<uint64_t> declared_bss(const ElfFile& file, const Region& data, ui
   return std::nullopt;
 }
 
+void set_declared_bss(std::vector<Region>& regions, uint64_t page_size, const HeadersOf& headers_of) {
+  for (size_t i = 0; i < regions.size(); ++i) {
+    if (!followed_by_anonymous(regions, i)) continue;
+    if (const ElfFile* file = headers_of(regions, regions[i]))
+      regions[i].declared_bss = declared_bss(*file, regions[i], page_size);
+  }
+}
+
 void read_declared_bss(int pid, std::vector<Region>& regions, uint64_t page_size, DeclaredBssCache* cache) {
   DeclaredBssCache own;
   auto& files = (cache ? cache : &own)->files;
-  for (size_t i = 0; i < regions.size(); ++i) {
-    if (!followed_by_anonymous(regions, i)) continue;
-    Region& data = regions[i];
+  set_declared_bss(regions, page_size, [&](const std::vector<Region>& all, const Region& data) -> const ElfFile* {
     auto [entry, inserted] = files.try_emplace({data.dev_major, data.dev_minor, data.inode});
-    if (inserted) entry->second = read_headers(pid, regions, data);
-    if (entry->second) data.declared_bss = declared_bss(*entry->second, data, page_size);
-  }
+    if (inserted) entry->second = read_headers(pid, all, data);
+    return entry->second ? &*entry->second : nullptr;
+  });
 }
 
 }  // namespace ljmm::detail

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <tuple>
@@ -24,6 +25,13 @@ std::optional<uint64_t> declared_bss(const ElfFile& file, const Region& data, ui
 struct DeclaredBssCache {
   std::map<std::tuple<uint32_t, uint32_t, uint64_t>, std::optional<ElfFile>> files;  // nullopt: not ELF
 };
+
+// The program headers of the file a data mapping maps, held by the caller; null when unknown.
+using HeadersOf = std::function<const ElfFile*(const std::vector<Region>& regions, const Region& data)>;
+
+// Sets Region::declared_bss on every private writable file mapping followed at once by anonymous
+// memory, with the program headers `headers_of` gives (a live process's or a core's).
+void set_declared_bss(std::vector<Region>& regions, uint64_t page_size, const HeadersOf& headers_of);
 
 // Sets Region::declared_bss on every private writable file mapping followed at once by anonymous
 // memory, reading each such file's program headers once (once per cache when one is given).

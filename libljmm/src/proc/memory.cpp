@@ -45,13 +45,17 @@ std::optional<BreakSymbolCache::Location> find_curbrk(int pid, const Region& reg
 
 }  // namespace
 
+bool may_hold_curbrk(const Region& region, const std::string& exe) {
+  if (region.kind != RegionKind::file || region.offset != 0) return false;
+  std::string_view name = std::string_view(region.path).substr(region.path.rfind('/') + 1);
+  return name.starts_with("libc.so") || name.starts_with("libc-") || region.path == exe;
+}
+
 std::optional<uint64_t> read_glibc_break(int pid, const std::vector<Region>& regions, const std::string& exe,
                                          BreakSymbolCache* cache) {
   // __curbrk lives in libc.so.6, or in the executable itself when it is linked statically.
   for (const Region& region : regions) {
-    if (region.kind != RegionKind::file || region.offset != 0) continue;
-    std::string_view name = std::string_view(region.path).substr(region.path.rfind('/') + 1);
-    if (!name.starts_with("libc.so") && !name.starts_with("libc-") && region.path != exe) continue;
+    if (!may_hold_curbrk(region, exe)) continue;
     std::optional<BreakSymbolCache::Location> curbrk;
     if (cache) {
       auto [entry, inserted] = cache->files.try_emplace({region.dev_major, region.dev_minor, region.inode});

@@ -20,6 +20,8 @@ std::string Source::description() const {
     case SourceKind::maps_file: return fmt::format("maps file {}", path);
     case SourceKind::snapshot_file: return fmt::format("snapshot {}", path);
     case SourceKind::recording: return fmt::format("recording {}, pid {}", path, pid);
+    case SourceKind::core_file: return fmt::format("core file {}", path);
+    case SourceKind::journal: return fmt::format("crash of pid {} in the journal", pid);
   }
   return "unknown source";
 }

@@ -94,6 +94,7 @@ std::string render_totals(const Analysis& analysis, const TextOptions& options) 
 
 std::string render_report(const Analysis& analysis, const TextOptions& options) {
   std::string out = render_header(analysis, options);
+  if (analysis.snapshot.post_mortem) out += '\n' + render_post_mortem(analysis, options);
   out += '\n' + render_findings(analysis, options);
   out += '\n' + render_picture(analysis, options);
   if (options.regions) out += '\n' + render_regions(analysis, options);

@@ -9,6 +9,7 @@
 #include "ljmm/units.hpp"
 #include "model/spans.hpp"
 #include "render/style.hpp"
+#include "render/post_mortem.hpp"
 #include "render/xml_escape.hpp"
 
 namespace ljmm {
@@ -65,7 +66,13 @@ std::string render_svg(const Analysis& analysis) {
   std::vector<const Finding*> problems;
   for (const Finding& finding : analysis.findings())
     if (finding.severity != Severity::info) problems.push_back(&finding);
-  int first_row = top + static_cast<int>(problems.size()) * 18;
+  // What a core or a journal entry cannot tell is said in the picture too, above the problems.
+  std::vector<std::string> notes;
+  if (const auto& facts = analysis.snapshot.post_mortem) {
+    notes.push_back("after the crash: " + detail::post_mortem_summary(*facts));
+    for (const std::string& line : detail::post_mortem_unseen(*facts)) notes.push_back("cannot tell " + line);
+  }
+  int first_row = top + static_cast<int>(notes.size() + problems.size()) * 18;
   int bar_x = label_width + address_width + size_width;
   int width = bar_x + bar_width + 340;
   int height = first_row + static_cast<int>(spans.size()) * row_height + 40;
@@ -84,10 +91,13 @@ std::string render_svg(const Analysis& analysis) {
       "dark: mapped, pale: free</text>\n",
       width, height, xml_escape(title));
   svg += fallback_pattern();
+  for (size_t i = 0; i < notes.size(); ++i)
+    svg += fmt::format("<text x=\"12\" y=\"{}\" fill=\"#555555\">{}</text>\n", top - 4 + static_cast<int>(i) * 18,
+                       xml_escape(notes[i]));
   for (size_t i = 0; i < problems.size(); ++i) {
     const Finding& finding = *problems[i];
     svg += fmt::format("<text x=\"12\" y=\"{}\" fill=\"{}\" font-weight=\"bold\">{} {}: {}</text>\n",
-                       top - 4 + static_cast<int>(i) * 18, detail::severity_rgb(finding.severity),
+                       top - 4 + static_cast<int>(notes.size() + i) * 18, detail::severity_rgb(finding.severity),
                        severity_name(finding.severity), xml_escape(finding.id), xml_escape(finding.summary));
   }
   for (size_t row = 0; row < spans.size(); ++row) {
