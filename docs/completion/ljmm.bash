@@ -14,14 +14,16 @@ _ljmm_complete() {
   case $tool in
     ljmm-inspect)
       options="--smaps --json --format --findings-only --no-regions --color --width --demo --demo-mode
-               --fail-on --maps --snapshot --core --coredump --journal-file --journal-dir --diff --all --comm
+               --fail-on --maps --snapshot --core --recording --pid --at --timeline --interval --coredump
+               --journal-file --journal-dir --diff --all --comm
                --exe --user --cgroup --per-process --output --verbose --help --version"
       case $previous in
         --format) values="text json prometheus svg html" ;;
         --color) values="auto always never" ;;
         --demo-mode) values="brk-hole plain threads" ;;
         --fail-on) values="info warning error" ;;
-        --maps|--snapshot|--core|--journal-file|--diff|--output|--exe) COMPREPLY=($(compgen -f -- "$current")); return ;;
+        --maps|--snapshot|--core|--recording|--journal-file|--diff|--output|--exe) COMPREPLY=($(compgen -f -- "$current")); return ;;
+        --pid|--at|--interval) return ;;
         --journal-dir) COMPREPLY=($(compgen -d -- "$current")); return ;;
         --coredump) return ;;
         --user) COMPREPLY=($(compgen -u -- "$current")); return ;;
@@ -50,9 +52,11 @@ _ljmm_complete() {
       esac ;;
     ljmm-check)
       options="-r --rules --json --junit --after --wait-for-file --settle --timeout --smaps --maps --snapshot --core
+               --recording --pid --at
                --color --help --version"
       case $previous in
-        -r|--rules|--junit|--wait-for-file|--maps|--snapshot|--core) COMPREPLY=($(compgen -f -- "$current")); return ;;
+        -r|--rules|--junit|--wait-for-file|--maps|--snapshot|--core|--recording) COMPREPLY=($(compgen -f -- "$current")); return ;;
+        --pid|--at) return ;;
         --color) values="auto always never" ;;
         --after|--timeout|--settle) return ;;
       esac ;;

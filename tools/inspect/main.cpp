@@ -18,6 +18,7 @@
 #include "ljmm/render.hpp"
 #include "ljmm/version.hpp"
 #include "options.hpp"
+#include "timeline.hpp"
 
 namespace {
 
@@ -33,9 +34,10 @@ void declare(CLI::App& app, Options& options) {
       ->expected(2);
   app.add_option("--format", options.format,
                  fmt::format("text, json (ljmm.snapshot/v1), prometheus (textfile collector; several pids allowed), "
-                             "svg, html (one interactive page, offline; with --diff and --all too) (default {})",
+                             "svg, html (one interactive page, offline; with --diff and --all too), maps (the regions "
+                             "as /proc/PID/maps lists them) (default {})",
                              defaults.format))
-      ->check(CLI::IsMember({"text", "json", "prometheus", "svg", "html"}));
+      ->check(CLI::IsMember({"text", "json", "prometheus", "svg", "html", "maps"}));
   app.add_flag("--json", options.json, "Same as --format json (schema ljmm.snapshot/v1)");
   app.add_flag("--findings-only", options.findings_only, "Print only the findings");
   app.add_flag("--no-regions", options.no_regions, "Leave out the table of every region");
@@ -48,6 +50,7 @@ void declare(CLI::App& app, Options& options) {
   app.add_option("--demo-mode", options.demo_mode,
                  fmt::format("Demo to run: {} (default {})", fmt::join(inspect::demo_modes, ", "), defaults.demo_mode))
       ->check(CLI::IsMember(inspect::demo_modes));
+  inspect::declare_timeline_options(app, options);
   app.add_option("--fail-on", options.fail_on, "Exit 1 when a finding has this severity or worse")
       ->check(CLI::IsMember({"info", "warning", "error"}));
   app.set_version_flag("--version", std::string("ljmm-inspect ") + version());
@@ -66,6 +69,9 @@ void declare(CLI::App& app, Options& options) {
       "  ljmm-inspect --core core.1234            the layout when it crashed, from its core file\n"
       "  ljmm-inspect --coredump                 the crashes systemd-coredump recorded\n"
       "  ljmm-inspect --coredump nginx --findings-only   the latest crash of nginx, explained\n"
+      "  ljmm-inspect --recording nginx.rec --at 1.5s     the layout 1.5 s into a recording\n"
+      "  ljmm-inspect --recording nginx.rec --timeline    map count and memory over time, findings as they appear\n"
+      "  ljmm-inspect --diff nginx.rec@0s nginx.rec@2s    what changed in between\n"
       "Exit codes: 0 ok, 1 findings at --fail-on, 2 usage, 3 target unavailable, 4 malformed input,\n"
       "5 the machine cannot do it.");
 }
@@ -104,6 +110,7 @@ std::string render(const Analysis& analysis, const Options& options) {
   if (options.format == "json") return snapshot_to_json(analysis);
   if (options.format == "svg") return render_svg(analysis);
   if (options.format == "html") return render_html(analysis);
+  if (options.format == "maps") return format_maps(analysis.snapshot.regions);
   if (options.format == "prometheus") return render_prometheus({analysis});
   TextOptions text = inspect::text_options(options);
   if (!options.findings_only) return render_report(analysis, text);
@@ -116,7 +123,7 @@ std::string render(const Analysis& analysis, const Options& options) {
 int run_prometheus(const Options& options) {
   std::vector<Analysis> analyses;
   for (const std::string& target : options.target.targets) {
-    auto snapshot = cli::load_target(cli::TargetOptions{{target}, {}, {}, {}, options.target.smaps});
+    auto snapshot = cli::load_target(cli::pid_target(target, options.target.smaps));
     if (!snapshot) {
       // Between `pidof` and this read a worker may exit (an nginx reload does it to all of
       // them): leave it out and say so, so the file still describes the processes alive.
@@ -147,6 +154,7 @@ int run(Options& options) {
     if (!records) return cli::report(tool, records.error());
     return inspect::print_crash_table(*records, options);
   }
+  if (options.timeline) return inspect::run_timeline(options);
   if (sources == 1 && options.all.all) return inspect::run_all(options);
   if (sources == 1 && !options.diff.empty()) return run_diff(options);
   if (options.target.targets.size() > 1) {
@@ -155,8 +163,9 @@ int run(Options& options) {
     return run_prometheus(options);
   }
   if (sources != 1)
-    return cli::report(tool, "give exactly one of: PID, self, --maps FILE, --snapshot FILE, --core FILE, --coredump, --demo, --diff A B, "
-                       "--all",
+    return cli::report(tool,
+                       "give exactly one of: PID, self, --maps FILE, --snapshot FILE, --core FILE, --recording FILE, "
+                       "--coredump, --demo, --diff A B, --all",
                        cli::exit_usage);
 
   std::optional<inspect::DemoProcess> demo;

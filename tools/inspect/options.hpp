@@ -48,6 +48,8 @@ struct Options {
   std::string fail_on;
   AllOptions all;
   CoredumpOptions coredump;
+  bool timeline = false;  // with --recording: the address space over time
+  std::string interval;   // --interval for --timeline; empty: about twenty rows
 };
 
 // --color, --width (else the terminal's) and --no-regions, as the library's text renderers take them.

@@ -86,16 +86,19 @@ struct LJMM_API FallbackArenas {
   uint64_t unchecked_bss_regions = 0;
 };
 
-// What glibc malloc's main arena holds: the brk heap plus the fallback regions, the one
-// definition for the malloc-memory finding, the Prometheus metric and the max_malloc_bytes rule.
+// What glibc malloc holds: the main arena's brk heap and the fallback regions it mapped instead,
+// and the usable part of the threads' arena heaps. The one definition for the malloc-memory
+// finding, the Prometheus metric and the max_malloc_bytes rule.
 struct LJMM_API MallocMemory {
   uint64_t heap_bytes = 0;
   uint64_t fallback_bytes = 0;
+  uint64_t arena_bytes = 0;  // rw-p parts of non-main arena heaps (not their ---p reserve)
+  uint64_t arenas = 0;
   uint64_t anonymous_bytes = 0;  // all private anonymous rw memory of the process, [heap] included
-  uint64_t total() const { return heap_bytes + fallback_bytes; }
+  uint64_t total() const { return heap_bytes + fallback_bytes + arena_bytes; }
 };
 LJMM_API MallocMemory measure_malloc_memory(const Snapshot& snapshot, const Layout& layout,
-                                            const FallbackArenas& fallbacks);
+                                            const FallbackArenas& fallbacks, const std::vector<RegionRole>& roles);
 
 // What the fallback costs a process, as far as it is known: the memory it holds (glibc never
 // unmaps morecore chunks, so it can never be trimmed), its share of the process's anonymous

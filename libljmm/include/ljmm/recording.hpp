@@ -15,6 +15,7 @@
 #include "ljmm/event.hpp"
 #include "ljmm/export.hpp"
 #include "ljmm/film.hpp"
+#include "ljmm/finding.hpp"
 #include "ljmm/process.hpp"
 #include "ljmm/result.hpp"
 #include "ljmm/snapshot.hpp"
@@ -86,5 +87,30 @@ LJMM_API Result<uint64_t> parse_duration_ns(std::string_view text);
 LJMM_API Result<Snapshot> replay(const Recording& recording, uint32_t pid, uint64_t time_ns, std::string& note);
 // The process a recording is about when none is named: the first one with a layout.
 LJMM_API std::optional<uint32_t> first_process(const Recording& recording);
+
+// A process's address space over a recording: one row per interval, and the instants where a
+// warning or an error first appears, to the event.
+struct LJMM_API TimelineRow {
+  uint64_t time_ns = 0;
+  bool known = false;   // the model knew the process's layout then
+  bool exited = false;  // the process had exited (the timeline ends there)
+  LayoutTotals totals;
+};
+struct LJMM_API FindingOnset {
+  uint64_t time_ns = 0;
+  Finding finding;
+  std::string after;  // the event it first appears after: "mmap by nginx/1234"
+};
+struct LJMM_API Timeline {
+  uint32_t pid = 0;
+  std::string comm;
+  uint64_t interval_ns = 0;
+  std::vector<TimelineRow> rows;
+  std::vector<FindingOnset> onsets;
+};
+// interval_ns 0: about twenty rows over the recording.
+LJMM_API Timeline timeline(const Recording& recording, uint32_t pid, uint64_t interval_ns);
+LJMM_API std::string timeline_text(const Timeline& timeline);
+LJMM_API std::string timeline_json(const Timeline& timeline);  // schema ljmm.timeline/v1
 
 }  // namespace ljmm::film

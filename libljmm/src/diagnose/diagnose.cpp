@@ -218,7 +218,7 @@ Diagnosis diagnose(const Snapshot& snapshot, const Layout& layout) {
   diagnosis.brk = measure_brk_room(snapshot, layout);
   diagnosis.blocker = identify_brk_blocker(snapshot, diagnosis.brk);
   diagnosis.fallbacks = detail::find_fallback_arenas(snapshot, layout, diagnosis.brk, diagnosis.role_of);
-  diagnosis.malloc = measure_malloc_memory(snapshot, layout, diagnosis.fallbacks);
+  diagnosis.malloc = measure_malloc_memory(snapshot, layout, diagnosis.fallbacks, diagnosis.role_of);
   diagnosis.windows = standard_windows(snapshot, layout);
 
   std::vector<Finding>& findings = diagnosis.findings;

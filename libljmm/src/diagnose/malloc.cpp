@@ -31,10 +31,16 @@ Severity malloc_fallback_severity(const FallbackCost& cost) {
   return Severity::warning;
 }
 
-MallocMemory measure_malloc_memory(const Snapshot& snapshot, const Layout& layout, const FallbackArenas& fallbacks) {
+MallocMemory measure_malloc_memory(const Snapshot& snapshot, const Layout& layout, const FallbackArenas& fallbacks,
+                                   const std::vector<RegionRole>& roles) {
   MallocMemory memory;
   memory.heap_bytes = layout.total(Segment::heap).bytes;
   memory.fallback_bytes = fallbacks.bytes;
+  for (size_t i = 0; i < snapshot.regions.size() && i < roles.size(); ++i) {
+    if (roles[i] != RegionRole::malloc_arena) continue;
+    memory.arena_bytes += snapshot.regions[i].size();
+    ++memory.arenas;
+  }
   for (const Region& region : snapshot.regions) {
     bool anonymous = region.kind == RegionKind::anonymous || region.kind == RegionKind::heap ||
                      region.kind == RegionKind::anon_named;
@@ -98,14 +104,19 @@ void detail::add_malloc_memory_finding(const MallocMemory& memory, std::vector<F
   Finding finding;
   finding.id = "malloc-memory";
   finding.severity = Severity::info;
-  finding.summary = fmt::format("malloc memory: {} (heap {} + fallback {})", format_size(memory.total()),
-                                format_size(memory.heap_bytes), format_size(memory.fallback_bytes));
+  finding.summary = fmt::format("malloc memory: {} (heap {} + fallback {}{})", format_size(memory.total()),
+                                format_size(memory.heap_bytes), format_size(memory.fallback_bytes),
+                                memory.arenas == 0 ? ""
+                                                   : fmt::format(" + {} thread arena{} {}", memory.arenas,
+                                                                 memory.arenas == 1 ? "" : "s",
+                                                                 format_size(memory.arena_bytes)));
   finding.explanation =
-      "What glibc malloc's main arena holds: the brk heap, plus the memory it mapped instead while brk was "
-      "blocked. Compare it across processes and reloads whether the break is blocked or not.";
-  finding.confidence = "medium: thread arenas are counted apart (malloc-arenas)";
+      "What glibc malloc holds: the main arena's brk heap, the memory it mapped instead while brk was "
+      "blocked, and the usable part of the arenas it gives threads (their PROT_NONE reserve is not "
+      "counted). Compare it across processes and reloads whether the break is blocked or not.";
+  finding.confidence = "medium: the mapped memory of malloc, not what it has handed out";
   finding.metrics = {bytes("malloc_bytes", memory.total()), bytes("heap_bytes", memory.heap_bytes),
-                     bytes("fallback_bytes", memory.fallback_bytes)};
+                     bytes("fallback_bytes", memory.fallback_bytes), bytes("arena_bytes", memory.arena_bytes)};
   findings.push_back(std::move(finding));
 }
 

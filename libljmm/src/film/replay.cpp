@@ -3,30 +3,13 @@
 
 #include <charconv>
 
+#include "film/player.hpp"
 #include "ljmm/recording.hpp"
 
 namespace ljmm::film {
 
-namespace {
-
-uint64_t time_of(const RecordingItem& item) {
-  if (const auto* layout = std::get_if<StartLayout>(&item)) return layout->time_ns;
-  return std::get<trace::Event>(item).time_ns;
-}
-
-uint32_t pid_of(const RecordingItem& item) {
-  if (const auto* layout = std::get_if<StartLayout>(&item)) return layout->pid;
-  return std::get<trace::Event>(item).pid;
-}
-
-// The process facts at the end of the replay: those of its last start layout, or of the
-// parent whose layout a fork copied, with the break the model has.
-struct Facts {
-  ProcessInfo process;
-  bool known = false;
-};
-
-}  // namespace
+using detail::pid_of;
+using detail::time_of;
 
 Result<uint64_t> parse_duration_ns(std::string_view text) {
   struct Unit {
@@ -70,7 +53,7 @@ Result<Snapshot> replay(const Recording& recording, uint32_t pid, uint64_t time_
     note = fmt::format("{:.9f} s is before the layout of pid {} is known ({:.9f} s): showing it then", time_ns / 1e9,
                        pid, *known_from / 1e9);
     at = *known_from;
-  } else if (time_ns > last) {
+  } else if (time_ns > last && time_ns != UINT64_MAX) {
     note = fmt::format("{:.9f} s is after the recording's last event ({:.9f} s): showing the layout then",
                        time_ns / 1e9, last / 1e9);
   }
@@ -78,37 +61,17 @@ Result<Snapshot> replay(const Recording& recording, uint32_t pid, uint64_t time_
   size_t until = 0;
   for (size_t i = 0; i < recording.items.size(); ++i)
     if (time_of(recording.items[i]) <= at) until = i + 1;
-  Film film;
-  Facts facts;
-  for (size_t i = 0; i < until; ++i) {
-    const RecordingItem& item = recording.items[i];
-    if (const auto* layout = std::get_if<StartLayout>(&item)) {
-      film.add_layout(*layout);
-      if (layout->pid == pid) facts = Facts{layout->process, true};
-      continue;
-    }
-    const trace::Event& event = std::get<trace::Event>(item);
-    film.apply(event);
-    if (event.pid == pid && !event.comm.empty()) facts.process.comm = event.comm;
-  }
-  const AddressSpace* space = film.find(pid);
-  if (!space)
+  detail::Player player(recording);
+  while (player.position() < until) player.step();
+  std::optional<Snapshot> snapshot = player.snapshot(pid, std::min(at, last));
+  if (std::optional<uint64_t> exited = player.exited_at(pid); exited && note.empty())
+    note = fmt::format("pid {} exited at {:.9f} s: showing its last layout", pid, *exited / 1e9);
+  if (!snapshot)
     return make_error(Errc::not_found,
                       fmt::format("{}: pid {} has no known layout at {:.9f} s (it exec'd and its new layout was not "
-                                  "read yet, or it had exited)",
-                                  recording.path, pid, at / 1e9));
-  Snapshot snapshot;
-  snapshot.source = Source{SourceKind::recording, static_cast<int>(pid), recording.path};
-  snapshot.process = facts.process;
-  snapshot.process.pid = static_cast<int>(pid);
-  if (std::optional<uint64_t> brk = space->program_break()) {
-    snapshot.process.brk = *brk;
-    snapshot.process.brk_source = BrkSource::heap_end;
-  }
-  snapshot.system = recording.header.system;
-  snapshot.regions = space->regions();
-  snapshot.taken_at_unix_ms = recording.header.started_at_unix_ms + static_cast<int64_t>(at / 1'000'000);
-  return snapshot;
+                                  "read yet)",
+                                  recording.path, pid, std::min(at, last) / 1e9));
+  return std::move(*snapshot);
 }
 
 }  // namespace ljmm::film

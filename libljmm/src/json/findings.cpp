@@ -14,7 +14,12 @@ const char* metric_unit_name(MetricUnit unit) {
 
 void write_findings(JsonWriter& json, const std::vector<Finding>& findings) {
   json.key("findings").begin_array();
-  for (const Finding& finding : findings) {
+  for (const Finding& finding : findings) write_finding(json, finding);
+  json.end_array();
+}
+
+void write_finding(JsonWriter& json, const Finding& finding) {
+  {
     json.begin_object().field("id", finding.id).field("severity", severity_name(finding.severity));
     json.field("summary", finding.summary).field("explanation", finding.explanation).field("fix", finding.fix);
     json.field("confidence", finding.confidence);
@@ -31,7 +36,6 @@ void write_findings(JsonWriter& json, const std::vector<Finding>& findings) {
     for (uint64_t start : finding.region_starts) json.address(start);
     json.end_array().end_object();
   }
-  json.end_array();
 }
 
 }  // namespace ljmm::detail

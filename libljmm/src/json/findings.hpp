@@ -12,6 +12,7 @@ namespace ljmm::detail {
 // "bytes", "count", "address", "percent": a metric's unit as every document names it.
 const char* metric_unit_name(MetricUnit unit);
 
-void write_findings(JsonWriter& json, const std::vector<Finding>& findings);
+void write_findings(JsonWriter& json, const std::vector<Finding>& findings);  // "findings": [...]
+void write_finding(JsonWriter& json, const Finding& finding);                 // one finding's object
 
 }  // namespace ljmm::detail
