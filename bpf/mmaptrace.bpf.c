@@ -91,6 +91,7 @@ static __always_inline void submit(void *event) {
 }
 
 #include "fallback.bpf.h"
+#include "file_path.bpf.h"
 #include "user_stack.bpf.h"
 
 static __always_inline bool in_bitmap(const volatile unsigned long long *bits, long nr) {
@@ -208,18 +209,18 @@ static long note_mapping(struct task_struct *task, struct vm_area_struct *vma, s
   lookup->file.ino = BPF_CORE_READ(file, f_inode, i_ino);
   lookup->file.dev = BPF_CORE_READ(file, f_inode, i_sb, s_dev);
   lookup->file.offset = BPF_CORE_READ(vma, vm_pgoff) << 12;
+  name_file(file, lookup->file.ino, lookup->file.dev); /* before the event, in the ring's order */
   return 0;
 }
 
 /* What a successful file mmap or shmat mapped at its result: the file (so user space tells files
- * apart by inode, whatever became of their names), and for shmat the size no argument says. */
-static __always_inline void note_mapped(struct mmt_event *event, struct task_struct *task, s32 syscall, bool call_failed) {
-  bool file_map = syscall == MMT_MMAP && !(event->args[3] & 0x20 /* MAP_ANONYMOUS */);
+ * apart by inode, whatever became of their names, and has its path sent first), and for shmat the
+ * size no argument says. Done before the event is reserved, so the path comes first in the ring. */
+static __always_inline void look_up_mapped(struct mapping_lookup *lookup, s32 syscall, const u64 *args,
+                                           bool call_failed, long ret) {
+  bool file_map = syscall == MMT_MMAP && !(args[3] & 0x20 /* MAP_ANONYMOUS */);
   if (call_failed || !find_vma_available || (!file_map && syscall != MMT_SHMAT)) return;
-  struct mapping_lookup lookup = {};
-  bpf_find_vma(task, (u64)event->ret, note_mapping, &lookup, 0);
-  event->mapped_file = lookup.file;
-  if (syscall == MMT_SHMAT) event->shm_size = lookup.size;
+  bpf_find_vma(bpf_get_current_task_btf(), (u64)ret, note_mapping, lookup, 0);
 }
 
 static __always_inline bool failed(s32 syscall, u64 first_argument, long ret) {
@@ -261,6 +262,8 @@ static __always_inline int emit_call(void *ctx, struct inflight_call *call, s32 
     if (aggregate_only) return 0;
   }
   if (failed_only && !call_failed) return 0;
+  struct mapping_lookup mapped = {};
+  look_up_mapped(&mapped, syscall, call->args, call_failed, ret);
   /* Two constant sizes, one per setting of capture_stack (fixed at load): a stack costs 512 bytes.
    * An event with a copy of the user stack is built in its CPU's record and sent at the end. */
   struct mmt_stack_record *record =
@@ -289,9 +292,8 @@ static __always_inline int emit_call(void *ctx, struct inflight_call *call, s32 
   event->caller = maps && !call_failed ? return_address(call->ia32_syscall != 0) : 0;
   struct task_struct *task = bpf_get_current_task_btf();
   event->map_count = BPF_CORE_READ(task, mm, map_count);
-  event->shm_size = 0;
-  __builtin_memset(&event->mapped_file, 0, sizeof event->mapped_file);
-  note_mapped(event, task, syscall, call_failed);
+  event->shm_size = syscall == MMT_SHMAT ? mapped.size : 0;
+  event->mapped_file = mapped.file;
   bpf_get_current_comm(event->comm, sizeof event->comm);
   if (capture_stack) {
     long bytes = bpf_get_stack(ctx, event->stack, sizeof event->stack, BPF_F_USER_STACK);

@@ -6,12 +6,13 @@
 #define MMT_COMM_LEN 16
 #define MMT_MAX_STACK 16
 
-/* What happened. */
+/* What happened. Every record in the ring buffer begins with its kind. */
 enum mmt_kind {
   MMT_SYSCALL = 1, /* one of the traced system calls completed */
   MMT_FORK = 2,    /* a traced process forked: pid is the child, ppid the parent */
   MMT_EXEC = 3,    /* a traced process executed a new program: comm is the new one */
   MMT_EXIT = 4,    /* a traced process exited (its last thread) */
+  MMT_FILE_PATH = 5, /* a struct mmt_file_path: the names of a file mapped for the first time */
 };
 
 /* x86-64 numbers of the traced calls (user space: trace::Syscall, tied by static_assert). */
@@ -61,6 +62,8 @@ struct mmt_frame_file {
 
 /* Without --stack only the part before `stack` is sent (MMT_EVENT_BASE_SIZE bytes). */
 struct mmt_event {
+  unsigned int kind;
+  unsigned int stack_depth;
   unsigned long long ts_ns;       /* bpf_ktime_get_ns() at completion */
   unsigned long long duration_ns; /* entry to exit */
   unsigned long long args[6];
@@ -70,9 +73,7 @@ struct mmt_event {
   unsigned int host_pid; /* tgid in the initial PID namespace */
   int ia32_syscall;      /* the i386 number of a 32-bit call; 0 for an x86-64 one */
   unsigned int ppid; /* for MMT_FORK */
-  unsigned int kind;
   int syscall;
-  unsigned int stack_depth;
   char comm[MMT_COMM_LEN];
   /* A successful shmat: the size the kernel attached (the mapping's length). */
   unsigned long long shm_size;
@@ -91,6 +92,22 @@ struct mmt_event {
 };
 
 #define MMT_EVENT_BASE_SIZE __builtin_offsetof(struct mmt_event, stack)
+
+/* The path of a file, from its dentries up through its mounts, sent once per file before the
+ * first event that maps it (bpf/file_path.bpf.h): user space names mappings with it whether or
+ * not the process is still there to ask. Names are innermost first. */
+#define MMT_PATH_DEPTH 16
+#define MMT_PATH_NAME 64
+struct mmt_file_path {
+  unsigned int kind; /* MMT_FILE_PATH */
+  unsigned int depth;
+  unsigned long long ino;
+  unsigned int dev;
+  unsigned int complete; /* 0: deeper than MMT_PATH_DEPTH or a name longer than the room for it */
+  unsigned int deleted;  /* the file has no name in any directory (deleted, memfd, SysV shm) */
+  unsigned int unused;
+  char names[MMT_PATH_DEPTH][MMT_PATH_NAME];
+};
 
 /* Which calls carry a copy of the user stack (bpf/user_stack.bpf.h), for user space to unwind
  * with the binaries' CFI: none, those the summary's story needs (a failed brk, the mmap after

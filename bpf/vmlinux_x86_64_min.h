@@ -84,6 +84,7 @@ struct thread_info {
 
 struct mm_struct {
   unsigned long brk;
+  int map_count;
 };
 
 struct task_struct {
@@ -107,7 +108,37 @@ struct inode {
   struct super_block *i_sb;
 };
 
+struct qstr {
+  const unsigned char *name;
+};
+
+struct hlist_bl_node {
+  struct hlist_bl_node *next, **pprev;
+};
+
+struct dentry {
+  struct hlist_bl_node d_hash;
+  struct dentry *d_parent;
+  struct qstr d_name;
+};
+
+struct vfsmount {
+  struct dentry *mnt_root;
+};
+
+struct mount {
+  struct mount *mnt_parent;
+  struct dentry *mnt_mountpoint;
+  struct vfsmount mnt;
+};
+
+struct path {
+  struct vfsmount *mnt;
+  struct dentry *dentry;
+};
+
 struct file {
+  struct path f_path;
   struct inode *f_inode;
 };
 

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <optional>
@@ -132,6 +133,11 @@ class LJMM_API AddressSpace {
  private:
   void insert(Vma vma);
   void remove(uint64_t start, uint64_t end);
+  // An unmap that began before another thread's call was given part of its range ended after it
+  // in the event stream: that part was free when given, so this unmap had already done its work
+  // there and is not applied to it again.
+  void remove_as_of(const trace::Event& unmap, uint64_t start, uint64_t end);
+  void note_placement(const trace::Event& event, uint64_t start, uint64_t end);
   void split_at(uint64_t address);
   // Changes every mapping in [start, end) with `change`; `mapped_prefix_only` stops at the first hole.
   void modify(uint64_t start, uint64_t end, bool mapped_prefix_only, const std::function<void(Vma&)>& change);
@@ -154,6 +160,13 @@ class LJMM_API AddressSpace {
   LayoutChange bind(const trace::Event& event);
 
   std::map<uint64_t, Vma> vmas_;  // by start
+  // Recent ranges the kernel gave a call because they were free (mmap without MAP_FIXED, a moving
+  // mremap, shmat): when they ended, and in which thread.
+  struct Placement {
+    uint64_t start, end, time_ns;
+    uint32_t tid;
+  };
+  std::deque<Placement> placements_;
   LayoutTotals totals_;
   // A file's path by its device and inode, from what named it: the start layout, earlier maps.
   std::map<std::tuple<uint32_t, uint32_t, uint64_t>, std::string> file_paths_;
@@ -161,6 +174,8 @@ class LJMM_API AddressSpace {
   uint64_t start_brk_ = 0;
   uint64_t start_stack_ = 0;
   bool stack_no_huge_page_ = false;  // the kernel gives MAP_STACK mappings VM_NOHUGEPAGE (6.7+)
+  // /proc names [heap] a mapping that overlaps [start_brk, brk) (6.7+), before: that touches it.
+  bool heap_overlap_only_ = true;
   bool lock_future_ = false;  // mlockall(MCL_FUTURE): new mappings are locked
   uint32_t future_flags_ = 0;
   uint64_t last_anon_id_ = 0;

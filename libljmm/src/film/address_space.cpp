@@ -97,7 +97,8 @@ std::optional<LayoutSource> layout_source_named(const std::string& name) {
 AddressSpace::AddressSpace(const StartLayout& layout)
     : start_brk_(layout.process.start_brk),
       start_stack_(layout.process.start_stack),
-      stack_no_huge_page_(kernel_at_least(layout.system.kernel, 6, 7)) {
+      stack_no_huge_page_(kernel_at_least(layout.system.kernel, 6, 7)),
+      heap_overlap_only_(kernel_at_least(layout.system.kernel, 6, 7)) {
   for (const Region& region : layout.regions) {
     Vma vma = vma_of(region);
     // Each anonymous writable mapping the kernel listed apart is apart for a reason the model
@@ -268,7 +269,9 @@ std::vector<Region> AddressSpace::regions() const {
       auto parsed = parse_maps_line("0-1 ---p 0 0:0 0 " + vma.path, 1);  // the kind a name has, as for the kernel's
       region.kind = parsed ? parsed->kind : RegionKind::special;
       region.path = parsed ? parsed->path : vma.path;
-    } else if (brk_ && vma.start <= *brk_ && vma.end >= start_brk_ && start_brk_ != 0) {
+    } else if (brk_ && start_brk_ != 0 &&
+               (heap_overlap_only_ ? vma.start < *brk_ && vma.end > start_brk_
+                                   : vma.start <= *brk_ && vma.end >= start_brk_)) {
       region.kind = RegionKind::heap;
     } else if (start_stack_ != 0 && vma.start <= start_stack_ && vma.end >= start_stack_) {
       region.kind = RegionKind::stack;

@@ -52,7 +52,7 @@ LayoutChange AddressSpace::apply(const Event& event) {
   switch (static_cast<Syscall>(event.syscall)) {
     case Syscall::mmap: extra = map(event); break;
     case Syscall::munmap:
-      if (!event.failed()) remove(event.args[0], end_of(event.args[0], page_up(event.args[1])));
+      if (!event.failed()) remove_as_of(event, event.args[0], end_of(event.args[0], page_up(event.args[1])));
       break;
     case Syscall::mremap: extra = remap(event); break;
     case Syscall::brk: extra = move_brk(event); break;
@@ -74,6 +74,27 @@ LayoutChange AddressSpace::apply(const Event& event) {
   LayoutChange change = difference(before, totals_);
   change.advised_away_bytes = extra.advised_away_bytes;
   return change;
+}
+
+void AddressSpace::note_placement(const Event& event, uint64_t start, uint64_t end) {
+  constexpr size_t kept = 256;  // far more calls than can overlap in flight
+  placements_.push_back(Placement{start, end, event.time_ns, event.tid});
+  if (placements_.size() > kept) placements_.pop_front();
+}
+
+void AddressSpace::remove_as_of(const Event& unmap, uint64_t start, uint64_t end) {
+  uint64_t began = unmap.time_ns - std::min(unmap.duration_ns, unmap.time_ns);
+  std::vector<std::pair<uint64_t, uint64_t>> kept;  // given to others after this unmap began
+  for (const Placement& placed : placements_)
+    if (placed.time_ns > began && placed.tid != unmap.tid && placed.start < end && placed.end > start)
+      kept.emplace_back(std::max(placed.start, start), std::min(placed.end, end));
+  std::sort(kept.begin(), kept.end());
+  uint64_t cursor = start;
+  for (const auto& [from, to] : kept) {
+    if (from > cursor) remove(cursor, from);
+    cursor = std::max(cursor, to);
+  }
+  if (cursor < end) remove(cursor, end);
 }
 
 LayoutChange AddressSpace::map(const Event& event) {
@@ -106,6 +127,9 @@ LayoutChange AddressSpace::map(const Event& event) {
   if (!vma.shared && (vma.prot & PROT_WRITE) && !(a[3] & (MAP_NORESERVE | MAP_HUGETLB))) vma.flags |= accounted;
   if (a[3] & MAP_LOCKED) vma.flags |= locked;
   if (lock_future_) vma.flags |= future_flags_;
+  // Without MAP_FIXED the kernel chose a free range (MAP_FIXED_NOREPLACE fails unless it is free).
+  if (!(a[3] & MAP_FIXED) || (a[3] & MAP_FIXED_NOREPLACE) == MAP_FIXED_NOREPLACE)
+    note_placement(event, vma.start, vma.end);
   insert(std::move(vma));
   return {};
 }
@@ -130,7 +154,8 @@ LayoutChange AddressSpace::remap(const Event& event) {
     insert(std::move(copy));
     return {};
   }
-  if (!(a[3] & MREMAP_DONTUNMAP)) remove(old_start, end_of(old_start, old_size));
+  if (!(a[3] & MREMAP_DONTUNMAP)) remove_as_of(event, old_start, end_of(old_start, old_size));
+  if (new_start != old_start && !(a[3] & MREMAP_FIXED)) note_placement(event, new_start, end_of(new_start, new_size));
   // Rebuild at the new place: each piece moved by the same distance, the last one stretched or cut.
   uint64_t new_end = end_of(new_start, new_size);
   for (Vma& piece : pieces) {
@@ -262,6 +287,7 @@ LayoutChange AddressSpace::attach_shm(const Event& event) {
   vma.deleted = true;  // a SysV segment's file is never linked anywhere
   if (vma.inode == 0) vma.anon_id = next_anon_id();
   if (lock_future_) vma.flags |= future_flags_;
+  if (event.args[1] == 0) note_placement(event, vma.start, vma.end);
   insert(std::move(vma));
   return {};
 }

@@ -58,6 +58,26 @@ static_assert(MMT_MAX_ERRNO == max_errno && MMT_USER_STACK_MAX == max_stack_byte
 static_assert(MMT_MORECORE_PROT == morecore_prot && MMT_MORECORE_FLAGS == morecore_flags);
 static_assert(MMT_PAGE_SIZE == trace_page);
 
+bool is_file_path_record(const void* data, size_t size) {
+  uint32_t kind = 0;
+  if (size < sizeof kind) return false;
+  std::memcpy(&kind, data, sizeof kind);
+  return kind == MMT_FILE_PATH;
+}
+
+std::optional<std::pair<FrameFile, std::string>> decode_file_path(const void* data, size_t size) {
+  if (size < sizeof(mmt_file_path)) return std::nullopt;
+  mmt_file_path raw{};
+  std::memcpy(&raw, data, sizeof raw);
+  if (!raw.complete || raw.depth > MMT_PATH_DEPTH) return std::nullopt;
+  std::string path;
+  for (uint32_t i = raw.depth; i-- > 0;)
+    path += "/" + std::string(raw.names[i], ::strnlen(raw.names[i], MMT_PATH_NAME));
+  if (path.empty()) path = "/";
+  if (raw.deleted) path += " (deleted)";
+  return std::make_pair(FrameFile{0, raw.ino, raw.dev >> 20, raw.dev & 0xfffff}, std::move(path));
+}
+
 Result<Event> decode_bpf_event(const void* data, size_t size, uint64_t start_ns) {
   if (size < MMT_EVENT_BASE_SIZE)
     return make_error(Errc::malformed,

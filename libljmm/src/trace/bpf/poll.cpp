@@ -36,14 +36,19 @@ struct PollState {
   TracedSet* traced;
   StopPolicy* policy;
   std::vector<Event>* execs;  // exec events whose new layout is to be read; null: no model kept
+  FileNames names;            // the kernel's paths of the files mapped so far
 };
 
 int handle_event(void* context, void* data, size_t size) {
   auto* state = static_cast<PollState*>(context);
+  if (is_file_path_record(data, size)) {
+    if (auto named = decode_file_path(data, size)) state->names.add(named->first, std::move(named->second));
+    return 0;
+  }
   auto decoded = decode_bpf_event(data, size, state->start_ns);
   if (!decoded) return 0;
   Event event = std::move(decoded).value();
-  note_mapped_file(event, PathSource::after_call);
+  note_mapped_file(event, PathSource::after_call, &state->names);
   if (event.kind == EventKind::fork) state->traced->add(event.pid);
   if (event.kind == EventKind::exit) state->traced->remove(event.pid);
   if (event.kind == EventKind::exec && state->execs) state->execs->push_back(event);
@@ -82,7 +87,7 @@ class Poller {
         start_ns_(monotonic_ns()),
         policy_(options, start_ns_),
         delivery_(sink, options),
-        state_{&delivery_, start_ns_, 0, &targets.traced, &policy_, keeps_layouts(options) ? &execs_ : nullptr},
+        state_{&delivery_, start_ns_, 0, &targets.traced, &policy_, keeps_layouts(options) ? &execs_ : nullptr, {}},
         ring_(ring_buffer__new(bpf_map__fd(skeleton.maps.events), handle_event, &state_, nullptr),
               &ring_buffer__free),
         last_prune_(start_ns_),

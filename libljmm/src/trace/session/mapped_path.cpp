@@ -79,8 +79,14 @@ void note_shm(Event& event, const std::vector<Region>& regions) {
 
 }  // namespace
 
-void note_mapped_file(Event& event, PathSource source) {
+void note_mapped_file(Event& event, PathSource source, const FileNames* names) {
   if (event.failed() || event.unfinished) return;
+  if (names && event.mapped_file.inode != 0) {
+    if (const std::string* path = names->find(event.mapped_file)) {  // the kernel's own, at the call
+      event.path = *path;
+      return;
+    }
+  }
   if (event.is(Syscall::shmat)) return note_shm(event, current_regions(event.pid));
   if (!event.is(Syscall::mmap)) return;
   if ((event.args[3] & MAP_ANONYMOUS) || static_cast<int>(event.args[4]) < 0) return;

@@ -2,7 +2,9 @@
 // alone says little once the process closed it (ld.so closes every library right after mapping it).
 #pragma once
 
+#include <map>
 #include <string>
+#include <tuple>
 
 #include "ljmm/trace.hpp"
 
@@ -13,9 +15,26 @@ enum class PathSource {
   after_call  // read later (BPF): the mapping at the result names its file (the fd may be closed or reused)
 };
 
+// The paths the kernel gave files as they were first mapped (BPF), by device and inode.
+class FileNames {
+ public:
+  void add(const FrameFile& file, std::string path) { paths_[key(file)] = std::move(path); }
+  const std::string* find(const FrameFile& file) const {
+    auto found = paths_.find(key(file));
+    return found == paths_.end() ? nullptr : &found->second;
+  }
+
+ private:
+  static std::tuple<uint32_t, uint32_t, uint64_t> key(const FrameFile& file) {
+    return {file.dev_major, file.dev_minor, file.inode};
+  }
+  std::map<std::tuple<uint32_t, uint32_t, uint64_t>, std::string> paths_;
+};
+
 // What a successful file mmap or shmat mapped: its path (Event::path), and with ptrace the fd's
 // device and inode (BPF has the kernel's); shmat's segment and size from the mapping made.
-// Nothing is set for anonymous or failed maps, or when the process is gone.
-void note_mapped_file(Event& event, PathSource source);
+// With BPF, the kernel's name for the file when it gave one (`names`), else /proc's after the
+// fact. Nothing is set for anonymous or failed maps, or when the process is gone.
+void note_mapped_file(Event& event, PathSource source, const FileNames* names = nullptr);
 
 }  // namespace ljmm::trace::detail

@@ -1,0 +1,162 @@
+// The layout as a film, proved against the kernel: a program changes its layout with every layout
+// call (threads and a fork included) and copies /proc/self/maps at markers; the recording replayed
+// at each marker must be that copy, with every backend, in a PID namespace, and for real programs.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "attaches.hpp"
+#include "command.hpp"
+#include "film_markers.hpp"
+#include "nginx_master.hpp"
+#include "trace_run.hpp"
+
+namespace ljmm::test {
+namespace {
+
+constexpr size_t film_markers_made = 11;  // marker() calls in test/progs/film_markers.c
+
+std::string fresh_dir(const std::string& name) {
+  std::string dir = ::testing::TempDir() + "/film-" + name + "-" + std::to_string(::getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+TEST(Film, EveryMarkerReplaysAsTheKernelListedIt) {
+  for (const auto& backend : backends()) {
+    std::string what = name_of(backend);
+    std::string dir = fresh_dir("markers");
+    std::vector<std::string> argv = {tool("ljmm-trace"), "-q", "-o", "/dev/null", "--record", dir + "/rec.jsonl"};
+    argv.insert(argv.end(), backend.begin(), backend.end());
+    argv.insert(argv.end(), {"--", test_progs_dir() + "/film_markers", dir});
+    CommandResult traced = run_command(argv);
+    ASSERT_EQ(traced.exit_code, 0) << what << ": " << traced.err;
+    EXPECT_EQ(expect_markers_match(dir + "/rec.jsonl", dir, what), film_markers_made) << what;
+    std::filesystem::remove_all(dir);
+  }
+}
+
+TEST(Film, InAPidNamespaceThePidsAreTheNamespaces) {
+  std::string dir = fresh_dir("pidns");
+  CommandResult traced = run_command({"unshare", "--pid", "--fork", "--mount-proc", tool("ljmm-trace"), "-q", "-o",
+                                      "/dev/null", "--record", dir + "/rec.jsonl", "--",
+                                      test_progs_dir() + "/film_markers", dir});
+  ASSERT_EQ(traced.exit_code, 0) << traced.err;
+  EXPECT_EQ(expect_markers_match(dir + "/rec.jsonl", dir, "pid namespace"), film_markers_made);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Film, AGzipRecordingReplaysTheSame) {
+  std::string dir = fresh_dir("gzip");
+  CommandResult traced = run_command({tool("ljmm-trace"), "-q", "-o", "/dev/null", "--record", dir + "/rec.jsonl.gz",
+                                      "--", test_progs_dir() + "/film_markers", dir});
+  ASSERT_EQ(traced.exit_code, 0) << traced.err;
+  EXPECT_EQ(expect_markers_match(dir + "/rec.jsonl.gz", dir, "gzip"), film_markers_made);
+  std::filesystem::remove_all(dir);
+}
+
+// Debian's python3 importing ssl (dozens of libraries, threads of its own). Its markers come in
+// pairs around the copy: the interpreter may allocate while it copies, so the copy is one of the
+// layouts between the two marker calls.
+void expect_python_copies_match(const std::vector<std::string>& backend) {
+  std::string what = name_of(backend);
+  std::string dir = fresh_dir("python");
+  std::string script =
+      "import ctypes, os, ssl, threading\n"
+      "libc = ctypes.CDLL(None, use_errno=True)\n"
+      "def mark(n): libc.syscall(10, ctypes.c_ulong(0xa11ce0000000 + n * 4096 + 1), 4096, 1)\n"
+      "buffer = bytearray(8 << 20)\n"
+      "def copy(n):\n"
+      "  mark(2 * n)\n"
+      "  fd = os.open('/proc/self/maps', os.O_RDONLY); view = memoryview(buffer); size = 0\n"
+      "  while True:\n"
+      "    got = os.readv(fd, [view[size:]])\n"
+      "    if got == 0: break\n"
+      "    size += got\n"
+      "  os.close(fd)\n"
+      "  mark(2 * n + 1)\n"
+      "  with open('" + dir + "/copy-%d' % n, 'wb') as f: f.write(buffer[:size])\n"
+      "copy(1)\n"
+      "t = threading.Thread(target=lambda: ssl.create_default_context()); t.start(); t.join()\n"
+      "copy(2)\n";
+  std::vector<std::string> argv = {tool("ljmm-trace"), "-q", "-o", "/dev/null", "--record", dir + "/rec.jsonl"};
+  argv.insert(argv.end(), backend.begin(), backend.end());
+  argv.insert(argv.end(), {"--", "/usr/bin/python3", "-c", script});
+  CommandResult traced = run_command(argv);
+  ASSERT_EQ(traced.exit_code, 0) << what << ": " << traced.err;
+  auto recording = film::read_recording(dir + "/rec.jsonl");
+  ASSERT_TRUE(recording.ok()) << recording.error().message;
+  std::vector<Marker> markers = markers_of(*recording);
+  ASSERT_EQ(markers.size(), 4u);
+  for (size_t copy = 1; copy <= 2; ++copy) {
+    const Marker& begin = markers[2 * copy - 2];
+    const Marker& end = markers[2 * copy - 1];
+    std::vector<std::string> kernel = comparable(regions_of(read_whole(dir + "/copy-" + std::to_string(copy)), "copy"));
+    // The candidates: the layout after each event of the process from the first marker to the second.
+    bool found = false;
+    for (const film::RecordingItem& item : recording->items) {
+      const auto* event = std::get_if<trace::Event>(&item);
+      if (!event || event->pid != begin.pid || event->time_ns < begin.time_ns || event->time_ns > end.time_ns) continue;
+      std::string model = replayed_maps(dir + "/rec.jsonl", event->pid, event->time_ns);
+      if (comparable(regions_of(model, "replay")) == kernel) found = true;
+    }
+    EXPECT_TRUE(found) << what << ", copy " << copy << ": no layout between its markers is the kernel's; at the first:\n"
+                       << replayed_maps(dir + "/rec.jsonl", begin.pid, begin.time_ns) << "\nthe kernel's:\n"
+                       << read_whole(dir + "/copy-" + std::to_string(copy));
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Film, PythonImportingSslReplaysAsTheKernelListedIt) {
+  for (const auto& backend : backends()) expect_python_copies_match(backend);
+}
+
+// An nginx master whose heap is blocked (the shim's brk block), reloaded while traced with -p:
+// its layout and the new worker's at the end are the kernel's, and where the master's first brk
+// failed the replay shows what blocked it.
+TEST(Film, AnNginxReloadUnderTheBrkBlockReplaysAsTheKernelListsIt) {
+  for (const std::string backend : {"bpf", "ptrace"}) {
+    NginxMaster master("film-" + backend, true);
+    ASSERT_GT(master.pid(), 0);
+    std::string recording = master.dir() + "/reload.rec.gz";
+    CommandResult traced = run_command({"timeout", "300", tool("ljmm-trace"), "-q", "-o", "/dev/null", "--backend",
+                                        backend, "--record", recording, "-p", std::to_string(master.pid()), "--",
+                                        nginx, "-c", master.config(), "-s", "reload"});
+    ASSERT_EQ(traced.exit_code, 0) << backend << ": " << traced.err;
+    auto read = film::read_recording(recording);
+    ASSERT_TRUE(read.ok()) << read.error().message;
+    // The master, and the workers it forked that are still there.
+    std::vector<uint32_t> pids = {static_cast<uint32_t>(master.pid())};
+    std::optional<uint64_t> first_failed_brk;
+    for (const film::RecordingItem& item : read->items) {
+      const auto* event = std::get_if<trace::Event>(&item);
+      if (!event) continue;
+      if (event->kind == trace::EventKind::fork && event->ppid == pids[0] && ::kill(event->pid, 0) == 0)
+        pids.push_back(event->pid);
+      if (event->pid == pids[0] && event->is(trace::Syscall::brk) && event->failed() && !first_failed_brk)
+        first_failed_brk = event->time_ns;
+    }
+    ASSERT_GE(pids.size(), 2u) << backend << ": the reload forked a new worker";
+    for (uint32_t pid : pids) {
+      std::string kernel = read_whole("/proc/" + std::to_string(pid) + "/maps");
+      CommandResult replayed = run_command({tool("ljmm-inspect"), "--recording", recording, "--pid",
+                                            std::to_string(pid), "--format", "maps"});
+      EXPECT_EQ(replayed.exit_code, 0) << replayed.err;
+      expect_same_layout(kernel, replayed.out, backend + ", nginx pid " + std::to_string(pid) + " at the end");
+    }
+    ASSERT_TRUE(first_failed_brk) << backend << ": the master's brk failed in the reload";
+    CommandResult at_failure = run_command({tool("ljmm-inspect"), "--recording", recording, "--pid",
+                                            std::to_string(pids[0]), "--at", std::to_string(*first_failed_brk) + "ns",
+                                            "--findings-only"});
+    EXPECT_NE(at_failure.out.find("brk-blocked"), std::string::npos) << backend << ":\n" << at_failure.out;
+  }
+}
+
+}  // namespace
+}  // namespace ljmm::test
