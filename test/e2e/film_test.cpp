@@ -5,6 +5,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -110,6 +111,35 @@ void expect_python_copies_match(const std::vector<std::string>& backend) {
                        << replayed_maps(dir + "/rec.jsonl", begin.pid, begin.time_ns) << "\nthe kernel's:\n"
                        << read_whole(dir + "/copy-" + std::to_string(copy));
   }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Film, BadRecordingsAndTimesAreOneLineWithTheirExitCode) {
+  std::string dir = fresh_dir("bad");
+  CommandResult traced = run_command({tool("ljmm-trace"), "-q", "-o", "/dev/null", "--record", dir + "/rec.jsonl",
+                                      "--", test_progs_dir() + "/film_markers", dir});
+  ASSERT_EQ(traced.exit_code, 0) << traced.err;
+  auto inspect = [](std::vector<std::string> arguments) {
+    arguments.insert(arguments.begin(), tool("ljmm-inspect"));
+    return run_command(arguments);
+  };
+  CommandResult missing = inspect({"--recording", dir + "/none.jsonl"});
+  EXPECT_EQ(missing.exit_code, 3) << missing.err;
+  run_command({"sh", "-c", "echo '{\"schema\":\"ljmm.snapshot/v1\"}' > " + dir + "/snapshot.json"});
+  CommandResult not_one = inspect({"--recording", dir + "/snapshot.json"});
+  EXPECT_EQ(not_one.exit_code, 4);
+  EXPECT_NE(not_one.err.find("line 1: not a recording"), std::string::npos) << not_one.err;
+  EXPECT_EQ(std::count(not_one.err.begin(), not_one.err.end(), '\n'), 1) << not_one.err;
+  CommandResult bad_time = inspect({"--recording", dir + "/rec.jsonl", "--at", "soon"});
+  EXPECT_EQ(bad_time.exit_code, 2) << bad_time.err;
+  CommandResult late = inspect({"--recording", dir + "/rec.jsonl", "--at", "1000s", "--findings-only"});
+  EXPECT_EQ(late.exit_code, 0) << late.err;
+  EXPECT_NE(late.err.find("warning:"), std::string::npos) << late.err;
+  // Cut off as a crash would leave it: the last line half written.
+  run_command({"sh", "-c", "head -c -50 " + dir + "/rec.jsonl > " + dir + "/cut.jsonl"});
+  CommandResult cut = inspect({"--recording", dir + "/cut.jsonl", "--format", "maps"});
+  EXPECT_EQ(cut.exit_code, 0) << cut.err;
+  EXPECT_NE(cut.err.find("is cut off"), std::string::npos) << cut.err;
   std::filesystem::remove_all(dir);
 }
 

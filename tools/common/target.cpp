@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdint>
 #include <fmt/format.h>
 #include <unistd.h>
@@ -41,8 +42,8 @@ Result<Snapshot> load_recording(const std::string& path, int pid, const std::str
   auto recording = film::read_recording(path);
   if (!recording) return recording.error();
   if (recording->cut_off_line)
-    fmt::print(stderr, "warning: {}: line {} is cut off (the trace was stopped while writing it): read up to the "
-               "line before\n", path, *recording->cut_off_line);
+    fmt::print(stderr, "{}: warning: {}: line {} is cut off (the trace was stopped while writing it): read up to "
+               "the line before\n", program_invocation_short_name, path, *recording->cut_off_line);
   std::optional<uint32_t> process = pid > 0 ? static_cast<uint32_t>(pid) : film::first_process(*recording);
   if (!process) return make_error(Errc::malformed, fmt::format("{}: no process layout in the recording", path));
   uint64_t time = UINT64_MAX;
@@ -53,7 +54,8 @@ Result<Snapshot> load_recording(const std::string& path, int pid, const std::str
   }
   std::string note;
   auto snapshot = film::replay(*recording, *process, time, note);
-  if (snapshot && !note.empty() && !at.empty()) fmt::print(stderr, "warning: {}\n", note);
+  if (snapshot && !note.empty() && !at.empty())
+    fmt::print(stderr, "{}: warning: {}\n", program_invocation_short_name, note);
   return snapshot;
 }
 

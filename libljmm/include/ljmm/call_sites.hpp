@@ -47,6 +47,11 @@ class LJMM_API CallSites : public Sink {
 
   std::vector<Site> fallbacks() const;    // the most bytes first
   std::vector<Site> failed_brks() const;  // the most calls first
+  // From the layout model's word on each call with a stack (Event::layout): the sites whose calls
+  // added the most mappings (splits toward vm.max_map_count; `bytes` counts the mappings added),
+  // and those that made the most memory accessible (mmap, mprotect into a reservation).
+  std::vector<Site> map_growth() const;
+  std::vector<Site> accessible_growth() const;
   const std::vector<Blocker>& blockers() const { return blockers_; }
   // Processes whose brk failed with no blocker seen: it was mapped before the trace began.
   const std::map<uint32_t, uint64_t>& unexplained_failures() const { return unexplained_; }
@@ -60,9 +65,10 @@ class LJMM_API CallSites : public Sink {
   };
   std::vector<std::string> name(const Event& event);
   void on_failed_brk(const Event& event, const std::vector<std::string>& frames);
+  void count_layout_growth(const Event& event);
 
   Symbolizer symbolizer_;
-  std::map<std::vector<std::string>, Site> fallbacks_, failed_brks_;
+  std::map<std::vector<std::string>, Site> fallbacks_, failed_brks_, map_growth_, accessible_growth_;
   // The threads a failed brk left waiting (glibc's fallback rule: trace/session/fallback.hpp).
   struct FallbackRule;  // glibc's malloc-fallback rule (src/trace/session/fallback.hpp), opaque here
   std::unique_ptr<FallbackRule> fallback_rule_;

@@ -172,6 +172,27 @@ TEST(AddressSpace, SharedMemoryAttachesAndDetachesWhole) {
   EXPECT_EQ(space.totals().map_count, 6u);
 }
 
+// Thread 8 unmapped a range (its call ended late), thread 9 was given part of it meanwhile (so it
+// was free): the late unmap must not take thread 9's mapping away.
+TEST(AddressSpace, AnUnmapThatEndedLateLeavesWhatAnotherThreadWasGivenSince) {
+  AddressSpace space(layout());
+  space.apply(mmap_anon(free_area, 8 * page, PROT_NONE));
+  Event given = mmap_anon(free_area + 4 * page, 4 * page, PROT_NONE);
+  given.tid = 9;
+  given.time_ns = 2000;
+  given.duration_ns = 100;
+  space.apply(given);
+  Event unmap = call(Syscall::munmap, {free_area + 4 * page, 4 * page}, 0);
+  unmap.tid = 8;
+  unmap.time_ns = 2500;
+  unmap.duration_ns = 1000;  // began at 1500, before thread 9 was given the range
+  space.apply(unmap);
+  EXPECT_EQ(ranges(space, free_area, free_area + 8 * page), "7f0000000000-7f0000008000 ---p\n");
+  unmap.time_ns = 5000;  // one that began after: it unmaps
+  space.apply(unmap);
+  EXPECT_EQ(ranges(space, free_area, free_area + 8 * page), "7f0000000000-7f0000004000 ---p\n");
+}
+
 TEST(AddressSpace, EveryCallAppliedTwiceLeavesTheLayoutOfOnce) {
   std::vector<Event> calls = {
       mmap_anon(free_area, 16 * page),

@@ -55,6 +55,24 @@ std::string call_sites_text(const CallSites& sites, size_t top) {
     for (size_t i = 0; i < failed.size() && i < top; ++i)
       out += fmt::format("  {} calls ({})\n", failed[i].calls, failed[i].comm) + frames_text(failed[i].frames, "      ");
   }
+  std::vector<CallSites::Site> splits = sites.map_growth();
+  if (!splits.empty()) {
+    out += fmt::format("\nmappings added by call site (top {} of {}; splits toward vm.max_map_count; from the calls "
+                       "with a stack: --stack=all gives every call one)\n",
+                       std::min(top, splits.size()), splits.size());
+    for (size_t i = 0; i < splits.size() && i < top; ++i)
+      out += fmt::format("  {} mappings in {} calls ({})\n", splits[i].bytes, splits[i].calls, splits[i].comm) +
+             frames_text(splits[i].frames, "      ");
+  }
+  std::vector<CallSites::Site> accessible = sites.accessible_growth();
+  if (!accessible.empty()) {
+    out += fmt::format("\nmemory made accessible by call site (top {} of {}, by bytes; from the calls with a stack)\n",
+                       std::min(top, accessible.size()), accessible.size());
+    for (size_t i = 0; i < accessible.size() && i < top; ++i)
+      out += fmt::format("  {} in {} calls ({})\n", format_size(accessible[i].bytes), accessible[i].calls,
+                         accessible[i].comm) +
+             frames_text(accessible[i].frames, "      ");
+  }
   for (const CallSites::Blocker& b : sites.blockers()) {
     out += fmt::format("\nwho blocked brk in {} {}: {} at {:.6f}s by tid {} put {} at {}, in the heap's way\n", b.comm,
                        b.pid, b.mapping.call_name(), b.mapping.time_ns / 1e9, b.mapping.tid,
@@ -86,6 +104,8 @@ std::string call_sites_json(const CallSites& sites, size_t top) {
   };
   write_sites("fallbacks", sites.fallbacks());
   write_sites("failed_brk", sites.failed_brks());
+  write_sites("map_growth", sites.map_growth());  // "bytes": the mappings added
+  write_sites("accessible_growth", sites.accessible_growth());
   json.field("fallback_bytes", sites.fallback_bytes());
   json.key("blockers").begin_array();
   for (const CallSites::Blocker& b : sites.blockers()) {

@@ -62,6 +62,7 @@ void CallSites::on_event(const Event& event) {
     return;
   }
   if (event.kind != EventKind::syscall || event.unfinished) return;
+  count_layout_growth(event);
   if (fallback == FallbackStep::fallback_mmap)
     count_call(fallbacks_, name(event), event).bytes += page_round(event.args[1]);
   if (event.is(Syscall::brk)) {
@@ -105,6 +106,16 @@ void CallSites::on_failed_brk(const Event& event, const std::vector<std::string>
   ++unexplained_[event.pid];
 }
 
+void CallSites::count_layout_growth(const Event& event) {
+  if (event.stack.empty() || !event.layout) return;
+  if (event.layout->map_count_change > 0)
+    count_call(map_growth_, name(event), event).bytes += static_cast<uint64_t>(event.layout->map_count_change);
+  if (event.layout->accessible_change > 0)
+    count_call(accessible_growth_, name(event), event).bytes += static_cast<uint64_t>(event.layout->accessible_change);
+}
+
+std::vector<CallSites::Site> CallSites::map_growth() const { return sorted(map_growth_, true); }
+std::vector<CallSites::Site> CallSites::accessible_growth() const { return sorted(accessible_growth_, true); }
 std::vector<CallSites::Site> CallSites::fallbacks() const { return sorted(fallbacks_, true); }
 std::vector<CallSites::Site> CallSites::failed_brks() const { return sorted(failed_brks_, false); }
 
