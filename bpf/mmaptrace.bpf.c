@@ -357,46 +357,10 @@ int BPF_PROG(tracepoint_sys_exit, struct pt_regs *regs, long ret) {
   return record_exit(ctx, ret);
 }
 
-/* --- the entries through the syscalls:sys_enter_* tracepoints (tracefs) ---
- * Each tracepoint's record holds only that call's arguments, and the kernel refuses to attach a
- * program that reads past it, so each entry reads exactly its own arguments. The record's call
- * number is an int followed by padding the kernel does not clear, so each program passes the
- * number of the call it is attached to instead of reading it. */
+/* --- the entries through the syscalls:sys_enter_* tracepoints (syscall_tracepoints.bpf.h) --- */
 
-#define TP_ARGS0 0, 0, 0, 0, 0, 0
-#define TP_ARGS1 ctx->args[0], 0, 0, 0, 0, 0
-#define TP_ARGS2 ctx->args[0], ctx->args[1], 0, 0, 0, 0
-#define TP_ARGS3 ctx->args[0], ctx->args[1], ctx->args[2], 0, 0, 0
-#define TP_ARGS4 ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3], 0, 0
-#define TP_ARGS5 ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3], ctx->args[4], 0
-#define TP_ARGS6 ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3], ctx->args[4], ctx->args[5]
+#include "syscall_tracepoints.bpf.h"
 
-/* One entry program per call, named after it (user space loads those of the traced calls whose
- * tracepoint this kernel has); `arguments` is how many the call takes (trace::traced_syscalls). */
-#define TP_ENTER(call, nr, arguments)                          \
-  SEC("tracepoint/syscalls/sys_enter_" #call)                  \
-  int tp_enter_##call(struct trace_event_raw_sys_enter *ctx) { \
-    return record_entry(nr, 0, TP_ARGS##arguments);            \
-  }
-
-TP_ENTER(mmap, MMT_MMAP, 6)
-TP_ENTER(munmap, MMT_MUNMAP, 2)
-TP_ENTER(mremap, MMT_MREMAP, 5)
-TP_ENTER(brk, MMT_BRK, 1)
-TP_ENTER(mprotect, MMT_MPROTECT, 3)
-TP_ENTER(pkey_mprotect, MMT_PKEY_MPROTECT, 4)
-TP_ENTER(madvise, MMT_MADVISE, 3)
-TP_ENTER(process_madvise, MMT_PROCESS_MADVISE, 5)
-TP_ENTER(mlock, MMT_MLOCK, 2)
-TP_ENTER(mlock2, MMT_MLOCK2, 3)
-TP_ENTER(munlock, MMT_MUNLOCK, 2)
-TP_ENTER(mlockall, MMT_MLOCKALL, 1)
-TP_ENTER(munlockall, MMT_MUNLOCKALL, 0)
-TP_ENTER(mseal, MMT_MSEAL, 3)
-TP_ENTER(shmat, MMT_SHMAT, 3)
-TP_ENTER(shmdt, MMT_SHMDT, 1)
-TP_ENTER(remap_file_pages, MMT_REMAP_FILE_PAGES, 5)
-TP_ENTER(mbind, MMT_MBIND, 6)
 
 /* --- the same through fexit programs on the system calls' entry points (fexit.bpf.h) --- */
 

@@ -39,6 +39,12 @@ TEST(Film, EveryMarkerReplaysAsTheKernelListedIt) {
     CommandResult traced = run_command(argv);
     ASSERT_EQ(traced.exit_code, 0) << what << ": " << traced.err;
     EXPECT_EQ(expect_markers_match(dir + "/rec.jsonl", dir, what), film_markers_made) << what;
+    CommandResult valid = validate_json("recording.schema.json", read_whole(dir + "/rec.jsonl"), true);
+    EXPECT_EQ(valid.exit_code, 0) << what << ": " << valid.out;
+    CommandResult timeline = run_command({tool("ljmm-inspect"), "--recording", dir + "/rec.jsonl", "--timeline", "--json"});
+    EXPECT_EQ(timeline.exit_code, 0) << timeline.err;
+    CommandResult timeline_valid = validate_json("timeline.schema.json", timeline.out);
+    EXPECT_EQ(timeline_valid.exit_code, 0) << what << ": " << timeline_valid.out;
     std::filesystem::remove_all(dir);
   }
 }
