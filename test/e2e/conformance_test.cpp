@@ -106,6 +106,7 @@ INSTANTIATE_TEST_SUITE_P(OurPrograms, Conformance,
                                            std::string(LJMM_TEST_PROGS_DIR) + "/layout_calls",
                                            std::string(LJMM_TEST_PROGS_DIR) + "/cut_off",
                                            std::string(LJMM_TEST_PROGS_DIR) + "/ia32_calls",
+                                           std::string(LJMM_TEST_PROGS_DIR) + "/ia32_layout_calls",
                                            std::string(LJMM_TEST_PROGS_DIR) + "/int80_calls"));
 
 }  // namespace

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -118,6 +120,37 @@ void expect_python_copies_match(const std::vector<std::string>& backend) {
                        << read_whole(dir + "/copy-" + std::to_string(copy));
   }
   std::filesystem::remove_all(dir);
+}
+
+// Four threads that malloc 20 MB each: their arenas reserve 64 MiB each and grow by mprotect.
+// The summary's accessible bytes are the process's own count (within 5%), not the reservation.
+TEST(Film, ArenaGrowthIsCountedAsAccessibleNotAsMapped) {
+  for (const auto& backend : backends()) {
+    std::string what = name_of(backend);
+    std::string output = ::testing::TempDir() + "/arena-" + std::to_string(::getpid()) + ".jsonl";
+    std::vector<std::string> argv = {tool("ljmm-trace"), "--json", "-q", "-o", output};
+    argv.insert(argv.end(), backend.begin(), backend.end());
+    argv.insert(argv.end(), {"--", test_progs_dir() + "/arena_growth"});
+    CommandResult traced = run_command(argv);
+    ASSERT_EQ(traced.exit_code, 0) << what << ": " << traced.err;
+    nlohmann::json own = nlohmann::json::parse(traced.out);
+    nlohmann::json layouts, summary;
+    std::ifstream file(output);
+    for (std::string line; std::getline(file, line);) {
+      nlohmann::json document = nlohmann::json::parse(line);
+      if (document["type"] == "layouts") layouts = document;
+      if (document["type"] == "summary") summary = document;
+    }
+    ASSERT_EQ(layouts["processes"].size(), 1u) << what << ": " << layouts.dump();
+    const nlohmann::json& end = layouts["processes"][0]["end"];
+    double accessible = end["accessible_bytes"].get<double>(), expected = own["accessible_bytes"].get<double>();
+    EXPECT_NEAR(accessible, expected, expected * 0.05) << what;
+    EXPECT_EQ(end["reserved_bytes"], own["reserved_bytes"]) << what;
+    // What the mmap calls reserved is several times the memory.
+    uint64_t mapped = summary["processes"][0]["mapped_bytes"];
+    EXPECT_GT(static_cast<double>(mapped), 2.5 * accessible) << what;
+    std::remove(output.c_str());
+  }
 }
 
 TEST(Film, BadRecordingsAndTimesAreOneLineWithTheirExitCode) {
