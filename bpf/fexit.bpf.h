@@ -67,8 +67,13 @@ static __always_inline int fexit_call(void *ctx, s32 syscall, s32 ia32_nr, u64 a
   return emit_call(ctx, &call, syscall, ret);
 }
 
-/* x32 calls come through the x86-64 entry points with their own numbers, marked. */
+static __always_inline int fexit_ia32(void *ctx, const struct pt_regs *regs, s32 ia32_nr, long ret);
+
+/* x32 calls come through the x86-64 entry points with their own numbers, marked. A call without
+ * arguments has one entry point for both ABIs (SYSCALL_DEFINE0 makes __ia32_sys_X an alias of
+ * __x64_sys_X): an i386 one is told by the thread's state, and taken as such. */
 static __always_inline int fexit_x64(void *ctx, const struct pt_regs *regs, s32 syscall, long ret) {
+  if (in_ia32_syscall()) return wanted_ia32_syscall(regs->orig_ax) ? fexit_ia32(ctx, regs, regs->orig_ax, ret) : 0;
   if (skip_x32(regs->orig_ax)) return 0;
   return fexit_call(ctx, syscall, 0, regs->di, regs->si, regs->dx, regs->r10, regs->r8, regs->r9, ret);
 }
@@ -130,7 +135,7 @@ FEXIT_IA32(ia32_mlock, __ia32_sys_mlock, 150)
 FEXIT_IA32(ia32_mlock2, __ia32_sys_mlock2, 376)
 FEXIT_IA32(ia32_munlock, __ia32_sys_munlock, 151)
 FEXIT_IA32(ia32_mlockall, __ia32_sys_mlockall, 152)
-FEXIT_IA32(ia32_munlockall, __ia32_sys_munlockall, 153)
+/* munlockall takes no argument: its i386 entry point is the x86-64 one's alias (above). */
 FEXIT_IA32(ia32_mseal, __ia32_sys_mseal, 462)
 FEXIT_IA32(ia32_shmat, __ia32_compat_sys_shmat, 397)
 FEXIT_IA32(ia32_shmdt, __ia32_sys_shmdt, 398)

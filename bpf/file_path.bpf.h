@@ -33,6 +33,8 @@ struct {
 struct path_walk {
   struct dentry *dentry;
   struct mount *mount;
+  struct dentry *root_dentry; /* the process's root (chroot, a container's pivot_root): */
+  struct vfsmount *root_mount; /* paths end there, as /proc/PID/maps writes them */
 };
 
 /* One step up: a name, or from the root of a mount to where it hangs. 1 ends the walk. A bpf_loop
@@ -44,6 +46,10 @@ static long walk_step(u32 index, struct path_walk *walk) {
   /* Plain loads of the walk (our own type); CO-RE reads of the kernel's. */
   struct dentry *dentry = walk->dentry;
   struct mount *mount = walk->mount;
+  if (dentry == walk->root_dentry && (void *)mount + bpf_core_field_offset(struct mount, mnt) == walk->root_mount) {
+    record->complete = 1;
+    return 1;
+  }
   struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
   /* Its own parent and not the root of its mount: a file of no directory (memfd, SysV shm),
    * named by itself alone, as d_path names it. */
@@ -83,7 +89,9 @@ static __always_inline void name_file(struct file *file, u64 ino, u32 dev) {
   struct dentry *dentry = BPF_CORE_READ(file, f_path.dentry);
   record->deleted = BPF_CORE_READ(dentry, d_hash.pprev) == NULL;
   struct vfsmount *vfs = BPF_CORE_READ(file, f_path.mnt);
-  struct path_walk walk = {dentry, (struct mount *)((void *)vfs - bpf_core_field_offset(struct mount, mnt))};
+  struct task_struct *task = bpf_get_current_task_btf();
+  struct path_walk walk = {dentry, (struct mount *)((void *)vfs - bpf_core_field_offset(struct mount, mnt)),
+                           BPF_CORE_READ(task, fs, root.dentry), BPF_CORE_READ(task, fs, root.mnt)};
   bpf_loop(2 * MMT_PATH_DEPTH, walk_step, &walk, 0);
   if (bpf_ringbuf_output(&events, record, sizeof *record, 0) != 0) {
     count(MMT_LOST_RINGBUF);

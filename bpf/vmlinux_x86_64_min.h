@@ -87,9 +87,12 @@ struct mm_struct {
   int map_count;
 };
 
+struct fs_struct;
+
 struct task_struct {
   struct thread_info thread_info;
   struct mm_struct *mm;
+  struct fs_struct *fs;
   pid_t pid;
   pid_t tgid;
   struct task_struct *group_leader;
@@ -135,6 +138,10 @@ struct mount {
 struct path {
   struct vfsmount *mnt;
   struct dentry *dentry;
+};
+
+struct fs_struct {
+  struct path root;
 };
 
 struct file {

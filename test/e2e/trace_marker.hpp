@@ -39,6 +39,7 @@ inline MarkerTrace read_marker_trace(const std::string& output, CommandResult co
       trace.summary = document;
       continue;
     }
+    if (document["type"] != "event") continue;  // the layouts, call sites: not events
     trace.exits += document["event"] == "exit";
     if (document["event"] == "syscall" && document["args"].value("length", uint64_t{0}) == marker_bytes) {
       trace.mmaps += document["syscall"] == "mmap";
