@@ -13,13 +13,16 @@ BUILD_DIR=${LJMM_BUILD_DIR:-build}
 SANITIZE_DIR=${LJMM_SANITIZE_DIR:-build-sanitize}
 JOBS=$(nproc)
 
-# What building the library and the tools needs (the demo installs only these) ...
-build_packages=(
-  build-essential cmake ninja-build pkg-config git
-  libcli11-dev libfmt-dev nlohmann-json3-dev libelf-dev libdw-dev zlib1g-dev
-  libbpf-dev bpftool clang llvm ca-certificates
+# What building the model's library, ljmm-inspect and ljmm-check needs (the demo installs only
+# these) ...
+core_packages=(
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  libcli11-dev libfmt-dev nlohmann-json3-dev zlib1g-dev
   libsystemd-dev libzstd-dev liblzma-dev liblz4-dev
 )
+# ... what the tracing library and ljmm-trace add: the BPF programs' compiler and skeletons ...
+trace_packages=(libelf-dev libdw-dev libbpf-dev bpftool clang llvm)
+build_packages=("${core_packages[@]}" "${trace_packages[@]}")
 # ... what making the Debian package adds: dpkg-shlibdeps, and file, with which CPack finds the
 # binaries whose dependencies it computes ...
 package_packages=(dpkg-dev file)
@@ -70,21 +73,25 @@ configure() {
 
 build() {
   say "building in $BUILD_DIR"
-  configure -DLJMM_BUILD_TESTS=ON
+  configure -DLJMM_BUILD_TRACE=ON -DLJMM_BUILD_TESTS=ON
   cmake --build "$BUILD_DIR" -j "$JOBS"
 }
 
-# The demo needs the tools only: no LuaJIT, no tests, no benchmarks.
-build_tools() {
-  say "building the tools in $BUILD_DIR"
-  configure -DLJMM_BUILD_TESTS=OFF
-  cmake --build "$BUILD_DIR" -j "$JOBS" --target ljmm-inspect ljmm-trace ljmm-check ljmm-demo
+# The demo runs ljmm-inspect on ljmm-demo and needs nothing else: no tracing, no LuaJIT, no
+# tests; built optimized without debug information, each layer as one unit (the heavy headers
+# once per layer, not once per file). Its own folder, so the full build's settings stay.
+DEMO_DIR=${LJMM_DEMO_DIR:-build-demo}
+build_demo() {
+  say "building ljmm-inspect and ljmm-demo in $DEMO_DIR"
+  cmake -S . -B "$DEMO_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_UNITY_BUILD=ON \
+    -DLJMM_BUILD_TRACE=OFF -DLJMM_BUILD_TESTS=OFF >/dev/null
+  cmake --build "$DEMO_DIR" -j "$JOBS" --target ljmm-inspect ljmm-demo
 }
 
 # The Debian package of the libraries and the tools, packed by CPack from the build tree.
 make_package() {
   say "building in $BUILD_DIR"
-  configure -DLJMM_BUILD_TESTS=OFF
+  configure -DLJMM_BUILD_TRACE=ON -DLJMM_BUILD_TESTS=OFF
   cmake --build "$BUILD_DIR" -j "$JOBS"
   say "making the Debian package"
   (cd "$BUILD_DIR" && cpack > /dev/null)
@@ -116,10 +123,10 @@ run_sanitized_tests() {
 
 case "${1:-}" in
   demo)
-    install_packages "${build_packages[@]}"
-    build_tools
+    install_packages "${core_packages[@]}"
+    build_demo
     say "inspecting a process whose malloc cannot use brk any more"
-    "$BUILD_DIR/bin/ljmm-inspect" --demo
+    "$DEMO_DIR/bin/ljmm-inspect" --demo
     ;;
   test)
     install_packages "${build_packages[@]}" "${package_packages[@]}" "${test_packages[@]}"

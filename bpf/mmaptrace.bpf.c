@@ -96,7 +96,8 @@ static __always_inline void submit(void *event) {
 
 static __always_inline bool in_bitmap(const volatile unsigned long long *bits, long nr) {
   if (nr < 0 || nr >= MMT_SYSCALL_LIMIT) return false;
-  return (bits[nr >> 6] >> (nr & 63)) & 1;
+  u32 i = nr & (MMT_SYSCALL_LIMIT - 1); /* the mask: see ia32_equivalent */
+  return (bits[i >> 6] >> (i & 63)) & 1;
 }
 
 static __always_inline bool wanted_syscall(long nr) { return in_bitmap(traced_x64, nr); }
@@ -105,7 +106,9 @@ static __always_inline bool wanted_ia32_syscall(long nr) { return in_bitmap(trac
 /* The x86-64 call an i386 one does. */
 static __always_inline s32 ia32_equivalent(long nr) {
   if (nr < 0 || nr >= MMT_SYSCALL_LIMIT) return -1;
-  return ia32_does[nr];
+  /* The mask keeps the bound where clang recomputes the index from a copy the check did not see
+   * (6.12's verifier refused the load without it). MMT_SYSCALL_LIMIT is a power of two. */
+  return ia32_does[nr & (MMT_SYSCALL_LIMIT - 1)];
 }
 
 #define TS_COMPAT 0x0002            /* thread_info.status: a 32-bit call runs (arch/x86/include/asm/thread_info.h) */

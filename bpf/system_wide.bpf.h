@@ -58,7 +58,7 @@ const volatile unsigned char call_slot[MMT_SYSCALL_LIMIT] = {};
 
 static __always_inline int call_index(s32 syscall) {
   if (syscall < 0 || syscall >= MMT_SYSCALL_LIMIT) return -1;
-  return call_slot[syscall];
+  return call_slot[syscall & (MMT_SYSCALL_LIMIT - 1)]; /* the mask: see ia32_equivalent */
 }
 
 /* A fresh entry is built here: with a count per call it is too large for the BPF stack. */

@@ -9,7 +9,7 @@ namespace ljmm::test {
 namespace {
 
 TEST(TraceNoBtf, FallsBackToPtraceAndCountsExactly) {
-  for (const std::string& attach : {"auto", "tracepoint"}) {
+  for (const std::string attach : {"auto", "tracepoint"}) {
     MarkerTrace trace = run_marker_trace(
         {"unshare", "-m", "sh", "-c", "mount -t tmpfs none /sys/kernel/btf && exec \"$@\"", "sh"},
         {"--attach", attach, "--", marker_maps(), "maps", "100"});

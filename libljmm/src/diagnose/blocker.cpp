@@ -23,9 +23,10 @@ const char* blocker_owner_name(BlockerOwner owner) {
 
 namespace {
 
+using detail::is_none;
+
 constexpr std::string_view memfd_prefix = LJMM_MEMFD_PATH("");  // any memfd's path in the maps
 
-bool is_none(const Region& region) { return !region.perms.read && !region.perms.write && !region.perms.exec; }
 
 BlockerIdentity identify(const Snapshot& snapshot, const Region& blocker) {
   const std::optional<RuntimeStats>& runtime = snapshot.runtime;

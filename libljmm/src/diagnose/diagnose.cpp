@@ -10,6 +10,10 @@ namespace ljmm {
 
 namespace {
 
+using detail::address;
+using detail::bytes;
+using detail::count;
+
 constexpr uint64_t exhausted_largest_gap = 1 * MiB;
 constexpr uint64_t exhausted_free_percent = 5;
 
@@ -19,9 +23,6 @@ std::string describe_region(const Region& region) {
                      format_address_short(region.start), format_size(region.size()));
 }
 
-Metric bytes(std::string name, uint64_t value) { return {std::move(name), value, MetricUnit::bytes}; }
-Metric count(std::string name, uint64_t value) { return {std::move(name), value, MetricUnit::count}; }
-Metric address(std::string name, uint64_t value) { return {std::move(name), value, MetricUnit::address}; }
 
 void add_brk_findings(const Snapshot& snapshot, const Layout& layout, const Diagnosis& diagnosis,
                       Severity fallback_severity, std::vector<Finding>& findings) {

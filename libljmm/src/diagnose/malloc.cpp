@@ -56,7 +56,6 @@ FallbackCost snapshot_cost(const Diagnosis& diagnosis) {
   return FallbackCost{diagnosis.fallbacks.bytes, diagnosis.malloc.anonymous_bytes, diagnosis.fallbacks.count, 0};
 }
 
-Metric bytes(std::string name, uint64_t value) { return {std::move(name), value, MetricUnit::bytes}; }
 
 }  // namespace
 

@@ -22,9 +22,10 @@ const char* region_role_name(RegionRole role) {
 
 namespace {
 
+using detail::is_none;
+
 bool is_private_anonymous(const Region& region) { return region.kind == RegionKind::anonymous && !region.perms.shared; }
 bool is_rw(const Region& region) { return region.perms.read && region.perms.write && !region.perms.exec; }
-bool is_none(const Region& region) { return !region.perms.read && !region.perms.write && !region.perms.exec; }
 bool adjacent(const Region& lower, const Region& upper) { return lower.end == upper.start; }
 
 // glibc's new_heap() reserves HEAP_MAX_SIZE aligned to itself as PROT_NONE and opens the used

@@ -1,11 +1,21 @@
 // The steps of diagnose(), shared between its source files.
 #pragma once
 
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "ljmm/diagnose.hpp"
 
 namespace ljmm::detail {
+
+// A finding's metrics, by unit.
+inline Metric bytes(std::string name, uint64_t value) { return {std::move(name), value, MetricUnit::bytes}; }
+inline Metric count(std::string name, uint64_t value) { return {std::move(name), value, MetricUnit::count}; }
+inline Metric address(std::string name, uint64_t value) { return {std::move(name), value, MetricUnit::address}; }
+
+// PROT_NONE: reserved, not accessible.
+inline bool is_none(const Region& region) { return !region.perms.read && !region.perms.write && !region.perms.exec; }
 
 // Region i is anonymous memory right after a shared object's writable data (its bss, or more).
 bool follows_library_data(const std::vector<Region>& regions, const Layout& layout, size_t i);
