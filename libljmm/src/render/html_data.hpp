@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "json/writer.hpp"
@@ -14,12 +15,40 @@ namespace ljmm::detail {
 
 inline constexpr std::string_view page_schema = "ljmm.page/v1";
 
+// Strings that repeat (paths, region types) are written once in a table; regions name an index.
+class StringTable {
+ public:
+  size_t index(const std::string& text) {
+    auto [it, added] = indices_.try_emplace(text, strings_.size());
+    if (added) strings_.push_back(text);
+    return it->second;
+  }
+  void write(JsonWriter& json, std::string_view name) const {
+    json.key(name).begin_array();
+    for (const std::string& text : strings_) json.value(text);
+    json.end_array();
+  }
+
+ private:
+  std::unordered_map<std::string, size_t> indices_;
+  std::vector<std::string> strings_;
+};
+
 // Opens the page object: schema, tool, kind ("snapshot", "diff", "host"), title and the segments'
 // names and colours; the caller adds "layouts" (and "diff" or "host") and closes it.
 void begin_page_data(JsonWriter& json, std::string_view kind, std::string_view title);
 
 // One address space: its facts, regions, gaps, low windows and findings.
 void write_layout(JsonWriter& json, const Analysis& analysis);
+
+// The parts of a layout, for pages that write them apart (a recording's frames).
+// Region i as [start, size, perms, segment number, type, path] and, with smaps, rss, pss, swap.
+void write_region(JsonWriter& json, const Analysis& analysis, size_t i, StringTable& types, StringTable& paths);
+void write_gap(JsonWriter& json, const Gap& gap);  // [start, size, segment number]
+void write_brk(JsonWriter& json, const Diagnosis& diagnosis);  // "brk": {...}
+void write_windows(JsonWriter& json, const std::vector<WindowBudget>& windows);  // "windows": [...]
+void write_totals(JsonWriter& json, const Layout& layout);  // "totals": [...]
+std::vector<std::string> header_lines(const Analysis& analysis);  // the report's header; the first is the title
 
 // The regions that changed, by the start address each has in its layout, and the diff as text.
 void write_diff(JsonWriter& json, const SnapshotDiff& diff);
