@@ -118,9 +118,8 @@ function playButton(button, text, frameNow, show, frames) {
     text.setAttribute('aria-live', 'polite');
   };
   const tick = () => {
-    if (frameNow() >= frames - 1) { stop(); return; }
     show(frameNow() + stride);
-    timer = setTimeout(tick, stepMs);
+    if (frameNow() >= frames - 1) stop(); else timer = setTimeout(tick, stepMs);
   };
   const toggle = () => {
     if (timer) { stop(); return; }

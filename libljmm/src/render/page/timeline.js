@@ -8,7 +8,7 @@ const STRIP_SERIES = [
   { label: 'Accessible', value: (f) => f.counts[1], format: formatSize },
   { label: 'Reserved (PROT_NONE)', value: (f) => f.counts[2], format: formatSize },
 ];
-const STRIP_ROW_H = 38, STRIP_AXIS_H = 20, STRIP_MARK_H = 14, STRIP_SIDE = 8, STRIP_LINE = '#1a5fb4';
+const STRIP_ROW_H = 38, STRIP_AXIS_H = 20, STRIP_MARK_H = 14, STRIP_CURSOR_H = 8, STRIP_SIDE = 8, STRIP_LINE = '#1a5fb4';
 const ONSET_SIGN = { error: '✖', warning: '!', info: 'i' };
 
 class TimelineStrip {
@@ -36,7 +36,7 @@ class TimelineStrip {
   resize() {
     const ratio = window.devicePixelRatio || 1;
     this.width = Math.max(200, this.canvas.parentElement.clientWidth);
-    this.height = STRIP_MARK_H + STRIP_SERIES.length * STRIP_ROW_H + STRIP_AXIS_H;
+    this.height = STRIP_MARK_H + STRIP_SERIES.length * STRIP_ROW_H + STRIP_CURSOR_H + STRIP_AXIS_H;
     this.canvas.style.height = `${this.height}px`;
     this.canvas.width = Math.round(this.width * ratio);
     this.canvas.height = Math.round(this.height * ratio);
@@ -52,19 +52,20 @@ class TimelineStrip {
     return Math.max(0, Math.min(1, (x - STRIP_SIDE) / (this.width - 2 * STRIP_SIDE))) * this.t1;
   }
 
+  // The onsets' signs above the rows, the frame shown as a line with a mark below them.
   draw(current) {
     this.current = current;
-    const ctx = this.ctx;
+    const ctx = this.ctx, rowsEnd = STRIP_MARK_H + STRIP_SERIES.length * STRIP_ROW_H;
     ctx.clearRect(0, 0, this.width, this.height);
     STRIP_SERIES.forEach((series, i) => this.drawSeries(series, this.ranges[i], STRIP_MARK_H + i * STRIP_ROW_H));
-    this.drawOnsets();
-    this.drawTimeAxis(STRIP_MARK_H + STRIP_SERIES.length * STRIP_ROW_H);
     const x = this.x(this.frames[current].time_ns);
     ctx.fillStyle = INK;
-    ctx.fillRect(x - 1, STRIP_MARK_H, 2, STRIP_SERIES.length * STRIP_ROW_H);
+    ctx.fillRect(x - 1, STRIP_MARK_H, 2, rowsEnd - STRIP_MARK_H);
     ctx.beginPath();
-    ctx.moveTo(x - 6, STRIP_MARK_H - 8); ctx.lineTo(x + 6, STRIP_MARK_H - 8); ctx.lineTo(x, STRIP_MARK_H);
+    ctx.moveTo(x, rowsEnd); ctx.lineTo(x + 6, rowsEnd + STRIP_CURSOR_H); ctx.lineTo(x - 6, rowsEnd + STRIP_CURSOR_H);
     ctx.fill();
+    this.drawOnsets();
+    this.drawTimeAxis(rowsEnd + STRIP_CURSOR_H);
   }
 
   // A step line: each frame's value holds until the next frame; the row says its name and the
