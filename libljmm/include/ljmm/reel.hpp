@@ -30,6 +30,9 @@ struct LJMM_API ReelFrame {
   // start layout read from the kernel.
   std::optional<size_t> event;
   LayoutTotals totals;
+  // The least and the most of each total at the instants since the frame before, this one's
+  // included: what a sampled frame stands for (both are `totals` when no instant was left out).
+  LayoutTotals least, most;
 };
 
 struct LJMM_API ReelEvent {

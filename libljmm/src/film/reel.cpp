@@ -95,8 +95,19 @@ std::vector<Instant> find_instants(const Recording& recording, uint32_t pid, con
   return instants;
 }
 
+void widen(LayoutTotals& least, LayoutTotals& most, const LayoutTotals& totals) {
+  least.map_count = std::min(least.map_count, totals.map_count);
+  least.accessible_bytes = std::min(least.accessible_bytes, totals.accessible_bytes);
+  least.reserved_bytes = std::min(least.reserved_bytes, totals.reserved_bytes);
+  least.locked_bytes = std::min(least.locked_bytes, totals.locked_bytes);
+  most.map_count = std::max(most.map_count, totals.map_count);
+  most.accessible_bytes = std::max(most.accessible_bytes, totals.accessible_bytes);
+  most.reserved_bytes = std::max(most.reserved_bytes, totals.reserved_bytes);
+  most.locked_bytes = std::max(most.locked_bytes, totals.locked_bytes);
+}
+
 // At most `max_frames` (the onsets come on top when they alone are more), evenly spread over
-// the instants, the first and the last included.
+// the instants, the first and the last included; each with the spread of the instants it stands for.
 std::vector<ReelFrame> choose_frames(const std::vector<Instant>& instants, size_t max_frames) {
   std::vector<ReelFrame> frames;
   size_t n = instants.size();
@@ -104,8 +115,17 @@ std::vector<ReelFrame> choose_frames(const std::vector<Instant>& instants, size_
   size_t even = max_frames > onsets + 2 ? max_frames - onsets : 2;
   std::vector<bool> keep(n, n <= max_frames);
   for (size_t k = 0; n > max_frames && k < even; ++k) keep[(k * (n - 1) + (even - 1) / 2) / (even - 1)] = true;
-  for (size_t i = 0; i < n; ++i)
-    if (keep[i] || instants[i].onset) frames.push_back(instants[i].frame);
+  std::optional<LayoutTotals> least, most;
+  for (size_t i = 0; i < n; ++i) {
+    const LayoutTotals& totals = instants[i].frame.totals;
+    if (!least) least = most = totals;
+    widen(*least, *most, totals);
+    if (!keep[i] && !instants[i].onset) continue;
+    frames.push_back(instants[i].frame);
+    frames.back().least = *least;
+    frames.back().most = *most;
+    least = most = std::nullopt;
+  }
   return frames;
 }
 

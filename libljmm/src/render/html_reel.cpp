@@ -62,6 +62,9 @@ void write_changes(JsonWriter& json, const Rows& before, const Rows& now, std::s
 
 class FrameWriter {
  public:
+  // sampled: each frame also says the least and the most of its counts over the instants it stands for.
+  explicit FrameWriter(bool sampled) : sampled_(sampled) {}
+
   void write(JsonWriter& json, const film::ReelFrame& frame, const Analysis& analysis) {
     Rows regions, gaps;
     for (size_t i = 0; i < analysis.snapshot.regions.size(); ++i)
@@ -73,6 +76,12 @@ class FrameWriter {
     const film::LayoutTotals& totals = frame.totals;
     json.key("counts").begin_array().value(totals.map_count).value(totals.accessible_bytes);
     json.value(totals.reserved_bytes).value(totals.locked_bytes).end_array();
+    if (sampled_) {
+      const film::LayoutTotals &least = frame.least, &most = frame.most;
+      json.key("spread").begin_array().value(least.map_count).value(most.map_count);
+      json.value(least.accessible_bytes).value(most.accessible_bytes);
+      json.value(least.reserved_bytes).value(most.reserved_bytes).end_array();
+    }
     write_changes(json, regions_, regions, "removed", "added");
     write_changes(json, gaps_, gaps, "gaps_removed", "gaps_added");
     write_state(json, analysis);
@@ -147,11 +156,12 @@ class FrameWriter {
 
   StringTable types_, paths_, lines_;
   ValueTable facts_, findings_, kinds_, windows_, totals_;
+  bool sampled_;
   Rows regions_, gaps_;  // the frame before's
 };
 
 void write_frames(JsonWriter& json, const film::Recording& recording, const film::Reel& reel) {
-  FrameWriter frames;
+  FrameWriter frames(reel.sampled);
   json.key("frames").begin_array();
   film::play_reel(recording, reel, [&](size_t i, Snapshot snapshot) {
     frames.write(json, reel.frames[i], analyze(std::move(snapshot)));

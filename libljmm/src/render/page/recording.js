@@ -30,7 +30,8 @@ function playerHtml(rec) {
     says the same"></canvas>
   <p class="note">Keys on the slider: ← → one frame, Page Up / Page Down ${PAGE_FRAMES}, Home / End the first and the last,
   Space play or pause. A click on the timeline shows the frame at that time; a line with a sign marks where a finding
-  first appears (${Object.entries(ONSET_SIGN).map(([s, sign]) => `${sign} ${s}`).join(', ')}).</p>
+  first appears (${Object.entries(ONSET_SIGN).map(([s, sign]) => `${sign} ${s}`).join(', ')}).${rec.sampled
+    ? ' A darker band spans the least to the most of a count over the instants a sampled frame stands for.' : ''}</p>
   ${onsetListHtml(rec)}
   ${timelineTableHtml(rec)}
 </section>`;

@@ -3,10 +3,13 @@
 // shown. A click or a drag on it shows the frame at that time; the slider beside it is the
 // keyboard's way, and the table and the list of onsets say the same in text.
 
+// A sampled frame's spread: the least and the most of a count over the instants it stands for.
 const STRIP_SERIES = [
-  { label: 'Mappings', value: (f) => f.counts[0], format: (v) => v.toLocaleString('en') },
-  { label: 'Accessible', value: (f) => f.counts[1], format: formatSize },
-  { label: 'Reserved (PROT_NONE)', value: (f) => f.counts[2], format: formatSize },
+  { label: 'Mappings', value: (f) => f.counts[0], spread: (f) => f.spread && [f.spread[0], f.spread[1]],
+    format: (v) => v.toLocaleString('en') },
+  { label: 'Accessible', value: (f) => f.counts[1], spread: (f) => f.spread && [f.spread[2], f.spread[3]], format: formatSize },
+  { label: 'Reserved (PROT_NONE)', value: (f) => f.counts[2], spread: (f) => f.spread && [f.spread[4], f.spread[5]],
+    format: formatSize },
 ];
 const STRIP_ROW_H = 38, STRIP_AXIS_H = 20, STRIP_MARK_H = 14, STRIP_CURSOR_H = 8, STRIP_SIDE = 8, STRIP_LINE = '#1a5fb4';
 const ONSET_SIGN = { error: '✖', warning: '!', info: 'i' };
@@ -22,7 +25,10 @@ class TimelineStrip {
     this.current = 0;
     this.ranges = STRIP_SERIES.map((s) => {
       let lo = Infinity, hi = -Infinity;
-      for (const f of this.frames) { lo = Math.min(lo, s.value(f)); hi = Math.max(hi, s.value(f)); }
+      for (const f of this.frames) {
+        const [least, most] = s.spread(f) || [s.value(f), s.value(f)];
+        lo = Math.min(lo, least); hi = Math.max(hi, most);
+      }
       return { lo, hi };
     });
     let dragging = false;
@@ -38,10 +44,24 @@ class TimelineStrip {
     this.width = Math.max(200, this.canvas.parentElement.clientWidth);
     this.height = STRIP_MARK_H + STRIP_SERIES.length * STRIP_ROW_H + STRIP_CURSOR_H + STRIP_AXIS_H;
     this.canvas.style.height = `${this.height}px`;
-    this.canvas.width = Math.round(this.width * ratio);
-    this.canvas.height = Math.round(this.height * ratio);
+    for (const canvas of [this.canvas, this.still || (this.still = document.createElement('canvas'))]) {
+      canvas.width = Math.round(this.width * ratio);
+      canvas.height = Math.round(this.height * ratio);
+    }
     this.ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    this.drawStill(ratio);
     this.draw(this.current);
+  }
+
+  // What does not move with the frame (the series, the onsets, the time axis), drawn once per size.
+  drawStill(ratio) {
+    const shown = this.ctx;
+    this.ctx = this.still.getContext('2d');
+    this.ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    STRIP_SERIES.forEach((series, i) => this.drawSeries(series, this.ranges[i], STRIP_MARK_H + i * STRIP_ROW_H));
+    this.drawOnsets();
+    this.drawTimeAxis(STRIP_MARK_H + STRIP_SERIES.length * STRIP_ROW_H + STRIP_CURSOR_H);
+    this.ctx = shown;
   }
 
   x(timeNs) {
@@ -52,29 +72,28 @@ class TimelineStrip {
     return Math.max(0, Math.min(1, (x - STRIP_SIDE) / (this.width - 2 * STRIP_SIDE))) * this.t1;
   }
 
-  // The onsets' signs above the rows, the frame shown as a line with a mark below them.
+  // The frame shown: a line across the rows with a mark below them, and each row's value then.
   draw(current) {
     this.current = current;
     const ctx = this.ctx, rowsEnd = STRIP_MARK_H + STRIP_SERIES.length * STRIP_ROW_H;
     ctx.clearRect(0, 0, this.width, this.height);
-    STRIP_SERIES.forEach((series, i) => this.drawSeries(series, this.ranges[i], STRIP_MARK_H + i * STRIP_ROW_H));
+    ctx.drawImage(this.still, 0, 0, this.width, this.height);
     const x = this.x(this.frames[current].time_ns);
     ctx.fillStyle = INK;
     ctx.fillRect(x - 1, STRIP_MARK_H, 2, rowsEnd - STRIP_MARK_H);
     ctx.beginPath();
     ctx.moveTo(x, rowsEnd); ctx.lineTo(x + 6, rowsEnd + STRIP_CURSOR_H); ctx.lineTo(x - 6, rowsEnd + STRIP_CURSOR_H);
     ctx.fill();
-    this.drawOnsets();
-    this.drawTimeAxis(rowsEnd + STRIP_CURSOR_H);
+    STRIP_SERIES.forEach((series, i) => this.drawLabel(series, this.ranges[i], STRIP_MARK_H + i * STRIP_ROW_H));
   }
 
-  // A step line: each frame's value holds until the next frame; the row says its name and the
-  // value at the frame shown.
+  // A step line: each frame's value holds until the next frame.
   drawSeries(series, range, top) {
     const ctx = this.ctx, h = STRIP_ROW_H - 6, base = top + STRIP_ROW_H - 3;
     const y = (v) => (range.hi > range.lo ? base - ((v - range.lo) / (range.hi - range.lo)) * (h - 14) : base - (h - 14) / 2);
     ctx.fillStyle = '#f4f5f6';
     ctx.fillRect(STRIP_SIDE, top + 3, this.width - 2 * STRIP_SIDE, h);
+    this.drawSpread(series, y);
     ctx.beginPath();
     ctx.moveTo(this.x(this.frames[0].time_ns), base);
     for (let i = 0; i < this.frames.length; i++) {
@@ -93,6 +112,11 @@ class TimelineStrip {
     ctx.fillStyle = STRIP_LINE;
     ctx.fill();
     ctx.globalAlpha = 1;
+  }
+
+  // The row's name, its value at the frame shown, and its range.
+  drawLabel(series, range, top) {
+    const ctx = this.ctx;
     const text = `${series.label}: ${series.format(series.value(this.frames[this.current]))} ` +
       `(${series.format(range.lo)} – ${series.format(range.hi)})`;
     ctx.font = '11px system-ui, sans-serif';
@@ -101,6 +125,20 @@ class TimelineStrip {
     ctx.fillRect(STRIP_SIDE + 2, top + 4, ctx.measureText(text).width + 6, 14);
     ctx.fillStyle = INK;
     ctx.fillText(text, STRIP_SIDE + 5, top + 5);
+  }
+
+  // Where frames were sampled: a band from the least to the most over the instants each stands for.
+  drawSpread(series, y) {
+    const ctx = this.ctx;
+    ctx.fillStyle = STRIP_LINE;
+    ctx.globalAlpha = 0.35;
+    for (let i = 0; i < this.frames.length; i++) {
+      const spread = series.spread(this.frames[i]);
+      if (!spread || spread[0] === spread[1]) continue;
+      const x0 = this.x(i ? this.frames[i - 1].time_ns : this.frames[i].time_ns), x1 = this.x(this.frames[i].time_ns);
+      ctx.fillRect(x0, y(spread[1]), Math.max(1, x1 - x0), Math.max(1, y(spread[0]) - y(spread[1])));
+    }
+    ctx.globalAlpha = 1;
   }
 
   // A line in the severity's colour across the rows, and its sign above them, for the colour-blind.
