@@ -17,7 +17,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "browser"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from chromium import Browser, find_chromium  # noqa: E402
-from html_page_bench import NEXT_FRAME, spread  # noqa: E402
+from html_page_bench import NEXT_FRAME, fresh_load, spread  # noqa: E402
 
 
 def record(build_dir, pairs, path):
@@ -43,11 +43,7 @@ def timed(page, action):
 
 
 def one_load(browser, url):
-    page = browser.new_page(1280, 720)
-    started = time.monotonic()
-    page.open(url, timeout=60)
-    outside = (time.monotonic() - started) * 1000
-    ready = page.evaluate("window.ljmmReadyMs")
+    page, ready, outside = fresh_load(browser, url)
     page.evaluate("document.querySelector('.frame-slider').focus()")
     step = timed(page, lambda: page.key("ArrowLeft"))
     page.key("End")
