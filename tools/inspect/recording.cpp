@@ -31,8 +31,9 @@ void declare_timeline_options(CLI::App& app, Options& options) {
   auto* timeline = app.add_flag("--timeline", options.timeline,
                                 "With --recording: the map count, accessible and reserved bytes over time, and "
                                 "where each warning or error first appears");
-  app.add_option("--interval", options.interval, "With --timeline: one row per this long (250ms, 1s; default: about "
-                                                 "twenty rows)")
+  app.add_option("--interval", options.interval,
+                 "With --timeline: one row per this long (250ms, 1s; default: about "
+                 "twenty rows)")
       ->needs(timeline);
 }
 

@@ -43,9 +43,9 @@ struct LJMM_API ReelEvent {
 struct LJMM_API Reel {
   uint32_t pid = 0;
   std::vector<ReelFrame> frames;
-  size_t changes = 0;    // instants the layout changed (its first layout counts)
-  bool sampled = false;  // more instants than ReelOptions::max_frames: frames holds a sample
-  Timeline timeline;     // as `--timeline` gives it: rows and where findings first appear
+  size_t changes = 0;             // instants the layout changed (its first layout counts)
+  bool sampled = false;           // more instants than ReelOptions::max_frames: frames holds a sample
+  Timeline timeline;              // as `--timeline` gives it: rows and where findings first appear
   std::vector<ReelEvent> events;  // every event of the recording, in order
 
   // The last frame at or before time_ns (the first frame when none is).

@@ -25,7 +25,8 @@ using detail::time_of;
 // item up to the last one at or before t, whatever order their times are in).
 std::vector<uint64_t> earliest_from(const Recording& recording) {
   std::vector<uint64_t> earliest(recording.items.size() + 1, std::numeric_limits<uint64_t>::max());
-  for (size_t i = recording.items.size(); i-- > 0;) earliest[i] = std::min(earliest[i + 1], time_of(recording.items[i]));
+  for (size_t i = recording.items.size(); i-- > 0;)
+    earliest[i] = std::min(earliest[i + 1], time_of(recording.items[i]));
   return earliest;
 }
 
@@ -40,8 +41,8 @@ class CallSiteNames {
     auto [entry, added] = names_.try_emplace({event.pid, event.caller});
     if (added) {
       const AddressSpace* space = player.space(event.pid);
-      entry->second = space ? symbolizer_.symbolize_in(space->regions(), event.caller)
-                            : format_address_short(event.caller);
+      entry->second =
+          space ? symbolizer_.symbolize_in(space->regions(), event.caller) : format_address_short(event.caller);
     }
     return entry->second;
   }

@@ -19,7 +19,7 @@ std::string region_type(const Region& region, RegionRole role) {
 void write_regions(JsonWriter& json, const Analysis& analysis) {
   StringTable types, paths;
   json.key("regions").begin_array();
-  for (size_t i = 0; i < analysis.snapshot.regions.size(); ++i) write_region(json, analysis, i, types, paths);
+  for (size_t i = 0; i < analysis.snapshot.regions.size(); ++i) write_region(json, region_row(analysis, i, types, paths));
   json.end_array();
   types.write(json, "types");
   paths.write(json, "paths");
@@ -27,7 +27,7 @@ void write_regions(JsonWriter& json, const Analysis& analysis) {
 
 void write_gaps(JsonWriter& json, const Layout& layout) {
   json.key("gaps").begin_array();
-  for (const Gap& gap : layout.gaps) write_gap(json, gap);
+  for (const Gap& gap : layout.gaps) write_gap(json, gap_row(gap));
   json.end_array();
 }
 
@@ -59,19 +59,27 @@ void begin_page_data(JsonWriter& json, std::string_view kind, std::string_view t
 }
 
 // An array per region keeps a 65,000-region page small.
-void write_region(JsonWriter& json, const Analysis& analysis, size_t i, StringTable& types, StringTable& paths) {
-  const Snapshot& snapshot = analysis.snapshot;
-  const Region& region = snapshot.regions[i];
-  json.begin_array().address(region.start).value(region.size()).value(region.perms.str());
-  json.value(static_cast<unsigned>(analysis.layout.segment_of[i]));
-  json.value(types.index(region_type(region, analysis.diagnosis.role_of[i]))).value(paths.index(region.label()));
-  if (snapshot.has_smaps)
-    json.value(region.smaps_value("Rss")).value(region.smaps_value("Pss")).value(region.smaps_value("Swap"));
+RegionRow region_row(const Analysis& analysis, size_t i, StringTable& types, StringTable& paths) {
+  const Region& region = analysis.snapshot.regions[i];
+  RegionRow row{region.start, region.size(), region.perms, static_cast<unsigned>(analysis.layout.segment_of[i]),
+                types.index(region_type(region, analysis.diagnosis.role_of[i])), paths.index(region.label()), {}};
+  if (analysis.snapshot.has_smaps)
+    row.smaps = {region.smaps_value("Rss"), region.smaps_value("Pss"), region.smaps_value("Swap")};
+  return row;
+}
+
+void write_region(JsonWriter& json, const RegionRow& row) {
+  json.begin_array().address(row.start).value(row.size).value(row.perms.str()).value(row.segment);
+  json.value(row.type).value(row.path);
+  if (row.smaps)
+    for (uint64_t value : *row.smaps) json.value(value);
   json.end_array();
 }
 
-void write_gap(JsonWriter& json, const Gap& gap) {
-  json.begin_array().address(gap.start).value(gap.size()).value(static_cast<unsigned>(gap.segment)).end_array();
+GapRow gap_row(const Gap& gap) { return GapRow{gap.start, gap.size(), static_cast<unsigned>(gap.segment)}; }
+
+void write_gap(JsonWriter& json, const GapRow& row) {
+  json.begin_array().address(row.start).value(row.size).value(row.segment).end_array();
 }
 
 void write_brk(JsonWriter& json, const Diagnosis& diagnosis) {

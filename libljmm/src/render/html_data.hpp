@@ -2,6 +2,8 @@
 // field). The page's script draws everything from it; nothing is fetched.
 #pragma once
 
+#include <array>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -41,10 +43,27 @@ void begin_page_data(JsonWriter& json, std::string_view kind, std::string_view t
 // One address space: its facts, regions, gaps, low windows and findings.
 void write_layout(JsonWriter& json, const Analysis& analysis);
 
-// The parts of a layout, for pages that write them apart (a recording's frames).
-// Region i as [start, size, perms, segment number, type, path] and, with smaps, rss, pss, swap.
-void write_region(JsonWriter& json, const Analysis& analysis, size_t i, StringTable& types, StringTable& paths);
-void write_gap(JsonWriter& json, const Gap& gap);  // [start, size, segment number]
+// The parts of a layout, for pages that write them apart (a recording's frames, which write a
+// row only when it changed: rows compare as what they write).
+// A region as [start, size, perms, segment number, type, path] and, with smaps, rss, pss, swap.
+struct RegionRow {
+  uint64_t start = 0, size = 0;
+  Perms perms;
+  unsigned segment = 0;
+  size_t type = 0, path = 0;  // indices into the page's tables
+  std::optional<std::array<uint64_t, 3>> smaps;
+  bool operator==(const RegionRow&) const = default;
+};
+RegionRow region_row(const Analysis& analysis, size_t i, StringTable& types, StringTable& paths);
+void write_region(JsonWriter& json, const RegionRow& row);
+// A free gap as [start, size, segment number].
+struct GapRow {
+  uint64_t start = 0, size = 0;
+  unsigned segment = 0;
+  bool operator==(const GapRow&) const = default;
+};
+GapRow gap_row(const Gap& gap);
+void write_gap(JsonWriter& json, const GapRow& row);
 void write_brk(JsonWriter& json, const Diagnosis& diagnosis);  // "brk": {...}
 void write_windows(JsonWriter& json, const std::vector<WindowBudget>& windows);  // "windows": [...]
 void write_totals(JsonWriter& json, const Layout& layout);  // "totals": [...]

@@ -1,6 +1,5 @@
 #include "render/html_reel.hpp"
 
-#include <map>
 #include <unordered_map>
 
 #include "json/findings.hpp"
@@ -40,22 +39,23 @@ std::string json_of(Write write) {
   return json.take();
 }
 
-// One frame's rows (regions or gaps), by start address, each as its JSON array.
-using Rows = std::map<uint64_t, std::string>;
+void write_row(JsonWriter& json, const RegionRow& row) { write_region(json, row); }
+void write_row(JsonWriter& json, const GapRow& row) { write_gap(json, row); }
 
 // The starts of the rows of `before` that are not in `now` as they were, and the rows of `now`
-// that are new: a region that changed is removed and added again.
-void write_changes(JsonWriter& json, const Rows& before, const Rows& now, std::string_view removed,
-                   std::string_view added) {
+// that are new: a region that changed is removed and added again. Both are in address order.
+template <class Row>
+void write_changes(JsonWriter& json, const std::vector<Row>& before, const std::vector<Row>& now,
+                   std::string_view removed, std::string_view added) {
   json.key(removed).begin_array();
-  for (const auto& [start, row] : before) {
-    auto same = now.find(start);
-    if (same == now.end() || same->second != row) json.address(start);
+  for (size_t b = 0, n = 0; b < before.size(); ++b) {
+    while (n < now.size() && now[n].start < before[b].start) ++n;
+    if (n == now.size() || !(now[n] == before[b])) json.address(before[b].start);
   }
   json.end_array().key(added).begin_array();
-  for (const auto& [start, row] : now) {
-    auto same = before.find(start);
-    if (same == before.end() || same->second != row) json.raw(row);
+  for (size_t n = 0, b = 0; n < now.size(); ++n) {
+    while (b < before.size() && before[b].start < now[n].start) ++b;
+    if (b == before.size() || !(before[b] == now[n])) write_row(json, now[n]);
   }
   json.end_array();
 }
@@ -66,11 +66,11 @@ class FrameWriter {
   explicit FrameWriter(bool sampled) : sampled_(sampled) {}
 
   void write(JsonWriter& json, const film::ReelFrame& frame, const Analysis& analysis) {
-    Rows regions, gaps;
-    for (size_t i = 0; i < analysis.snapshot.regions.size(); ++i)
-      regions.emplace(analysis.snapshot.regions[i].start,
-                      json_of([&](JsonWriter& row) { write_region(row, analysis, i, types_, paths_); }));
-    for (const Gap& gap : analysis.layout.gaps) gaps.emplace(gap.start, json_of([&](JsonWriter& row) { write_gap(row, gap); }));
+    std::vector<RegionRow> regions;
+    std::vector<GapRow> gaps;
+    regions.reserve(analysis.snapshot.regions.size());
+    for (size_t i = 0; i < analysis.snapshot.regions.size(); ++i) regions.push_back(region_row(analysis, i, types_, paths_));
+    for (const Gap& gap : analysis.layout.gaps) gaps.push_back(gap_row(gap));
     json.begin_object().field("time_ns", frame.time_ns).key("event");
     frame.event ? json.value(static_cast<uint64_t>(*frame.event)) : json.null();
     const film::LayoutTotals& totals = frame.totals;
@@ -157,7 +157,8 @@ class FrameWriter {
   StringTable types_, paths_, lines_;
   ValueTable facts_, findings_, kinds_, windows_, totals_;
   bool sampled_;
-  Rows regions_, gaps_;  // the frame before's
+  std::vector<RegionRow> regions_;  // the frame before's
+  std::vector<GapRow> gaps_;
 };
 
 void write_frames(JsonWriter& json, const film::Recording& recording, const film::Reel& reel) {

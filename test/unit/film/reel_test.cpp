@@ -36,7 +36,7 @@ TEST(Reel, OneFramePerInstantTheLayoutChangedEachAsReplayedThen) {
       sample_call(300, Syscall::mprotect, {sample_free_area + 1, sample_page, PROT_READ}, -EINVAL),  // fails: no change
       sample_mmap(400, sample_free_area + 16 * sample_page, sample_page),
       sample_call(400, Syscall::munmap, {sample_free_area, sample_page}, 0),  // the same instant
-      sample_layout(450, 8),  // another process
+      sample_layout(450, 8),                                                  // another process
       sample_call(500, Syscall::munmap, {sample_free_area + 16 * sample_page, sample_page}, 0),
   });
   Reel reel = make_reel(recording, sample_pid);
@@ -92,7 +92,8 @@ TEST(Reel, TooManyInstantsAreSampledEvenlyKeepingWhereFindingsAppear) {
   EXPECT_LE(reel.frames.size(), 10u + reel.timeline.onsets.size());
   EXPECT_EQ(reel.frames.front().time_ns, 0u);
   EXPECT_EQ(reel.frames.back().time_ns, 600u);
-  EXPECT_TRUE(std::any_of(reel.frames.begin(), reel.frames.end(), [&](const ReelFrame& f) { return f.time_ns == onset; }));
+  EXPECT_TRUE(
+      std::any_of(reel.frames.begin(), reel.frames.end(), [&](const ReelFrame& f) { return f.time_ns == onset; }));
   std::vector<std::vector<Region>> layouts = played(recording, reel);
   for (size_t i = 0; i < reel.frames.size(); ++i)
     EXPECT_EQ(layouts[i], replayed(recording, reel.frames[i].time_ns)) << "frame " << i;

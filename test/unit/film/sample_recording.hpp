@@ -12,7 +12,7 @@ namespace ljmm::test {
 inline constexpr uint32_t sample_pid = 7;
 inline constexpr uint64_t sample_page = 4096;
 inline constexpr uint64_t sample_free_area = 0x7f0000000000;  // nothing of the start layout is here
-inline constexpr uint64_t sample_break = 0x55555557a000;     // the end of [heap]
+inline constexpr uint64_t sample_break = 0x55555557a000;      // the end of [heap]
 inline constexpr uint64_t sample_libc = 0x7ffff7dd0000;
 
 inline film::StartLayout sample_layout(uint64_t time_ns, uint32_t pid = sample_pid) {
@@ -44,8 +44,12 @@ inline trace::Event sample_mmap(uint64_t time_ns, uint64_t address, uint64_t len
   event.pid = event.tid = sample_pid;
   event.comm = "prog";
   event.syscall = static_cast<int>(trace::Syscall::mmap);
-  event.args = {fixed ? address : 0, length, PROT_READ | PROT_WRITE,
-                MAP_PRIVATE | MAP_ANONYMOUS | (fixed ? MAP_FIXED : 0), ~0ULL, 0};
+  event.args = {fixed ? address : 0,
+                length,
+                PROT_READ | PROT_WRITE,
+                MAP_PRIVATE | MAP_ANONYMOUS | (fixed ? MAP_FIXED : 0),
+                ~0ULL,
+                0};
   event.ret = static_cast<int64_t>(address);
   event.caller = caller;
   return event;

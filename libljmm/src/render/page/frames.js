@@ -2,8 +2,6 @@
 // frame before, as the library computed it from the film; this puts the changes together into
 // the layout at any frame. Nothing here knows what a call does to a layout.
 
-const CHECKPOINT_EVERY = 64;
-
 // Addresses are "0x..." without leading zeros: the longer is the higher, else the text orders them.
 function compareHex(a, b) {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
@@ -16,7 +14,10 @@ class FrameStore {
     this.at = -1;  // the frame the maps hold
     this.regions = new Map();  // start -> region array
     this.gaps = new Map();
-    this.checkpoints = new Map();  // frame -> {regions, gaps}, every CHECKPOINT_EVERY frames once passed
+    // frame -> {regions, gaps}: a copy costs as much as replaying as many changes, so one is kept
+    // whenever a quarter of the regions' count of changes were replayed since the last.
+    this.checkpoints = new Map();
+    this.replayed = 0;
   }
 
   // The layout at frame i, prepared for drawing.
@@ -48,6 +49,7 @@ class FrameStore {
       this.regions = saved ? new Map(saved.regions) : new Map();
       this.gaps = saved ? new Map(saved.gaps) : new Map();
       this.at = from;
+      this.replayed = 0;
     }
     while (this.at < i) this.apply(++this.at);
   }
@@ -58,8 +60,11 @@ class FrameStore {
     for (const region of f.added) this.regions.set(region[R_START], region);
     for (const start of f.gaps_removed) this.gaps.delete(start);
     for (const gap of f.gaps_added) this.gaps.set(gap[0], gap);
-    if (i % CHECKPOINT_EVERY === 0 && !this.checkpoints.has(i))
+    this.replayed += f.removed.length + f.added.length + f.gaps_removed.length + f.gaps_added.length;
+    if (this.replayed * 4 >= this.regions.size + this.gaps.size && !this.checkpoints.has(i)) {
       this.checkpoints.set(i, { regions: new Map(this.regions), gaps: new Map(this.gaps) });
+      this.replayed = 0;
+    }
   }
 
   // Every region any frame has, for one axis under all of them: the view stays put while the
