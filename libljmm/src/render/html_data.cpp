@@ -19,7 +19,8 @@ std::string region_type(const Region& region, RegionRole role) {
 void write_regions(JsonWriter& json, const Analysis& analysis) {
   StringTable types, paths;
   json.key("regions").begin_array();
-  for (size_t i = 0; i < analysis.snapshot.regions.size(); ++i) write_region(json, region_row(analysis, i, types, paths));
+  for (size_t i = 0; i < analysis.snapshot.regions.size(); ++i)
+    write_region(json, region_row(analysis, i, types, paths));
   json.end_array();
   types.write(json, "types");
   paths.write(json, "paths");
@@ -61,8 +62,13 @@ void begin_page_data(JsonWriter& json, std::string_view kind, std::string_view t
 // An array per region keeps a 65,000-region page small.
 RegionRow region_row(const Analysis& analysis, size_t i, StringTable& types, StringTable& paths) {
   const Region& region = analysis.snapshot.regions[i];
-  RegionRow row{region.start, region.size(), region.perms, static_cast<unsigned>(analysis.layout.segment_of[i]),
-                types.index(region_type(region, analysis.diagnosis.role_of[i])), paths.index(region.label()), {}};
+  RegionRow row{.start = region.start,
+                .size = region.size(),
+                .perms = region.perms,
+                .segment = static_cast<unsigned>(analysis.layout.segment_of[i]),
+                .type = types.index(region_type(region, analysis.diagnosis.role_of[i])),
+                .path = paths.index(region.label()),
+                .smaps = std::nullopt};
   if (analysis.snapshot.has_smaps)
     row.smaps = {region.smaps_value("Rss"), region.smaps_value("Pss"), region.smaps_value("Swap")};
   return row;

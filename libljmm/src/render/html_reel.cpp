@@ -69,7 +69,8 @@ class FrameWriter {
     std::vector<RegionRow> regions;
     std::vector<GapRow> gaps;
     regions.reserve(analysis.snapshot.regions.size());
-    for (size_t i = 0; i < analysis.snapshot.regions.size(); ++i) regions.push_back(region_row(analysis, i, types_, paths_));
+    for (size_t i = 0; i < analysis.snapshot.regions.size(); ++i)
+      regions.push_back(region_row(analysis, i, types_, paths_));
     for (const Gap& gap : analysis.layout.gaps) gaps.push_back(gap_row(gap));
     json.begin_object().field("time_ns", frame.time_ns).key("event");
     frame.event ? json.value(static_cast<uint64_t>(*frame.event)) : json.null();
