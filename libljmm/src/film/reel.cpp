@@ -90,7 +90,7 @@ std::vector<Instant> find_instants(const Recording& recording, uint32_t pid, con
     if (!changed && !onset) continue;
     const AddressSpace* space = player.space(pid);
     LayoutTotals totals = space ? space->totals() : instants.empty() ? LayoutTotals{} : instants.back().frame.totals;
-    instants.push_back(Instant{ReelFrame{time, i + 1, cause, totals}, changed, onset});
+    instants.push_back(Instant{ReelFrame{time, i + 1, cause, totals, totals, totals}, changed, onset});
     last = std::move(now);
   }
   return instants;

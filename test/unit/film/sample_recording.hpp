@@ -47,7 +47,7 @@ inline trace::Event sample_mmap(uint64_t time_ns, uint64_t address, uint64_t len
   event.args = {fixed ? address : 0,
                 length,
                 PROT_READ | PROT_WRITE,
-                MAP_PRIVATE | MAP_ANONYMOUS | (fixed ? MAP_FIXED : 0),
+                static_cast<uint64_t>(MAP_PRIVATE | MAP_ANONYMOUS | (fixed ? MAP_FIXED : 0)),
                 ~0ULL,
                 0};
   event.ret = static_cast<int64_t>(address);
