@@ -33,12 +33,18 @@ def page_of_many_mappings(build_dir, path):
     return mappings
 
 
-def one_load(browser, url):
+def fresh_load(browser, url):
+    """A new tab at 1280x720 that opens url: the tab, the page's ready mark (its own clock), and
+    the time from Page.navigate to the mark seen from outside (ms)."""
     page = browser.new_page(1280, 720)
     started = time.monotonic()
     page.open(url, timeout=60)
     outside = (time.monotonic() - started) * 1000
-    ready = page.evaluate("window.ljmmReadyMs")
+    return page, page.evaluate("window.ljmmReadyMs"), outside
+
+
+def one_load(browser, url):
+    page, ready, outside = fresh_load(browser, url)
     box = page.evaluate("(() => { const r = document.querySelector('canvas.map').getBoundingClientRect();"
                         " return [r.left + r.width / 2, r.top + r.height / 2]; })()")
     started = time.monotonic()

@@ -8,56 +8,28 @@ import json
 import os
 import subprocess
 import sys
-import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from chromium import Browser, find_chromium  # noqa: E402
-from png import colour_counts  # noqa: E402
-
-BIN_DIR, SOURCE_DIR, ARTIFACTS = sys.argv[1:4] if len(sys.argv) >= 4 else (None, None, None)
-WIDTH, HEIGHT = 1280, 720
+from page_case import HEIGHT, WIDTH, PageCase, main  # noqa: E402
 
 
-def inspect(*args):
-    return subprocess.run([f"{BIN_DIR}/ljmm-inspect", *args], check=True, capture_output=True, text=True).stdout
-
-
-def write(name, text):
-    path = os.path.join(ARTIFACTS, name)
-    with open(path, "w") as file:
-        file.write(text)
-    return path
-
-
-class PageTest(unittest.TestCase):
+class PageTest(PageCase):
     @classmethod
     def setUpClass(cls):
-        os.makedirs(ARTIFACTS, exist_ok=True)
-        cls.demo = subprocess.Popen([f"{BIN_DIR}/ljmm-demo", "brk-hole", "--mib", "8"], stdin=subprocess.PIPE,
+        cls.start_browser()
+        cls.demo = subprocess.Popen([f"{cls.bin_dir}/ljmm-demo", "brk-hole", "--mib", "8"], stdin=subprocess.PIPE,
                                     stdout=subprocess.PIPE, text=True)
         cls.pid = json.loads(cls.demo.stdout.readline())["pid"]
         # The demo's page from its saved snapshot: the test compares the page with the snapshot.
-        cls.snapshot = json.loads(inspect(str(cls.pid), "--json"))
-        snapshot_path = write("demo-snapshot.json", json.dumps(cls.snapshot))
-        cls.page = write("demo.html", inspect("--snapshot", snapshot_path, "--format=html"))
-        cls.browser = Browser(find_chromium())
+        cls.snapshot = json.loads(cls.inspect(str(cls.pid), "--json"))
+        snapshot_path = cls.write("demo-snapshot.json", json.dumps(cls.snapshot))
+        cls.page = cls.write("demo.html", cls.inspect("--snapshot", snapshot_path, "--format=html"))
 
     @classmethod
     def tearDownClass(cls):
-        cls.browser.close()
+        super().tearDownClass()
         cls.demo.stdin.close()
         cls.demo.wait()
-
-    def open(self, path, width=WIDTH, height=HEIGHT):
-        page = self.browser.new_page(width, height, mobile=width < 600)
-        self.addCleanup(page.close)
-        page.open("file://" + path)
-        self.browser.pump(0.3)
-        return page
-
-    def assert_clean(self, page, path):
-        self.assertEqual(page.console_errors(), [])
-        self.assertEqual(page.requests(), ["file://" + path], "no request but the page itself")
 
     def box(self, page, start, end):
         page.wait_for("ljmm.idle()")
@@ -113,12 +85,6 @@ class PageTest(unittest.TestCase):
         page.key("0")
         page.wait_for(f"ljmm.idle() && {width} >= {full}")
 
-    def screenshot(self, page, name):
-        png = page.screenshot()
-        with open(os.path.join(ARTIFACTS, name), "wb") as file:
-            file.write(png)
-        return colour_counts(png)
-
     def test_screenshot_is_a_picture(self):
         page = self.open(self.page)
         colours = set(page.evaluate("JSON.parse(document.getElementById('ljmm-data').textContent).segments"
@@ -136,13 +102,13 @@ class PageTest(unittest.TestCase):
         self.assertGreaterEqual(len(self.screenshot(page, "demo-phone.png")), 20)
 
     def test_diff_page_marks_changes(self):
-        with open(f"{SOURCE_DIR}/test/data/brk-hole-pie.maps") as file:
+        with open(f"{self.source_dir}/test/data/brk-hole-pie.maps") as file:
             before = file.read()
         after = (before.replace("556f62156000-556f62178000", "556f62156000-556f62200000")
                  .replace("7f670d3db000-7f670d3dd000", "7f670d3d2000-7f670d3d8000"))
-        before_path, after_path = write("before.maps", before), write("after.maps", after)
-        diff = json.loads(inspect("--diff", before_path, after_path, "--format=json"))
-        path = write("diff.html", inspect("--diff", before_path, after_path, "--format=html"))
+        before_path, after_path = self.write("before.maps", before), self.write("after.maps", after)
+        diff = json.loads(self.inspect("--diff", before_path, after_path, "--format=json"))
+        path = self.write("diff.html", self.inspect("--diff", before_path, after_path, "--format=html"))
         page = self.open(path)
         self.assert_clean(page, path)
         marked = page.evaluate("[...document.querySelectorAll('.region-list [data-change]')]"
@@ -153,7 +119,7 @@ class PageTest(unittest.TestCase):
         self.assertEqual(page.evaluate("document.querySelectorAll('.change-list button').length"), len(kinds))
 
     def test_host_page_worst_first_each_process_opens(self):
-        path = write("host.html", inspect("--all", "--format=html"))
+        path = self.write("host.html", self.inspect("--all", "--format=html"))
         page = self.open(path)
         self.assert_clean(page, path)
         rows = page.evaluate("[...document.querySelectorAll('table.host tbody tr')]"
@@ -172,12 +138,6 @@ class PageTest(unittest.TestCase):
         self.assertEqual(page.console_errors(), [])
 
 
-def main():
-    if find_chromium() is None:
-        print("page_test: Debian's chromium is not installed (setup.sh installs it)")
-        sys.exit(1 if os.environ.get("CI") == "true" else 77)
-    unittest.main(argv=sys.argv[:1] + sys.argv[4:], verbosity=2)
-
-
 if __name__ == "__main__":
-    main()
+    PageTest.source_dir = sys.argv[2] if len(sys.argv) > 2 else None
+    main(PageTest, sys.argv[1:2] + sys.argv[3:])

@@ -42,12 +42,13 @@ def pixels(data):
     return width, height, rows, bpp
 
 
-def colour_counts(data):
-    """{'#rrggbb': pixels} over the whole image."""
-    width, _, rows, bpp = pixels(data)
+def colour_counts(data, box=None):
+    """{'#rrggbb': pixels} over the whole image, or over box = (left, top, right, bottom) in pixels."""
+    width, height, rows, bpp = pixels(data)
+    left, top, right, bottom = (int(v) for v in box) if box else (0, 0, width, height)
     counts = {}
-    for row in rows:
-        for x in range(0, width * bpp, bpp):
+    for row in rows[max(0, top):min(height, bottom)]:
+        for x in range(max(0, left) * bpp, min(width, right) * bpp, bpp):
             key = "#%02x%02x%02x" % (row[x], row[x + 1], row[x + 2])
             counts[key] = counts.get(key, 0) + 1
     return counts

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The manual pages render without a groff warning, the bash completion completes, and every
-# tool's --help has examples. usage: check_docs.sh SOURCE_DIR BIN_DIR
+# The manual pages render without a groff warning, the bash completion completes, every tool's
+# --help has examples, and the guides' ljmm-inspect commands use options it has.
+# usage: check_docs.sh SOURCE_DIR BIN_DIR
 set -euo pipefail
 source_dir=$1
 bin_dir=$2
@@ -36,4 +37,11 @@ for tool in ljmm-inspect ljmm-trace ljmm-check; do
     [[ $offered == *" $option "* ]] || { echo "$tool: the completion does not offer $option"; exit 1; }
   done
 done
-echo "man pages, completion and --help are fine"
+# The commands the guides show (lines of code starting "ljmm-inspect ", up to a comment) use
+# options ljmm-inspect has.
+inspect_help=$("$bin_dir/ljmm-inspect" --help)
+for option in $(grep -ohE '^ljmm-inspect .*' "$source_dir/docs/user-guide.md" "$source_dir/docs/html.md" |
+                sed -E 's/(  |#|`).*//' | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u); do
+  grep -qE -- "^ +(-[a-zA-Z],)?$option\b" <<<"$inspect_help" || { echo "the guides show ljmm-inspect $option, which --help has not"; exit 1; }
+done
+echo "man pages, completion, --help and the guides' commands are fine"

@@ -18,7 +18,7 @@
 #include "ljmm/render.hpp"
 #include "ljmm/version.hpp"
 #include "options.hpp"
-#include "timeline.hpp"
+#include "recording.hpp"
 
 namespace {
 
@@ -34,8 +34,8 @@ void declare(CLI::App& app, Options& options) {
       ->expected(2);
   app.add_option("--format", options.format,
                  fmt::format("text, json (ljmm.snapshot/v1), prometheus (textfile collector; several pids allowed), "
-                             "svg, html (one interactive page, offline; with --diff and --all too), maps (the regions "
-                             "as /proc/PID/maps lists them) (default {})",
+                             "svg, html (one interactive page, offline; with --diff, --all and --recording too), maps "
+                             "(the regions as /proc/PID/maps lists them) (default {})",
                              defaults.format))
       ->check(CLI::IsMember({"text", "json", "prometheus", "svg", "html", "maps"}));
   app.add_flag("--json", options.json, "Same as --format json (schema ljmm.snapshot/v1)");
@@ -72,6 +72,7 @@ void declare(CLI::App& app, Options& options) {
       "  ljmm-inspect --recording nginx.rec --at 1.5s     the layout 1.5 s into a recording\n"
       "  ljmm-inspect --recording nginx.rec --timeline    map count and memory over time, findings as they appear\n"
       "  ljmm-inspect --diff nginx.rec@0s nginx.rec@2s    what changed in between\n"
+      "  ljmm-inspect --recording nginx.rec --format=html > nginx.html   replay it in a browser\n"
       "Exit codes: 0 ok, 1 findings at --fail-on, 2 usage, 3 target unavailable, 4 malformed input,\n"
       "5 the machine cannot do it.");
 }
@@ -155,6 +156,8 @@ int run(Options& options) {
     return inspect::print_crash_table(*records, options);
   }
   if (options.timeline) return inspect::run_timeline(options);
+  if (sources == 1 && !options.target.recording_file.empty() && options.format == "html")
+    return inspect::run_recording_page(options);
   if (sources == 1 && options.all.all) return inspect::run_all(options);
   if (sources == 1 && !options.diff.empty()) return run_diff(options);
   if (options.target.targets.size() > 1) {

@@ -73,6 +73,7 @@ struct LJMM_API Region {
   std::string label() const;
   // smaps field by name, 0 when absent.
   uint64_t smaps_value(std::string_view name) const;
+  bool operator==(const Region&) const = default;
 };
 
 // Types the pathname column ("[heap]", "/lib/x.so (deleted)", "[anon:jit]", "") into `region`:

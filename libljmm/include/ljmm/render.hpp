@@ -17,6 +17,11 @@
 
 namespace ljmm {
 
+namespace film {
+struct Recording;
+struct Reel;
+}  // namespace film
+
 struct LJMM_API TextOptions {
   bool color = false;   // ANSI colors; the tool decides (tty, --color)
   int width = 100;      // columns available
@@ -47,6 +52,10 @@ LJMM_API std::string render_html_diff(const Analysis& before, const Analysis& af
 // The host table worst first (as render_host_table orders it); each process opens its own layout.
 LJMM_API std::string render_html_host(const std::vector<Analysis>& analyses, const ScanCoverage& coverage,
                                       bool problems_only = false);
+// One process of a recording (reel.hpp): its layout at every frame behind a slider and a play
+// button, the timeline under it with the instants where findings first appear, and the events.
+// The page opens at frame `start`.
+LJMM_API std::string render_html_recording(const film::Recording& recording, const film::Reel& reel, size_t start);
 
 // Metrics in the Prometheus text format (node_exporter's textfile collector), one document for
 // several processes: each metric family's HELP and TYPE once.

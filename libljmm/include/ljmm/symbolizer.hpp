@@ -31,6 +31,9 @@ class LJMM_API Symbolizer {
   explicit Symbolizer(std::string debug_root = "/usr/lib/debug");
   // frame_file: where the kernel saw the address mapped from at the call (BPF), or null.
   std::string symbolize(uint32_t pid, uint64_t address, const FrameFile* frame_file = nullptr);
+  // `address` named in a layout that is not a live process's (a recording's, at the instant of a
+  // call), from the files its regions name as they are on disk now.
+  std::string symbolize_in(const std::vector<Region>& regions, uint64_t address);
   // The process exec'd or exited: its maps as read so far describe nothing any more.
   void forget(uint32_t pid);
 
@@ -39,6 +42,9 @@ class LJMM_API Symbolizer {
   const std::vector<Region>& read_maps(uint32_t pid);
   std::string name_in_file(const std::string& path, const std::function<std::string()>& open_as, uint64_t address,
                            uint64_t file_offset);
+  // open_as: where to read a region's file from (through a live process's root, or as named).
+  std::string name_in_regions(const std::vector<Region>& regions, const Region* region, uint64_t address,
+                              const std::function<std::string(const Region&)>& open_as);
   std::string debug_root_;
   std::shared_ptr<Cache> cache_;
 };

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "ljmm/call_sites.hpp"
+#include "ljmm/event_text.hpp"
 #include "ljmm/export.hpp"
 #include "ljmm/finding.hpp"
 #include "ljmm/trace.hpp"
@@ -16,16 +17,6 @@
 namespace ljmm::trace {
 
 inline constexpr std::string_view trace_schema = "ljmm.trace/v1";
-
-// "rw-", "MAP_PRIVATE|MAP_ANONYMOUS", "MREMAP_MAYMOVE": flags as their names, unknown bits in hex.
-LJMM_API std::string describe_prot(uint64_t prot);
-LJMM_API std::string describe_mmap_flags(uint64_t flags);
-LJMM_API std::string describe_mremap_flags(uint64_t flags);
-// "NULL, 1 MiB, rw-, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0" (the arguments as a person reads them)
-LJMM_API std::string describe_arguments(const Event& event);
-// "0x7f12a000", "-ENOMEM", "0x5555 (failed)"; for fork/exec/exit a short description.
-LJMM_API std::string describe_result(const Event& event);
-LJMM_API std::string errno_name(int64_t error);  // "ENOMEM"
 
 LJMM_API std::string header_line();
 // An event as a line (its stack's frames on lines below) or as a JSON Lines object.

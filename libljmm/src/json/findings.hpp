@@ -14,5 +14,9 @@ const char* metric_unit_name(MetricUnit unit);
 
 void write_findings(JsonWriter& json, const std::vector<Finding>& findings);  // "findings": [...]
 void write_finding(JsonWriter& json, const Finding& finding);                 // one finding's object
+// Its parts: "metrics": {name: value}, "units": {name: unit}, "regions": [start, ...].
+void write_metrics(JsonWriter& json, const Finding& finding);
+void write_units(JsonWriter& json, const Finding& finding);
+void write_region_starts(JsonWriter& json, const Finding& finding);
 
 }  // namespace ljmm::detail

@@ -33,6 +33,8 @@ class JsonWriter {
   JsonWriter& value(unsigned number) { return value(static_cast<uint64_t>(number)); }
   JsonWriter& value(double number);
   JsonWriter& null();
+  // A value another writer made (compact), copied as it is: tables of values written once.
+  JsonWriter& raw(std::string_view json);
   // Addresses are strings: JSON numbers lose precision above 2^53.
   JsonWriter& address(uint64_t address);
 

@@ -3,10 +3,14 @@
 // the page any request, so it opens from file:// anywhere, offline, and stays offline.
 #include <fmt/format.h>
 
+#include "ljmm/recording.hpp"
+#include "ljmm/reel.hpp"
 #include "ljmm/render.hpp"
 #include "render/host_rows.hpp"
 #include "render/html_assets.hpp"
 #include "render/html_data.hpp"
+#include "render/html_page.hpp"
+#include "render/html_reel.hpp"
 #include "render/xml_escape.hpp"
 
 namespace ljmm {
@@ -30,7 +34,15 @@ std::string escape_for_script(std::string_view json) {
   return out;
 }
 
-std::string page(std::string_view title, std::string_view data) {
+// The first line of the report's header: "pid 12 (nginx)  /usr/sbin/nginx".
+std::string title_of(const Analysis& analysis) {
+  std::string header = render_header(analysis, TextOptions{.color = false});
+  return header.substr(0, header.find('\n'));
+}
+
+}  // namespace
+
+std::string detail::html_page(std::string_view title, std::string_view data) {
   std::string html = fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -48,14 +60,6 @@ std::string page(std::string_view title, std::string_view data) {
   return html;
 }
 
-// The first line of the report's header: "pid 12 (nginx)  /usr/sbin/nginx".
-std::string title_of(const Analysis& analysis) {
-  std::string header = render_header(analysis, TextOptions{.color = false});
-  return header.substr(0, header.find('\n'));
-}
-
-}  // namespace
-
 std::string render_html(const Analysis& analysis) {
   JsonWriter json(0);
   json.reserve(analysis.snapshot.regions.size() * 48 + 64 * 1024);
@@ -64,7 +68,7 @@ std::string render_html(const Analysis& analysis) {
   json.key("layouts").begin_array();
   detail::write_layout(json, analysis);
   json.end_array().end_object();
-  return page(title, json.str());
+  return detail::html_page(title, json.str());
 }
 
 std::string render_html_diff(const Analysis& before, const Analysis& after, const SnapshotDiff& diff) {
@@ -78,7 +82,7 @@ std::string render_html_diff(const Analysis& before, const Analysis& after, cons
   json.end_array();
   detail::write_diff(json, diff);
   json.end_object();
-  return page(title, json.str());
+  return detail::html_page(title, json.str());
 }
 
 std::string render_html_host(const std::vector<Analysis>& analyses, const ScanCoverage& coverage,
@@ -95,7 +99,18 @@ std::string render_html_host(const std::vector<Analysis>& analyses, const ScanCo
   json.end_array();
   detail::write_host(json, rows, coverage, analyses.size());
   json.end_object();
-  return page(title, json.str());
+  return detail::html_page(title, json.str());
+}
+
+std::string render_html_recording(const film::Recording& recording, const film::Reel& reel, size_t start) {
+  JsonWriter json(0);
+  json.reserve(64 * 1024 + reel.frames.size() * 512 + reel.events.size() * 128);
+  std::string title = fmt::format("recording {}, pid {} ({})", recording.path, reel.pid, reel.timeline.comm);
+  detail::begin_page_data(json, "recording", title);
+  json.key("layouts").begin_array().end_array();
+  detail::write_reel(json, recording, reel, start);
+  json.end_object();
+  return detail::html_page(title, json.str());
 }
 
 }  // namespace ljmm

@@ -1,7 +1,5 @@
 #include "render/html_data.hpp"
 
-#include <unordered_map>
-
 #include "json/findings.hpp"
 #include "ljmm/render.hpp"
 #include "ljmm/version.hpp"
@@ -12,46 +10,17 @@ namespace ljmm::detail {
 
 namespace {
 
-// Strings that repeat (paths, region types) are written once in a table; regions name an index.
-class StringTable {
- public:
-  size_t index(const std::string& text) {
-    auto [it, added] = indices_.try_emplace(text, strings_.size());
-    if (added) strings_.push_back(text);
-    return it->second;
-  }
-  void write(JsonWriter& json, std::string_view name) const {
-    json.key(name).begin_array();
-    for (const std::string& text : strings_) json.value(text);
-    json.end_array();
-  }
-
- private:
-  std::unordered_map<std::string, size_t> indices_;
-  std::vector<std::string> strings_;
-};
-
 // What a region is used for when the layout tells (thread_stack, malloc_fallback), else what its
 // pathname column says it is (file, heap, anonymous).
 std::string region_type(const Region& region, RegionRole role) {
   return role != RegionRole::none ? region_role_name(role) : region_kind_name(region.kind);
 }
 
-// [start, size, perms, segment number, type, path] and, with smaps, [rss, pss, swap]: an array
-// per region keeps a 65,000-region page small.
 void write_regions(JsonWriter& json, const Analysis& analysis) {
-  const Snapshot& snapshot = analysis.snapshot;
   StringTable types, paths;
   json.key("regions").begin_array();
-  for (size_t i = 0; i < snapshot.regions.size(); ++i) {
-    const Region& region = snapshot.regions[i];
-    json.begin_array().address(region.start).value(region.size()).value(region.perms.str());
-    json.value(static_cast<unsigned>(analysis.layout.segment_of[i]));
-    json.value(types.index(region_type(region, analysis.diagnosis.role_of[i]))).value(paths.index(region.label()));
-    if (snapshot.has_smaps)
-      json.value(region.smaps_value("Rss")).value(region.smaps_value("Pss")).value(region.smaps_value("Swap"));
-    json.end_array();
-  }
+  for (size_t i = 0; i < analysis.snapshot.regions.size(); ++i)
+    write_region(json, region_row(analysis, i, types, paths));
   json.end_array();
   types.write(json, "types");
   paths.write(json, "paths");
@@ -59,42 +28,13 @@ void write_regions(JsonWriter& json, const Analysis& analysis) {
 
 void write_gaps(JsonWriter& json, const Layout& layout) {
   json.key("gaps").begin_array();
-  for (const Gap& gap : layout.gaps)
-    json.begin_array().address(gap.start).value(gap.size()).value(static_cast<unsigned>(gap.segment)).end_array();
+  for (const Gap& gap : layout.gaps) write_gap(json, gap_row(gap));
   json.end_array();
 }
 
-void write_windows(JsonWriter& json, const std::vector<WindowBudget>& windows) {
-  json.key("windows").begin_array();
-  for (const WindowBudget& window : windows) {
-    json.begin_object().field("id", window.id).address_field("start", window.start).address_field("end", window.end);
-    json.field("free_bytes", window.free_bytes).field("gap_count", window.gap_count);
-    json.field("largest_gap", window.largest_gap).address_field("largest_gap_start", window.largest_gap_start);
-    json.end_object();
-  }
-  json.end_array();
-}
-
-void write_totals(JsonWriter& json, const Layout& layout) {
-  json.key("totals").begin_array();
-  for (Segment segment : all_segments) {
-    const SegmentTotal& total = layout.total(segment);
-    json.begin_object().field("regions", total.regions).field("bytes", total.bytes).field("rss", total.rss);
-    json.field("pss", total.pss).field("swap", total.swap).field("free_bytes", total.free_bytes).end_object();
-  }
-  json.end_array();
-}
-
-// The report's header as lines: the first is the layout's title.
 void write_header(JsonWriter& json, const Analysis& analysis) {
-  std::string header = render_header(analysis, TextOptions{.color = false});
   json.key("header").begin_array();
-  for (size_t begin = 0; begin < header.size();) {
-    size_t end = header.find('\n', begin);
-    if (end == std::string::npos) end = header.size();
-    json.value(std::string_view(header).substr(begin, end - begin));
-    begin = end + 1;
-  }
+  for (const std::string& line : header_lines(analysis)) json.value(line);
   json.end_array();
 }
 
@@ -119,6 +59,73 @@ void begin_page_data(JsonWriter& json, std::string_view kind, std::string_view t
   json.end_object();
 }
 
+// An array per region keeps a 65,000-region page small.
+RegionRow region_row(const Analysis& analysis, size_t i, StringTable& types, StringTable& paths) {
+  const Region& region = analysis.snapshot.regions[i];
+  RegionRow row{.start = region.start,
+                .size = region.size(),
+                .perms = region.perms,
+                .segment = static_cast<unsigned>(analysis.layout.segment_of[i]),
+                .type = types.index(region_type(region, analysis.diagnosis.role_of[i])),
+                .path = paths.index(region.label()),
+                .smaps = std::nullopt};
+  if (analysis.snapshot.has_smaps)
+    row.smaps = {region.smaps_value("Rss"), region.smaps_value("Pss"), region.smaps_value("Swap")};
+  return row;
+}
+
+void write_region(JsonWriter& json, const RegionRow& row) {
+  json.begin_array().address(row.start).value(row.size).value(row.perms.str()).value(row.segment);
+  json.value(row.type).value(row.path);
+  if (row.smaps)
+    for (uint64_t value : *row.smaps) json.value(value);
+  json.end_array();
+}
+
+GapRow gap_row(const Gap& gap) { return GapRow{gap.start, gap.size(), static_cast<unsigned>(gap.segment)}; }
+
+void write_gap(JsonWriter& json, const GapRow& row) {
+  json.begin_array().address(row.start).value(row.size).value(row.segment).end_array();
+}
+
+void write_brk(JsonWriter& json, const Diagnosis& diagnosis) {
+  json.key("brk").begin_object().field("known", diagnosis.brk.known).address_field("brk", diagnosis.brk.brk);
+  json.field("room", diagnosis.brk.room).field("blocked", diagnosis.brk.blocked).end_object();
+}
+
+void write_windows(JsonWriter& json, const std::vector<WindowBudget>& windows) {
+  json.key("windows").begin_array();
+  for (const WindowBudget& window : windows) {
+    json.begin_object().field("id", window.id).address_field("start", window.start).address_field("end", window.end);
+    json.field("free_bytes", window.free_bytes).field("gap_count", window.gap_count);
+    json.field("largest_gap", window.largest_gap).address_field("largest_gap_start", window.largest_gap_start);
+    json.end_object();
+  }
+  json.end_array();
+}
+
+void write_totals(JsonWriter& json, const Layout& layout) {
+  json.key("totals").begin_array();
+  for (Segment segment : all_segments) {
+    const SegmentTotal& total = layout.total(segment);
+    json.begin_object().field("regions", total.regions).field("bytes", total.bytes).field("rss", total.rss);
+    json.field("pss", total.pss).field("swap", total.swap).field("free_bytes", total.free_bytes).end_object();
+  }
+  json.end_array();
+}
+
+std::vector<std::string> header_lines(const Analysis& analysis) {
+  std::string header = render_header(analysis, TextOptions{.color = false});
+  std::vector<std::string> lines;
+  for (size_t begin = 0; begin < header.size();) {
+    size_t end = header.find('\n', begin);
+    if (end == std::string::npos) end = header.size();
+    lines.push_back(header.substr(begin, end - begin));
+    begin = end + 1;
+  }
+  return lines;
+}
+
 void write_layout(JsonWriter& json, const Analysis& analysis) {
   const Snapshot& snapshot = analysis.snapshot;
   const Diagnosis& diagnosis = analysis.diagnosis;
@@ -126,8 +133,7 @@ void write_layout(JsonWriter& json, const Analysis& analysis) {
   json.field("pid", snapshot.process.pid).field("comm", snapshot.process.comm).field("exe", snapshot.process.exe);
   json.field("taken_at_unix_ms", snapshot.taken_at_unix_ms).field("page_size", snapshot.system.page_size);
   json.address_field("user_top", analysis.layout.user_top).field("has_smaps", snapshot.has_smaps);
-  json.key("brk").begin_object().field("known", diagnosis.brk.known).address_field("brk", diagnosis.brk.brk);
-  json.field("room", diagnosis.brk.room).field("blocked", diagnosis.brk.blocked).end_object();
+  write_brk(json, diagnosis);
   json.field("fallback_bytes", diagnosis.fallbacks.bytes);
   write_header(json, analysis);
   write_regions(json, analysis);

@@ -127,11 +127,22 @@ std::string Symbolizer::symbolize(uint32_t pid, uint64_t address, const FrameFil
     regions = &read_maps(pid);
     region = find_region(*regions, address);
   }
+  return name_in_regions(*regions, region, address,
+                         [pid](const Region& mapped) { return mapped_file_path(static_cast<int>(pid), mapped); });
+}
+
+std::string Symbolizer::symbolize_in(const std::vector<Region>& regions, uint64_t address) {
+  if (!cache_) cache_ = std::make_shared<Cache>();
+  return name_in_regions(regions, find_region(regions, address), address,
+                         [](const Region& mapped) { return mapped.path; });
+}
+
+std::string Symbolizer::name_in_regions(const std::vector<Region>& regions, const Region* region, uint64_t address,
+                                        const std::function<std::string(const Region&)>& open_as) {
   if (!region || region->kind != RegionKind::file) return format_address_short(address);
-  std::optional<uint64_t> base = load_base(*regions, region->path);
+  std::optional<uint64_t> base = load_base(regions, region->path);
   if (!base) return fmt::format("{:#x} ({})", address, base_name(region->path));
-  auto open_as = [&] { return mapped_file_path(static_cast<int>(pid), *region); };
-  return name_in_file(region->path, open_as, address, address - *base);
+  return name_in_file(region->path, [&] { return open_as(*region); }, address, address - *base);
 }
 
 void Symbolizer::forget(uint32_t pid) {

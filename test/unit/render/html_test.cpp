@@ -5,7 +5,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
+
+#include "../film/sample_recording.hpp"
 #include "../test_data.hpp"
+#include "ljmm/reel.hpp"
 #include "ljmm/render.hpp"
 #include "ljmm/units.hpp"
 #include "render/style.hpp"
@@ -68,6 +72,55 @@ TEST(RenderHtml, DiffAndHostPagesCarryTheirLayouts) {
   ASSERT_EQ(host["host"]["rows"].size(), 2u);
   EXPECT_EQ(host["host"]["columns"][0], "PID");
   EXPECT_EQ(host["host"]["rows"][0]["severity"], "error") << "worst first";
+}
+
+
+// Each frame is what changed since the frame before; put together, the frames are the layouts
+// replay() gives at their times, and the page opens at the frame asked for.
+TEST(RenderHtml, RecordingFramesAddUpToTheReplayedLayouts) {
+  using namespace ljmm::test;
+  film::Recording recording = sample_recording({
+      sample_layout(100),
+      sample_mmap(200, sample_free_area, 4 * sample_page, sample_libc + 0x10),
+      sample_call(300, trace::Syscall::mprotect, {sample_free_area, sample_page, PROT_NONE}, 0),
+      sample_mmap(400, sample_break, sample_page, 0, true),  // at the break: brk-blocked appears
+      sample_call(500, trace::Syscall::munmap, {sample_free_area, 4 * sample_page}, 0),
+  });
+  film::Reel reel = film::make_reel(recording, sample_pid);
+  nlohmann::json data = page_data(render_html_recording(recording, reel, 2));
+  EXPECT_EQ(data["kind"], "recording");
+  const nlohmann::json& page = data["recording"];
+  EXPECT_EQ(page["start"], 2);
+  ASSERT_EQ(page["frames"].size(), reel.frames.size());
+  std::map<std::string, nlohmann::json> regions;  // start -> region array
+  for (size_t i = 0; i < reel.frames.size(); ++i) {
+    const nlohmann::json& frame = page["frames"][i];
+    for (const auto& start : frame["removed"]) regions.erase(start.get<std::string>());
+    for (const auto& region : frame["added"]) regions[region[0].get<std::string>()] = region;
+    std::string note;
+    Snapshot snapshot = film::replay(recording, sample_pid, reel.frames[i].time_ns, note).value();
+    std::set<std::string> expected;
+    for (const Region& region : snapshot.regions) {
+      expected.insert(format_address_short(region.start));
+      const nlohmann::json& shown = regions[format_address_short(region.start)];
+      EXPECT_EQ(shown[1], region.size()) << "frame " << i;
+      EXPECT_EQ(shown[2], region.perms.str()) << "frame " << i;
+      EXPECT_EQ(page["paths"][shown[5].get<size_t>()], region.label()) << "frame " << i;
+    }
+    std::set<std::string> shown;
+    for (const auto& [start, region] : regions) shown.insert(start);
+    EXPECT_EQ(shown, expected) << "frame " << i;
+  }
+  ASSERT_EQ(page["onsets"].size(), 1u);
+  EXPECT_EQ(page["onsets"][0]["finding"]["id"], "brk-blocked");
+  EXPECT_EQ(page["onsets"][0]["frame"], reel.frame_at(400));
+  const nlohmann::json& events = page["events"];
+  ASSERT_EQ(events["rows"].size(), 4u);
+  EXPECT_EQ(events["calls"][events["rows"][1][4].get<size_t>()], "mprotect");
+  EXPECT_EQ(events["rows"][1][5], "0x7f0000000000, 4 KiB, ---");
+  std::string site = events["sites"][events["rows"][0][7].get<size_t>()];
+  EXPECT_NE(site.find("libc.so.6"), std::string::npos) << site;
+  EXPECT_EQ(events["rows"][1][7], -1) << "no caller";
 }
 
 }  // namespace

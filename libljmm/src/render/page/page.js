@@ -1,7 +1,6 @@
-// The page itself: what DATA.kind asks for (a snapshot, a diff, a host), and window.ljmm, the handle
-// scripts and the browser tests use to ask where things are on the screen.
-// DATA.timeline, when a recording page writes it, is a list of {time_ns, layout} in time order;
-// this version draws no timeline yet and leaves it alone (docs/html.md, "The recording hook").
+// The page itself: what DATA.kind asks for (a snapshot, a diff, a host, a recording: recording.js),
+// and window.ljmm, the handle scripts and the browser tests use to ask where things are on the
+// screen (and, on a recording page, which frame is shown).
 
 let current = null;
 
@@ -94,7 +93,7 @@ function hostPage(app) {
 function boot() {
   installSegmentStyles();
   const app = document.getElementById('app');
-  const pages = { snapshot: snapshotPage, diff: diffPage, host: hostPage };
+  const pages = { snapshot: snapshotPage, diff: diffPage, host: hostPage, recording: (a) => { current = recordingPage(a); } };
   if (!pages[DATA.kind]) {
     app.textContent = `This page holds a "${DATA.kind}" view, which this page's script does not know.`;
     return;
@@ -109,7 +108,8 @@ function boot() {
     map: () => current && current.map,
     // Where [startHex, endHex) of a track is on the screen, or null when out of view.
     rangeBox: (startHex, endHex, track) => current.map.rangeBox(parseInt(startHex, 16), parseInt(endHex, 16), track),
-    idle: () => !current || current.map.idle(),
+    idle: () => !current || (current.map.idle() && !(current.busy && current.busy())),
+    ...(current && current.api),
   };
   window.ljmmReadyMs = performance.now();
   document.documentElement.dataset.ready = 'true';

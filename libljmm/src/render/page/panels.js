@@ -75,12 +75,19 @@ function findingHtml(f, i) {
     (more ? `<details><summary>why, fix, numbers</summary>${more}</details>` : '') + '</li>';
 }
 
-function renderFindings(list, layout, onPick) {
-  list.innerHTML = layout.findings.length ? layout.findings.map(findingHtml).join('') : '<li>No findings.</li>';
+// The findings list; show(layout) fills it with a layout's (again for each frame of a recording).
+function findingList(list, onPick) {
+  let layout = null;
   list.addEventListener('click', (event) => {
     const button = event.target.closest('.finding-button');
-    if (button) onPick(layout.findings[Number(button.dataset.f)]);
+    if (button && layout) onPick(layout.findings[Number(button.dataset.f)]);
   });
+  return {
+    show: (next) => {
+      layout = next;
+      list.innerHTML = layout.findings.length ? layout.findings.map(findingHtml).join('') : '<li>No findings.</li>';
+    },
+  };
 }
 
 function regionItemHtml(layout, i, extra) {
@@ -91,19 +98,11 @@ function regionItemHtml(layout, i, extra) {
     `${segment.id} ${escapeHtml(layout.raw.types[r[R_TYPE]])}${path ? ' ' + escapeHtml(path) : ''}</div>`;
 }
 
-// Every region, in chunks the browser lays out only when they scroll into view. `extra(i)` adds
-// attributes (a diff's change marks).
-function renderRegionList(box, layout, extra, onFocus, onPick) {
-  const parts = [];
-  for (let from = 0; from < layout.n; from += LIST_CHUNK) {
-    const to = Math.min(layout.n, from + LIST_CHUNK);
-    let html = `<div class="chunk" style="contain-intrinsic-size: auto ${(to - from) * 20}px">`;
-    for (let i = from; i < to; i++) html += regionItemHtml(layout, i, extra ? extra(i) : '');
-    parts.push(html + '</div>');
-  }
-  box.innerHTML = parts.join('');
-  const first = box.querySelector('.ri');
-  if (first) first.tabIndex = 0;
+// Every region, in chunks the browser lays out only when they scroll into view; show(layout)
+// lists a layout's (again for each frame of a recording). `extra(i)` adds attributes (a diff's
+// change marks).
+function regionList(box, extra, onFocus, onPick) {
+  let layout = null;
   const indexOf = (event) => {
     const item = event.target.closest('.ri');
     return item ? Number(item.dataset.i) : -1;
@@ -123,6 +122,21 @@ function renderRegionList(box, layout, extra, onFocus, onPick) {
       onPick(i);
     }
   });
+  return {
+    show: (next) => {
+      layout = next;
+      const parts = [];
+      for (let from = 0; from < layout.n; from += LIST_CHUNK) {
+        const to = Math.min(layout.n, from + LIST_CHUNK);
+        let html = `<div class="chunk" style="contain-intrinsic-size: auto ${(to - from) * 20}px">`;
+        for (let i = from; i < to; i++) html += regionItemHtml(layout, i, extra ? extra(i) : '');
+        parts.push(html + '</div>');
+      }
+      box.innerHTML = parts.join('');
+      const first = box.querySelector('.ri');
+      if (first) first.tabIndex = 0;
+    },
+  };
 }
 
 // Roving focus: one item of the list is in the tab order, the one last visited.

@@ -15,6 +15,7 @@ function layoutViewHtml(config) {
     <span class="view-range" aria-live="polite"></span>
   </div>
   <div class="canvas-box"><canvas class="map" tabindex="0" role="img"></canvas><div class="tooltip" role="tooltip" hidden></div></div>
+  ${config.belowMap || ''}
   <p class="note axis-note"></p>
   <p class="note">Keys on the map: ${escapeHtml(KEY_HELP)}. The wheel zooms, a drag pans; the strip on top is all of it.</p>
   ${config.legend}
@@ -28,12 +29,13 @@ ${config.windows ? '<section class="windows-box"><h2>Low windows</h2><div class=
 <section class="regions-box"><h2>Regions</h2><p class="note">Every region, low to high: Tab into a list, ↑ ↓ to move, Enter to show it on the map.</p>${lists}</section>`;
 }
 
-// config: {tracks: [{layout, label}], windows, legend, findingsLayout, findingsTitle, lists: [{layout, track, title, extra}]}
+// config: {tracks: [{layout, label}], windows, legend, findingsLayout, findingsTitle, lists: [{layout, track, title,
+// extra}], marks, extraSide, belowMap}. With one track, show(layout) swaps the layout everything shows.
 function mountLayoutView(root, config) {
   root.innerHTML = layoutViewHtml(config);
   const $ = (selector) => root.querySelector(selector);
   const details = $('.details-body'), tooltip = $('.tooltip'), range = $('.view-range'), canvas = $('canvas.map');
-  const axis = new Axis(config.tracks.map((t) => t.layout));
+  const axis = config.axis || new Axis(config.tracks.map((t) => t.layout));
   $('.axis-note').textContent = axis.describe();
   const idle = 'Point at a region, or pick a finding.';
   details.textContent = idle;
@@ -63,23 +65,43 @@ function mountLayoutView(root, config) {
     const key = { out: '-', in: '+', left: 'ArrowLeft', right: 'ArrowRight', all: '0' }[act];
     if (key) handleKey(map, key, false);
   });
-  renderFindings($('.finding-list'), config.findingsLayout, (f) => showFinding(map, config, f, details));
-  config.lists.forEach((l, i) => {
-    const box = root.querySelector(`.region-list[data-list="${i}"]`);
-    renderRegionList(box, l.layout, l.extra,
-      (index) => { map.hover = { track: l.track, layout: l.layout, index }; map.requestDraw(); describe(map.hover); },
-      (index) => select(map, { track: l.track, layout: l.layout, index }, true));
+  const findings = findingList($('.finding-list'), (f) => showFinding(map, config, f, details));
+  findings.show(config.findingsLayout);
+  const lists = config.lists.map((l, i) => {
+    const list = regionList(root.querySelector(`.region-list[data-list="${i}"]`), l.extra,
+      (index) => { map.hover = { track: l.track, layout: map.tracks[l.track].layout, index }; map.requestDraw(); describe(map.hover); },
+      (index) => select(map, { track: l.track, layout: map.tracks[l.track].layout, index }, true));
+    list.show(l.layout);
+    return list;
   });
-  let redrawWindows = null;
+  let windows = null;
   if (config.windows) {
-    redrawWindows = renderWindows($('.windows'), config.tracks[0].layout, (w) => {
+    windows = windowPanel($('.windows'), (w) => {
       const start = parseInt(w.start, 16), end = parseInt(w.end, 16), largest = parseInt(w.largest_gap_start, 16);
       map.highlight = { track: 0, start: largest, end: largest + w.largest_gap, regions: [], colour: LARGEST_COLOUR };
       map.zoomToRange(start, end);
       details.innerHTML = `<p><b>${escapeHtml(w.id)}</b> ${escapeHtml(windowText(w))}</p>`;
     });
+    windows.show(config.tracks[0].layout);
   }
-  return { map, resize: () => { map.resize(); if (redrawWindows) redrawWindows(); } };
+  const show = (layout) => {
+    config.tracks[0].layout = config.findingsLayout = config.lists[0].layout = layout;
+    map.selected = map.hover = map.highlight = null;
+    map.setLayout(0, layout);
+    describe(null);
+    findings.show(layout);
+    lists[0].show(layout);
+    config.lists[0].title = regionCount(layout);
+    root.querySelector('.regions-box h3').textContent = config.lists[0].title;
+    root.querySelector('.region-list').setAttribute('aria-label', config.lists[0].title);
+    if (windows) windows.show(layout);
+    $('.legend').outerHTML = legendHtml(layout);
+  };
+  return { map, show, resize: () => { map.resize(); if (windows) windows.draw(); } };
+}
+
+function regionCount(layout) {
+  return `${layout.n.toLocaleString('en')} region${layout.n === 1 ? '' : 's'}`;
 }
 
 function showFinding(map, config, finding, details) {

@@ -7,18 +7,25 @@ function windowText(w) {
     (w.largest_gap ? `, the largest ${formatSize(w.largest_gap)} at ${w.largest_gap_start}` : '');
 }
 
-function renderWindows(box, layout, onPick) {
-  const windows = layout.raw.windows;
-  box.innerHTML = windows.map((w, i) => `<div class="window"><button type="button" data-w="${i}">${escapeHtml(w.id)}</button>` +
-    ` <span>${escapeHtml(windowText(w))}</span><canvas class="window-bar" role="img" ` +
-    `aria-label="${escapeHtml(`${w.id}: ${windowText(w)}`)}"></canvas></div>`).join('');
+// The windows of a layout as bands; show(layout) puts another's in, draw() draws them again
+// (after a resize).
+function windowPanel(box, onPick) {
+  let layout = null;
   box.addEventListener('click', (event) => {
     const button = event.target.closest('button[data-w]');
-    if (button) onPick(windows[Number(button.dataset.w)]);
+    if (button && layout) onPick(layout.raw.windows[Number(button.dataset.w)]);
   });
-  const draw = () => box.querySelectorAll('canvas').forEach((canvas, i) => drawWindowBar(canvas, layout, windows[i]));
-  draw();
-  return draw;
+  const draw = () => box.querySelectorAll('canvas').forEach((canvas, i) => drawWindowBar(canvas, layout, layout.raw.windows[i]));
+  return {
+    draw,
+    show: (next) => {
+      layout = next;
+      box.innerHTML = layout.raw.windows.map((w, i) => `<div class="window"><button type="button" data-w="${i}">` +
+        `${escapeHtml(w.id)}</button> <span>${escapeHtml(windowText(w))}</span><canvas class="window-bar" role="img" ` +
+        `aria-label="${escapeHtml(`${w.id}: ${windowText(w)}`)}"></canvas></div>`).join('');
+      draw();
+    },
+  };
 }
 
 function drawWindowBar(canvas, layout, w) {

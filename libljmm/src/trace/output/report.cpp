@@ -7,8 +7,8 @@
 #include "json/writer.hpp"
 #include "ljmm/trace_report.hpp"
 #include "ljmm/units.hpp"
+#include "film/arguments.hpp"
 #include "render/style.hpp"
-#include "trace/output/arguments.hpp"
 #include "trace/output/report_activity.hpp"
 #include "trace/output/stack_report.hpp"
 

@@ -5,24 +5,12 @@
 
 #include <cstring>
 
-#include "ljmm/trace_report.hpp"
-#include "ljmm/units.hpp"
+#include "film/arguments.hpp"
 #include "film/calls.hpp"
-#include "trace/output/arguments.hpp"
+#include "ljmm/event_text.hpp"
+#include "ljmm/units.hpp"
 
 namespace ljmm::trace {
-
-std::string detail::describe_flags(uint64_t flags, std::span<const FlagName> names, const char* none) {
-  std::string text;
-  for (const FlagName& flag : names) {
-    if ((flags & flag.bit) != flag.bit || flag.bit == 0) continue;
-    if (!text.empty()) text += '|';
-    text += flag.name;
-    flags &= ~flag.bit;
-  }
-  if (flags) text += fmt::format("{}{:#x}", text.empty() ? "" : "|", flags);
-  return text.empty() ? none : text;
-}
 
 std::string describe_prot(uint64_t prot) {
   std::string text = "---";

@@ -9,7 +9,7 @@
 #include <span>
 
 #include "film/calls.hpp"
-#include "ljmm/trace.hpp"
+#include "ljmm/event.hpp"
 
 namespace ljmm::trace::detail {
 

@@ -1,14 +1,14 @@
 // One decoder per traced call, naming flags and advice as strace does. Adding a call: its entry
 // in traced_syscalls (event.hpp), its decoder here, its effect in the layout model
 // (film/apply.cpp), and the BPF program's entry (docs/architecture.md says where).
-#include "trace/output/arguments.hpp"
+#include "film/arguments.hpp"
 
 #include <fmt/format.h>
 #include <linux/mman.h>
 
 #include <algorithm>
 
-#include "ljmm/trace_report.hpp"
+#include "ljmm/event_text.hpp"
 #include "ljmm/units.hpp"
 
 namespace ljmm::trace::detail {
@@ -166,6 +166,18 @@ constexpr bool every_call_decoded() {
 static_assert(every_call_decoded(), "every call in traced_syscalls needs its decoder here");
 
 }  // namespace
+
+std::string describe_flags(uint64_t flags, std::span<const FlagName> names, const char* none) {
+  std::string text;
+  for (const FlagName& flag : names) {
+    if ((flags & flag.bit) != flag.bit || flag.bit == 0) continue;
+    if (!text.empty()) text += '|';
+    text += flag.name;
+    flags &= ~flag.bit;
+  }
+  if (flags) text += fmt::format("{}{:#x}", text.empty() ? "" : "|", flags);
+  return text.empty() ? none : text;
+}
 
 std::vector<Argument> decode_arguments(const Event& event) {
   if (event.kind != EventKind::syscall) return {};
