@@ -315,7 +315,8 @@ int run(CliOptions& options) {
     if (!folded || std::fwrite(folded_stacks.data(), 1, folded_stacks.size(), folded.get()) != folded_stacks.size())
       return cli::report(tool, fmt::format("{}: {}", options.folded, std::strerror(errno)), cli::exit_unavailable);
   }
-  if (result->lost_events() > 0) fmt::print(stderr, "{}: {} events lost\n", tool, result->lost_events());
+  if (result->lost_events() > 0)
+    fmt::print(stderr, "{}: {} events lost ({})\n", tool, result->lost_events(), trace::describe_losses(result->losses));
   if (std::string note = trace::ended_processes_note(*result); !note.empty())
     fmt::print(stderr, "{}: {}\n", tool, note);
   return cli::exit_ok;

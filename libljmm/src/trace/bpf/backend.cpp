@@ -48,8 +48,6 @@ int print_libbpf(enum libbpf_print_level level, const char* format, va_list args
   return length;
 }
 
-bool exists(const char* path) { return ::access(path, F_OK) == 0; }
-
 void set_bit(volatile unsigned long long* bits, int number) {
   bits[number / 64] = bits[number / 64] | (1ULL << (number % 64));
 }
@@ -199,7 +197,7 @@ Result<RunResult> run_bpf(const Options& options, Sink& sink, const Log& log) {
 
   // The fork, exec and exit programs are tp_btf, and the rest relocate with CO-RE: without kernel
   // BTF nothing could follow the process tree (classic tracepoints cannot tell threads apart).
-  if (!exists("/sys/kernel/btf/vmlinux"))
+  if (::access("/sys/kernel/btf/vmlinux", F_OK) != 0)
     return make_error(Errc::unsupported, "no kernel BTF (/sys/kernel/btf/vmlinux), which the BPF programs need");
   Skeleton skeleton(mmaptrace_bpf::open(), &mmaptrace_bpf::destroy);
   if (!skeleton) return load_error(errno);

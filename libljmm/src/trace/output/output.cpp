@@ -57,9 +57,10 @@ class JsonOutput : public Output {
     std::fflush(out_);
   }
   void summary(const TraceEnd& end) override {
-    write(out_, summary_json(end.summary, end.run, end.live_sites));
+    // The summary last, as the schema says: a reader of the final line gets it.
     if (end.layouts) write(out_, layouts_json(*end.layouts));
     if (end.call_sites) write(out_, call_sites_json(*end.call_sites, end.top));
+    write(out_, summary_json(end.summary, end.run, end.live_sites));
   }
 
  private:
