@@ -56,6 +56,56 @@ std::string fallback_pattern() {
       detail::fallback_pale_rgb, detail::fallback_rgb);
 }
 
+
+// One span's row: label, address, size, the bar (free pale, mapped dark) and what it holds.
+std::string span_row(const Span& span, int y, uint64_t page, double max_weight) {
+  const int bar_x = label_width + address_width + size_width;
+  int length = std::max(2, static_cast<int>(log_weight(span.size(), page) / max_weight * bar_width));
+  double fraction =
+      span.mapped + span.free ? static_cast<double>(span.mapped) / static_cast<double>(span.mapped + span.free) : 0;
+  int mapped = span.mapped ? std::max(1, static_cast<int>(fraction * length)) : 0;
+  std::string tooltip = fmt::format("{} {} {}: {}", span_label(span), format_address(span.start),
+                                    format_size(span.size()), span_detail(span));
+  std::string svg = fmt::format("<g><title>{}</title>\n", xml_escape(tooltip));
+  svg += fmt::format("  <text x=\"12\" y=\"{}\">{}</text>\n", y + 16, xml_escape(span_label(span)));
+  svg += fmt::format("  <text x=\"{}\" y=\"{}\">{}</text>\n", label_width, y + 16, format_address(span.start));
+  svg += fmt::format("  <text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", bar_x - 10, y + 16,
+                     xml_escape(format_size(span.size())));
+  svg += fmt::format("  <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" fill-opacity=\"0.25\"/>\n",
+                     bar_x, y + 4, length, row_height - 8, colour(span.segment));
+  if (mapped)
+    svg += fmt::format("  <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>\n", bar_x, y + 4, mapped,
+                       row_height - 8, colour(span.segment));
+  svg += fallback_and_blocker(span, bar_x, y, mapped);
+  svg += fmt::format("  <text x=\"{}\" y=\"{}\" fill=\"#444444\">{}</text>\n</g>\n", bar_x + length + 8, y + 16,
+                     xml_escape(span_detail(span)));
+  return svg;
+}
+
+// The segments' colours, and the fallback's hatching and the blocker's mark where they appear.
+std::string legend(const Analysis& analysis, int y) {
+  std::string svg;
+  int x = 12;
+  for (Segment segment : all_segments) {
+    std::string label = fmt::format("{} {}", segment_id(segment), segment_name(segment));
+    svg += fmt::format(
+        "<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">{}</text>\n", x,
+        y - 10, colour(segment), x + 16, y, xml_escape(label));
+    x += 16 + static_cast<int>(label.size()) * 8 + 16;
+  }
+  if (!analysis.diagnosis.fallbacks.regions.empty())
+    svg += fmt::format(
+        "<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"url(#fallback)\"/><text x=\"{}\" "
+        "y=\"{}\">malloc fallback</text>\n",
+        x, y - 10, x + 16, y);
+  if (analysis.diagnosis.blocker)
+    svg += fmt::format(
+        "<rect x=\"{}\" y=\"{}\" width=\"3\" height=\"12\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">"
+        "brk blocker</text>\n",
+        x + 150, y - 10, detail::blocker_rgb, x + 158, y);
+  return svg;
+}
+
 }  // namespace
 
 std::string render_svg(const Analysis& analysis) {
@@ -100,48 +150,9 @@ std::string render_svg(const Analysis& analysis) {
                        top - 4 + static_cast<int>(notes.size() + i) * 18, detail::severity_rgb(finding.severity),
                        severity_name(finding.severity), xml_escape(finding.id), xml_escape(finding.summary));
   }
-  for (size_t row = 0; row < spans.size(); ++row) {
-    const Span& span = spans[row];
-    int y = first_row + static_cast<int>(row) * row_height;
-    int length = std::max(2, static_cast<int>(log_weight(span.size(), page) / max_weight * bar_width));
-    double fraction =
-        span.mapped + span.free ? static_cast<double>(span.mapped) / static_cast<double>(span.mapped + span.free) : 0;
-    int mapped = span.mapped ? std::max(1, static_cast<int>(fraction * length)) : 0;
-    std::string tooltip = fmt::format("{} {} {}: {}", span_label(span), format_address(span.start),
-                                      format_size(span.size()), span_detail(span));
-    svg += fmt::format("<g><title>{}</title>\n", xml_escape(tooltip));
-    svg += fmt::format("  <text x=\"12\" y=\"{}\">{}</text>\n", y + 16, xml_escape(span_label(span)));
-    svg += fmt::format("  <text x=\"{}\" y=\"{}\">{}</text>\n", label_width, y + 16, format_address(span.start));
-    svg += fmt::format("  <text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", bar_x - 10, y + 16,
-                       xml_escape(format_size(span.size())));
-    svg += fmt::format("  <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" fill-opacity=\"0.25\"/>\n",
-                       bar_x, y + 4, length, row_height - 8, colour(span.segment));
-    if (mapped)
-      svg += fmt::format("  <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>\n", bar_x, y + 4, mapped,
-                         row_height - 8, colour(span.segment));
-    svg += fallback_and_blocker(span, bar_x, y, mapped);
-    svg += fmt::format("  <text x=\"{}\" y=\"{}\" fill=\"#444444\">{}</text>\n</g>\n", bar_x + length + 8, y + 16,
-                       xml_escape(span_detail(span)));
-  }
-  int y = first_row + static_cast<int>(spans.size()) * row_height + 24;
-  int x = 12;
-  for (Segment segment : all_segments) {
-    std::string label = fmt::format("{} {}", segment_id(segment), segment_name(segment));
-    svg += fmt::format(
-        "<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">{}</text>\n", x,
-        y - 10, colour(segment), x + 16, y, xml_escape(label));
-    x += 16 + static_cast<int>(label.size()) * 8 + 16;
-  }
-  if (!analysis.diagnosis.fallbacks.regions.empty())
-    svg += fmt::format(
-        "<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"url(#fallback)\"/><text x=\"{}\" "
-        "y=\"{}\">malloc fallback</text>\n",
-        x, y - 10, x + 16, y);
-  if (analysis.diagnosis.blocker)
-    svg += fmt::format(
-        "<rect x=\"{}\" y=\"{}\" width=\"3\" height=\"12\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">"
-        "brk blocker</text>\n",
-        x + 150, y - 10, detail::blocker_rgb, x + 158, y);
+  for (size_t row = 0; row < spans.size(); ++row)
+    svg += span_row(spans[row], first_row + static_cast<int>(row) * row_height, page, max_weight);
+  svg += legend(analysis, first_row + static_cast<int>(spans.size()) * row_height + 24);
   svg += "</svg>\n";
   return svg;
 }
