@@ -2,6 +2,7 @@
  * 64 MiB PROT_NONE and grows with mprotect. Before it exits it prints the bytes its own
  * /proc/self/maps says are accessible (any of rwx) and reserved (---), as JSON: what the layout
  * model must find. */
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,9 @@ static void *work(void *unused) {
 }
 
 int main(void) {
+  /* MALLOC_ARENA_MAX=1 (set by some hosts and containers) would put every thread in the main
+   * arena, and there would be no reservation to grow. */
+  mallopt(M_ARENA_MAX, 8);
   pthread_t threads[4];
   for (int i = 0; i < 4; i++) pthread_create(&threads[i], NULL, work, NULL);
   for (int i = 0; i < 4; i++) pthread_join(threads[i], NULL);
