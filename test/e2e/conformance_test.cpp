@@ -4,6 +4,8 @@
 // addresses. Every call must match: name, each argument, and the result or errno.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <fstream>
 #include <map>
@@ -96,7 +98,7 @@ std::vector<std::string> strace_tests() {
   std::vector<std::string> programs;
   for (const char* name : {"mmap", "mmap64", "brk", "madvise", "mbind", "mlock", "mlock2", "mlockall", "munlockall",
                            "pkey_mprotect", "process_madvise", "remap_file_pages", "shmxt"})
-    programs.push_back(std::string(LJMM_STRACE_TESTS_DIR) + "/bin/" + name);
+    programs.push_back(fmt::format("{}/bin/{}", LJMM_STRACE_TESTS_DIR, name));
   return programs;
 }
 
