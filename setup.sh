@@ -40,7 +40,8 @@ test_packages=(
   gdb systemd-journal-remote zstd lz4
 )
 
-say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
+# Each step says how long the set-up has run (bash's SECONDS), so a slow step shows in any log.
+say() { printf '\033[1msetup:\033[0m [%d:%02d] %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
 
 # install_packages PACKAGE...: installs those not installed yet.
 install_packages() {
