@@ -188,6 +188,39 @@ void reserved_at_mappings(benchmark::State& state, size_t count) {
                                         static_cast<double>(std::max<uint64_t>(after.low_requests - before.low_requests, 1));
 }
 
+// --- At 65,000 mappings, in the mode LJMM_RESERVE chose at start-up (none, brk-block, window)
+// and with the maps walked as LJMM_READ_MAPS_TEXT says: bench/runtime_scale.sh runs each.
+
+constexpr size_t scale_mappings = 65000;
+
+void at_scale_raw(benchmark::State& state) {
+  crowd_window();
+  grow_mappings_to(scale_mappings);
+  state.counters["mappings"] = static_cast<double>(mappings_now());
+  raw_mmap_munmap(state, MAP_PRIVATE | MAP_ANONYMOUS);
+}
+
+// `forget`: the gap cache dropped before every request (ljmm_set_window does that), so each
+// placement walks the maps: the cost of the first request, or of one after another mapper won.
+void at_scale_ljmm(benchmark::State& state, bool forget) {
+  crowd_window();
+  grow_mappings_to(scale_mappings);
+  uintptr_t start, end;
+  ljmm_get_window(&start, &end);
+  ljmm_stats before{}, after{};
+  ljmm_get_stats(&before);
+  for (auto _ : state) {
+    if (forget) ljmm_set_window(start, end);
+    void* p = ljmm_mmap(nullptr, request, PROT_READ | PROT_WRITE, low_flags, -1, 0);
+    if (p == MAP_FAILED) return state.SkipWithError("ljmm_mmap failed");
+    ljmm_munmap(p, request);
+  }
+  ljmm_get_stats(&after);
+  state.counters["mappings"] = static_cast<double>(mappings_now());
+  state.counters["scans_per_request"] = static_cast<double>(after.scans - before.scans) /
+                                        static_cast<double>(std::max<uint64_t>(after.low_requests - before.low_requests, 1));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -214,6 +247,13 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark(reserved.c_str(), reserved_at_mappings, count);
     baselines[reserved] = raw;
   }
+  // bench/runtime_scale.sh runs these alone (--benchmark_filter='^at 65000'), once per mode; in a
+  // run of everything they come last and measure the window reserved above.
+  benchmark::RegisterBenchmark("at 65000 mappings: raw mmap+munmap", at_scale_raw);
+  benchmark::RegisterBenchmark("at 65000 mappings: ljmm MAP_32BIT+munmap", at_scale_ljmm, false);
+  benchmark::RegisterBenchmark("at 65000 mappings: ljmm MAP_32BIT+munmap, gaps forgotten", at_scale_ljmm, true);
+  baselines["at 65000 mappings: ljmm MAP_32BIT+munmap"] = "at 65000 mappings: raw mmap+munmap";
+  baselines["at 65000 mappings: ljmm MAP_32BIT+munmap, gaps forgotten"] = "at 65000 mappings: raw mmap+munmap";
   ljmm::bench::RatioReporter reporter(baselines);
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
