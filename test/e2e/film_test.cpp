@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -146,9 +147,15 @@ TEST(Film, ArenaGrowthIsCountedAsAccessibleNotAsMapped) {
     double accessible = end["accessible_bytes"].get<double>(), expected = own["accessible_bytes"].get<double>();
     EXPECT_NEAR(accessible, expected, expected * 0.05) << what;
     EXPECT_EQ(end["reserved_bytes"], own["reserved_bytes"]) << what;
-    // What the mmap calls reserved is several times the memory.
+    // What the mmap calls reserved is several times the memory, when glibc gave the threads
+    // their arenas (64 MiB reserved each; the program asks for them, but a host's glibc settings
+    // can still refuse: said, and the model's counts above are checked all the same).
     uint64_t mapped = summary["processes"][0]["mapped_bytes"];
-    EXPECT_GT(static_cast<double>(mapped), 2.5 * accessible) << what;
+    if (own["reserved_bytes"].get<uint64_t>() >= (uint64_t{64} << 20))
+      EXPECT_GT(static_cast<double>(mapped), 2.5 * accessible) << what;
+    else
+      std::cout << what << ": no thread arena reserved memory here (" << own.dump() << "), so mapped ("
+                << mapped << ") is not compared with accessible\n";
     std::remove(output.c_str());
   }
 }

@@ -110,6 +110,8 @@ static void *thread_main(void *arg) {
 }
 
 static void start_threads(int count) {
+  /* One arena per thread, as the mode says, even where MALLOC_ARENA_MAX caps them. */
+  mallopt(M_ARENA_MAX, count + 1);
   pthread_mutex_lock(&hold);
   pthread_barrier_init(&started, NULL, (unsigned)count + 1);
   for (int i = 0; i < count; i++) {
