@@ -62,7 +62,7 @@ bool same_call(const Call& strace, const Call& ljmm, bool bpf) {
 }
 
 void expect_same_calls(const std::vector<std::string>& command, const std::vector<std::string>& backend) {
-  std::string strace_out = temp_file("conformance-" + std::to_string(::getpid()) + ".strace");
+  std::string strace_out = temp_file("conformance.strace");
   std::vector<std::string> strace = {
       "setarch", "-R",      "strace", "-f",      "-qq", "-e", "trace=all",
       "-e",      "raw=all", "-o",     strace_out};

@@ -53,7 +53,7 @@ TEST(TraceCommand, BpfDurationShorterThanTheCommandLeavesItWorking) {
 // Ctrl-C while a filtered command runs: the command is ended (never left to fail with ENOSYS),
 // its real exit status (SIGKILL) is reported, and stderr says why in one line.
 TEST(TraceCommand, PtraceInterruptedEndsTheFilteredCommandAndSaysSo) {
-  std::string output = temp_file("interrupted-" + std::to_string(::getpid()) + ".jsonl");
+  std::string output = temp_file("interrupted.jsonl");
   CommandResult result = run_command({"timeout", "--preserve-status", "-s", "INT", "1", tool("ljmm-trace"), "--json",
                                       "-o", output, "--backend", "ptrace", "--", timed_mapper(), "5"});
   EXPECT_EQ(result.exit_code, 0) << result.err;

@@ -27,14 +27,18 @@ struct Trace {
   CommandResult command;
 };
 
-inline std::string temp_file(const std::string& name) { return ::testing::TempDir() + "/" + name; }
+// A file of this test process: CTest runs tests side by side, each in its own process, and two
+// tests that used the same name would read each other's output.
+inline std::string temp_file(const std::string& name) {
+  return ::testing::TempDir() + "/" + std::to_string(::getpid()) + "-" + name;
+}
 
 // Runs ljmm-trace with --json -o FILE and the given arguments (after `prefix`, e.g. setarch -R);
 // parses what it wrote.
 inline Trace run_trace(std::vector<std::string> arguments, int expected_exit = 0,
                        const std::vector<std::string>& prefix = {}) {
   static int counter = 0;  // one output file per call, per test process
-  std::string output = temp_file("trace-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".jsonl");
+  std::string output = temp_file("trace-" + std::to_string(counter++) + ".jsonl");
   std::vector<std::string> argv = prefix;
   for (const std::string& part : {tool("ljmm-trace"), std::string("--json"), std::string("-o"), output})
     argv.push_back(part);
