@@ -36,6 +36,7 @@ struct LJMM_API Perms {
   bool shared = false;  // 's' in the fourth column; 'p' is private
 
   std::string str() const;  // "rw-p"
+  bool none() const { return !read && !write && !exec; }  // PROT_NONE: reserved, not accessible
   bool operator==(const Perms&) const = default;
 };
 

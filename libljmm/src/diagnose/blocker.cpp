@@ -23,10 +23,7 @@ const char* blocker_owner_name(BlockerOwner owner) {
 
 namespace {
 
-using detail::is_none;
-
 constexpr std::string_view memfd_prefix = LJMM_MEMFD_PATH("");  // any memfd's path in the maps
-
 
 BlockerIdentity identify(const Snapshot& snapshot, const Region& blocker) {
   const std::optional<RuntimeStats>& runtime = snapshot.runtime;
@@ -46,7 +43,7 @@ BlockerIdentity identify(const Snapshot& snapshot, const Region& blocker) {
             "process's start names the call)"};
   if (blocker.kind != RegionKind::anonymous) return {BlockerOwner::other, blocker.label(), blocker.label()};
   // The runtime's brk-block mode maps one PROT_NONE page right after sbrk(0) at start-up.
-  if (runtime && runtime->reserve_mode == LJMM_RESERVE_BRK_BLOCK && is_none(blocker))
+  if (runtime && runtime->reserve_mode == LJMM_RESERVE_BRK_BLOCK && blocker.perms.none())
     return {BlockerOwner::ljmm_brk_block, "", "the ljmm runtime's start-up block (LJMM_RESERVE=brk-block)"};
   if (runtime && blocker.start >= runtime->window_start && blocker.start < runtime->window_end)
     return {BlockerOwner::ljmm_window, "",

@@ -23,7 +23,6 @@ std::string describe_region(const Region& region) {
                      format_address_short(region.start), format_size(region.size()));
 }
 
-
 void add_brk_findings(const Snapshot& snapshot, const Layout& layout, const Diagnosis& diagnosis,
                       Severity fallback_severity, std::vector<Finding>& findings) {
   const BrkRoom& brk = diagnosis.brk;

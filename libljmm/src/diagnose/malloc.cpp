@@ -56,7 +56,6 @@ FallbackCost snapshot_cost(const Diagnosis& diagnosis) {
   return FallbackCost{diagnosis.fallbacks.bytes, diagnosis.malloc.anonymous_bytes, diagnosis.fallbacks.count, 0};
 }
 
-
 }  // namespace
 
 Severity detail::fallback_cost_severity(const Diagnosis& diagnosis) {

@@ -22,8 +22,6 @@ const char* region_role_name(RegionRole role) {
 
 namespace {
 
-using detail::is_none;
-
 bool is_private_anonymous(const Region& region) { return region.kind == RegionKind::anonymous && !region.perms.shared; }
 bool is_rw(const Region& region) { return region.perms.read && region.perms.write && !region.perms.exec; }
 bool adjacent(const Region& lower, const Region& upper) { return lower.end == upper.start; }
@@ -36,7 +34,7 @@ bool is_arena_heap(const std::vector<Region>& regions, size_t i) {
   if (region.size() == glibc_arena_heap_size) return true;
   if (i + 1 >= regions.size()) return false;
   const Region& rest = regions[i + 1];
-  return is_private_anonymous(rest) && is_none(rest) && adjacent(region, rest) &&
+  return is_private_anonymous(rest) && rest.perms.none() && adjacent(region, rest) &&
          region.size() + rest.size() == glibc_arena_heap_size;
 }
 
@@ -64,7 +62,7 @@ std::vector<RegionRole> detail::assign_roles(const Snapshot& snapshot, const Lay
     }
     if (i > 0) {
       const Region& below = regions[i - 1];
-      if (adjacent(below, region) && is_private_anonymous(below) && is_none(below) &&
+      if (adjacent(below, region) && is_private_anonymous(below) && below.perms.none() &&
           roles[i - 1] == RegionRole::none) {
         // pthread stacks: the guard sits below the stack, which grows down towards it.
         roles[i - 1] = RegionRole::stack_guard;

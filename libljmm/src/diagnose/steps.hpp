@@ -14,9 +14,6 @@ inline Metric bytes(std::string name, uint64_t value) { return {std::move(name),
 inline Metric count(std::string name, uint64_t value) { return {std::move(name), value, MetricUnit::count}; }
 inline Metric address(std::string name, uint64_t value) { return {std::move(name), value, MetricUnit::address}; }
 
-// PROT_NONE: reserved, not accessible.
-inline bool is_none(const Region& region) { return !region.perms.read && !region.perms.write && !region.perms.exec; }
-
 // Region i is anonymous memory right after a shared object's writable data (its bss, or more).
 bool follows_library_data(const std::vector<Region>& regions, const Layout& layout, size_t i);
 

@@ -87,7 +87,7 @@ void add_files(const CoreFile& core, CoreRegions& out) {
   }
   out.regions.resize(kept);
   for (size_t i = 0; i < out.regions.size(); ++i)
-    if (!out.regions[i].perms.read && !out.regions[i].perms.write && !out.regions[i].perms.exec &&
+    if (out.regions[i].perms.none() &&
         std::any_of(added.begin(), added.end(), [&](const Region& r) { return r.start == out.regions[i].start; }))
       out.from_file_note_only.push_back(i);
 }
