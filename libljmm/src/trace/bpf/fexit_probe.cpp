@@ -51,16 +51,17 @@ Result<std::vector<std::string>> probe_fexit(const std::vector<std::string>& fun
   if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, nullptr) != 1)
     return make_error(Errc::unsupported, "the kernel has no task storage, which the calls' durations need");
   std::vector<std::string> missing;
+  bool tried = false;
   for (const std::string& function : functions) {
     int id = btf__find_by_name_kind(vmlinux.get(), function.c_str(), BTF_KIND_FUNC);
     if (id < 0) {
       missing.push_back(function);
-      continue;
+    } else if (!tried) {
+      if (Status attached = try_fexit(id, function); !attached) return attached.error();
+      tried = true;
     }
-    if (Status tried = try_fexit(id, function); !tried) return tried.error();
   }
-  if (missing.size() == functions.size())
-    return make_error(Errc::unsupported, "the kernel has none of the calls' entry points");
+  if (!tried) return make_error(Errc::unsupported, "the kernel has none of the calls' entry points");
   return missing;
 }
 
