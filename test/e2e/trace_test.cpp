@@ -131,7 +131,7 @@ TEST(Trace, AttachToARunningProcessAndDetachCleanly) {
     args.insert(args.end(), {"-p", std::to_string(ticker.pid), "-d", "0.6"});
     Trace trace = run_trace(args);
     EXPECT_GT(trace.summary["syscalls"]["mmap"]["calls"].get<int>(), 20) << name_of(backend);
-    for (const json& event : trace.events) EXPECT_EQ(event["pid"], ticker.pid);
+    for (const json& event : trace.events) EXPECT_EQ(event["pid"], ticker.pid) << name_of(backend) << ": " << event.dump();
     EXPECT_EQ(trace.summary["command_exit"], -1);
     EXPECT_NE(process_state(ticker.pid), 't') << "not left stopped by a tracer";
   }

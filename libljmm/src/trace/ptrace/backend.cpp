@@ -93,10 +93,11 @@ void PtraceSession::on_event_stop(pid_t tid, Thread& thread, int event) {
   ::ptrace(PTRACE_GETEVENTMSG, tid, nullptr, &message);
   auto child = static_cast<pid_t>(message);
   if (event == PTRACE_EVENT_CLONE || event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK) {
-    uint32_t child_tgid = event == PTRACE_EVENT_CLONE ? tgid_of(child) : static_cast<uint32_t>(child);
+    uint32_t child_tgid = event == PTRACE_EVENT_CLONE ? clone_tgid(child) : static_cast<uint32_t>(child);
     bool new_process = child_tgid != thread.pid;
     Thread& born =
         threads_.try_emplace(child, Thread(child_tgid, thread.filtered)).first->second;  // filters are inherited
+    born.unannounced = false;
     born.silent = thread.silent || (new_process && !options_.follow_children);
     born.detach_when_stopped = born.silent && !born.filtered;  // e.g. clone() without CLONE_THREAD from -p
     if (new_process && !born.silent) {
@@ -125,9 +126,23 @@ void PtraceSession::on_event_stop(pid_t tid, Thread& thread, int event) {
   }
 }
 
+uint32_t PtraceSession::clone_tgid(pid_t child) {
+  if (auto known = threads_.find(child); known != threads_.end()) {
+    known->second.unannounced = false;
+    return known->second.pid;
+  }
+  if (auto gone = exited_unannounced_.find(child); gone != exited_unannounced_.end()) {
+    uint32_t pid = gone->second;
+    exited_unannounced_.erase(gone);
+    return pid;
+  }
+  return tgid_of(child);
+}
+
 void PtraceSession::on_exit(pid_t tid, int status) {
   auto found = threads_.find(tid);
   uint32_t pid = found != threads_.end() ? found->second.pid : static_cast<uint32_t>(tid);
+  if (found != threads_.end() && found->second.unannounced) exited_unannounced_[tid] = pid;
   if (found != threads_.end() && found->second.pending && !found->second.silent) {
     Event call = found->second.call;  // entered, never returned: strace's "= ?"
     call.unfinished = true;
@@ -182,7 +197,10 @@ Result<RunResult> PtraceSession::run() {
     }
     if (!WIFSTOPPED(status)) continue;
     auto known = threads_.find(tid);
-    if (known == threads_.end()) known = threads_.emplace(tid, Thread(tgid_of(tid), false)).first;  // reads /proc
+    if (known == threads_.end()) {  // a new thread or process whose creator's event is still to come
+      known = threads_.emplace(tid, Thread(tgid_of(tid), false)).first;  // reads /proc
+      known->second.unannounced = true;
+    }
     Thread& thread = known->second;
     if (thread.detach_when_stopped) {
       ::ptrace(PTRACE_DETACH, tid, nullptr, nullptr);

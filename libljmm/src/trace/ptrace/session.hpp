@@ -29,6 +29,9 @@ struct Thread {
   // (without a tracer its calls would fail); nothing of it is reported.
   bool silent = false;
   bool detach_when_stopped = false;  // --no-follow: a new process we need not keep
+  // Stopped before its creator's clone event was read (waitpid reports tracees in any order):
+  // if it also exits first, its process is remembered for that event (exited_unannounced_).
+  bool unannounced = false;
   Event call;
   uint64_t entry_ns = 0;
 };
@@ -74,6 +77,7 @@ class PtraceSession {
   void on_syscall_stop(pid_t tid, Thread& thread);
   void on_event_stop(pid_t tid, Thread& thread, int event);
   void on_exit(pid_t tid, int status);
+  uint32_t clone_tgid(pid_t child);  // the process of a thread or process a clone event created
   void end_filtered();
   void detach_all();
 
@@ -83,6 +87,9 @@ class PtraceSession {
   uint64_t start_ns_;
   StopPolicy policy_;
   std::map<pid_t, Thread> threads_;
+  // Threads that exited before their creator's clone event was read, and their process: /proc
+  // no longer says, and taking the thread for a new process would report a fork that never was.
+  std::map<pid_t, uint32_t> exited_unannounced_;
   std::map<uint32_t, std::string> comms_;  // last known command name of each traced process
   TracedSet traced_;
   std::optional<ChildProcess> command_;
