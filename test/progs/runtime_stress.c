@@ -8,6 +8,7 @@
  * Linked with ljmm.o and -Wl,--wrap=mmap64,--wrap=mmap,--wrap=munmap,--wrap=mremap.
  * usage: runtime_stress [SECONDS] [THREADS]; prints one JSON line, exits 0 when all holds. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -187,17 +188,21 @@ static void *rogue_work(void *arg) {
 }
 
 /* A signal handler that maps through ljmm: the runtime blocks signals while it holds its lock,
-   so this cannot deadlock against the thread it interrupts. */
+   so this cannot deadlock against the thread it interrupts. Like any handler that makes calls,
+   it gives the interrupted code its errno back (a failed mmap sets it). */
 static void on_timer(int signal_number) {
   (void)signal_number;
+  int saved_errno = errno;
   void *p = map_low(8192);
   if (p == MAP_FAILED) {
     __atomic_fetch_add(&handler_failures, 1, __ATOMIC_RELAXED);
+    errno = saved_errno;
     return;
   }
   ((volatile char *)p)[0] = 1;
   munmap(p, 8192);
   __atomic_fetch_add(&handler_maps, 1, __ATOMIC_RELAXED);
+  errno = saved_errno;
 }
 
 static int compare(const void *a, const void *b) {
