@@ -64,9 +64,7 @@ CommandResult validate_json(const std::string& schema, const std::string& text, 
   return run_command(argv, text);
 }
 
-std::string bin_dir() { return LJMM_BIN_DIR; }
 std::string test_progs_dir() { return LJMM_TEST_PROGS_DIR; }
 std::string source_dir() { return LJMM_SOURCE_DIR; }
-std::string tool(const std::string& name) { return bin_dir() + "/" + name; }
 
 }  // namespace ljmm::test

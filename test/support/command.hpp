@@ -16,9 +16,12 @@ struct CommandResult {
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& stdin_text = {});
 
 // Where the build put things (set by CMake).
+std::string test_progs_dir();  // helper programs under test/progs
+std::string source_dir();      // the repository
+
+// The tools under test (support/tools.cpp, linked only into the suites that start them): this
+// build's, or those of $LJMM_TEST_TOOLS_DIR (a sanitizer build's tools run by this build's tests).
 std::string bin_dir();                      // ljmm-inspect, ljmm-demo, ...
-std::string test_progs_dir();               // helper programs under test/progs
-std::string source_dir();                   // the repository
 std::string tool(const std::string& name);  // bin_dir() + "/" + name
 
 // Debian's python3 with its packages (jsonschema, prometheus_client), never a user's.
