@@ -11,7 +11,7 @@
 struct named_file {
   u64 ino;
   u32 dev;
-  u32 unused;
+  u32 generation; /* an inode number alone can name two files (mmaptrace.h) */
 };
 
 /* Files already named to user space. LRU: a file named again costs one more record, no more. */
@@ -75,14 +75,15 @@ static long walk_step(u32 index, struct path_walk *walk) {
   return pseudo;
 }
 
-static __always_inline void name_file(struct file *file, u64 ino, u32 dev) {
-  struct named_file key = {.ino = ino, .dev = dev};
+static __always_inline void name_file(struct file *file, const struct mmt_frame_file *mapped) {
+  struct named_file key = {.ino = mapped->ino, .dev = mapped->dev, .generation = mapped->generation};
   u32 zero = 0;
   struct mmt_file_path *record = bpf_map_lookup_elem(&path_scratch, &zero);
   if (!file || !record || bpf_map_lookup_elem(&named_files, &key)) return;
   record->kind = MMT_FILE_PATH;
-  record->ino = ino;
-  record->dev = dev;
+  record->ino = mapped->ino;
+  record->dev = mapped->dev;
+  record->generation = mapped->generation;
   record->depth = 0;
   record->complete = 0;
   /* Unhashed: in no directory (deleted, or a memfd or SysV segment, which never were). */

@@ -184,6 +184,7 @@ static long note_frame_file(struct task_struct *task, struct vm_area_struct *vma
   if (!file) return 0;
   lookup->file.ino = BPF_CORE_READ(file, f_inode, i_ino);
   lookup->file.dev = BPF_CORE_READ(file, f_inode, i_sb, s_dev);
+  lookup->file.generation = BPF_CORE_READ(file, f_inode, i_generation);
   lookup->file.offset = (BPF_CORE_READ(vma, vm_pgoff) << 12) + lookup->address - BPF_CORE_READ(vma, vm_start);
   return 0;
 }
@@ -211,8 +212,9 @@ static long note_mapping(struct task_struct *task, struct vm_area_struct *vma, s
   if (!file) return 0;
   lookup->file.ino = BPF_CORE_READ(file, f_inode, i_ino);
   lookup->file.dev = BPF_CORE_READ(file, f_inode, i_sb, s_dev);
+  lookup->file.generation = BPF_CORE_READ(file, f_inode, i_generation);
   lookup->file.offset = BPF_CORE_READ(vma, vm_pgoff) << 12;
-  name_file(file, lookup->file.ino, lookup->file.dev); /* before the event, in the ring's order */
+  name_file(file, &lookup->file); /* before the event, in the ring's order */
   return 0;
 }
 

@@ -57,7 +57,9 @@ struct mmt_frame_file {
   unsigned long long offset; /* offset of the address in the file */
   unsigned long long ino;
   unsigned int dev; /* the kernel's dev_t: major << 20 | minor */
-  unsigned int unused;
+  /* The inode's i_generation: files on one device can share an inode number (a SysV segment's
+   * is its shm id, which a memfd's, on the same internal shmem mount, can equal). */
+  unsigned int generation;
 };
 
 /* Without --stack only the part before `stack` is sent (MMT_EVENT_BASE_SIZE bytes). */
@@ -105,7 +107,7 @@ struct mmt_file_path {
   unsigned int dev;
   unsigned int complete; /* 0: deeper than MMT_PATH_DEPTH or a name longer than the room for it */
   unsigned int deleted;  /* the file has no name in any directory (deleted, memfd, SysV shm) */
-  unsigned int unused;
+  unsigned int generation; /* as in mmt_frame_file */
   char names[MMT_PATH_DEPTH][MMT_PATH_NAME];
 };
 

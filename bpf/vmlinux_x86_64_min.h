@@ -109,6 +109,7 @@ struct super_block {
 struct inode {
   unsigned long i_ino;
   struct super_block *i_sb;
+  u32 i_generation;
 };
 
 struct qstr {

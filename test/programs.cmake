@@ -62,7 +62,7 @@ list(APPEND LJMM_RUNTIME_TEST_PROGS lua_run_ljmm)
 
 foreach(program low_alloc ticker mapper many_mappings mmap_storm exec_loop churn timed_mapper memory_calls layout_calls film_markers
         arena_growth
-        cut_off marker_maps live_sites
+        cut_off marker_maps live_sites inode_twins
         x32_calls fallback_seqs)
   add_executable(${program} progs/${program}.c)
   target_link_libraries(${program} PRIVATE pthread)

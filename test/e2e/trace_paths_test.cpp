@@ -8,6 +8,7 @@
 #include <set>
 #include <utility>
 
+#include "attaches.hpp"
 #include "command.hpp"
 #include "trace_run.hpp"
 
@@ -71,6 +72,31 @@ TEST(TracePaths, BpfNamesTheFilesOfProcessesStillThereWhenTheEventIsRead) {
   for (const auto& [path, length] : traced) libc = libc || path.find("libc.so.6") != std::string::npos;
   EXPECT_TRUE(libc) << "sh lives for a second: its libc mappings are named";
   EXPECT_EQ(traced.size() + without_path, reference.size());
+}
+
+// A SysV segment's inode number is its shm id, and a memfd's, on the same internal device, can
+// equal it (test/progs/inode_twins.c makes such a pair): the kernel's maps name them apart, and so
+// must every backend, whichever is mapped first.
+TEST(TracePaths, ASysVSegmentAndAMemfdOfOneInodeNumberAreNamedApart) {
+  for (const auto& backend : backends()) {
+    std::vector<std::string> arguments = backend;
+    arguments.insert(arguments.end(), {"--", test_progs_dir() + "/inode_twins"});
+    Trace trace = run_trace(arguments);
+    ASSERT_EQ(trace.summary["command_exit"], 0) << "no pair found: " << trace.command.err;
+    const json* segment = nullptr;
+    for (const json& event : trace.events)
+      if (event["event"] == "syscall" && event["syscall"] == "shmat" && !event["failed"]) segment = &event;
+    ASSERT_TRUE(segment && segment->contains("file")) << name_of(backend);
+    EXPECT_EQ((*segment)["args"].value("path", ""), "/SYSV00000000 (deleted)") << name_of(backend);
+    int memfd_maps = 0;
+    for (const json& event : trace.events) {
+      if (event["event"] != "syscall" || event["syscall"] != "mmap" || !event.contains("file")) continue;
+      if (event["file"] != (*segment)["file"]) continue;  // the same device and inode number
+      ++memfd_maps;
+      EXPECT_EQ(event["args"].value("path", ""), "/memfd:twin (deleted)") << name_of(backend);
+    }
+    EXPECT_EQ(memfd_maps, 1) << name_of(backend);
+  }
 }
 
 }  // namespace

@@ -21,6 +21,9 @@ struct LJMM_API FrameFile {
   uint64_t inode = 0;
   uint32_t dev_major = 0;
   uint32_t dev_minor = 0;
+  // The inode's generation when the kernel gave it (BPF), else 0: a SysV segment's inode number
+  // is its shm id, which a memfd's on the same device can equal.
+  uint32_t generation = 0;
 };
 
 // Resolves user addresses to "symbol+0x12 (libc.so.6)" from the process's maps and ELF symbols.

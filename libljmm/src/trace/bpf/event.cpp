@@ -75,7 +75,7 @@ std::optional<std::pair<FrameFile, std::string>> decode_file_path(const void* da
     path += "/" + std::string(raw.names[i], ::strnlen(raw.names[i], MMT_PATH_NAME));
   if (path.empty()) path = "/";
   if (raw.deleted) path += " (deleted)";
-  return std::make_pair(FrameFile{0, raw.ino, raw.dev >> 20, raw.dev & 0xfffff}, std::move(path));
+  return std::make_pair(FrameFile{0, raw.ino, raw.dev >> 20, raw.dev & 0xfffff, raw.generation}, std::move(path));
 }
 
 Result<Event> decode_bpf_event(const void* data, size_t size, uint64_t start_ns) {
@@ -103,14 +103,14 @@ Result<Event> decode_bpf_event(const void* data, size_t size, uint64_t start_ns)
   event.caller = raw.caller;
   event.shm_size = raw.shm_size;
   event.mapped_file = FrameFile{raw.mapped_file.offset, raw.mapped_file.ino, raw.mapped_file.dev >> 20,
-                                raw.mapped_file.dev & 0xfffff};
+                                raw.mapped_file.dev & 0xfffff, raw.mapped_file.generation};
   if (event.kind == EventKind::syscall) event.kernel_map_count = raw.map_count;
   event.comm.assign(raw.comm, ::strnlen(raw.comm, sizeof raw.comm));
   event.stack.assign(raw.stack, raw.stack + std::min<unsigned>(raw.stack_depth, MMT_MAX_STACK));
   trim_stack(event.stack);
   for (size_t i = 0; i < event.stack.size(); ++i) {
     const mmt_frame_file& file = raw.files[i];
-    event.stack_files.push_back(FrameFile{file.offset, file.ino, file.dev >> 20, file.dev & 0xfffff});
+    event.stack_files.push_back(FrameFile{file.offset, file.ino, file.dev >> 20, file.dev & 0xfffff, file.generation});
   }
   return event;
 }

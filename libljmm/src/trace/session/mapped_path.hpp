@@ -25,10 +25,9 @@ class FileNames {
   }
 
  private:
-  static std::tuple<uint32_t, uint32_t, uint64_t> key(const FrameFile& file) {
-    return {file.dev_major, file.dev_minor, file.inode};
-  }
-  std::map<std::tuple<uint32_t, uint32_t, uint64_t>, std::string> paths_;
+  using Key = std::tuple<uint32_t, uint32_t, uint64_t, uint32_t>;
+  static Key key(const FrameFile& file) { return {file.dev_major, file.dev_minor, file.inode, file.generation}; }
+  std::map<Key, std::string> paths_;
 };
 
 // What a successful file mmap or shmat mapped: its path (Event::path), and with ptrace the fd's
