@@ -1,4 +1,4 @@
-// The OOM story for real: Debian's nginx with lua-nginx-module, several hundred locations that
+// The OOM story for real: Debian's nginx with lua-nginx-module, a hundred locations that
 // each load the CA bundle (lua_ssl_trusted_certificate), the master started with ljmm's shim
 // placing a block right after sbrk(0). `ljmm-trace -p MASTER -- nginx -s reload` must see the
 // failing brk calls and the fallback mmaps, and they must add up to what `ljmm-inspect MASTER`
