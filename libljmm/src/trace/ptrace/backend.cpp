@@ -93,7 +93,7 @@ void PtraceSession::on_event_stop(pid_t tid, Thread& thread, int event) {
   ::ptrace(PTRACE_GETEVENTMSG, tid, nullptr, &message);
   auto child = static_cast<pid_t>(message);
   if (event == PTRACE_EVENT_CLONE || event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK) {
-    uint32_t child_tgid = event == PTRACE_EVENT_CLONE ? clone_tgid(child) : static_cast<uint32_t>(child);
+    uint32_t child_tgid = announced_tgid(child, event);
     bool new_process = child_tgid != thread.pid;
     Thread& born =
         threads_.try_emplace(child, Thread(child_tgid, thread.filtered)).first->second;  // filters are inherited
@@ -126,17 +126,15 @@ void PtraceSession::on_event_stop(pid_t tid, Thread& thread, int event) {
   }
 }
 
-uint32_t PtraceSession::clone_tgid(pid_t child) {
-  if (auto known = threads_.find(child); known != threads_.end()) {
-    known->second.unannounced = false;
-    return known->second.pid;
+uint32_t PtraceSession::announced_tgid(pid_t child, int event) {
+  std::optional<uint32_t> gone;
+  if (auto found = exited_unannounced_.find(child); found != exited_unannounced_.end()) {
+    gone = found->second;
+    exited_unannounced_.erase(found);  // the event it waited for, whichever kind
   }
-  if (auto gone = exited_unannounced_.find(child); gone != exited_unannounced_.end()) {
-    uint32_t pid = gone->second;
-    exited_unannounced_.erase(gone);
-    return pid;
-  }
-  return tgid_of(child);
+  if (event != PTRACE_EVENT_CLONE) return static_cast<uint32_t>(child);  // a fork's child leads its process
+  if (auto known = threads_.find(child); known != threads_.end()) return known->second.pid;
+  return gone ? *gone : tgid_of(child);
 }
 
 void PtraceSession::on_exit(pid_t tid, int status) {

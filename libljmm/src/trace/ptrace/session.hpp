@@ -77,7 +77,8 @@ class PtraceSession {
   void on_syscall_stop(pid_t tid, Thread& thread);
   void on_event_stop(pid_t tid, Thread& thread, int event);
   void on_exit(pid_t tid, int status);
-  uint32_t clone_tgid(pid_t child);  // the process of a thread or process a clone event created
+  // The process of the thread or process a clone, fork or vfork event created.
+  uint32_t announced_tgid(pid_t child, int event);
   void end_filtered();
   void detach_all();
 
