@@ -50,9 +50,11 @@ Status write_atomically(const std::string& path, std::string_view text) {
   return {};
 }
 
+void write_stdout(std::string_view text) { std::fwrite(text.data(), 1, text.size(), stdout); }
+
 Status write_output(const std::string& path, std::string_view text) {
   if (!path.empty()) return write_atomically(path, text);
-  std::fwrite(text.data(), 1, text.size(), stdout);
+  write_stdout(text);
   return {};
 }
 

@@ -13,6 +13,9 @@ namespace ljmm::cli {
 // failed run leaves the old file in place.
 Status write_atomically(const std::string& path, std::string_view text);
 
+// To standard output as it is (fmt::print would copy it once more: 14 MB for a large snapshot).
+void write_stdout(std::string_view text);
+
 // To `path` atomically, or to standard output when it is empty.
 Status write_output(const std::string& path, std::string_view text);
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../common/cli.hpp"
+#include "../common/output.hpp"
 #include "../common/target.hpp"
 #include "ljmm/analysis.hpp"
 
@@ -146,7 +147,7 @@ Result<std::vector<CrashRecord>> read_crash_records(const CoredumpOptions& optio
 
 int print_crash_table(const std::vector<CrashRecord>& records, const Options& options) {
   if (options.format == "json") {
-    for (const CrashRecord& record : records) fmt::print("{}", json_line(record));
+    for (const CrashRecord& record : records) cli::write_stdout(json_line(record));
     return cli::exit_ok;
   }
   fmt::print("{:<19}  {:>8}  {:<8}  {:<9}  {}\n", "TIME (UTC)", "PID", "SIGNAL", "MAPS", "EXE / WORST FINDING");

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "../common/cli.hpp"
+#include "../common/output.hpp"
 #include "../common/target.hpp"
 #include "all.hpp"
 #include "coredump.hpp"
@@ -100,15 +101,14 @@ int run_diff(const Options& options) {
   Analysis first = analyze(std::move(before).value()), second = analyze(std::move(after).value());
   SnapshotDiff diff = diff_snapshots(first, second);
   if (options.format == "html") {
-    fmt::print("{}", render_html_diff(first, second, diff));
+    cli::write_stdout(render_html_diff(first, second, diff));
   } else {
-    fmt::print("{}", options.format == "json" ? diff_json(diff) : diff_text(diff, cli::use_color(options.color)));
+    cli::write_stdout(options.format == "json" ? diff_json(diff) : diff_text(diff, cli::use_color(options.color)));
   }
   return cli::exit_ok;
 }
 
 std::string render(const Analysis& analysis, const Options& options) {
-  if (options.format == "json") return snapshot_to_json(analysis);
   if (options.format == "svg") return render_svg(analysis);
   if (options.format == "html") return render_html(analysis);
   if (options.format == "maps") return format_maps(analysis.snapshot.regions);
@@ -142,7 +142,7 @@ int run_prometheus(const Options& options) {
   if (analyses.empty())
     return cli::report(tool, make_error(Errc::vanished, fmt::format("none of the {} processes could be read",
                                                                     options.target.targets.size())));
-  fmt::print("{}", render_prometheus(analyses));
+  cli::write_stdout(render_prometheus(analyses));
   return cli::exit_ok;
 }
 
@@ -176,7 +176,11 @@ int run(Options& options) {
   if (!snapshot) return cli::report(tool, snapshot.error());
   Analysis analysis = analyze(std::move(snapshot).value());
   if (demo && options.format == "text") fmt::print("{}\n\n", inspect::describe_demo(demo->facts));
-  fmt::print("{}", render(analysis, options));
+  if (options.format == "json") {
+    write_snapshot_json(analysis, cli::write_stdout);
+  } else {
+    cli::write_stdout(render(analysis, options));
+  }
 
   if (!options.fail_on.empty()) {
     Severity threshold = *parse_severity(options.fail_on);

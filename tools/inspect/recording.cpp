@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "../common/cli.hpp"
+#include "../common/output.hpp"
 #include "ljmm/recording.hpp"
 #include "ljmm/reel.hpp"
 #include "ljmm/render.hpp"
@@ -52,7 +54,7 @@ int run_timeline(const Options& options) {
   auto process = read_process(target);
   if (!process) return cli::report(tool, process.error());
   film::Timeline timeline = film::timeline(process->recording, process->pid, interval);
-  fmt::print("{}", options.format == "json" ? film::timeline_json(timeline) : film::timeline_text(timeline));
+  cli::write_stdout(options.format == "json" ? film::timeline_json(timeline) : film::timeline_text(timeline));
   return cli::exit_ok;
 }
 
@@ -71,7 +73,7 @@ int run_recording_page(const Options& options) {
     return cli::report(tool, make_error(Errc::not_found, fmt::format("{}: no layout of pid {} in it",
                                                                      target.recording_file, process->pid)));
   size_t start = at ? reel.frame_at(*at) : reel.frames.size() - 1;
-  fmt::print("{}", render_html_recording(process->recording, reel, start));
+  cli::write_stdout(render_html_recording(process->recording, reel, start));
   return cli::exit_ok;
 }
 

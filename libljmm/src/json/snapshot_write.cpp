@@ -153,12 +153,11 @@ void write_region_fields(JsonWriter& json, const Region& region) {
 
 }  // namespace detail
 
-std::string snapshot_to_json(const Analysis& analysis, int indent, bool with_regions) {
+namespace {
+
+void write_snapshot(JsonWriter& json, const Analysis& analysis, bool with_regions) {
   const Snapshot& snapshot = analysis.snapshot;
   const Layout& layout = analysis.layout;
-  JsonWriter json(indent);
-  // About 230 bytes a region without smaps, 650 with: one allocation instead of many copies.
-  json.reserve(snapshot.regions.size() * (snapshot.has_smaps ? 700 : 256) + 64 * 1024);
   json.begin_object();
   json.field("schema", snapshot_schema);
   json.key("tool").begin_object().field("name", "ljmm").field("version", version()).end_object();
@@ -184,7 +183,21 @@ std::string snapshot_to_json(const Analysis& analysis, int indent, bool with_reg
   write_segments(json, layout);
   detail::write_findings(json, analysis.findings());
   json.end_object();
+}
+
+}  // namespace
+
+std::string snapshot_to_json(const Analysis& analysis, int indent, bool with_regions) {
+  JsonWriter json(indent);
+  // About 230 bytes a region without smaps, 650 with: one allocation instead of many copies.
+  json.reserve(analysis.snapshot.regions.size() * (analysis.snapshot.has_smaps ? 700 : 256) + 64 * 1024);
+  write_snapshot(json, analysis, with_regions);
   return json.take();
+}
+
+void write_snapshot_json(const Analysis& analysis, const TextSink& sink, int indent, bool with_regions) {
+  JsonWriter json(indent, sink);
+  write_snapshot(json, analysis, with_regions);
 }
 
 }  // namespace ljmm

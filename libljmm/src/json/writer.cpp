@@ -20,27 +20,41 @@ constexpr auto special_bytes = [] {
 
 }  // namespace
 
-void JsonWriter::newline_and_indent() {
-  if (indent_ <= 0 || in_compact()) return;
-  out_.push_back('\n');
-  out_.append(has_element_.size() * static_cast<size_t>(indent_), ' ');
+void JsonWriter::make_room(size_t count) {
+  // Within what reserve() set aside this zero-fills only the new part; beyond it, doubling.
+  size_t wanted = std::max({used_ + count, out_.size() * 2, size_t{256}});
+  if (out_.capacity() > out_.size()) wanted = std::max(used_ + count, std::min(wanted, out_.capacity()));
+  out_.resize(wanted);
 }
 
-void JsonWriter::before_value() {
-  if (after_key_) {
-    after_key_ = false;
-    return;
-  }
-  if (!has_element_.empty()) {
-    if (has_element_.back()) out_.append(in_compact() && indent_ > 0 ? ", " : ",");
-    has_element_.back() = true;
-    newline_and_indent();
-  }
+void JsonWriter::flush() {
+  sink_(str());
+  used_ = 0;
+}
+
+void JsonWriter::newline_and_indent() {
+  if (indent_ <= 0 || in_compact()) return;
+  size_t spaces = has_element_.size() * static_cast<size_t>(indent_);
+  char* at = grow_by(1 + spaces);
+  at[0] = '\n';
+  std::memset(at + 1, ' ', spaces);
+}
+
+void JsonWriter::close_document() {
+  put('\n');
+  if (sink_) flush();
+}
+
+void JsonWriter::separate() {
+  if (has_element_.back()) put(in_compact() && indent_ > 0 ? ", " : ",");
+  has_element_.back() = true;
+  newline_and_indent();
 }
 
 JsonWriter& JsonWriter::begin_object(bool compact) {
+  maybe_flush();
   before_value();
-  out_.push_back('{');
+  put('{');
   has_element_.push_back(false);
   if (compact && compact_depth_ == 0) compact_depth_ = has_element_.size();
   return *this;
@@ -52,14 +66,15 @@ JsonWriter& JsonWriter::end_object() {
   has_element_.pop_back();
   if (compact_depth_ > has_element_.size()) compact_depth_ = 0;
   if (had && !compact) newline_and_indent();
-  out_.push_back('}');
-  if (has_element_.empty()) out_.push_back('\n');
+  put('}');
+  if (has_element_.empty()) close_document();
   return *this;
 }
 
 JsonWriter& JsonWriter::begin_array() {
+  maybe_flush();
   before_value();
-  out_.push_back('[');
+  put('[');
   has_element_.push_back(false);
   return *this;
 }
@@ -68,29 +83,20 @@ JsonWriter& JsonWriter::end_array() {
   bool had = has_element_.back();
   has_element_.pop_back();
   if (had) newline_and_indent();
-  out_.push_back(']');
-  if (has_element_.empty()) out_.push_back('\n');
+  put(']');
+  if (has_element_.empty()) close_document();
   return *this;
 }
 
 JsonWriter& JsonWriter::key(std::string_view name) {
   before_value();
-  after_key_ = true;
-  // Keys are short identifiers: build "name": in one buffer and append it once.
-  char buffer[64];
-  if (name.size() <= sizeof buffer - 4 &&
-      std::none_of(name.begin(), name.end(), [](char c) { return special_bytes[static_cast<unsigned char>(c)]; })) {
-    buffer[0] = '"';
-    std::memcpy(buffer + 1, name.data(), name.size());
-    size_t length = name.size() + 1;
-    buffer[length++] = '"';
-    buffer[length++] = ':';
-    if (indent_ > 0) buffer[length++] = ' ';
-    out_.append(buffer, length);
+  if (std::none_of(name.begin(), name.end(), [](char c) { return special_bytes[static_cast<unsigned char>(c)]; })) {
+    write_plain_key(name);
     return *this;
   }
+  after_key_ = true;
   write_escaped(name);
-  out_.append(indent_ > 0 ? ": " : ":");
+  put(indent_ > 0 ? ": " : ":");
   return *this;
 }
 
@@ -102,53 +108,60 @@ JsonWriter& JsonWriter::value(std::string_view text) {
 
 JsonWriter& JsonWriter::value(bool flag) {
   before_value();
-  out_.append(flag ? "true" : "false");
+  put(flag ? "true" : "false");
   return *this;
 }
 
-void JsonWriter::append_unsigned(uint64_t number, int base) {
+void JsonWriter::put_decimal(uint64_t number) {
   char digits[24];
-  auto end = std::to_chars(digits, digits + sizeof digits, number, base).ptr;
-  out_.append(digits, end);
+  auto end = std::to_chars(digits, digits + sizeof digits, number).ptr;
+  put(std::string_view(digits, static_cast<size_t>(end - digits)));
+}
+
+void JsonWriter::put_hex(uint64_t number) {
+  static constexpr char hex[] = "0123456789abcdef";
+  size_t count = number == 0 ? 1 : static_cast<size_t>(64 - __builtin_clzll(number) + 3) / 4;
+  char* at = grow_by(count);
+  for (size_t i = count; i-- > 0; number >>= 4) at[i] = hex[number & 0xf];
 }
 
 JsonWriter& JsonWriter::value(int64_t number) {
   before_value();
-  if (number < 0) out_.push_back('-');
-  append_unsigned(number < 0 ? 0 - static_cast<uint64_t>(number) : static_cast<uint64_t>(number), 10);
+  if (number < 0) put('-');
+  put_decimal(number < 0 ? 0 - static_cast<uint64_t>(number) : static_cast<uint64_t>(number));
   return *this;
 }
 
 JsonWriter& JsonWriter::value(uint64_t number) {
   before_value();
-  append_unsigned(number, 10);
+  put_decimal(number);
   return *this;
 }
 
 JsonWriter& JsonWriter::value(double number) {
   if (!std::isfinite(number)) return null();
   before_value();
-  fmt::format_to(std::back_inserter(out_), "{}", number);
+  put(fmt::format("{}", number));
   return *this;
 }
 
 JsonWriter& JsonWriter::raw(std::string_view json) {
   before_value();
-  out_ += json;
+  put(json);
   return *this;
 }
 
 JsonWriter& JsonWriter::null() {
   before_value();
-  out_.append("null");
+  put("null");
   return *this;
 }
 
 JsonWriter& JsonWriter::address(uint64_t address) {
   before_value();
-  out_.append("\"0x");
-  append_unsigned(address, 16);
-  out_.push_back('"');
+  put("\"0x");
+  put_hex(address);
+  put('"');
   return *this;
 }
 
@@ -181,7 +194,7 @@ size_t utf8_sequence_length(std::string_view text, size_t i) {
 // Paths are bytes, JSON is UTF-8: bytes that are not valid UTF-8 become U+FFFD.
 
 void JsonWriter::write_escaped(std::string_view text) {
-  out_.push_back('"');
+  put('"');
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   size_t plain_from = 0;
   for (size_t i = 0; i < text.size();) {
@@ -196,24 +209,24 @@ void JsonWriter::write_escaped(std::string_view text) {
         continue;
       }
     }
-    out_.append(text.data() + plain_from, i - plain_from);
+    put(text.substr(plain_from, i - plain_from));
     switch (byte) {
-      case '"': out_.append("\\\""); break;
-      case '\\': out_.append("\\\\"); break;
-      case '\n': out_.append("\\n"); break;
-      case '\t': out_.append("\\t"); break;
-      case '\r': out_.append("\\r"); break;
+      case '"': put("\\\""); break;
+      case '\\': put("\\\\"); break;
+      case '\n': put("\\n"); break;
+      case '\t': put("\\t"); break;
+      case '\r': put("\\r"); break;
       default:
         if (byte >= 0x80) {
-          out_.append("\\ufffd");  // not valid UTF-8
+          put("\\ufffd");  // not valid UTF-8
         } else {
-          fmt::format_to(std::back_inserter(out_), "\\u{:04x}", byte);
+          put(fmt::format("\\u{:04x}", byte));
         }
     }
     plain_from = ++i;
   }
-  out_.append(text.data() + plain_from, text.size() - plain_from);
-  out_.push_back('"');
+  put(text.substr(plain_from));
+  put('"');
 }
 
 }  // namespace ljmm::detail

@@ -1,10 +1,13 @@
-// A streaming JSON writer into one growing buffer. Snapshots of processes with 65,000
-// mappings are written this way because building a DOM first costs more than reading /proc.
+// A streaming JSON writer into one growing buffer, or in chunks to a sink. Snapshots of
+// processes with 65,000 mappings are written this way because building a DOM first costs more
+// than reading /proc, and 14 MB kept whole in fresh pages cost a third of the time.
 #pragma once
 
 #include <fmt/format.h>
 
 #include <cstdint>
+#include <cstring>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +18,11 @@ class JsonWriter {
  public:
   // indent 0 writes one compact line (JSON Lines); indent > 0 pretty-prints.
   explicit JsonWriter(int indent = 2) : indent_(indent) {}
+  // Hands the text to `sink` whenever about chunk_bytes are buffered and once the outermost value
+  // is closed: the buffer stays small and warm in the cache.
+  using Sink = std::function<void(std::string_view)>;
+  static constexpr size_t chunk_bytes = 64 * 1024;
+  JsonWriter(int indent, Sink sink) : indent_(indent), sink_(std::move(sink)) { out_.reserve(2 * chunk_bytes); }
 
   // A compact container is written on one line even when pretty-printing: one region per line.
   JsonWriter& begin_object(bool compact = false);
@@ -22,6 +30,14 @@ class JsonWriter {
   JsonWriter& begin_array();
   JsonWriter& end_array();
   JsonWriter& key(std::string_view name);
+  // A key spelled in the code: an identifier that needs no escaping, copied at a fixed size.
+  // Most keys are these, and they are most of a snapshot's bytes.
+  template <size_t N>
+  JsonWriter& key(const char (&name)[N]) {
+    before_value();
+    write_plain_key(std::string_view(name, N - 1));
+    return *this;
+  }
 
   JsonWriter& value(std::string_view text);
   JsonWriter& value(const char* text) { return value(std::string_view(text)); }
@@ -38,31 +54,80 @@ class JsonWriter {
   // Addresses are strings: JSON numbers lose precision above 2^53.
   JsonWriter& address(uint64_t address);
 
-  template <class T>
-  JsonWriter& field(std::string_view name, const T& v) {
+  template <class Name, class T>
+  JsonWriter& field(const Name& name, const T& v) {
     key(name);
     return value(v);
   }
-  JsonWriter& address_field(std::string_view name, uint64_t a) {
+  template <class Name>
+  JsonWriter& address_field(const Name& name, uint64_t a) {
     key(name);
     return address(a);
   }
 
   void reserve(size_t bytes) { out_.reserve(bytes); }
 
-  // The document so far; a newline is appended once the outermost value is closed.
-  const std::string& str() const { return out_; }
-  std::string take() { return std::move(out_); }
+  // The document so far (what is not yet handed to a sink); a newline is appended once the
+  // outermost value is closed.
+  std::string_view str() const { return {out_.data(), used_}; }
+  std::string take() {
+    out_.resize(used_);
+    used_ = 0;
+    return std::move(out_);
+  }
 
  private:
-  void before_value();
+  // Room for `count` more bytes, returned for writing: out_ is grown in large steps and its
+  // bytes past used_ are scratch, so a key or a number is one copy, not a checked append each.
+  char* grow_by(size_t count) {
+    if (out_.size() - used_ < count) make_room(count);
+    char* at = out_.data() + used_;
+    used_ += count;
+    return at;
+  }
+  void make_room(size_t count);
+  void put(char c) { *grow_by(1) = c; }
+  void put(std::string_view text) {
+    if (!text.empty()) std::memcpy(grow_by(text.size()), text.data(), text.size());
+  }
+
+  // The comma (and indentation) due before a value; nothing after a key.
+  void before_value() {
+    if (after_key_) {
+      after_key_ = false;
+    } else if (!has_element_.empty()) {
+      separate();
+    }
+  }
+  void separate();
+  // "name": (with a space when pretty-printing).
+  void write_plain_key(std::string_view name) {
+    after_key_ = true;
+    char* at = grow_by(name.size() + 4);
+    at[0] = '"';
+    std::memcpy(at + 1, name.data(), name.size());
+    char* end = at + 1 + name.size();
+    end[0] = '"';
+    end[1] = ':';
+    end[2] = ' ';
+    if (indent_ <= 0) used_ -= 1;
+  }
+  // Containers are where the output may be cut: one region or gap is one object.
+  void maybe_flush() {
+    if (sink_ && used_ >= chunk_bytes) flush();
+  }
+  void flush();
+  void close_document();
   void newline_and_indent();
   bool in_compact() const { return compact_depth_ != 0 && has_element_.size() >= compact_depth_; }
-  void append_unsigned(uint64_t number, int base);
+  void put_decimal(uint64_t number);
+  void put_hex(uint64_t number);
   void write_escaped(std::string_view text);
 
   std::string out_;
+  size_t used_ = 0;  // bytes of out_ written; the rest is room
   int indent_;
+  Sink sink_;
   // One entry per open container: true once it holds an element (so a comma is due).
   std::vector<uint8_t> has_element_;
   bool after_key_ = false;

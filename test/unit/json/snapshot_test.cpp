@@ -34,6 +34,15 @@ TEST(SnapshotJson, RoundTripKeepsEveryObservedFact) {
     EXPECT_EQ(again[key], first[key]) << key;
 }
 
+TEST(SnapshotJson, WrittenToASinkIsTheSameDocument) {
+  Analysis analysis = analyze(test::snapshot_from_data_file("threads-pie.smaps"));
+  for (int indent : {0, 2}) {
+    std::string joined;
+    write_snapshot_json(analysis, [&](std::string_view piece) { joined += piece; }, indent);
+    EXPECT_EQ(joined, snapshot_to_json(analysis, indent));
+  }
+}
+
 TEST(SnapshotJson, AddressesAreStringsAndSizesIntegers) {
   auto document = nlohmann::json::parse(snapshot_to_json(analyze(test::snapshot_from_data_file("nonpie.maps"))));
   EXPECT_EQ(document["schema"], "ljmm.snapshot/v1");

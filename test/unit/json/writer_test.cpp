@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 namespace ljmm::detail {
@@ -21,6 +23,39 @@ TEST(JsonWriter, NumbersKeepTheirFullRange) {
   JsonWriter json(0);
   json.begin_array().value(UINT64_MAX).value(INT64_MIN).value(int64_t{-1}).end_array();
   EXPECT_EQ(json.str(), "[18446744073709551615,-9223372036854775808,-1]\n");
+}
+
+TEST(JsonWriter, AddressesAndKeysThatNeedEscaping) {
+  JsonWriter json(0);
+  json.begin_array().address(0).address(0x7fffffffe000).address(UINT64_MAX).end_array();
+  EXPECT_EQ(json.str(), "[\"0x0\",\"0x7fffffffe000\",\"0xffffffffffffffff\"]\n");
+  JsonWriter keys(2);
+  std::string smaps_name = "Odd \"name\"";  // a key that is not a literal of the code goes through escaping
+  keys.begin_object(true).field(smaps_name, 1).field("plain", 2).end_object();
+  EXPECT_EQ(keys.str(), "{\"Odd \\\"name\\\"\": 1, \"plain\": 2}\n");
+}
+
+// A sink gets the document in pieces whose concatenation is what the buffer alone would hold.
+TEST(JsonWriter, ASinkGetsTheSameDocumentInPieces) {
+  auto write = [](JsonWriter& json) {
+    json.begin_object().key("rows").begin_array();
+    for (uint64_t i = 0; i < 20000; ++i)
+      json.begin_object(true).address_field("start", i << 12).field("size", i).field("path", "/x").end_object();
+    json.end_array().end_object();
+  };
+  JsonWriter whole(2);
+  write(whole);
+  std::string joined;
+  size_t pieces = 0, largest = 0;
+  JsonWriter streamed(2, [&](std::string_view piece) {
+    joined += piece;
+    ++pieces;
+    largest = std::max(largest, piece.size());
+  });
+  write(streamed);
+  EXPECT_EQ(joined, whole.str());
+  EXPECT_GT(pieces, 5u);
+  EXPECT_LT(largest, JsonWriter::chunk_bytes + 1024);
 }
 
 // Found by fuzz_maps: bytes that look like UTF-8 but are not (overlong, surrogate, beyond
