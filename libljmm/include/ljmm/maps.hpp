@@ -88,6 +88,25 @@ LJMM_API Result<Region> parse_maps_line(std::string_view line, size_t line_numbe
 // nothing is skipped silently. Blank lines (and a missing final newline) are accepted.
 LJMM_API Result<std::vector<Region>> parse_maps(std::string_view text);
 
+// The same parse for text that arrives in pieces (each read(2) of /proc/PID/maps): lines are
+// parsed as they complete, so the whole text is never held. The first error ends the parse.
+class LJMM_API MapsParser {
+ public:
+  // Room for that many regions is reserved up front: address space, not memory, until filled.
+  explicit MapsParser(size_t expected_regions = 0);
+  Status feed(std::string_view piece);
+  // Parses a last line that has no newline and hands over the regions.
+  Result<std::vector<Region>> finish();
+
+ private:
+  Status parse_line(std::string_view line);
+
+  std::vector<Region> regions_;
+  std::string partial_;  // the start of a line whose end has not arrived
+  size_t line_number_ = 0;
+  uint64_t previous_end_ = 0;
+};
+
 // One line as the kernel prints it in /proc/PID/maps (show_map_vma), without the newline.
 LJMM_API std::string format_maps_line(const Region& region);
 // The lines of every region, each ended by a newline: what /proc/PID/maps would read.

@@ -3,9 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 
-#include "parse/lines.hpp"
+#include "parse/maps_line.hpp"
 
 namespace ljmm {
 
@@ -79,15 +80,37 @@ uint64_t Region::smaps_value(std::string_view name) const {
 
 namespace {
 
+// The value of each byte as a hex digit, -1 for bytes that are not one.
+constexpr auto hex_digits = [] {
+  std::array<int8_t, 256> table{};
+  for (int byte = 0; byte < 256; ++byte)
+    table[byte] = byte >= '0' && byte <= '9'   ? static_cast<int8_t>(byte - '0')
+                  : byte >= 'a' && byte <= 'f' ? static_cast<int8_t>(byte - 'a' + 10)
+                  : byte >= 'A' && byte <= 'F' ? static_cast<int8_t>(byte - 'A' + 10)
+                                               : int8_t{-1};
+  return table;
+}();
+
+int hex_digit(char c) { return hex_digits[static_cast<unsigned char>(c)]; }
+
 // A cursor over one line; each take_* consumes a field and the single separator after it.
 class LineScanner {
  public:
   explicit LineScanner(std::string_view line) : rest_(line) {}
 
+  // By hand: std::from_chars with a base was a third of the time spent parsing 65,000 lines.
   bool take_hex(uint64_t& value) {
-    auto [end, ec] = std::from_chars(rest_.data(), rest_.data() + rest_.size(), value, 16);
-    if (ec != std::errc() || end == rest_.data()) return false;
-    rest_.remove_prefix(static_cast<size_t>(end - rest_.data()));
+    size_t count = 0;
+    uint64_t number = 0;
+    for (; count < rest_.size(); ++count) {
+      int digit = hex_digit(rest_[count]);
+      if (digit < 0) break;
+      if (number >> 60) return false;  // would not fit in 64 bits
+      number = number << 4 | static_cast<uint64_t>(digit);
+    }
+    if (count == 0) return false;
+    value = number;
+    rest_.remove_prefix(count);
     return true;
   }
   bool take_dec(uint64_t& value) {
@@ -124,6 +147,10 @@ class LineScanner {
 
 bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 
+}  // namespace
+
+namespace detail {
+
 Error malformed_line(std::string_view line, size_t line_number, std::string_view what) {
   constexpr size_t shown = 120;
   std::string text(line.substr(0, shown));
@@ -131,7 +158,7 @@ Error malformed_line(std::string_view line, size_t line_number, std::string_view
   return make_error(Errc::malformed, fmt::format("malformed maps line {}: {} in \"{}\"", line_number, what, text));
 }
 
-}  // namespace
+}  // namespace detail
 
 void classify_pathname(std::string_view name, Region& region) {
   if (name.empty()) {
@@ -183,8 +210,9 @@ void classify_pathname(std::string_view name, Region& region) {
   }
 }
 
-Result<Region> parse_maps_line(std::string_view line, size_t line_number) {
-  Region region;
+namespace detail {
+
+Status parse_maps_line_into(std::string_view line, size_t line_number, Region& region) {
   LineScanner scan(line);
   uint64_t dev_major = 0, dev_minor = 0;
   if (!scan.take_hex(region.start) || !scan.take_char('-') || !scan.take_hex(region.end))
@@ -201,23 +229,15 @@ Result<Region> parse_maps_line(std::string_view line, size_t line_number) {
   region.dev_major = static_cast<uint32_t>(dev_major);
   region.dev_minor = static_cast<uint32_t>(dev_minor);
   classify_pathname(scan.take_rest_trimmed_left(), region);
-  return region;
+  return {};
 }
 
-Result<std::vector<Region>> parse_maps(std::string_view text) {
-  std::vector<Region> regions;
-  regions.reserve(static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
-  uint64_t previous_end = 0;
-  Status status = detail::for_each_line(text, [&](std::string_view line, size_t line_number) -> Status {
-    auto region = parse_maps_line(line, line_number);
-    if (!region) return region.error();
-    if (region->start < previous_end) return malformed_line(line, line_number, "overlaps or precedes the line before");
-    previous_end = region->end;
-    regions.push_back(std::move(region).value());
-    return {};
-  });
-  if (!status) return status.error();
-  return regions;
+}  // namespace detail
+
+Result<Region> parse_maps_line(std::string_view line, size_t line_number) {
+  Region region;
+  if (Status status = detail::parse_maps_line_into(line, line_number, region); !status) return status.error();
+  return region;
 }
 
 }  // namespace ljmm

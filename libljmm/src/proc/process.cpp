@@ -43,16 +43,16 @@ uint64_t read_number(const char* path, uint64_t fallback) {
 
 }  // namespace
 
-Result<std::string> read_text_file(const std::string& path, std::string_view what) {
+Status read_file_pieces(const std::string& path, std::string_view what, const PieceReader& piece) {
   detail::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     int error = errno;
     return make_error(errc_from_errno(error), fmt::format("{}: {}", what, std::strerror(error)));
   }
-  std::string text;
-  // /proc files report size 0, so read in chunks until EOF. The chunk buffer is not
-  // initialised: zero-filling it on every read cost more than reading a 65k-line maps file.
-  constexpr size_t chunk_size = 1 << 20;
+  // /proc files report size 0, so read until EOF. The buffer is not initialised (zero-filling
+  // it cost more than reading a 65k-line maps file) and small enough to come from the heap:
+  // the kernel hands out maps a page at a time anyway.
+  constexpr size_t chunk_size = 64 * 1024;
   std::unique_ptr<char[]> chunk(new char[chunk_size]);
   for (;;) {
     ssize_t got = ::read(fd.get(), chunk.get(), chunk_size);
@@ -61,21 +61,26 @@ Result<std::string> read_text_file(const std::string& path, std::string_view wha
       int error = errno;
       return make_error(errc_from_errno(error), fmt::format("{}: {}", what, std::strerror(error)));
     }
-    if (got == 0) break;
-    text.append(chunk.get(), static_cast<size_t>(got));
+    if (got == 0) return {};
+    if (Status status = piece(std::string_view(chunk.get(), static_cast<size_t>(got))); !status) return status;
   }
+}
+
+Result<std::string> read_text_file(const std::string& path, std::string_view what) {
+  std::string text;
+  Status status = read_file_pieces(path, what, [&](std::string_view piece) -> Status {
+    text.append(piece);
+    return {};
+  });
+  if (!status) return status.error();
   return text;
 }
 
-Result<std::string> read_proc_file(int pid, std::string_view file) {
-  auto text = read_text_file(fmt::format("/proc/{}/{}", pid, file), file);
-  if (text) {
-    // A zombie or exited process has an empty maps file: say so instead of showing nothing.
-    if (text->empty() && (file == "maps" || file == "smaps") && !process_exists(pid))
-      return make_error(Errc::vanished, fmt::format("pid {}: process exited while being read", pid));
-    return text;
-  }
-  switch (text.error().code) {
+namespace {
+
+// What a failed read of /proc/PID/FILE says about the process.
+Error proc_read_error(int pid, std::string_view file, const Error& error) {
+  switch (error.code) {
     case Errc::not_found: return make_error(Errc::not_found, fmt::format("pid {}: no such process", pid));
     case Errc::vanished: return make_error(Errc::vanished, fmt::format("pid {}: process exited while being read", pid));
     case Errc::permission_denied:
@@ -85,8 +90,36 @@ Result<std::string> read_proc_file(int pid, std::string_view file) {
     default:
       if (!process_exists(pid))
         return make_error(Errc::vanished, fmt::format("pid {}: process exited while being read", pid));
-      return with_context(text.error(), fmt::format("pid {}", pid));
+      return with_context(error, fmt::format("pid {}", pid));
   }
+}
+
+}  // namespace
+
+Status read_proc_pieces(int pid, std::string_view file, const PieceReader& piece) {
+  size_t bytes = 0;
+  Status refused;  // what `piece` said, returned as it is
+  Status status = read_file_pieces(fmt::format("/proc/{}/{}", pid, file), file, [&](std::string_view text) {
+    bytes += text.size();
+    refused = piece(text);
+    return refused;
+  });
+  if (!refused) return refused;
+  if (!status) return proc_read_error(pid, file, status.error());
+  // A zombie or exited process has an empty maps file: say so instead of showing nothing.
+  if (bytes == 0 && (file == "maps" || file == "smaps") && !process_exists(pid))
+    return make_error(Errc::vanished, fmt::format("pid {}: process exited while being read", pid));
+  return {};
+}
+
+Result<std::string> read_proc_file(int pid, std::string_view file) {
+  std::string text;
+  Status status = read_proc_pieces(pid, file, [&](std::string_view piece) -> Status {
+    text.append(piece);
+    return {};
+  });
+  if (!status) return status.error();
+  return text;
 }
 
 Result<std::string> read_comm(int pid) {

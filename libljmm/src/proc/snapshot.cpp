@@ -130,6 +130,30 @@ struct SnapshotCache::Impl {
 SnapshotCache::SnapshotCache() : impl_(std::make_unique<Impl>()) {}
 SnapshotCache::~SnapshotCache() = default;
 
+namespace {
+
+// The regions of a live process. Errc::malformed means what was read did not parse: the
+// process changed its mappings while the kernel was listing them.
+Result<std::vector<Region>> read_regions(int pid, bool read_smaps, uint64_t max_map_count) {
+  Status read;
+  if (read_smaps) {
+    auto text = read_proc_file(pid, "smaps");
+    if (text) return parse_smaps(*text);
+    read = text.error();
+  } else {
+    // Room for as many regions as the kernel allows a process (capped): it costs address
+    // space, not memory, and the regions are never copied while the list grows.
+    MapsParser parser(static_cast<size_t>(std::min<uint64_t>(max_map_count, 65536)));
+    read = read_proc_pieces(pid, "maps", [&](std::string_view piece) { return parser.feed(piece); });
+    if (read) return parser.finish();
+  }
+  if (read.error().code == Errc::not_found)
+    return make_error(Errc::vanished, fmt::format("pid {}: process exited while being read", pid));
+  return read.error();
+}
+
+}  // namespace
+
 Result<Snapshot> snapshot_pid(int pid, const SnapshotOptions& options) {
   Snapshot snapshot;
   snapshot.source = Source{SourceKind::pid, pid, {}};
@@ -145,18 +169,13 @@ Result<Snapshot> snapshot_pid(int pid, const SnapshotOptions& options) {
   // (regions out of order); read again a few times before saying the process kept changing.
   Result<std::vector<Region>> regions = make_error(Errc::malformed, "");
   for (int attempt = 0; attempt < 3; ++attempt) {
-    auto text = read_proc_file(pid, options.read_smaps ? "smaps" : "maps");
-    if (!text) {
-      if (text.error().code == Errc::not_found)
-        return make_error(Errc::vanished, fmt::format("pid {}: process exited while being read", pid));
-      return text.error();
-    }
-    regions = options.read_smaps ? parse_smaps(*text) : parse_maps(*text);
-    if (regions) break;
+    regions = read_regions(pid, options.read_smaps, snapshot.system.max_map_count);
+    if (regions || regions.error().code != Errc::malformed) break;
   }
-  if (!regions)
+  if (!regions && regions.error().code == Errc::malformed)
     return with_context(regions.error(), fmt::format("pid {}: its maps kept changing while being read", pid),
                         Errc::vanished);
+  if (!regions) return regions.error();
   if (regions->empty()) return explain_empty_maps(pid);
   snapshot.regions = std::move(regions).value();
   snapshot.has_smaps = options.read_smaps;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "../test_data.hpp"
+
 namespace ljmm {
 namespace {
 
@@ -146,6 +148,36 @@ TEST(MapsFile, LongGarbageLineIsShortenedInTheMessage) {
   auto regions = parse_maps(line);
   ASSERT_FALSE(regions.ok());
   EXPECT_LT(regions.error().message.size(), 300u);
+}
+
+// The kernel hands maps out a page at a time, so lines are cut anywhere: every cut of a real
+// file into pieces must parse to what the whole text parses to, errors and line numbers too.
+TEST(MapsParser, LinesCutBetweenPiecesParseAsTheWholeText) {
+  std::string text = test::read_data_file("nginx-master-brk-hole.maps");
+  auto whole = parse_maps(text);
+  ASSERT_TRUE(whole.ok());
+  for (size_t cut = 0; cut <= text.size(); ++cut) {
+    MapsParser parser;
+    ASSERT_TRUE(parser.feed(std::string_view(text).substr(0, cut)).ok());
+    ASSERT_TRUE(parser.feed(std::string_view(text).substr(cut)).ok());
+    auto pieces = parser.finish();
+    ASSERT_TRUE(pieces.ok()) << cut;
+    ASSERT_EQ(*pieces, *whole) << "cut at byte " << cut;
+  }
+  MapsParser bytewise;
+  for (char c : text) ASSERT_TRUE(bytewise.feed(std::string_view(&c, 1)).ok());
+  EXPECT_EQ(bytewise.finish().value(), *whole);
+}
+
+TEST(MapsParser, AnErrorInALaterPieceNamesItsLine) {
+  MapsParser parser(100);
+  ASSERT_TRUE(parser.feed("00400000-00401000 r--p 00000000 fe:00 1 /x\n0040").ok());
+  Status status = parser.feed("1000-00402000 r-xp 00001000 fe:00 1 /x\n\ngarb");
+  ASSERT_TRUE(status.ok());
+  status = parser.feed("age\n");
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.error().message.find("line 4"), std::string::npos) << status.error().message;
+  EXPECT_NE(status.error().message.find("garbage"), std::string::npos) << status.error().message;
 }
 
 }  // namespace
