@@ -164,11 +164,14 @@ Result<Snapshot> snapshot_pid(int pid, const SnapshotOptions& options) {
   if (!info) return info.error();
   snapshot.process = std::move(info).value();
 
-  // The kernel writes the maps in pieces, one read(2) at a time: a process that execs or
-  // exits meanwhile can leave lines of two address spaces, or none. Such a read does not parse
-  // (regions out of order); read again a few times before saying the process kept changing.
+  // The kernel writes the maps in pieces, one read(2) of about a page at a time: a process that
+  // maps, execs or exits meanwhile can leave lines of two address spaces, or none. Such a read
+  // does not parse (regions out of order); read again before saying the process kept changing.
+  // Three reads were not enough for test/progs/churn (mapping as fast as it can) once, on a
+  // loaded 2-core host: each read of its smaps spans forty read(2) calls.
+  constexpr int reads = 10;
   Result<std::vector<Region>> regions = make_error(Errc::malformed, "");
-  for (int attempt = 0; attempt < 3; ++attempt) {
+  for (int attempt = 0; attempt < reads; ++attempt) {
     regions = read_regions(pid, options.read_smaps, snapshot.system.max_map_count);
     if (regions || regions.error().code != Errc::malformed) break;
   }
