@@ -66,17 +66,18 @@ Status read_file_pieces(const std::string& path, std::string_view what, const Pi
   }
 }
 
-Result<std::string> read_text_file(const std::string& path, std::string_view what) {
+namespace {
+
+// The pieces `read` hands out, joined.
+Result<std::string> whole_text(const std::function<Status(const PieceReader&)>& read) {
   std::string text;
-  Status status = read_file_pieces(path, what, [&](std::string_view piece) -> Status {
+  Status status = read([&](std::string_view piece) -> Status {
     text.append(piece);
     return {};
   });
   if (!status) return status.error();
   return text;
 }
-
-namespace {
 
 // What a failed read of /proc/PID/FILE says about the process.
 Error proc_read_error(int pid, std::string_view file, const Error& error) {
@@ -96,6 +97,10 @@ Error proc_read_error(int pid, std::string_view file, const Error& error) {
 
 }  // namespace
 
+Result<std::string> read_text_file(const std::string& path, std::string_view what) {
+  return whole_text([&](const PieceReader& piece) { return read_file_pieces(path, what, piece); });
+}
+
 Status read_proc_pieces(int pid, std::string_view file, const PieceReader& piece) {
   size_t bytes = 0;
   Status refused;  // what `piece` said, returned as it is
@@ -113,13 +118,7 @@ Status read_proc_pieces(int pid, std::string_view file, const PieceReader& piece
 }
 
 Result<std::string> read_proc_file(int pid, std::string_view file) {
-  std::string text;
-  Status status = read_proc_pieces(pid, file, [&](std::string_view piece) -> Status {
-    text.append(piece);
-    return {};
-  });
-  if (!status) return status.error();
-  return text;
+  return whole_text([&](const PieceReader& piece) { return read_proc_pieces(pid, file, piece); });
 }
 
 Result<std::string> read_comm(int pid) {
