@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 
+#include "ljmm/analysis.hpp"
 #include "ljmm/snapshot.hpp"
 
 namespace ljmm::test {
@@ -26,5 +27,8 @@ inline Snapshot snapshot_from_text(std::string_view text) {
 }
 
 inline Snapshot snapshot_from_data_file(const std::string& name) { return snapshot_from_text(read_data_file(name)); }
+
+// An nginx master whose heap a shared library's bss blocks, analysed.
+inline Analysis brk_hole() { return analyze(snapshot_from_data_file("nginx-master-brk-hole.maps")); }
 
 }  // namespace ljmm::test

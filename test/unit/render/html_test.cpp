@@ -17,7 +17,7 @@
 namespace ljmm {
 namespace {
 
-Analysis brk_hole() { return analyze(test::snapshot_from_data_file("nginx-master-brk-hole.maps")); }
+using test::brk_hole;
 
 // The embedded object, as the page's script reads it.
 nlohmann::json page_data(const std::string& html) {

@@ -11,7 +11,7 @@
 namespace ljmm {
 namespace {
 
-Analysis brk_hole() { return analyze(test::snapshot_from_data_file("nginx-master-brk-hole.maps")); }
+using test::brk_hole;
 
 size_t count(const std::string& text, std::string_view what) {
   size_t n = 0;
