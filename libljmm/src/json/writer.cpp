@@ -47,20 +47,10 @@ void JsonWriter::close_document() {
 
 void JsonWriter::separate() {
   uint8_t& has_element = has_element_.back();
-  if (in_compact()) {
-    // The common case (every field of a region): ", " or "," and nothing else.
-    if (has_element) {
-      char* at = grow_by(2);
-      at[0] = ',';
-      at[1] = ' ';
-      if (indent_ <= 0) used_ -= 1;
-    }
-    has_element = true;
-    return;
-  }
+  bool compact = in_compact();
   if (has_element) put(',');
   has_element = true;
-  newline_and_indent();
+  if (!compact) newline_and_indent();
 }
 
 JsonWriter& JsonWriter::begin_object(bool compact) {

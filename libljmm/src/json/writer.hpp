@@ -91,10 +91,16 @@ class JsonWriter {
     if (!text.empty()) std::memcpy(grow_by(text.size()), text.data(), text.size());
   }
 
-  // The comma (and indentation) due before a value; nothing after a key.
+  // The comma (and indentation) due before a value; nothing after a key. Inside a compact
+  // container (every field of a region) it is ", " or "," once the first element is written.
   void before_value() {
     if (after_key_) {
       after_key_ = false;
+    } else if (in_compact() && has_element_.back()) {
+      char* at = grow_by(2);
+      at[0] = ',';
+      at[1] = ' ';
+      if (indent_ <= 0) used_ -= 1;
     } else if (!has_element_.empty()) {
       separate();
     }
