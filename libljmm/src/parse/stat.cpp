@@ -32,6 +32,8 @@ Status parse_stat(std::string_view stat_text, ProcessInfo& info) {
   // "PID (comm) S ..." where comm may hold spaces and parentheses: fields start after the last ')'.
   size_t close = stat_text.rfind(')');
   if (close == std::string_view::npos) return make_error(Errc::malformed, "malformed /proc/PID/stat: no ')'");
+  // The same task name /proc/PID/comm shows, unescaped: one file fewer to read per process.
+  if (size_t open = stat_text.find('('); open < close) info.comm.assign(stat_text.substr(open + 1, close - open - 1));
   std::vector<uint64_t> fields;  // fields[0] is field 3 (state, stored as 0)
   std::string_view rest = stat_text.substr(close + 1);
   while (!rest.empty()) {

@@ -135,7 +135,7 @@ Result<ProcessInfo> read_process_info(int pid) {
   auto stat = read_proc_file(pid, "stat");
   if (!stat) return stat.error();
   if (Status parsed = parse_stat(*stat, info); !parsed) return parsed.error();
-  if (auto comm = read_comm(pid)) info.comm = std::move(comm).value();
+  if (info.kernel_thread) return info;  // no executable, no address space: nothing more to read
 
   char target[PATH_MAX];
   ssize_t length = ::readlink(fmt::format("/proc/{}/exe", pid).c_str(), target, sizeof target - 1);

@@ -51,11 +51,14 @@ Result<std::vector<Region>> parse_regions(std::string_view text) {
 }
 
 // An empty maps file for a pid that exists means there is no user address space to show.
+Error kernel_thread_error(int pid) {
+  return make_error(Errc::not_found, fmt::format("pid {} is a kernel thread: it has no user address space", pid));
+}
+
 Error explain_empty_maps(int pid) {
   auto info = read_process_info(pid);
   if (!info) return info.error();
-  if (info->kernel_thread)
-    return make_error(Errc::not_found, fmt::format("pid {} is a kernel thread: it has no user address space", pid));
+  if (info->kernel_thread) return kernel_thread_error(pid);
   if (info->state == 'Z' || info->state == 'X')
     return make_error(Errc::vanished, fmt::format("pid {}: process has exited (zombie): no address space left", pid));
   return make_error(Errc::vanished, fmt::format("pid {}: process exited while being read", pid));
@@ -162,6 +165,7 @@ Result<Snapshot> snapshot_pid(int pid, const SnapshotOptions& options) {
 
   auto info = read_process_info(pid);
   if (!info) return info.error();
+  if (info->kernel_thread) return kernel_thread_error(pid);
   snapshot.process = std::move(info).value();
 
   // The kernel writes the maps in pieces, one read(2) of about a page at a time: a process that

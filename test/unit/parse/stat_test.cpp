@@ -30,6 +30,7 @@ std::string stat_line(std::string_view comm, uint64_t flags) {
 TEST(ParseStat, FieldsAfterACommWithSpacesAndParentheses) {
   ProcessInfo info;
   ASSERT_TRUE(parse_stat(stat_line("a) b (c", 0), info));
+  EXPECT_EQ(info.comm, "a) b (c");
   EXPECT_EQ(info.state, 'S');
   EXPECT_FALSE(info.kernel_thread);
   EXPECT_EQ(info.start_code, 0x400000u);
@@ -70,6 +71,10 @@ TEST(ParseStat, AgreesWithTheKernelAboutThisProcess) {
   EXPECT_GT(info.end_code, code);
   EXPECT_LE(info.start_brk, reinterpret_cast<uintptr_t>(::sbrk(0)));
   EXPECT_EQ(info.state, 'R');
+  std::ifstream comm_file("/proc/self/comm");  // the name stat gives is the one comm shows
+  std::string comm;
+  std::getline(comm_file, comm);
+  EXPECT_EQ(info.comm, comm);
 }
 
 TEST(ParseStatusField, NumbersByNameAndTheKernelAgrees) {
