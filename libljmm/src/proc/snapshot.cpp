@@ -50,11 +50,11 @@ Result<std::vector<Region>> parse_regions(std::string_view text) {
   return looks_like_smaps(text) ? parse_smaps(text) : parse_maps(text);
 }
 
-// An empty maps file for a pid that exists means there is no user address space to show.
 Error kernel_thread_error(int pid) {
   return make_error(Errc::not_found, fmt::format("pid {} is a kernel thread: it has no user address space", pid));
 }
 
+// An empty maps file for a pid that exists means there is no user address space to show.
 Error explain_empty_maps(int pid) {
   auto info = read_process_info(pid);
   if (!info) return info.error();
