@@ -18,6 +18,13 @@ constexpr auto special_bytes = [] {
   return table;
 }();
 
+// How many bytes at the start of `text` can be copied as they are.
+size_t plain_prefix(std::string_view text) {
+  size_t length = 0;
+  while (length < text.size() && !special_bytes[static_cast<unsigned char>(text[length])]) ++length;
+  return length;
+}
+
 }  // namespace
 
 void JsonWriter::make_room(size_t count) {
@@ -92,7 +99,7 @@ JsonWriter& JsonWriter::end_array() {
 
 JsonWriter& JsonWriter::key(std::string_view name) {
   before_value();
-  if (std::none_of(name.begin(), name.end(), [](char c) { return special_bytes[static_cast<unsigned char>(c)]; })) {
+  if (plain_prefix(name) == name.size()) {
     write_plain_key(name);
     return *this;
   }
@@ -207,8 +214,8 @@ size_t utf8_sequence_length(std::string_view text, size_t i) {
 // Paths are bytes, JSON is UTF-8: bytes that are not valid UTF-8 become U+FFFD.
 
 void JsonWriter::write_escaped(std::string_view text) {
-  const auto* plain_end = std::find_if(text.begin(), text.end(), [](char c) { return special_bytes[static_cast<unsigned char>(c)]; });
-  if (plain_end == text.end()) {  // most strings: copied at once between their quotes
+  size_t first_special = plain_prefix(text);
+  if (first_special == text.size()) {  // most strings: copied at once between their quotes
     char* at = grow_by(text.size() + 2);
     at[0] = '"';
     if (!text.empty()) std::memcpy(at + 1, text.data(), text.size());
@@ -218,7 +225,7 @@ void JsonWriter::write_escaped(std::string_view text) {
   put('"');
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   size_t plain_from = 0;
-  for (size_t i = 0; i < text.size();) {
+  for (size_t i = first_special; i < text.size();) {
     if (!special_bytes[bytes[i]]) {
       ++i;
       continue;
