@@ -1,5 +1,8 @@
 // /proc/PID/maps as it arrives: whole lines are parsed as they come, a line cut between two
 // reads once its end arrives. The text of 65,000 mappings (4 MB) is never held whole.
+#include <sys/mman.h>
+
+#include <cstdint>
 #include <cstring>
 
 #include "ljmm/maps.hpp"
@@ -17,9 +20,24 @@ size_t count_lines(std::string_view text) {
   return lines;
 }
 
+// The room past the first 2 MiB of `bytes` at `start` (18,000 regions: most processes never get
+// there) is asked for in transparent huge pages. Filling 65,000 regions then takes a few faults
+// instead of 1,900 (their cost was a tenth of ljmm-inspect --json's time); the first 2 MiB keep
+// small pages so that a small process is not given 2 MiB to zero. A kernel without THP, or with
+// it set to "never", ignores the advice.
+void advise_huge_pages(const void* start, size_t bytes) {
+  constexpr uintptr_t huge_page = uintptr_t{2} << 20;
+  uintptr_t begin = (reinterpret_cast<uintptr_t>(start) + 2 * huge_page - 1) & ~(huge_page - 1);
+  uintptr_t end = (reinterpret_cast<uintptr_t>(start) + bytes) & ~(huge_page - 1);
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+}
+
 }  // namespace
 
-MapsParser::MapsParser(size_t expected_regions) { regions_.reserve(expected_regions); }
+MapsParser::MapsParser(size_t expected_regions) {
+  regions_.reserve(expected_regions);
+  advise_huge_pages(regions_.data(), regions_.capacity() * sizeof(Region));
+}
 
 Status MapsParser::parse_line(std::string_view line) {
   ++line_number_;
