@@ -26,9 +26,9 @@ constexpr FlagMnemonic vm_flag_mnemonics[] = {
     {"io", special},    {"mm", special},
 };
 
-uint32_t parse_vm_flags(const std::string& text) {
+uint32_t parse_vm_flags(std::string_view text) {
   uint32_t flags = 0;
-  std::istringstream words(text);
+  std::istringstream words{std::string(text)};
   for (std::string word; words >> word;)
     for (const FlagMnemonic& known : vm_flag_mnemonics)
       if (word == known.mnemonic) flags |= known.flag;
@@ -58,11 +58,11 @@ Vma vma_of(const Region& region) {
   bool named = vma.file || region.kind == RegionKind::anon_named || region.kind == RegionKind::anon_shmem ||
                is_special_kind(region.kind);
   if (named) vma.path = vma.file ? region.path : region.label();
-  if (region.vm_flags.empty()) {  // from maps, not smaps: what the permissions and names imply
+  if (region.smaps.vm_flags().empty()) {  // from maps, not smaps: what the permissions and names imply
     if (!vma.shared && (vma.prot & PROT_WRITE)) vma.flags |= accounted;
     if (region.kind == RegionKind::stack) vma.flags |= grows_down;
   } else {
-    vma.flags = parse_vm_flags(region.vm_flags);
+    vma.flags = parse_vm_flags(region.smaps.vm_flags());
   }
   if (is_special_kind(region.kind)) vma.flags |= special;
   if (region.kind == RegionKind::vsyscall) vma.flags |= gate;

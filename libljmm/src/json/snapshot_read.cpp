@@ -86,10 +86,10 @@ Result<Region> detail::read_region(const json& object, const std::string& where)
     for (const auto& [name, value] : smaps->items()) {
       SmapsField field{name, 0};
       LJMM_TRY_ASSIGN(field.value, as_uint(value, child(child(where, "smaps"), name)));
-      region.smaps.push_back(std::move(field));
+      region.smaps.add(std::move(field));
     }
   }
-  region.vm_flags = string_or_empty(object, "vm_flags");
+  if (std::string flags = string_or_empty(object, "vm_flags"); !flags.empty()) region.smaps.set_vm_flags(flags);
   return region;
 }
 

@@ -148,7 +148,7 @@ void write_region_fields(JsonWriter& json, const Region& region) {
   json.field("kind", region_kind_name(region.kind)).field("path", region.path).field("deleted", region.deleted);
   if (region.kind == RegionKind::thread_stack) json.field("thread_id", region.thread_id);
   if (region.declared_bss) json.field("declared_bss", *region.declared_bss);
-  if (!region.vm_flags.empty()) json.field("vm_flags", region.vm_flags);
+  if (!region.smaps.vm_flags().empty()) json.field("vm_flags", region.smaps.vm_flags());
 }
 
 }  // namespace detail

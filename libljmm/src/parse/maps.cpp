@@ -72,12 +72,6 @@ std::string format_maps(const std::vector<Region>& regions) {
   return text;
 }
 
-uint64_t Region::smaps_value(std::string_view name) const {
-  for (const SmapsField& field : smaps)
-    if (field.name == name) return field.value;
-  return 0;
-}
-
 namespace {
 
 // The value of each byte as a hex digit, -1 for bytes that are not one.

@@ -56,14 +56,13 @@ Result<std::vector<Region>> parse_smaps(std::string_view text) {
     if (regions.empty())
       return make_error(Errc::malformed, fmt::format("malformed smaps line {}: field before any region", line_number));
     Region& region = regions.back();
-    if (region.smaps.empty()) region.smaps.reserve(32);  // a 6.x kernel prints about 25 fields
     if (name == "VmFlags") {
-      region.vm_flags.assign(value);
+      region.smaps.set_vm_flags(value);
       return {};
     }
     auto field = parse_field(name, value, line, line_number);
     if (!field) return field.error();
-    region.smaps.push_back(std::move(field).value());
+    region.smaps.add(std::move(field).value());
     return {};
   });
   if (!status) return status.error();

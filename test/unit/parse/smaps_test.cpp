@@ -25,7 +25,7 @@ TEST(Smaps, FieldsBelongToTheRegionAbove) {
   ASSERT_TRUE(regions.ok()) << regions.error().message;
   ASSERT_EQ(regions->size(), 2u);
   EXPECT_EQ((*regions)[0].smaps_value("Rss"), 4096u);
-  EXPECT_EQ((*regions)[0].vm_flags, "rd mr mw me dw");
+  EXPECT_EQ((*regions)[0].smaps.vm_flags(), "rd mr mw me dw");
   EXPECT_EQ((*regions)[1].smaps_value("Rss"), 512u * 1024);
   EXPECT_EQ((*regions)[1].smaps_value("Swap"), 16u * 1024);
 }
@@ -36,6 +36,23 @@ TEST(Smaps, UnknownFieldsAreKept) {
   EXPECT_EQ((*regions)[0].smaps_value("FuturePmdMapped"), 12u * 1024);
   EXPECT_EQ((*regions)[0].smaps_value("THPeligible"), 0u);  // a bare number, not kB
   EXPECT_EQ((*regions)[0].smaps_value("NotThere"), 0u);
+}
+
+TEST(Smaps, ARegionsSmapsAreAValue) {
+  auto regions = parse_smaps(two_regions);
+  ASSERT_TRUE(regions.ok());
+  Region copy = (*regions)[0];
+  EXPECT_EQ(copy, (*regions)[0]);
+  EXPECT_EQ(copy.smaps.fields().size(), 4u);  // VmFlags is not a field
+  copy.smaps.add({"Rss", 1});
+  EXPECT_NE(copy, (*regions)[0]);  // the copy is its own: the original keeps 4 fields
+  EXPECT_EQ((*regions)[0].smaps.fields().size(), 4u);
+
+  copy.smaps.clear_fields();  // what the tracer keeps of smaps: what the mapping is, not its pages
+  EXPECT_TRUE(copy.smaps.empty());
+  EXPECT_EQ(copy.smaps.vm_flags(), "rd mr mw me dw");
+  EXPECT_TRUE(Region{}.smaps.empty());
+  EXPECT_EQ(Region{}.smaps.vm_flags(), "");
 }
 
 TEST(Smaps, FieldBeforeAnyRegionIsAnError) {

@@ -19,7 +19,7 @@ Result<film::StartLayout> read_start_layout(uint32_t pid, film::LayoutSource sou
   if (!text) return text.error();
   auto regions = parse_smaps(*text);
   if (!regions) return regions.error();
-  for (Region& region : *regions) region.smaps.clear();  // sizes of pages, not of the layout
+  for (Region& region : *regions) region.smaps.clear_fields();  // sizes of pages, not of the layout
   layout.regions = std::move(regions).value();
   auto process = read_process_info(static_cast<int>(pid));
   if (!process) return process.error();
