@@ -56,7 +56,7 @@ void optional_field(JsonWriter& json, std::string_view name, const std::optional
 void write_region(JsonWriter& json, const Region& region, Segment segment, RegionRole role) {
   json.begin_object(true);
   detail::write_region_fields(json, region);
-  json.field("segment", segment_id(segment)).field("role", region_role_name(role));
+  json.plain_field("segment", segment_id(segment)).plain_field("role", region_role_name(role));
   if (!region.smaps.empty()) {
     json.key("smaps").begin_object();
     for (const SmapsField& field : region.smaps) json.field(field.name, field.value);
@@ -143,9 +143,9 @@ void write_system(JsonWriter& json, const SystemInfo& system) {
 
 void write_region_fields(JsonWriter& json, const Region& region) {
   json.address_field("start", region.start).address_field("end", region.end).field("size", region.size());
-  json.field("perms", region.perms.str()).field("offset", region.offset);
-  json.field("dev", device_text(region.dev_major, region.dev_minor)).field("inode", region.inode);
-  json.field("kind", region_kind_name(region.kind)).field("path", region.path).field("deleted", region.deleted);
+  json.plain_field("perms", region.perms.str()).field("offset", region.offset);
+  json.plain_field("dev", device_text(region.dev_major, region.dev_minor)).field("inode", region.inode);
+  json.plain_field("kind", region_kind_name(region.kind)).field("path", region.path).field("deleted", region.deleted);
   if (region.kind == RegionKind::thread_stack) json.field("thread_id", region.thread_id);
   if (region.declared_bss) json.field("declared_bss", *region.declared_bss);
   if (!region.smaps.vm_flags().empty()) json.field("vm_flags", region.smaps.vm_flags());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -115,6 +116,13 @@ JsonWriter& JsonWriter::value(std::string_view text) {
   return *this;
 }
 
+JsonWriter& JsonWriter::plain(std::string_view text) {
+  assert(plain_prefix(text) == text.size());
+  before_value();
+  write_quoted(text);
+  return *this;
+}
+
 JsonWriter& JsonWriter::value(bool flag) {
   before_value();
   put(flag ? "true" : "false");
@@ -213,13 +221,17 @@ size_t utf8_sequence_length(std::string_view text, size_t i) {
 
 // Paths are bytes, JSON is UTF-8: bytes that are not valid UTF-8 become U+FFFD.
 
+void JsonWriter::write_quoted(std::string_view plain_text) {
+  char* at = grow_by(plain_text.size() + 2);
+  at[0] = '"';
+  if (!plain_text.empty()) std::memcpy(at + 1, plain_text.data(), plain_text.size());
+  at[plain_text.size() + 1] = '"';
+}
+
 void JsonWriter::write_escaped(std::string_view text) {
   size_t first_special = plain_prefix(text);
   if (first_special == text.size()) {  // most strings: copied at once between their quotes
-    char* at = grow_by(text.size() + 2);
-    at[0] = '"';
-    if (!text.empty()) std::memcpy(at + 1, text.data(), text.size());
-    at[text.size() + 1] = '"';
+    write_quoted(text);
     return;
   }
   put('"');

@@ -40,6 +40,9 @@ class JsonWriter {
   }
 
   JsonWriter& value(std::string_view text);
+  // A string that needs no escaping (a name spelled in the code, permissions, hex digits):
+  // copied without the scan value() makes. A snapshot has five such strings a region.
+  JsonWriter& plain(std::string_view text);
   JsonWriter& value(const char* text) { return value(std::string_view(text)); }
   JsonWriter& value(const std::string& text) { return value(std::string_view(text)); }
   JsonWriter& value(bool flag);
@@ -58,6 +61,11 @@ class JsonWriter {
   JsonWriter& field(const Name& name, const T& v) {
     key(name);
     return value(v);
+  }
+  template <class Name>
+  JsonWriter& plain_field(const Name& name, std::string_view text) {
+    key(name);
+    return plain(text);
   }
   template <class Name>
   JsonWriter& address_field(const Name& name, uint64_t a) {
@@ -129,6 +137,7 @@ class JsonWriter {
   void put_decimal(uint64_t number);
   void put_hex(uint64_t number);
   void write_escaped(std::string_view text);
+  void write_quoted(std::string_view plain_text);
 
   std::string out_;
   size_t used_ = 0;  // bytes of out_ written; the rest is room
