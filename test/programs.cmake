@@ -11,10 +11,17 @@ add_executable(layout_probe_nopie progs/layout_probe.c)
 set_target_properties(layout_probe_nopie PROPERTIES POSITION_INDEPENDENT_CODE OFF)
 target_compile_options(layout_probe_nopie PRIVATE -fno-pie)
 target_link_options(layout_probe_nopie PRIVATE -no-pie)
-set_target_properties(layout_probe_pie layout_probe_nopie PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${LJMM_TEST_PROGS_DIR})
+# glibc linked in: its __curbrk is in the executable, not in a libc.so.
+add_executable(layout_probe_static progs/layout_probe.c)
+set_target_properties(layout_probe_static PROPERTIES POSITION_INDEPENDENT_CODE OFF)
+target_compile_options(layout_probe_static PRIVATE -fno-pie)
+target_link_options(layout_probe_static PRIVATE -static)
+set_target_properties(layout_probe_pie layout_probe_nopie layout_probe_static PROPERTIES RUNTIME_OUTPUT_DIRECTORY
+                      ${LJMM_TEST_PROGS_DIR})
 ljmm_program_under_test(layout_probe_pie)
 ljmm_program_under_test(layout_probe_nopie)
-list(APPEND LJMM_PROGRAMS_UNDER_TEST layout_probe_pie layout_probe_nopie)
+ljmm_program_under_test(layout_probe_static)
+list(APPEND LJMM_PROGRAMS_UNDER_TEST layout_probe_pie layout_probe_nopie layout_probe_static)
 
 # --- The runtime against a real LuaJIT without GC64, built from Debian's source package.
 add_custom_command(OUTPUT ${LJMM_LUAJIT_DIR}/lib/libluajit.a ${LJMM_LUAJIT_DIR}/bin/luajit

@@ -81,6 +81,7 @@ void check_probe_layout(const std::string& program, bool pie) {
 
 TEST(Inspect, PieProbe) { check_probe_layout("layout_probe_pie", true); }
 TEST(Inspect, NonPieProbe) { check_probe_layout("layout_probe_nopie", false); }
+TEST(Inspect, StaticProbe) { check_probe_layout("layout_probe_static", false); }
 
 TEST(Inspect, JsonValidatesAgainstTheSchema) {
   Probe probe = start({test_progs_dir() + "/layout_probe_nopie"});

@@ -1,5 +1,5 @@
 /* A process whose layout tests can check: it prints where its break, a local, main and a
- * heap block are, then waits until its standard input closes. Built both PIE and -no-pie. */
+ * heap block are, then waits until its standard input closes. Built PIE, -no-pie and -static. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>

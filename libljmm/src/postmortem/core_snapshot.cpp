@@ -98,8 +98,8 @@ CoreBreak read_core_break(const CoreFile& core, std::string_view bytes, const st
                           const std::string& exe, const CoreOptions& options) {
   if (!options.read_mapped_files) return {std::nullopt, "the files the core names were not read"};
   std::string because = "no mapped file holds glibc's __curbrk (no glibc, or it is not on this machine)";
-  for (const Region& region : regions) {
-    if (!detail::may_hold_curbrk(region, exe)) continue;
+  for (const Region* holder : detail::curbrk_holders(regions, exe)) {
+    const Region& region = *holder;
     auto file = detail::read_elf_file(region.path);
     if (!file) continue;
     const detail::ElfSymbol* curbrk = file->find("__curbrk");

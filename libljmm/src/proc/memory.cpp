@@ -45,17 +45,24 @@ std::optional<BreakSymbolCache::Location> find_curbrk(int pid, const Region& reg
 
 }  // namespace
 
-bool may_hold_curbrk(const Region& region, const std::string& exe) {
-  if (region.kind != RegionKind::file || region.offset != 0) return false;
-  std::string_view name = std::string_view(region.path).substr(region.path.rfind('/') + 1);
-  return name.starts_with("libc.so") || name.starts_with("libc-") || region.path == exe;
+std::vector<const Region*> curbrk_holders(const std::vector<Region>& regions, const std::string& exe) {
+  std::vector<const Region*> libcs;
+  const Region* executable = nullptr;
+  for (const Region& region : regions) {
+    if (region.kind != RegionKind::file || region.offset != 0) continue;
+    std::string_view name = std::string_view(region.path).substr(region.path.rfind('/') + 1);
+    if (name.starts_with("libc.so") || name.starts_with("libc-")) libcs.push_back(&region);
+    if (region.path == exe && !executable) executable = &region;
+  }
+  if (libcs.empty() && executable) libcs.push_back(executable);
+  return libcs;
 }
 
 std::optional<uint64_t> read_glibc_break(int pid, const std::vector<Region>& regions, const std::string& exe,
                                          BreakSymbolCache* cache) {
   // __curbrk lives in libc.so.6, or in the executable itself when it is linked statically.
-  for (const Region& region : regions) {
-    if (!may_hold_curbrk(region, exe)) continue;
+  for (const Region* holder : curbrk_holders(regions, exe)) {
+    const Region& region = *holder;
     std::optional<BreakSymbolCache::Location> curbrk;
     if (cache) {
       auto [entry, inserted] = cache->files.try_emplace({region.dev_major, region.dev_minor, region.inode});

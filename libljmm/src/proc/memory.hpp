@@ -36,9 +36,11 @@ struct BreakSymbolCache {
   std::map<std::tuple<uint32_t, uint32_t, uint64_t>, std::optional<Location>> files;  // nullopt: no __curbrk
 };
 
-// Whether a mapping from offset 0 can be the file that holds glibc's __curbrk: libc.so.6 (or an
-// older libc-2.x.so), or the executable itself when it is linked statically.
-bool may_hold_curbrk(const Region& region, const std::string& exe);
+// The mappings from offset 0 of the files that can hold glibc's __curbrk: libc.so.6 (or an older
+// libc-2.x.so) or, when no libc is mapped, the executable itself (glibc linked statically). A
+// dynamic executable has none: reading its symbols for it was most of ljmm-inspect --all's own
+// time, one executable after another.
+std::vector<const Region*> curbrk_holders(const std::vector<Region>& regions, const std::string& exe);
 
 // glibc's current program break (its exported __curbrk) of a live process: the exact
 // sbrk(0). nullopt when the process has no glibc or denies access.
