@@ -34,6 +34,11 @@ depends=$(dpkg-deb -f "$deb" Depends)
 for library in 'libc6 \(>= ' 'libbpf[0-9]' 'libdw[0-9]' 'libfmt[0-9]'; do
   echo "$depends" | grep -Eq "$library" || fail "Depends does not name $library: $depends"
 done
+# The libraries the tools open when a command needs them are Recommends: shlibdeps cannot see them.
+recommends=$(dpkg-deb -f "$deb" Recommends)
+for library in libsystemd0 libzstd1 liblzma5 liblz4-1; do
+  echo "$recommends" | grep -q "$library" || fail "Recommends does not name $library: $recommends"
+done
 
 root=$work/root
 dpkg -x "$deb" "$root"

@@ -242,6 +242,16 @@ TEST_F(CoreTest, CheckAssertsRulesOnACore) {
   EXPECT_NE(check.out.find("brk-blocked"), std::string::npos) << check.out;
 }
 
+// A core compressed by a library that is not installed: the package to install, in one line.
+TEST_F(CoreTest, ACompressedCoreWithoutItsLibraryIsSaid) {
+  std::string zstd = work + "/missing-library.zst";
+  write_setting(zstd, "\x28\xb5\x2f\xfd any frame");
+  CommandResult result = run_command(without_library("libzstd.so.1", {tool("ljmm-inspect"), "--core", zstd}));
+  EXPECT_EQ(result.exit_code, 5) << result.err;
+  EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+  EXPECT_NE(result.err.find("libzstd1"), std::string::npos) << result.err;
+}
+
 TEST_F(CoreTest, BadCoresGetOneLineAndExitFour) {
   std::string text = work + "/not-a-core";
   write_setting(text, "hello");

@@ -115,6 +115,13 @@ TEST(JournalTest, CrashesReadBackThroughSdJournal) {
       run_command({tool("ljmm-inspect"), "--coredump", std::to_string(pid + 2), "--journal-file", journal});
   EXPECT_EQ(missing.exit_code, 3);
   EXPECT_NE(missing.err.find("no COREDUMP_PROC_MAPS"), std::string::npos) << missing.err;
+
+  // libsystemd is opened for the journal only: without it, the package to install, in one line.
+  CommandResult no_library = run_command(
+      without_library("libsystemd.so.0", {tool("ljmm-inspect"), "--coredump", "--journal-file", journal}));
+  EXPECT_EQ(no_library.exit_code, 5) << no_library.err;
+  EXPECT_EQ(std::count(no_library.err.begin(), no_library.err.end(), '\n'), 1) << no_library.err;
+  EXPECT_NE(no_library.err.find("libsystemd0"), std::string::npos) << no_library.err;
 }
 
 }  // namespace

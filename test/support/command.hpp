@@ -24,6 +24,10 @@ std::string source_dir();      // the repository
 std::string bin_dir();                      // ljmm-inspect, ljmm-demo, ...
 std::string tool(const std::string& name);  // bin_dir() + "/" + name
 
+// argv as a machine without the shared library `soname` runs it: in a mount namespace of its
+// own, the library's file is /dev/null there (needs root).
+std::vector<std::string> without_library(const std::string& soname, const std::vector<std::string>& argv);
+
 // Debian's python3 with its packages (jsonschema, prometheus_client), never a user's.
 inline const char* system_python = "/usr/bin/python3";
 

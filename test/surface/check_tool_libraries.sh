@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Only ljmm-trace loads tracing's libraries (libbpf, libelf, libdw): the tools that show and check
 # layouts need the model alone. ljmm-trace must show them, so the check is known to see them.
+# No tool loads the post-mortem libraries (libsystemd, libzstd, liblzma, liblz4) when it starts:
+# they are opened when --coredump or a compressed core needs them (tools/common/shared_library.hpp).
 # Usage: check_tool_libraries.sh path/to/ljmm-trace path/to/tool...
 set -euo pipefail
 tracing_libraries='libbpf|libelf|libdw'
+postmortem_libraries='libsystemd|libzstd|liblzma|liblz4'
 trace_tool=$1
 shift
 status=0
@@ -21,6 +24,22 @@ for tool in "$@"; do
     status=1
   else
     echo "$(basename "$tool"): no libbpf, libelf or libdw"
+  fi
+done
+# ldd lists what the tracing libraries need in turn (libdw needs liblzma): ljmm-trace's own
+# NEEDED entries are checked, every other tool's whole list.
+if found=$(grep -E "NEEDED.*($postmortem_libraries)" <<<"$(readelf -d "$trace_tool")"); then
+  echo "$(basename "$trace_tool") links post-mortem libraries:"
+  echo "$found"
+  status=1
+fi
+for tool in "$@"; do
+  if found=$(grep -E "$postmortem_libraries" <<<"$(ldd "$tool")"); then
+    echo "$(basename "$tool") loads post-mortem libraries at start-up:"
+    echo "$found"
+    status=1
+  else
+    echo "$(basename "$tool"): no libsystemd, libzstd, liblzma or liblz4 at start-up"
   fi
 done
 exit $status

@@ -11,6 +11,7 @@
 
 #include "../common/cli.hpp"
 #include "../common/output.hpp"
+#include "../common/shared_library.hpp"
 #include "../common/target.hpp"
 #include "ljmm/analysis.hpp"
 
@@ -21,9 +22,20 @@ namespace {
 // systemd-coredump's MESSAGE_ID for a process that dumped core (catalog/systemd.catalog.in).
 constexpr const char* coredump_message = "MESSAGE_ID=fc2e22bc6ee647b6b90729ab34a250b1";
 
+#define LJMM_JOURNAL_FUNCTIONS(X)                                                                              \
+  X(sd_journal_open) X(sd_journal_open_files) X(sd_journal_open_directory) X(sd_journal_close)                 \
+  X(sd_journal_set_data_threshold) X(sd_journal_add_match) X(sd_journal_seek_head) X(sd_journal_next)          \
+  X(sd_journal_get_data) X(sd_journal_get_cursor) X(sd_journal_get_realtime_usec)
+
+// libsystemd's journal functions, opened when --coredump asks for the journal.
+struct JournalLibrary {
+  cli::SharedLibrary library;
+  LJMM_JOURNAL_FUNCTIONS(LJMM_LIBRARY_MEMBER)
+};
+
 using Journal = std::unique_ptr<sd_journal, decltype(&sd_journal_close)>;
 
-Result<Journal> open_journal(const CoredumpOptions& options) {
+Result<Journal> open_journal(const JournalLibrary& lib, const CoredumpOptions& options) {
   sd_journal* journal = nullptr;
   int result = 0;
   std::string where = "the system journal";
@@ -31,25 +43,25 @@ Result<Journal> open_journal(const CoredumpOptions& options) {
     std::vector<const char*> paths;
     for (const std::string& path : options.journal_files) paths.push_back(path.c_str());
     paths.push_back(nullptr);
-    result = sd_journal_open_files(&journal, paths.data(), 0);
+    result = lib.sd_journal_open_files(&journal, paths.data(), 0);
     where = options.journal_files.front();
   } else if (!options.journal_dir.empty()) {
-    result = sd_journal_open_directory(&journal, options.journal_dir.c_str(), 0);
+    result = lib.sd_journal_open_directory(&journal, options.journal_dir.c_str(), 0);
     where = options.journal_dir;
   } else {
-    result = sd_journal_open(&journal, SD_JOURNAL_LOCAL_ONLY);
+    result = lib.sd_journal_open(&journal, SD_JOURNAL_LOCAL_ONLY);
   }
   if (result < 0)
     return make_error(result == -ENOENT ? Errc::not_found : Errc::io_error,
                       fmt::format("{}: {}", where, std::strerror(-result)));
-  return Journal(journal, sd_journal_close);
+  return Journal(journal, lib.sd_journal_close);
 }
 
 // One field of the current entry, whole (the data threshold is off); nullopt when absent.
-std::optional<std::string> field(sd_journal* journal, const char* name) {
+std::optional<std::string> field(const JournalLibrary& lib, sd_journal* journal, const char* name) {
   const void* data = nullptr;
   size_t length = 0;
-  if (sd_journal_get_data(journal, name, &data, &length) < 0) return std::nullopt;
+  if (lib.sd_journal_get_data(journal, name, &data, &length) < 0) return std::nullopt;
   size_t prefix = std::strlen(name) + 1;  // "NAME="
   if (length < prefix) return std::string();
   return std::string(static_cast<const char*>(data) + prefix, length - prefix);
@@ -64,29 +76,30 @@ int64_t number(const std::optional<std::string>& text) {
   }
 }
 
-CrashRecord read_entry(sd_journal* journal) {
+CrashRecord read_entry(const JournalLibrary& lib, sd_journal* journal) {
+  auto field = [&](const char* name) { return inspect::field(lib, journal, name); };
   CrashRecord record;
   char* cursor = nullptr;
-  if (sd_journal_get_cursor(journal, &cursor) >= 0) {
+  if (lib.sd_journal_get_cursor(journal, &cursor) >= 0) {
     record.cursor = cursor;
     std::free(cursor);
   }
-  record.time_unix_ms = number(field(journal, "COREDUMP_TIMESTAMP")) / 1000;
+  record.time_unix_ms = number(field("COREDUMP_TIMESTAMP")) / 1000;
   uint64_t realtime = 0;
-  if (record.time_unix_ms == 0 && sd_journal_get_realtime_usec(journal, &realtime) >= 0)
+  if (record.time_unix_ms == 0 && lib.sd_journal_get_realtime_usec(journal, &realtime) >= 0)
     record.time_unix_ms = static_cast<int64_t>(realtime / 1000);
-  record.pid = static_cast<int>(number(field(journal, "COREDUMP_PID")));
-  record.signal = static_cast<int>(number(field(journal, "COREDUMP_SIGNAL")));
-  record.exe = field(journal, "COREDUMP_EXE").value_or("");
-  record.comm = field(journal, "COREDUMP_COMM").value_or("");
-  record.command_line = field(journal, "COREDUMP_CMDLINE").value_or("");
-  record.hostname = field(journal, "COREDUMP_HOSTNAME").value_or("");
-  record.proc_maps = field(journal, "COREDUMP_PROC_MAPS");
-  record.proc_status = field(journal, "COREDUMP_PROC_STATUS").value_or("");
-  record.proc_limits = field(journal, "COREDUMP_PROC_LIMITS").value_or("");
-  record.proc_auxv = field(journal, "COREDUMP_PROC_AUXV").value_or("");
-  record.core_file = field(journal, "COREDUMP_FILENAME").value_or("");
-  record.core_truncated = number(field(journal, "COREDUMP_TRUNCATED")) != 0;
+  record.pid = static_cast<int>(number(field("COREDUMP_PID")));
+  record.signal = static_cast<int>(number(field("COREDUMP_SIGNAL")));
+  record.exe = field("COREDUMP_EXE").value_or("");
+  record.comm = field("COREDUMP_COMM").value_or("");
+  record.command_line = field("COREDUMP_CMDLINE").value_or("");
+  record.hostname = field("COREDUMP_HOSTNAME").value_or("");
+  record.proc_maps = field("COREDUMP_PROC_MAPS");
+  record.proc_status = field("COREDUMP_PROC_STATUS").value_or("");
+  record.proc_limits = field("COREDUMP_PROC_LIMITS").value_or("");
+  record.proc_auxv = field("COREDUMP_PROC_AUXV").value_or("");
+  record.core_file = field("COREDUMP_FILENAME").value_or("");
+  record.core_truncated = number(field("COREDUMP_TRUNCATED")) != 0;
   return record;
 }
 
@@ -134,14 +147,17 @@ void declare_coredump_options(CLI::App& app, CoredumpOptions& options) {
 }
 
 Result<std::vector<CrashRecord>> read_crash_records(const CoredumpOptions& options) {
-  auto journal = open_journal(options);
+  auto lib = cli::open_table<JournalLibrary>("libsystemd.so.0", "libsystemd0", "reading the journal",
+                                        [](JournalLibrary& table) { LJMM_JOURNAL_FUNCTIONS(LJMM_LIBRARY_FIND) });
+  if (!lib) return lib.error();
+  auto journal = open_journal(*lib, options);
   if (!journal) return journal.error();
   sd_journal* j = journal->get();
-  sd_journal_set_data_threshold(j, 0);  // whole fields: a maps text is larger than the 64 KiB default
-  if (int result = sd_journal_add_match(j, coredump_message, 0); result < 0)
+  lib->sd_journal_set_data_threshold(j, 0);  // whole fields: a maps text is larger than the 64 KiB default
+  if (int result = lib->sd_journal_add_match(j, coredump_message, 0); result < 0)
     return make_error(Errc::io_error, fmt::format("journal match: {}", std::strerror(-result)));
   std::vector<CrashRecord> records;
-  SD_JOURNAL_FOREACH(j) { records.push_back(read_entry(j)); }
+  for (lib->sd_journal_seek_head(j); lib->sd_journal_next(j) > 0;) records.push_back(read_entry(*lib, j));
   return records;
 }
 
