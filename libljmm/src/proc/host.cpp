@@ -12,6 +12,7 @@
 
 #include "ljmm/proc.hpp"
 #include "ljmm/process.hpp"
+#include "proc/snapshot_process.hpp"
 
 namespace ljmm {
 
@@ -78,12 +79,6 @@ Result<bool> matches(int pid, const ProcessFilter& filter, const std::optional<s
   return true;
 }
 
-bool is_kernel_thread(int pid) {
-  auto stat = read_proc_file(pid, "stat");
-  ProcessInfo info;
-  return stat && parse_stat(*stat, info) && info.kernel_thread;
-}
-
 void record(ScanCoverage& coverage, int pid, const Error& error) {
   if (error.code == Errc::vanished || error.code == Errc::not_found)
     ++coverage.exited;
@@ -132,16 +127,26 @@ Result<HostScan> scan_host(const ProcessFilter& filter, const SnapshotOptions& o
   if (!snapshot_options.system) snapshot_options.system = &system;
   for (int pid : pids) {
     auto wanted = matches(pid, filter, comm);
-    Result<Snapshot> snapshot = wanted && *wanted ? snapshot_pid(pid, snapshot_options) : Snapshot{};
-    if (wanted && !*wanted) {
-      ++scan.coverage.filtered_out;
-    } else if (wanted && snapshot) {
-      scan.snapshots.push_back(std::move(snapshot).value());
-    } else if (is_kernel_thread(pid)) {  // asked only on failure: few processes are kernel threads
-      ++scan.coverage.kernel_threads;
-    } else {
-      record(scan.coverage, pid, wanted ? snapshot.error() : wanted.error());
+    if (!wanted) {
+      record(scan.coverage, pid, wanted.error());
+      continue;
     }
+    if (!*wanted) {
+      ++scan.coverage.filtered_out;
+      continue;
+    }
+    // The process's stat says whether it is a kernel thread; it is read once, here.
+    auto info = read_process_info(pid);
+    if (info && info->kernel_thread) {
+      ++scan.coverage.kernel_threads;
+      continue;
+    }
+    auto snapshot = info ? detail::snapshot_process(pid, std::move(info).value(), snapshot_options)
+                         : Result<Snapshot>(info.error());
+    if (snapshot)
+      scan.snapshots.push_back(std::move(snapshot).value());
+    else
+      record(scan.coverage, pid, snapshot.error());
   }
   return scan;
 }

@@ -11,6 +11,7 @@
 #include "ljmm/units.hpp"
 #include "proc/library_bss.hpp"
 #include "proc/memory.hpp"
+#include "proc/snapshot_process.hpp"
 
 namespace ljmm {
 
@@ -158,15 +159,18 @@ Result<std::vector<Region>> read_regions(int pid, bool read_smaps, uint64_t max_
 }  // namespace
 
 Result<Snapshot> snapshot_pid(int pid, const SnapshotOptions& options) {
+  auto info = read_process_info(pid);
+  if (!info) return info.error();
+  if (info->kernel_thread) return kernel_thread_error(pid);
+  return detail::snapshot_process(pid, std::move(info).value(), options);
+}
+
+Result<Snapshot> detail::snapshot_process(int pid, ProcessInfo info, const SnapshotOptions& options) {
   Snapshot snapshot;
   snapshot.source = Source{SourceKind::pid, pid, {}};
   snapshot.taken_at_unix_ms = now_unix_ms();
   snapshot.system = options.system ? *options.system : read_system_info();
-
-  auto info = read_process_info(pid);
-  if (!info) return info.error();
-  if (info->kernel_thread) return kernel_thread_error(pid);
-  snapshot.process = std::move(info).value();
+  snapshot.process = std::move(info);
 
   // The kernel writes the maps in pieces, one read(2) of about a page at a time: a process that
   // maps, execs or exits meanwhile can leave lines of two address spaces, or none. Such a read
