@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cassert>
-#include <charconv>
 #include <cmath>
 #include <cstring>
 
@@ -116,56 +114,6 @@ JsonWriter& JsonWriter::value(std::string_view text) {
   return *this;
 }
 
-JsonWriter& JsonWriter::plain(std::string_view text) {
-  assert(plain_prefix(text) == text.size());
-  before_value();
-  write_quoted(text);
-  return *this;
-}
-
-JsonWriter& JsonWriter::value(bool flag) {
-  before_value();
-  put(flag ? "true" : "false");
-  return *this;
-}
-
-void JsonWriter::put_decimal(uint64_t number) {
-  char digits[24];
-  auto end = std::to_chars(digits, digits + sizeof digits, number).ptr;
-  put(std::string_view(digits, static_cast<size_t>(end - digits)));
-}
-
-void JsonWriter::put_hex(uint64_t number) {
-  // Two digits a step: addresses are a third of a snapshot's numbers.
-  static constexpr auto pairs = [] {
-    std::array<char, 512> table{};
-    constexpr char hex[] = "0123456789abcdef";
-    for (int byte = 0; byte < 256; ++byte) {
-      table[2 * byte] = hex[byte >> 4];
-      table[2 * byte + 1] = hex[byte & 0xf];
-    }
-    return table;
-  }();
-  size_t count = number == 0 ? 1 : static_cast<size_t>(64 - __builtin_clzll(number) + 3) / 4;
-  char* at = grow_by(count);
-  size_t i = count;
-  for (; i >= 2; i -= 2, number >>= 8) std::memcpy(at + i - 2, &pairs[2 * (number & 0xff)], 2);
-  if (i == 1) at[0] = pairs[2 * (number & 0xf) + 1];
-}
-
-JsonWriter& JsonWriter::value(int64_t number) {
-  before_value();
-  if (number < 0) put('-');
-  put_decimal(number < 0 ? 0 - static_cast<uint64_t>(number) : static_cast<uint64_t>(number));
-  return *this;
-}
-
-JsonWriter& JsonWriter::value(uint64_t number) {
-  before_value();
-  put_decimal(number);
-  return *this;
-}
-
 JsonWriter& JsonWriter::value(double number) {
   if (!std::isfinite(number)) return null();
   before_value();
@@ -182,14 +130,6 @@ JsonWriter& JsonWriter::raw(std::string_view json) {
 JsonWriter& JsonWriter::null() {
   before_value();
   put("null");
-  return *this;
-}
-
-JsonWriter& JsonWriter::address(uint64_t address) {
-  before_value();
-  put("\"0x");
-  put_hex(address);
-  put('"');
   return *this;
 }
 
@@ -220,13 +160,6 @@ size_t utf8_sequence_length(std::string_view text, size_t i) {
 }  // namespace
 
 // Paths are bytes, JSON is UTF-8: bytes that are not valid UTF-8 become U+FFFD.
-
-void JsonWriter::write_quoted(std::string_view plain_text) {
-  char* at = grow_by(plain_text.size() + 2);
-  at[0] = '"';
-  if (!plain_text.empty()) std::memcpy(at + 1, plain_text.data(), plain_text.size());
-  at[plain_text.size() + 1] = '"';
-}
 
 void JsonWriter::write_escaped(std::string_view text) {
   size_t first_special = plain_prefix(text);

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <array>
+#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -42,12 +44,31 @@ class JsonWriter {
   JsonWriter& value(std::string_view text);
   // A string that needs no escaping (a name spelled in the code, permissions, hex digits):
   // copied without the scan value() makes. A snapshot has five such strings a region.
-  JsonWriter& plain(std::string_view text);
+  JsonWriter& plain(std::string_view text) {
+    before_value();
+    write_quoted(text);
+    return *this;
+  }
   JsonWriter& value(const char* text) { return value(std::string_view(text)); }
   JsonWriter& value(const std::string& text) { return value(std::string_view(text)); }
-  JsonWriter& value(bool flag);
-  JsonWriter& value(int64_t number);
-  JsonWriter& value(uint64_t number);
+  // Numbers, booleans and addresses are written here, in the header: a region is a dozen of
+  // them, and a call each was a tenth of writing a snapshot.
+  JsonWriter& value(bool flag) {
+    before_value();
+    put(flag ? std::string_view("true") : std::string_view("false"));
+    return *this;
+  }
+  JsonWriter& value(int64_t number) {
+    before_value();
+    if (number < 0) put('-');
+    put_decimal(number < 0 ? 0 - static_cast<uint64_t>(number) : static_cast<uint64_t>(number));
+    return *this;
+  }
+  JsonWriter& value(uint64_t number) {
+    before_value();
+    put_decimal(number);
+    return *this;
+  }
   JsonWriter& value(int number) { return value(static_cast<int64_t>(number)); }
   JsonWriter& value(unsigned number) { return value(static_cast<uint64_t>(number)); }
   JsonWriter& value(double number);
@@ -55,7 +76,15 @@ class JsonWriter {
   // A value another writer made (compact), copied as it is: tables of values written once.
   JsonWriter& raw(std::string_view json);
   // Addresses are strings: JSON numbers lose precision above 2^53.
-  JsonWriter& address(uint64_t address);
+  JsonWriter& address(uint64_t address) {
+    before_value();
+    size_t digits = address == 0 ? 1 : static_cast<size_t>(64 - __builtin_clzll(address) + 3) / 4;
+    char* at = grow_by(digits + 4);
+    std::memcpy(at, "\"0x", 3);
+    put_hex(at + 3, digits, address);
+    at[digits + 3] = '"';
+    return *this;
+  }
 
   template <class Name, class T>
   JsonWriter& field(const Name& name, const T& v) {
@@ -134,10 +163,33 @@ class JsonWriter {
   void close_document();
   void newline_and_indent();
   bool in_compact() const { return compact_depth_ != 0 && has_element_.size() >= compact_depth_; }
-  void put_decimal(uint64_t number);
-  void put_hex(uint64_t number);
+  void put_decimal(uint64_t number) {
+    char digits[24];
+    auto end = std::to_chars(digits, digits + sizeof digits, number).ptr;
+    put(std::string_view(digits, static_cast<size_t>(end - digits)));
+  }
+  // `count` hex digits of `number` at `at`, two a step: addresses are a third of a snapshot's numbers.
+  static void put_hex(char* at, size_t count, uint64_t number) {
+    size_t i = count;
+    for (; i >= 2; i -= 2, number >>= 8) std::memcpy(at + i - 2, &hex_pairs[2 * (number & 0xff)], 2);
+    if (i == 1) at[0] = hex_pairs[2 * (number & 0xf) + 1];
+  }
+  static constexpr auto hex_pairs = [] {
+    std::array<char, 512> table{};
+    constexpr char hex[] = "0123456789abcdef";
+    for (int byte = 0; byte < 256; ++byte) {
+      table[2 * byte] = hex[byte >> 4];
+      table[2 * byte + 1] = hex[byte & 0xf];
+    }
+    return table;
+  }();
   void write_escaped(std::string_view text);
-  void write_quoted(std::string_view plain_text);
+  void write_quoted(std::string_view plain_text) {
+    char* at = grow_by(plain_text.size() + 2);
+    at[0] = '"';
+    if (!plain_text.empty()) std::memcpy(at + 1, plain_text.data(), plain_text.size());
+    at[plain_text.size() + 1] = '"';
+  }
 
   std::string out_;
   size_t used_ = 0;  // bytes of out_ written; the rest is room
