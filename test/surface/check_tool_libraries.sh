@@ -17,15 +17,22 @@ if ! grep -qE "$tracing_libraries" <<<"$(ldd "$trace_tool")"; then
   echo "ldd shows no libbpf, libelf or libdw for $(basename "$trace_tool"): this check cannot see them"
   status=1
 fi
-for tool in "$@"; do
-  if found=$(grep -E "$tracing_libraries" <<<"$(ldd "$tool")"); then
-    echo "$(basename "$tool") loads tracing's libraries:"
-    echo "$found"
-    status=1
-  else
-    echo "$(basename "$tool"): no libbpf, libelf or libdw"
-  fi
-done
+# refuse_libraries WHAT PATTERN TOOL...: each tool's ldd shows none of the libraries.
+refuse_libraries() {
+  local what=$1 pattern=$2 tool found
+  shift 2
+  for tool in "$@"; do
+    if found=$(grep -E "$pattern" <<<"$(ldd "$tool")"); then
+      echo "$(basename "$tool") loads $what:"
+      echo "$found"
+      status=1
+    else
+      echo "$(basename "$tool"): no $what"
+    fi
+  done
+}
+
+refuse_libraries "tracing's libraries" "$tracing_libraries" "$@"
 # ldd lists what the tracing libraries need in turn (libdw needs liblzma): ljmm-trace's own
 # NEEDED entries are checked, every other tool's whole list.
 if found=$(grep -E "NEEDED.*($postmortem_libraries)" <<<"$(readelf -d "$trace_tool")"); then
@@ -33,13 +40,5 @@ if found=$(grep -E "NEEDED.*($postmortem_libraries)" <<<"$(readelf -d "$trace_to
   echo "$found"
   status=1
 fi
-for tool in "$@"; do
-  if found=$(grep -E "$postmortem_libraries" <<<"$(ldd "$tool")"); then
-    echo "$(basename "$tool") loads post-mortem libraries at start-up:"
-    echo "$found"
-    status=1
-  else
-    echo "$(basename "$tool"): no libsystemd, libzstd, liblzma or liblz4 at start-up"
-  fi
-done
+refuse_libraries "post-mortem libraries at start-up" "$postmortem_libraries" "$@"
 exit $status
