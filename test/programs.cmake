@@ -11,8 +11,9 @@ add_executable(layout_probe_nopie progs/layout_probe.c)
 set_target_properties(layout_probe_nopie PROPERTIES POSITION_INDEPENDENT_CODE OFF)
 target_compile_options(layout_probe_nopie PRIVATE -fno-pie)
 target_link_options(layout_probe_nopie PRIVATE -no-pie)
-# glibc linked in: its __curbrk is in the executable, not in a libc.so.
+# glibc linked in: its __curbrk is in the executable, not in the libc.so.6 its iconv maps.
 add_executable(layout_probe_static progs/layout_probe.c)
+target_compile_definitions(layout_probe_static PRIVATE LJMM_PROBE_SHARED_LIBC)
 set_target_properties(layout_probe_static PROPERTIES POSITION_INDEPENDENT_CODE OFF)
 target_compile_options(layout_probe_static PRIVATE -fno-pie)
 target_link_options(layout_probe_static PRIVATE -static)

@@ -24,6 +24,7 @@ void read_loads(const Bytes& bytes, const typename Types::Ehdr& header, ElfFile&
   if (!table) return;
   for (size_t i = 0; i < header.e_phnum; ++i) {
     auto program = load(table + i);
+    if (program.p_type == PT_INTERP) file.has_interpreter = true;
     if (program.p_type != PT_LOAD) continue;
     file.loads.push_back({program.p_vaddr, program.p_offset, program.p_filesz, program.p_memsz,
                           (program.p_flags & PF_W) != 0, (program.p_flags & PF_R) != 0, (program.p_flags & PF_X) != 0});

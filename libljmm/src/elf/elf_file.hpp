@@ -32,6 +32,7 @@ struct ElfLoadSegment {
 
 struct ElfFile {
   bool position_independent = false;  // ET_DYN: values are offsets from the load base
+  bool has_interpreter = false;        // PT_INTERP: a program ld.so starts (libc.so.6 has one too)
   std::vector<ElfLoadSegment> loads;
   std::vector<ElfSymbol> symbols;  // defined functions and objects, sorted by value
   std::string build_id;            // hex of the GNU build ID note; empty when there is none

@@ -97,28 +97,23 @@ struct CoreBreak {
 CoreBreak read_core_break(const CoreFile& core, std::string_view bytes, const std::vector<Region>& regions,
                           const std::string& exe, const CoreOptions& options) {
   if (!options.read_mapped_files) return {std::nullopt, "the files the core names were not read"};
-  std::string because = "no mapped file holds glibc's __curbrk (no glibc, or it is not on this machine)";
+  // The first file that has the symbol is the one the program's malloc uses (curbrk_holders).
   for (const Region* holder : detail::curbrk_holders(regions, exe)) {
     const Region& region = *holder;
-    auto file = detail::read_elf_file(region.path);
-    if (!file) continue;
-    const detail::ElfSymbol* curbrk = file->find("__curbrk");
-    if (!curbrk || curbrk->function) continue;
+    auto curbrk = detail::find_curbrk(region.path, region.path == exe);
+    if (!curbrk) continue;
     std::string dumped = detail::core_build_id(core, bytes, region.start);
-    if (!dumped.empty() && !file->build_id.empty() && dumped != file->build_id) {
-      because = fmt::format("{} on this machine is not the file the process mapped (build IDs differ)", region.path);
-      continue;
-    }
-    uint64_t address = file->position_independent ? region.start + curbrk->value : curbrk->value;
+    if (!dumped.empty() && !curbrk->build_id.empty() && dumped != curbrk->build_id)
+      return {std::nullopt,
+              fmt::format("{} on this machine is not the file the process mapped (build IDs differ)", region.path)};
+    uint64_t address = curbrk->position_independent ? region.start + curbrk->value : curbrk->value;
     uint64_t value = 0;
-    if (!detail::read_core_memory(core, bytes, address, &value, core.is_64 ? 8 : 4)) {
-      because = fmt::format("glibc's __curbrk at {:#x} was not dumped (coredump_filter)", address);
-      continue;
-    }
-    if (value != 0) return {value, {}};
-    because = "glibc had not asked for the break yet (__curbrk is 0)";
+    if (!detail::read_core_memory(core, bytes, address, &value, core.is_64 ? 8 : 4))
+      return {std::nullopt, fmt::format("glibc's __curbrk at {:#x} was not dumped (coredump_filter)", address)};
+    if (value == 0) return {std::nullopt, "glibc had not asked for the break yet (__curbrk is 0)"};
+    return {value, {}};
   }
-  return {std::nullopt, because};
+  return {std::nullopt, "no mapped file holds glibc's __curbrk (no glibc, or it is not on this machine)"};
 }
 
 }  // namespace

@@ -33,29 +33,31 @@ std::string mapped_file_path(int pid, const Region& region) {
   return fmt::format("/proc/{}/root{}", pid, region.path);
 }
 
-namespace {
+std::vector<const Region*> curbrk_holders(const std::vector<Region>& regions, const std::string& exe) {
+  std::vector<const Region*> holders;
+  for (const Region& region : regions)
+    if (region.kind == RegionKind::file && region.offset == 0 && region.path == exe) {
+      holders.push_back(&region);
+      break;
+    }
+  for (const Region& region : regions) {
+    if (region.kind != RegionKind::file || region.offset != 0 || region.path == exe) continue;
+    std::string_view name = std::string_view(region.path).substr(region.path.rfind('/') + 1);
+    if (name.starts_with("libc.so") || name.starts_with("libc-")) holders.push_back(&region);
+  }
+  return holders;
+}
 
-std::optional<BreakSymbolCache::Location> find_curbrk(int pid, const Region& region) {
-  auto file = read_elf_file(mapped_file_path(pid, region));
+std::optional<CurbrkSymbol> find_curbrk(const std::string& path, bool is_executable) {
+  if (is_executable) {
+    auto header = read_elf_file(path, ElfParts::header);
+    if (!header || header->has_interpreter) return std::nullopt;
+  }
+  auto file = read_elf_file(path);
   if (!file) return std::nullopt;
   const ElfSymbol* curbrk = file->find("__curbrk");
   if (!curbrk || curbrk->function) return std::nullopt;
-  return BreakSymbolCache::Location{curbrk->value, file->position_independent};
-}
-
-}  // namespace
-
-std::vector<const Region*> curbrk_holders(const std::vector<Region>& regions, const std::string& exe) {
-  std::vector<const Region*> libcs;
-  const Region* executable = nullptr;
-  for (const Region& region : regions) {
-    if (region.kind != RegionKind::file || region.offset != 0) continue;
-    std::string_view name = std::string_view(region.path).substr(region.path.rfind('/') + 1);
-    if (name.starts_with("libc.so") || name.starts_with("libc-")) libcs.push_back(&region);
-    if (region.path == exe && !executable) executable = &region;
-  }
-  if (libcs.empty() && executable) libcs.push_back(executable);
-  return libcs;
+  return CurbrkSymbol{curbrk->value, file->position_independent, file->build_id};
 }
 
 std::optional<uint64_t> read_glibc_break(int pid, const std::vector<Region>& regions, const std::string& exe,
@@ -63,18 +65,26 @@ std::optional<uint64_t> read_glibc_break(int pid, const std::vector<Region>& reg
   // __curbrk lives in libc.so.6, or in the executable itself when it is linked statically.
   for (const Region* holder : curbrk_holders(regions, exe)) {
     const Region& region = *holder;
+    auto find = [&]() -> std::optional<BreakSymbolCache::Location> {
+      auto symbol = find_curbrk(mapped_file_path(pid, region), region.path == exe);
+      if (!symbol) return std::nullopt;
+      return BreakSymbolCache::Location{symbol->value, symbol->position_independent};
+    };
     std::optional<BreakSymbolCache::Location> curbrk;
     if (cache) {
       auto [entry, inserted] = cache->files.try_emplace({region.dev_major, region.dev_minor, region.inode});
-      if (inserted) entry->second = find_curbrk(pid, region);
+      if (inserted) entry->second = find();
       curbrk = entry->second;
     } else {
-      curbrk = find_curbrk(pid, region);
+      curbrk = find();
     }
     if (!curbrk) continue;
     uint64_t address = curbrk->position_independent ? region.start + curbrk->value : curbrk->value;
     uint64_t value = 0;
-    if (read_process_memory(pid, address, &value, sizeof value)) return value;
+    if (!read_process_memory(pid, address, &value, sizeof value)) continue;
+    // 0: glibc has not asked for the break yet; the kernel's own numbers say where it is.
+    if (value == 0) return std::nullopt;
+    return value;
   }
   return std::nullopt;
 }

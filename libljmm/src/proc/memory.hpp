@@ -36,11 +36,20 @@ struct BreakSymbolCache {
   std::map<std::tuple<uint32_t, uint32_t, uint64_t>, std::optional<Location>> files;  // nullopt: no __curbrk
 };
 
-// The mappings from offset 0 of the files that can hold glibc's __curbrk: libc.so.6 (or an older
-// libc-2.x.so) or, when no libc is mapped, the executable itself (glibc linked statically). A
-// dynamic executable has none: reading its symbols for it was most of ljmm-inspect --all's own
-// time, one executable after another.
+// The mappings from offset 0 of the files that can hold glibc's __curbrk, in the order to try
+// them: the executable (glibc linked statically; such a program may also map a libc.so.6 for
+// NSS, whose __curbrk is not its malloc's), then libc.so.6 (or an older libc-2.x.so).
 std::vector<const Region*> curbrk_holders(const std::vector<Region>& regions, const std::string& exe);
+
+// Where __curbrk lies in an ELF file that can hold it; nullopt when it has none. An executable
+// with an interpreter (a dynamic program) has none and its symbols are not read: reading them
+// was most of ljmm-inspect --all's own time, one executable after another.
+struct CurbrkSymbol {
+  uint64_t value = 0;  // st_value
+  bool position_independent = false;
+  std::string build_id;
+};
+std::optional<CurbrkSymbol> find_curbrk(const std::string& path, bool is_executable);
 
 // glibc's current program break (its exported __curbrk) of a live process: the exact
 // sbrk(0). nullopt when the process has no glibc or denies access.
