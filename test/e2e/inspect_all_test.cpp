@@ -77,6 +77,15 @@ TEST(InspectAll, FindsTheBrkHoleAndFilters) {
   EXPECT_TRUE(inspect_all({"--comm", "^ljmm-demo$", "--user", "nobody"}).empty());
   EXPECT_TRUE(inspect_all({"--exe", tool("ljmm-demo")}).count(threads.pid()));
   EXPECT_TRUE(inspect_all({"--exe", "/usr/bin/no-such-program"}).empty());
+  // A kernel thread has no executable: with --exe it is still counted as a kernel thread (kthreadd
+  // is pid 2 outside a pid namespace), not as a process that could not be read.
+  std::string pid2;
+  std::getline(std::ifstream("/proc/2/comm"), pid2);
+  if (pid2 == "kthreadd") {
+    CommandResult by_exe = run_command({tool("ljmm-inspect"), "--all", "--exe", tool("ljmm-demo"), "--findings-only"});
+    EXPECT_EQ(by_exe.out.find("; 0 kernel threads"), std::string::npos) << by_exe.out;
+    EXPECT_NE(by_exe.out.find(" kernel threads have no user address space"), std::string::npos) << by_exe.out;
+  }
   EXPECT_TRUE(inspect_all({"--comm", "^ljmm-demo$", "--cgroup", cgroup_of(hole.pid())}).count(hole.pid()));
   EXPECT_TRUE(inspect_all({"--comm", "^ljmm-demo$", "--cgroup", "/no/such/cgroup"}).empty());
 

@@ -51,8 +51,8 @@ bool under(std::string_view path, std::string_view top) {
   return path.starts_with(top) && path.size() > top.size() && path[top.size()] == '/';
 }
 
-// Whether the process passes the filter, reading only what the filter needs. Errors (the
-// process exited, or hides the field) come back as errors.
+// Whether the process passes the filter's comm, uid and cgroup, reading only what they need.
+// Errors (the process exited, or hides the field) come back as errors.
 Result<bool> matches(int pid, const ProcessFilter& filter, const std::optional<std::regex>& comm) {
   if (comm) {
     auto name = read_comm(pid);
@@ -69,14 +69,15 @@ Result<bool> matches(int pid, const ProcessFilter& filter, const std::optional<s
     if (!text) return text.error();
     if (!under(cgroup_path(*text), filter.cgroup)) return false;
   }
-  if (!filter.exe.empty()) {
-    auto info = read_process_info(pid);
-    if (!info) return info.error();
-    if (info->exe.empty())
-      return make_error(Errc::permission_denied, fmt::format("pid {}: permission denied reading exe", pid));
-    if (info->exe != filter.exe) return false;
-  }
   return true;
+}
+
+// Whether the process passes the filter's executable, from the ProcessInfo read for its snapshot.
+Result<bool> matches_exe(int pid, const ProcessFilter& filter, const ProcessInfo& info) {
+  if (filter.exe.empty()) return true;
+  if (info.exe.empty())
+    return make_error(Errc::permission_denied, fmt::format("pid {}: permission denied reading exe", pid));
+  return info.exe == filter.exe;
 }
 
 void record(ScanCoverage& coverage, int pid, const Error& error) {
@@ -135,14 +136,20 @@ Result<HostScan> scan_host(const ProcessFilter& filter, const SnapshotOptions& o
       ++scan.coverage.filtered_out;
       continue;
     }
-    // The process's stat says whether it is a kernel thread; it is read once, here.
+    // The process's stat says whether it is a kernel thread; it is read once, here, before the
+    // executable is compared (a kernel thread has none).
     auto info = read_process_info(pid);
     if (info && info->kernel_thread) {
       ++scan.coverage.kernel_threads;
       continue;
     }
-    auto snapshot = info ? detail::snapshot_process(pid, std::move(info).value(), snapshot_options)
-                         : Result<Snapshot>(info.error());
+    auto exe_wanted = info ? matches_exe(pid, filter, *info) : Result<bool>(info.error());
+    if (exe_wanted && !*exe_wanted) {
+      ++scan.coverage.filtered_out;
+      continue;
+    }
+    auto snapshot = exe_wanted ? detail::snapshot_process(pid, std::move(info).value(), snapshot_options)
+                               : Result<Snapshot>(exe_wanted.error());
     if (snapshot)
       scan.snapshots.push_back(std::move(snapshot).value());
     else
