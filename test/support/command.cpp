@@ -68,7 +68,7 @@ std::vector<std::string> without_library(const std::string& soname, const std::v
   // The file the dynamic loader's cache names for the soname is covered: dlopen then reads an
   // empty file and fails, as it would where the package is not installed.
   const char* script =
-      "path=$(/sbin/ldconfig -p | awk -v name=\"$1\" '$1 == name { print $NF; exit }'); shift; "
+      "path=$(/sbin/ldconfig -p | awk -v name=\"$1\" '$1 == name && /x86-64/ { print $NF; exit }'); shift; "
       "[ -n \"$path\" ] || { echo \"without_library: no $1 in the loader's cache\" >&2; exit 99; }; "
       "mount --bind /dev/null \"$path\" && exec \"$@\"";
   std::vector<std::string> wrapped = {"unshare", "--mount", "/bin/sh", "-c", script, "sh", soname};

@@ -9,12 +9,13 @@ Result<SharedLibrary> SharedLibrary::open(const char* soname, const char* packag
   if (handle == nullptr)
     return make_error(Errc::unsupported, fmt::format("{} needs {} (Debian package {}): {}", needed_for, soname,
                                                      package, dlerror()));
-  return SharedLibrary(handle, soname);
+  return SharedLibrary(handle, soname, package);
 }
 
 Status SharedLibrary::check() const {
   if (missing_.empty()) return {};
-  return make_error(Errc::unsupported, fmt::format("{} has no function {}: too old a version", soname_, missing_));
+  return make_error(Errc::unsupported, fmt::format("{} has no function {}: Debian package {} is too old", soname_,
+                                                   missing_, package_));
 }
 
 }  // namespace ljmm::cli

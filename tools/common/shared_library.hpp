@@ -40,10 +40,12 @@ class SharedLibrary {
   struct Close {
     void operator()(void* handle) const { dlclose(handle); }
   };
-  SharedLibrary(void* handle, std::string soname) : handle_(handle), soname_(std::move(soname)) {}
+  SharedLibrary(void* handle, std::string soname, std::string package)
+      : handle_(handle), soname_(std::move(soname)), package_(std::move(package)) {}
 
   std::unique_ptr<void, Close> handle_;
   std::string soname_;
+  std::string package_;
   std::string missing_;
 };
 

@@ -39,7 +39,7 @@ void advise_huge_pages(const Region* room, size_t capacity) {
 }  // namespace
 
 MapsParser::MapsParser(size_t expected_regions) {
-  if (expected_regions <= small_page_regions) {
+  if (expected_regions <= small_page_regions || expected_regions > regions_.max_size() / 2) {
     regions_.reserve(expected_regions);
     return;
   }
